@@ -1,0 +1,136 @@
+/**
+ * `prep` — the operator CLI: tenants, API keys and the database.
+ *
+ *   prep tenant create --name <name> [--mode live|test]
+ *   prep key create --tenant <tenantId> [--name <name>] [--scopes a,b] [--mode live|test]
+ *   prep key revoke <keyId>
+ *   prep db migrate
+ *
+ * Output is JSON on stdout; errors are one clear line on stderr and a non-zero exit.
+ */
+import { parseArgs } from "node:util";
+import { API_KEY_SCOPES, type ApiKeyMode, type ApiKeyScope, createApiKey, findApiKeyTenant, revokeApiKey } from "../db/api-keys";
+import { DatabaseUnavailableError, withTenant } from "../db/client";
+import { openNodeDatabase } from "../db/local/node-database";
+import { prepareDatabase } from "../db/local/prepare";
+import { createTenant } from "../db/tenants";
+import { NoDatabaseError, resolveDatabaseUrl } from "./runtime";
+
+const USAGE = `Usage:
+  prep tenant create --name <name> [--mode live|test]
+  prep key create --tenant <tenantId> [--name <name>] [--scopes checks:write,facilities:read] [--mode live|test]
+  prep key revoke <keyId>
+  prep db migrate
+
+Uses DATABASE_URL, or the embedded database while \`npm start\` runs.
+Scopes: ${API_KEY_SCOPES.join(", ")}`;
+
+export class UsageError extends Error {}
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+function parseMode(value: string | undefined): ApiKeyMode {
+  const mode = value ?? (process.env.PREP_KEY_MODE === "live" ? "live" : "test");
+  if (mode !== "live" && mode !== "test") throw new UsageError(`--mode must be live or test, not "${mode}"`);
+  return mode;
+}
+
+function parseScopes(value: string | undefined): ApiKeyScope[] {
+  if (!value) return [...API_KEY_SCOPES];
+  const scopes = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
+  if (unknown.length > 0 || scopes.length === 0) {
+    throw new UsageError(`unknown scope(s): ${unknown.join(", ") || "(none given)"}. Valid: ${API_KEY_SCOPES.join(", ")}`);
+  }
+  return scopes as ApiKeyScope[];
+}
+
+async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openNodeDatabase>>["db"]) => Promise<T>): Promise<T> {
+  const handle = await openNodeDatabase(resolveDatabaseUrl());
+  try {
+    return await work(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: "string" },
+      tenant: { type: "string" },
+      scopes: { type: "string" },
+      mode: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [noun, verb, target] = positionals;
+  if (values.help || !noun) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const command = `${noun} ${verb ?? ""}`.trim();
+  switch (command) {
+    case "tenant create": {
+      if (!values.name?.trim()) throw new UsageError("tenant create needs --name <name>");
+      const name = values.name.trim();
+      const mode = parseMode(values.mode);
+      const created = await withDatabase((db) => createTenant(db, { name, mode, actor: "cli" }));
+      print({ tenantId: created.tenantId, name: created.name, apiKey: created.apiKey.key, apiKeyId: created.apiKey.id, scopes: created.apiKey.scopes });
+      return;
+    }
+    case "key create": {
+      const tenantId = values.tenant;
+      if (!tenantId) throw new UsageError("key create needs --tenant <tenantId>");
+      const scopes = parseScopes(values.scopes);
+      const mode = parseMode(values.mode);
+      const key = await withDatabase((db) =>
+        withTenant(db, tenantId, async (tx) => {
+          const exists = await tx.execute("select 1 from tenants");
+          if (exists.rows.length === 0) throw new UsageError(`no tenant ${tenantId}`);
+          return createApiKey(tx, { tenantId, name: values.name ?? "CLI key", mode, scopes });
+        }),
+      );
+      print({ apiKeyId: key.id, apiKey: key.key, tenantId, scopes: key.scopes, mode: key.mode });
+      return;
+    }
+    case "key revoke": {
+      if (!target) throw new UsageError("key revoke needs a key id: prep key revoke key_…");
+      await withDatabase(async (db) => {
+        const tenantId = await findApiKeyTenant(db, target);
+        if (!tenantId || !(await withTenant(db, tenantId, (tx) => revokeApiKey(tx, target)))) {
+          throw new UsageError(`no API key ${target}`);
+        }
+      });
+      print({ apiKeyId: target, revoked: true, effectiveWithinSeconds: 60 });
+      return;
+    }
+    case "db migrate": {
+      await prepareDatabase(resolveDatabaseUrl());
+      print({ migrated: true });
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await run(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof NoDatabaseError || error instanceof DatabaseUnavailableError) {
+      process.stderr.write(`prep: ${error.message}\n`);
+      return error instanceof UsageError ? 2 : 1;
+    }
+    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`prep: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`prep: unexpected error: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

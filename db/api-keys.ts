@@ -1,0 +1,154 @@
+/**
+ * API keys: `prep_live_…` / `prep_test_…`, shown once, stored as SHA-256.
+ *
+ * A key is `prep_<mode>_<8 lookup chars><32 secret chars>`. The first 18 characters
+ * (`prep_test_3FA9C1D2`) are the non-secret prefix stored beside the hash: lookups use it,
+ * lists show it, and nothing that reaches the database can rebuild the key.
+ */
+import { eq, sql } from "drizzle-orm";
+import { type Database, type Tx, withTenant } from "./client";
+import { newId } from "./ids";
+import { apiKeys } from "./schema";
+
+export const API_KEY_SCOPES = [
+  "checks:write",
+  "checks:read",
+  "facilities:read",
+  "facilities:write",
+  "alerts:read",
+  "alerts:write",
+  "usage:read",
+  "keys:write",
+] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export type ApiKeyMode = "live" | "test";
+
+const KEY_PATTERN = /^prep_(live|test)_([0-9A-Za-z]{8})([0-9A-Za-z]{32})$/;
+const ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+function randomAlphanumeric(length: number): string {
+  // 62 does not divide 256: reject the top bytes so every character is equally likely.
+  let out = "";
+  while (out.length < length) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(length * 2))) {
+      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62];
+    }
+  }
+  return out;
+}
+
+export interface ParsedApiKey {
+  mode: ApiKeyMode;
+  prefix: string;
+}
+
+/** Splits a presented key; null when it is not shaped like a Prep key. */
+export function parseApiKey(key: string): ParsedApiKey | null {
+  const match = KEY_PATTERN.exec(key);
+  if (!match) return null;
+  return { mode: match[1] as ApiKeyMode, prefix: key.slice(0, 18) };
+}
+
+export async function hashApiKey(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export interface CreatedApiKey {
+  id: string;
+  key: string;
+  prefix: string;
+  name: string;
+  mode: ApiKeyMode;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+}
+
+export async function createApiKey(
+  tx: Tx,
+  input: { tenantId: string; name: string; mode: ApiKeyMode; scopes: readonly ApiKeyScope[] },
+): Promise<CreatedApiKey> {
+  const key = `prep_${input.mode}_${randomAlphanumeric(40)}`;
+  const prefix = key.slice(0, 18);
+  const [row] = await tx
+    .insert(apiKeys)
+    .values({
+      id: newId("key"),
+      tenantId: input.tenantId,
+      name: input.name,
+      prefix,
+      hash: await hashApiKey(key),
+      mode: input.mode,
+      scopes: [...input.scopes],
+    })
+    .returning();
+  if (!row) throw new Error("api key insert returned nothing");
+  return {
+    id: row.id,
+    key,
+    prefix,
+    name: row.name,
+    mode: row.mode,
+    scopes: row.scopes as ApiKeyScope[],
+    createdAt: row.createdAt,
+  };
+}
+
+/** Revokes a key of the current tenant; false when there is no such key. */
+export async function revokeApiKey(tx: Tx, keyId: string): Promise<boolean> {
+  const rows = await tx
+    .update(apiKeys)
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    .where(eq(apiKeys.id, keyId))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
+}
+
+export interface StoredApiKey {
+  id: string;
+  tenantId: string;
+  hash: string;
+  mode: ApiKeyMode;
+  scopes: string[];
+  revokedAt: string | null;
+}
+
+/** Finds a key by its prefix across tenants, through the one SECURITY DEFINER door. */
+export async function findApiKeyByPrefix(db: Database, prefix: string): Promise<StoredApiKey | null> {
+  const result = await db.execute(sql`SELECT * FROM prep_find_api_key(${prefix})`);
+  const row = result.rows[0] as
+    | { id: string; tenant_id: string; hash: string; mode: ApiKeyMode; scopes: string[]; revoked_at: unknown }
+    | undefined;
+  if (!row) return null;
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    hash: row.hash,
+    mode: row.mode,
+    scopes: row.scopes,
+    revokedAt: row.revoked_at == null ? null : String(row.revoked_at),
+  };
+}
+
+/** Which tenant owns a key: the CLI revokes by key id alone. */
+export async function findApiKeyTenant(db: Database, keyId: string): Promise<string | null> {
+  const result = await db.execute(sql`SELECT tenant_id FROM api_keys WHERE id = ${keyId}`);
+  return (result.rows[0] as { tenant_id: string } | undefined)?.tenant_id ?? null;
+}
+
+export function listApiKeys(db: Database, tenantId: string) {
+  return withTenant(db, tenantId, (tx) =>
+    tx
+      .select({
+        id: apiKeys.id,
+        name: apiKeys.name,
+        prefix: apiKeys.prefix,
+        mode: apiKeys.mode,
+        scopes: apiKeys.scopes,
+        createdAt: apiKeys.createdAt,
+        revokedAt: apiKeys.revokedAt,
+      })
+      .from(apiKeys)
+      .orderBy(apiKeys.id),
+  );
+}

@@ -1,0 +1,22 @@
+/**
+ * Prefixed, time-sortable identifiers (`fac_01JD…`, `chk_01JD…`, `key_01JD…`).
+ *
+ * The body is a ULID: 48 bits of milliseconds then 80 random bits, in Crockford base32, so
+ * ids sort by creation time (cursor pagination relies on it) and never collide in practice.
+ */
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+export type IdPrefix = "ten" | "usr" | "key" | "fac" | "chk" | "dsv" | "aud" | "alr" | "prm" | "stf" | "crd";
+
+export function newId(prefix: IdPrefix, now = Date.now()): string {
+  let time = "";
+  let ms = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[ms % 32] + time;
+    ms = Math.floor(ms / 32);
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let random = "";
+  for (const byte of bytes) random += ALPHABET[byte % 32];
+  return `${prefix}_${time}${random}`;
+}

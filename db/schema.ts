@@ -1,0 +1,290 @@
+/**
+ * The Postgres schema (drizzle). `npm run db:generate` turns changes here into a committed
+ * migration under db/migrations.
+ *
+ * Tenancy: every tenant-owned table has `tenant_id` and a row-level-security policy that
+ * only shows rows whose tenant is the transaction's `app.tenant_id`. The Worker runs tenant
+ * transactions as the `prep_app` role (no BYPASSRLS), so even a raw query cannot cross
+ * tenants. Platform tables (jurisdictions, datasets, dataset versions, rules) are global and
+ * read-only for `prep_app`; platform jobs write them as `prep_platform`.
+ */
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgPolicy,
+  pgRole,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+export const appRole = pgRole("prep_app").existing();
+
+const tenantMatches = sql`tenant_id = current_setting('app.tenant_id', true)`;
+const tenantIsolation = pgPolicy("tenant_isolation", {
+  as: "permissive",
+  for: "all",
+  to: appRole,
+  using: tenantMatches,
+  withCheck: tenantMatches,
+});
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
+const tenantId = () => text("tenant_id").notNull();
+
+export const tenants = pgTable(
+  "tenants",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    plan: text("plan").notNull().default("starter"),
+    createdAt: createdAt(),
+  },
+  () => [
+    pgPolicy("tenant_isolation", {
+      as: "permissive",
+      for: "all",
+      to: appRole,
+      using: sql`id = current_setting('app.tenant_id', true)`,
+      withCheck: sql`id = current_setting('app.tenant_id', true)`,
+    }),
+  ],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    name: text("name"),
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: ["owner", "admin", "manager", "viewer"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), tenantIsolation],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The non-secret lookup prefix shown in lists, e.g. `prep_test_3fa9c1d2`. */
+    prefix: text("prefix").notNull(),
+    /** Hex SHA-256 of the whole key; the key itself is never stored. */
+    hash: text("hash").notNull(),
+    mode: text("mode", { enum: ["live", "test"] }).notNull(),
+    scopes: text("scopes").array().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "string" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "string" }),
+  },
+  (t) => [uniqueIndex("api_keys_prefix_key").on(t.prefix), tenantIsolation],
+);
+
+export const facilities = pgTable(
+  "facilities",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    addressLine1: text("address_line1"),
+    city: text("city").notNull(),
+    county: text("county"),
+    state: text("state").notNull(),
+    postalCode: text("postal_code"),
+    handlesUnpackagedTcsFood: boolean("handles_unpackaged_tcs_food").notNull().default(true),
+    openedAt: date("opened_at", { mode: "string" }),
+    ownershipChangedAt: date("ownership_changed_at", { mode: "string" }),
+    /** The latest verdict's status; null until the facility is first checked. */
+    status: text("status", { enum: ["compliant", "at_risk", "non_compliant"] }),
+    lastCheckedAt: timestamp("last_checked_at", { withTimezone: true, mode: "string" }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  },
+  (t) => [index("facilities_tenant_state_idx").on(t.tenantId, t.state, t.id), tenantIsolation],
+);
+
+export const permits = pgTable(
+  "permits",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    facilityId: text("facility_id")
+      .notNull()
+      .references(() => facilities.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    number: text("number"),
+    issuer: text("issuer"),
+    issuedAt: date("issued_at", { mode: "string" }),
+    expiresAt: date("expires_at", { mode: "string" }),
+    position: integer("position").notNull(),
+  },
+  (t) => [index("permits_facility_idx").on(t.facilityId), tenantIsolation],
+);
+
+export const staff = pgTable(
+  "staff",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    facilityId: text("facility_id")
+      .notNull()
+      .references(() => facilities.id, { onDelete: "cascade" }),
+    /** The caller's own id for the person (the check contract's `staff[].id`). */
+    externalId: text("external_id").notNull(),
+    name: text("name"),
+    role: text("role").notNull(),
+    hiredAt: date("hired_at", { mode: "string" }).notNull(),
+    position: integer("position").notNull(),
+  },
+  (t) => [uniqueIndex("staff_facility_external_key").on(t.facilityId, t.externalId), tenantIsolation],
+);
+
+export const credentials = pgTable(
+  "credentials",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    staffId: text("staff_id")
+      .notNull()
+      .references(() => staff.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    issuer: text("issuer"),
+    issuedAt: date("issued_at", { mode: "string" }),
+    expiresAt: date("expires_at", { mode: "string" }),
+    position: integer("position").notNull(),
+  },
+  (t) => [index("credentials_staff_idx").on(t.staffId), tenantIsolation],
+);
+
+export const inspections = pgTable(
+  "inspections",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    facilityId: text("facility_id")
+      .notNull()
+      .references(() => facilities.id, { onDelete: "cascade" }),
+    date: date("date", { mode: "string" }).notNull(),
+    score: real("score"),
+    grade: text("grade"),
+    criticalViolations: integer("critical_violations"),
+    position: integer("position").notNull(),
+  },
+  (t) => [index("inspections_facility_idx").on(t.facilityId), tenantIsolation],
+);
+
+export const temperatureLogs = pgTable(
+  "temperature_logs",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    facilityId: text("facility_id")
+      .notNull()
+      .references(() => facilities.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true, mode: "string" }).notNull(),
+    item: text("item"),
+    mode: text("mode", { enum: ["cold_holding", "hot_holding"] }).notNull(),
+    tempF: real("temp_f").notNull(),
+    position: integer("position").notNull(),
+  },
+  (t) => [index("temperature_logs_facility_idx").on(t.facilityId), tenantIsolation],
+);
+
+/** Check history. Written from the tenant Durable Object's outbox: the upsert key is `id`. */
+export const checks = pgTable(
+  "checks",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    facilityId: text("facility_id"),
+    idempotencyKey: text("idempotency_key"),
+    asOf: date("as_of", { mode: "string" }).notNull(),
+    evaluatedAt: timestamp("evaluated_at", { withTimezone: true, mode: "string" }).notNull(),
+    status: text("status").notNull(),
+    state: text("state").notNull(),
+    result: jsonb("result").notNull(),
+  },
+  (t) => [index("checks_tenant_facility_idx").on(t.tenantId, t.facilityId, t.id), tenantIsolation],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    target: text("target"),
+    detail: jsonb("detail"),
+    at: timestamp("at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  },
+  (t) => [index("audit_log_tenant_idx").on(t.tenantId, t.at), tenantIsolation],
+);
+
+// ---- Platform tables: global regulatory data, no tenant. ----
+
+export const jurisdictions = pgTable("jurisdictions", {
+  ocdId: text("ocd_id").primaryKey(),
+  name: text("name").notNull(),
+  level: text("level", { enum: ["country", "state", "county", "place"] }).notNull(),
+  parentId: text("parent_id"),
+});
+
+export const datasets = pgTable("datasets", {
+  jurisdiction: text("jurisdiction").primaryKey(),
+  name: text("name").notNull(),
+  sourceUrl: text("source_url"),
+  trusted: boolean("trusted").notNull().default(true),
+  activeVersionId: text("active_version_id"),
+  etag: text("etag"),
+  lastRefreshedAt: timestamp("last_refreshed_at", { withTimezone: true, mode: "string" }),
+});
+
+export const datasetVersions = pgTable(
+  "dataset_versions",
+  {
+    id: text("id").primaryKey(),
+    jurisdiction: text("jurisdiction")
+      .notNull()
+      .references(() => datasets.jurisdiction),
+    version: text("version").notNull(),
+    contentHash: text("content_hash").notNull(),
+    content: jsonb("content").notNull(),
+    source: text("source").notNull(),
+    fetchedAt: timestamp("fetched_at", { withTimezone: true, mode: "string" }).notNull(),
+    approvedBy: text("approved_by"),
+    status: text("status", { enum: ["active", "pending", "superseded", "rejected"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("dataset_versions_hash_key").on(t.jurisdiction, t.contentHash)],
+);
+
+export const rules = pgTable(
+  "rules",
+  {
+    datasetVersionId: text("dataset_version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    ruleId: text("rule_id").notNull(),
+    title: text("title").notNull(),
+    citation: text("citation").notNull(),
+    severity: text("severity").notNull(),
+    verified: boolean("verified").notNull(),
+    effectiveFrom: date("effective_from", { mode: "string" }),
+    effectiveTo: date("effective_to", { mode: "string" }),
+    body: jsonb("body").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datasetVersionId, t.ruleId] })],
+);

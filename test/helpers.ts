@@ -1,0 +1,36 @@
+/**
+ * Shared test helpers: call the Worker, open the database as the Worker does, and make
+ * tenants with keys. Each test makes its own tenants, so files never see each other's data.
+ */
+import { env, exports } from "cloudflare:workers";
+import type { ApiKeyScope } from "../db/api-keys";
+import { type DatabaseHandle, openDatabase } from "../db/client";
+import { createTenant } from "../db/tenants";
+
+export const BASE = "https://prep.test";
+
+export function call(path: string, init: RequestInit & { key?: string; json?: unknown } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.key) headers.set("authorization", `Bearer ${init.key}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    body = JSON.stringify(init.json);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  }
+  return exports.default.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }));
+}
+
+/** The Worker's own connection (the login role without BYPASSRLS). */
+export function workerDb(): DatabaseHandle {
+  return openDatabase({ databaseUrl: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
+}
+
+export async function newTenant(name = "Test Kitchen Co", scopes?: readonly ApiKeyScope[]) {
+  const handle = workerDb();
+  try {
+    const created = await createTenant(handle.db, { name, mode: "test", actor: "test", ...(scopes ? { scopes } : {}) });
+    return { tenantId: created.tenantId, key: created.apiKey.key, keyId: created.apiKey.id };
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,100 @@
+// HTTP conventions every route shares: request ids, problem+json errors, security headers.
+import { describe, expect, it } from "vitest";
+import { call, newTenant } from "./helpers";
+
+async function expectProblem(response: Response, status: number, code: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get("content-type")).toBe("application/problem+json");
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(body).toMatchObject({ status, code, type: `https://prep.dev/problems/${code}` });
+  expect(typeof body.title).toBe("string");
+  expect(typeof body.detail).toBe("string");
+  expect(body.requestId).toBe(response.headers.get("x-request-id"));
+  return body;
+}
+
+describe("HTTP conventions", () => {
+  it("puts a request id and security headers on every response", async () => {
+    const response = await call("/v1/me");
+    expect(response.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("strict-transport-security")).toContain("max-age=");
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("keeps a well-formed incoming request id", async () => {
+    const response = await call("/v1/me", { headers: { "x-request-id": "client-trace-12345" } });
+    expect(response.headers.get("x-request-id")).toBe("client-trace-12345");
+  });
+
+  it("answers 401 problems for missing, malformed and unknown keys", async () => {
+    const missing = await expectProblem(await call("/v1/me"), 401, "unauthorized");
+    expect(missing.detail).toMatch(/Authorization: Bearer/);
+    await expectProblem(await call("/v1/me", { key: "not-a-key" }), 401, "unauthorized");
+    const unknown = await call("/v1/me", { key: `prep_test_${"A".repeat(40)}` });
+    await expectProblem(unknown, 401, "unauthorized");
+    expect(unknown.headers.get("www-authenticate")).toContain("Bearer");
+  });
+
+  it("rejects a live key on a test deployment", async () => {
+    const body = await expectProblem(await call("/v1/me", { key: `prep_live_${"A".repeat(40)}` }), 401, "unauthorized");
+    expect(body.detail).toMatch(/mode/);
+  });
+
+  it("answers 404 for unknown routes and 405 with Allow for wrong methods", async () => {
+    await expectProblem(await call("/v1/nope"), 404, "not_found");
+    const response = await call("/v1/me", { method: "DELETE" });
+    await expectProblem(response, 405, "method_not_allowed");
+    expect(response.headers.get("allow")).toContain("GET");
+  });
+
+  it("answers 415 for a non-JSON body, 400 for malformed JSON and 422 with pointers for invalid fields", async () => {
+    const { key } = await newTenant();
+    await expectProblem(
+      await call("/v1/keys", { method: "POST", key, body: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      415,
+      "unsupported_media_type",
+    );
+    await expectProblem(
+      await call("/v1/keys", { method: "POST", key, body: "{not json", headers: { "content-type": "application/json" } }),
+      400,
+      "malformed_json",
+    );
+    const invalid = await expectProblem(
+      await call("/v1/keys", { method: "POST", key, json: { name: "", scopes: ["checks:write", "root"] } }),
+      422,
+      "validation_failed",
+    );
+    const pointers = (invalid.errors as { pointer: string }[]).map((e) => e.pointer).sort();
+    expect(pointers).toEqual(["/name", "/scopes/1"]);
+  });
+
+  it("answers 413 for bodies over 1 MiB", async () => {
+    const { key } = await newTenant();
+    const big = JSON.stringify({ name: "x".repeat(1024 * 1024 + 10) });
+    await expectProblem(
+      await call("/v1/keys", { method: "POST", key, body: big, headers: { "content-type": "application/json" } }),
+      413,
+      "payload_too_large",
+    );
+  });
+
+  it("allows cross-origin API calls without credentials", async () => {
+    const response = await call("/v1/me", {
+      method: "OPTIONS",
+      headers: { origin: "https://pos.example", "access-control-request-method": "GET" },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+
+  it("serves the OpenAPI 3.1 document and the reference page", async () => {
+    const spec = (await (await call("/v1/openapi.json")).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(spec.openapi).toBe("3.1.0");
+    expect(Object.keys(spec.paths)).toContain("/v1/me");
+    const docs = await call("/docs");
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain("/v1/openapi.json");
+  });
+});

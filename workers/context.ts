@@ -1,0 +1,16 @@
+/**
+ * The Hono environment: bindings plus the typed variables middleware puts on each request.
+ */
+import type { Env } from "./env";
+import type { Services } from "./services/services";
+import type { Principal } from "./middleware/auth";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    services: Services;
+    /** Set by `authenticate`; routes behind it can rely on it. */
+    principal: Principal;
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The Worker's bindings and variables (wrangler.toml, secrets), also declared as
+ * `Cloudflare.Env` so `cloudflare:workers` and `cloudflare:test` see them.
+ */
+import type { TenantObject } from "../durable-objects/tenant-object";
+
+export interface Env {
+  TENANT: DurableObjectNamespace<TenantObject>;
+  ASSETS: Fetcher;
+  /** Postgres connection string (a secret in staging and production). */
+  DATABASE_URL: string;
+  /** Local only: `host:port/path` of the WebSocket bridge in front of PGlite or PostgreSQL. */
+  DB_WS_PROXY: string;
+  PREP_ENV: "development" | "test" | "staging" | "production";
+  /** Which keys this deployment accepts: `live` in production, `test` elsewhere. */
+  API_KEY_MODE: "live" | "test";
+}
+
+type PrepEnv = Env;
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends PrepEnv {
+      /** Tests only: the owner connection, for assertions that must bypass the app role. */
+      OWNER_DATABASE_URL?: string;
+      /** Tests only: which engine the suite runs against. */
+      DATABASE_KIND?: "postgres" | "pglite";
+    }
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "TenantObject";
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * API-key authentication and scope checks.
+ *
+ * `authenticate` accepts `Authorization: Bearer prep_live_…|prep_test_…` and sets the
+ * request's principal; `requireScope` answers 403 when the key lacks a scope. Every failure
+ * is a 401 problem that says what to fix, never which keys exist.
+ */
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../context";
+import { forbiddenScope, unauthorized } from "../http/problem";
+
+export interface Principal {
+  tenantId: string;
+  keyId: string;
+  scopes: ReadonlySet<string>;
+  mode: "live" | "test";
+}
+
+const REASONS = {
+  malformed: "The API key is malformed. Keys look like prep_live_… or prep_test_….",
+  unknown: "The API key is not valid.",
+  revoked: "The API key has been revoked. Create a new key.",
+  wrong_mode: "This key's mode does not match this deployment: use a prep_live_ key in production and prep_test_ elsewhere.",
+} as const;
+
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("authorization");
+  if (!header) throw unauthorized("Send an API key: Authorization: Bearer prep_live_….");
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw unauthorized("The Authorization header must be: Bearer <API key>.");
+  const services = c.get("services");
+  const result = await services.apiKeys.verify(match[1], c.env.API_KEY_MODE, services.db);
+  if (!result.ok) throw unauthorized(REASONS[result.reason]);
+  c.set("principal", {
+    tenantId: result.key.tenantId,
+    keyId: result.key.id,
+    scopes: new Set(result.key.scopes),
+    mode: result.key.mode,
+  });
+  await next();
+});
+
+export const requireScope = (scope: string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (!c.get("principal").scopes.has(scope)) throw forbiddenScope(scope);
+    await next();
+  });

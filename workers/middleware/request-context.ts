@@ -1,0 +1,30 @@
+/**
+ * First middleware on every request: a request id (echoed as `x-request-id`, reused from a
+ * well-formed incoming header) and the request's services, disposed after the response.
+ */
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../context";
+import { buildServices } from "../services/services";
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  const incoming = c.req.header("x-request-id");
+  const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll("-", "")}`;
+  c.set("requestId", requestId);
+  const waitUntil = (work: Promise<unknown>) => {
+    try {
+      c.executionCtx.waitUntil(work);
+    } catch {
+      // No execution context (app.request in unit tests): the promise still runs.
+    }
+  };
+  const services = buildServices(c.env, waitUntil);
+  c.set("services", services);
+  try {
+    await next();
+  } finally {
+    c.header("x-request-id", requestId);
+    waitUntil(services.dispose());
+  }
+});

@@ -1,0 +1,42 @@
+/**
+ * Every route registers itself here, one file per route. After them, each known path gets
+ * a 405 fallback that lists the methods it does support.
+ */
+import type { Hono } from "hono";
+import type { AppEnv } from "../context";
+import { Problem } from "../http/problem";
+import { registerApiKeys } from "./api-keys";
+import { registerDocs } from "./docs";
+import { registerMe } from "./me";
+
+export type App = Hono<AppEnv>;
+
+const ROUTES: ((app: App) => void)[] = [registerMe, registerApiKeys];
+
+export function registerRoutes(app: App): void {
+  for (const register of ROUTES) register(app);
+  registerDocs(app);
+  registerMethodNotAllowed(app);
+}
+
+function registerMethodNotAllowed(app: App): void {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const route of app.routes) {
+    if (route.method === "ALL" || !route.path.startsWith("/v1/")) continue;
+    const methods = methodsByPath.get(route.path) ?? new Set<string>();
+    methods.add(route.method);
+    methodsByPath.set(route.path, methods);
+  }
+  for (const [path, methods] of methodsByPath) {
+    const allow = [...methods, "OPTIONS"].join(", ");
+    app.all(path, (c) => {
+      throw new Problem({
+        status: 405,
+        code: "method_not_allowed",
+        title: "Method not allowed",
+        detail: `${c.req.method} is not supported on ${path}. Allowed: ${allow}.`,
+        headers: { allow },
+      });
+    });
+  }
+}

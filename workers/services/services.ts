@@ -1,0 +1,54 @@
+/**
+ * The typed bag of services a request works with, built once per request.
+ *
+ * The database opens lazily (a check in steady state never touches it) and closes when the
+ * response is done. Caches that must outlive a request (verified keys, compiled datasets)
+ * are isolate-scoped singletons handed in here.
+ */
+import { type Database, type DatabaseHandle, openDatabase } from "../../db/client";
+import type { TenantObject } from "../../durable-objects/tenant-object";
+import type { Env } from "../env";
+import { type ApiKeyVerifier, apiKeyVerifier } from "./api-key-verifier";
+import { type DatasetRegistry, datasetRegistry } from "./dataset-registry";
+
+export interface Services {
+  /** The request's database; opened on first use. */
+  db(): Database;
+  apiKeys: ApiKeyVerifier;
+  datasets: DatasetRegistry;
+  tenant(tenantId: string): DurableObjectStub<TenantObject>;
+  /** Work that may finish after the response (the request's database stays open for it). */
+  background(work: Promise<unknown>): void;
+  /** Waits for background work, then closes what the request opened. */
+  dispose(): Promise<void>;
+}
+
+export function databaseConfig(env: Env) {
+  return { databaseUrl: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY || undefined };
+}
+
+export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => void): Services {
+  let handle: DatabaseHandle | undefined;
+  const pending: Promise<unknown>[] = [];
+  const db = () => {
+    handle ??= openDatabase(databaseConfig(env));
+    return handle.db;
+  };
+  return {
+    db,
+    apiKeys: apiKeyVerifier,
+    datasets: datasetRegistry,
+    tenant: (tenantId) => env.TENANT.get(env.TENANT.idFromName(tenantId)),
+    background: (work) => {
+      const settled = work.catch(() => undefined);
+      pending.push(settled);
+      waitUntil(settled);
+    },
+    dispose: async () => {
+      await Promise.all(pending);
+      const opened = handle;
+      handle = undefined;
+      await opened?.close();
+    },
+  };
+}
