@@ -34,6 +34,8 @@ export class DatabaseUnavailableError extends Error {
 
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   if (!config.databaseUrl) throw new DatabaseUnavailableError("DATABASE_URL is not configured");
+  // neonConfig is process-wide; every caller in one isolate passes the same settings (they
+  // come from the Worker's env), so setting them on each open is idempotent.
   if (config.wsProxy) {
     neonConfig.wsProxy = (host, port) => `${config.wsProxy}?address=${host}:${port}`;
     neonConfig.useSecureWebSocket = false;

@@ -98,3 +98,20 @@ describe("HTTP conventions", () => {
     expect(await docs.text()).toContain("/v1/openapi.json");
   });
 });
+
+describe("rate limiting", () => {
+  it("answers 429 with Retry-After once a key exceeds its limit, and other keys carry on", async () => {
+    const { key } = await newTenant("Busy");
+    const other = await newTenant("Calm");
+    // The limiter counts in fixed 10-second windows: keep sending until it says no.
+    let limited: Response | undefined;
+    for (let sent = 0; !limited && sent < 9000; sent += 250) {
+      const batch = await Promise.all(Array.from({ length: 250 }, () => call("/v1/me", { key })));
+      limited = batch.find((r) => r.status === 429);
+    }
+    expect(limited).toBeDefined();
+    expect(limited?.headers.get("retry-after")).toBe("10");
+    expect(await limited?.json()).toMatchObject({ code: "rate_limited", status: 429 });
+    expect((await call("/v1/me", { key: other.key })).status).toBe(200);
+  });
+});

@@ -7,6 +7,8 @@ import type { TenantObject } from "../durable-objects/tenant-object";
 export interface Env {
   TENANT: DurableObjectNamespace<TenantObject>;
   ASSETS: Fetcher;
+  /** Per-API-key request limit (Workers Rate Limiting binding). */
+  API_RATE_LIMIT: RateLimit;
   /** Postgres connection string (a secret in staging and production). */
   DATABASE_URL: string;
   /** Local only: `host:port/path` of the WebSocket bridge in front of PGlite or PostgreSQL. */

@@ -28,6 +28,16 @@ const DESCRIPTIONS: Record<number, string> = {
   503: "A backing service is unavailable; retry",
 };
 
+/** A JSON response entry for `describeRoute({ responses })`. */
+export function jsonResponse(description: string, schema: Parameters<typeof resolver>[0]) {
+  return { description, content: { "application/json": { schema: resolver(schema) } } };
+}
+
+/** A JSON request body entry for `describeRoute({ requestBody })`. */
+export function jsonRequestBody(schema: Parameters<typeof resolver>[0]) {
+  return { required: true, content: { "application/json": { schema: resolver(schema) } } };
+}
+
 export function problemResponses(...statuses: number[]) {
   const out: Record<number, { description: string; content: { "application/problem+json": { schema: ReturnType<typeof resolver> } } }> = {};
   for (const status of statuses) {

@@ -50,3 +50,21 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
 
 /** `requireJsonBody` then `validate("json", schema)`. */
 export const json = <S extends StandardSchemaV1>(schema: S) => [requireJsonBody, validate("json", schema)] as const;
+
+/**
+ * For routes whose body is optional: no body means `{}`; a body must be JSON and valid.
+ * Sets the validated value as `c.req.valid("json")` like `json(schema)` does.
+ */
+export const optionalJson = <S extends StandardSchemaV1>(schema: S) =>
+  [
+    createMiddleware<AppEnv>(async (c, next) => {
+      const length = c.req.header("content-length");
+      const hasBody = c.req.header("content-type") !== undefined || (length !== undefined && length !== "0");
+      if (!hasBody) {
+        // An empty JSON object stands in for the missing body.
+        c.req.raw = new Request(c.req.raw, { body: "{}", headers: { ...Object.fromEntries(c.req.raw.headers), "content-type": "application/json" } });
+      }
+      await next();
+    }),
+    ...json(schema),
+  ] as const;

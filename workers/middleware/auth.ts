@@ -1,13 +1,17 @@
 /**
  * API-key authentication and scope checks.
  *
- * `authenticate` accepts `Authorization: Bearer prep_live_…|prep_test_…` and sets the
- * request's principal; `requireScope` answers 403 when the key lacks a scope. Every failure
- * is a 401 problem that says what to fix, never which keys exist.
+ * `authenticate` accepts `Authorization: Bearer prep_live_…|prep_test_…`, applies the key's
+ * rate limit (429) and sets the request's principal; `requireScope` answers 403 when the key
+ * lacks a scope. Every authentication failure is a 401 problem that says what to fix, never
+ * which keys exist.
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
-import { forbiddenScope, unauthorized } from "../http/problem";
+import { forbiddenScope, Problem, unauthorized } from "../http/problem";
+
+/** The limiter's window (wrangler.toml `[[ratelimits]]` period). */
+const RATE_LIMIT_PERIOD_SECONDS = 10;
 
 export interface Principal {
   tenantId: string;
@@ -31,6 +35,16 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const services = c.get("services");
   const result = await services.apiKeys.verify(match[1], c.env.API_KEY_MODE, services.db);
   if (!result.ok) throw unauthorized(REASONS[result.reason]);
+  const { success } = await c.env.API_RATE_LIMIT.limit({ key: result.key.id });
+  if (!success) {
+    throw new Problem({
+      status: 429,
+      code: "rate_limited",
+      title: "Too many requests",
+      detail: `This API key sent more requests than its limit allows. Retry after ${RATE_LIMIT_PERIOD_SECONDS} seconds.`,
+      headers: { "retry-after": String(RATE_LIMIT_PERIOD_SECONDS) },
+    });
+  }
   c.set("principal", {
     tenantId: result.key.tenantId,
     keyId: result.key.id,

@@ -6,12 +6,33 @@ import type { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { Problem } from "../http/problem";
 import { registerApiKeys } from "./api-keys";
+import { registerCreateCheck } from "./checks-create";
+import { registerGetCheck } from "./checks-get";
 import { registerDocs } from "./docs";
+import { registerCheckFacility } from "./facilities-check";
+import { registerCreateFacility } from "./facilities-create";
+import { registerDeleteFacility } from "./facilities-delete";
+import { registerGetFacility } from "./facilities-get";
+import { registerListFacilities } from "./facilities-list";
+import { registerUpdateFacility } from "./facilities-update";
+import { registerJurisdictions } from "./jurisdictions";
 import { registerMe } from "./me";
 
 export type App = Hono<AppEnv>;
 
-const ROUTES: ((app: App) => void)[] = [registerMe, registerApiKeys];
+const ROUTES: ((app: App) => void)[] = [
+  registerMe,
+  registerApiKeys,
+  registerCreateCheck,
+  registerGetCheck,
+  registerCreateFacility,
+  registerListFacilities,
+  registerGetFacility,
+  registerUpdateFacility,
+  registerDeleteFacility,
+  registerCheckFacility,
+  registerJurisdictions,
+];
 
 export function registerRoutes(app: App): void {
   for (const register of ROUTES) register(app);

@@ -1,0 +1,112 @@
+/**
+ * What the Worker and the tenant Durable Object exchange over RPC. Plain, structured-clone-
+ * able data only.
+ */
+import type { FacilityInput, Finding, Verdict } from "../compliance";
+
+/** The body of a check response (`POST /v1/checks`, `GET /v1/checks/{id}`). */
+export type CheckResult = Verdict & {
+  id: string;
+  asOf: string;
+  evaluatedAt: string;
+  facilityId: string | null;
+};
+
+export interface CheckRecord {
+  id: string;
+  tenantId: string;
+  facilityId: string | null;
+  /** USPS state of the facility: checks are metered per state. */
+  state: string;
+  asOf: string;
+  evaluatedAt: string;
+  result: CheckResult;
+}
+
+export interface RecordCheckInput {
+  record: CheckRecord;
+  /** The caller's Idempotency-Key; a retry with the same key returns the first check. */
+  idempotencyKey?: string | undefined;
+  /** Fingerprint of the request body: the same key with a different body is refused. */
+  requestHash?: string | undefined;
+}
+
+export type RecordCheckOutcome =
+  | { kind: "recorded"; record: CheckRecord }
+  | { kind: "replayed"; record: CheckRecord }
+  | { kind: "idempotency_conflict" };
+
+/** A stored facility as the DO keeps it, to re-evaluate on deadlines and rule changes. */
+export interface FacilitySnapshot {
+  facilityId: string;
+  facility: FacilityInput;
+  verdict: Verdict;
+  /** Why this verdict was produced: "created", "updated", "check", "deadline", "rules". */
+  cause: string;
+}
+
+/** One finding whose status changed between two verdicts; `null` = the finding is absent. */
+export interface DriftChange {
+  ruleId: string;
+  citation: string;
+  subject: Finding["subject"];
+  from: Finding["status"] | null;
+  to: Finding["status"] | null;
+}
+
+/**
+ * A facility's verdict changed: the overall status, or a finding's status (keyed by rule
+ * and subject). Every drift event is stored as an alert with the same id (`alr_…`).
+ */
+export interface DriftEvent {
+  id: string;
+  facilityId: string;
+  facilityName: string;
+  /** What produced the new verdict: the snapshot's cause, "deadline" or "rules". */
+  cause: string;
+  /** Free text for rule changes (`reevaluateAll(reason)`), else null. */
+  reason: string | null;
+  detectedAt: string;
+  /** When the verdict this one replaced was stored. */
+  previousVerdictAt: string;
+  previousStatus: Verdict["status"];
+  status: Verdict["status"];
+  changes: DriftChange[];
+}
+
+export interface Alert extends DriftEvent {
+  acknowledgedAt: string | null;
+  /** The API key (or user) that acknowledged it. */
+  acknowledgedBy: string | null;
+}
+
+export interface AlertQuery {
+  /** The last alert id of the previous page; pages run newest first. */
+  cursor?: string | undefined;
+  limit: number;
+  facilityId?: string | undefined;
+  /** The facility's new status. */
+  status?: Verdict["status"] | undefined;
+  acknowledged?: boolean | undefined;
+}
+
+export interface AlertPage {
+  data: Alert[];
+  nextCursor: string | null;
+}
+
+export type UsageGranularity = "hour" | "day";
+
+/** Counts of one meter shard in [fromMs, toMs), per bucket and state. */
+export interface UsageQuery {
+  fromMs: number;
+  toMs: number;
+  granularity: UsageGranularity;
+}
+
+export interface UsageRow {
+  /** Bucket start, epoch milliseconds (UTC hour or day). */
+  bucketMs: number;
+  state: string;
+  count: number;
+}

@@ -1,0 +1,58 @@
+/**
+ * Request and response schemas shared by several routes (valibot: validation, types and
+ * the OpenAPI document from one definition).
+ */
+import * as v from "valibot";
+import { AsOfSchema, FacilityInputSchema } from "../../compliance";
+
+export const IdempotencyKeyHeader = v.object({
+  "idempotency-key": v.optional(
+    v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,255}$/, "must be 1–255 visible ASCII characters")),
+  ),
+});
+
+export const CheckRequestSchema = v.object({
+  asOf: v.optional(AsOfSchema),
+  facility: FacilityInputSchema,
+});
+
+export const FacilityCheckRequestSchema = v.object({ asOf: v.optional(AsOfSchema) });
+
+const FindingSchema = v.object({
+  ruleId: v.string(),
+  jurisdiction: v.string(),
+  status: v.picklist(["pass", "warn", "fail", "not_applicable"]),
+  severity: v.picklist(["critical", "major", "minor"]),
+  title: v.string(),
+  citation: v.string(),
+  message: v.string(),
+  subject: v.nullable(v.object({ kind: v.picklist(["staff", "permit", "facility", "temperatureLog"]), id: v.string() })),
+  dueBy: v.nullable(v.string()),
+  verified: v.boolean(),
+});
+
+export const CheckResultSchema = v.object({
+  id: v.string(),
+  asOf: v.string(),
+  evaluatedAt: v.string(),
+  facilityId: v.nullable(v.string()),
+  status: v.picklist(["compliant", "at_risk", "non_compliant"]),
+  jurisdictions: v.array(v.string()),
+  datasets: v.array(v.object({ jurisdiction: v.string(), version: v.string() })),
+  findings: v.array(FindingSchema),
+  nextDeadline: v.nullable(v.object({ date: v.string(), ruleId: v.string(), subject: v.unknown() })),
+  reevaluateAt: v.nullable(v.string()),
+});
+
+export const FacilityIdParams = v.object({
+  id: v.pipe(v.string(), v.regex(/^fac_[0-9A-Z]{26}$/, "must be a facility id (fac_…)")),
+});
+
+export const FacilityResponseSchema = v.object({
+  id: v.string(),
+  ...v.omit(FacilityInputSchema as v.ObjectSchema<v.ObjectEntries, undefined>, []).entries,
+  status: v.nullable(v.picklist(["compliant", "at_risk", "non_compliant"])),
+  lastCheckedAt: v.nullable(v.string()),
+  createdAt: v.string(),
+  updatedAt: v.string(),
+});

@@ -1,0 +1,60 @@
+/**
+ * Running a check: evaluate in isolate memory, then record it exactly once in the tenant's
+ * Durable Object (metering, ledger, outbox to Postgres) before answering. The only awaited
+ * I/O on the hot path is that one RPC; datasets and the key come from isolate memory.
+ */
+import type { FacilityInput } from "../../compliance";
+import { newId } from "../../db/ids";
+import type { CheckRecord } from "../../durable-objects/contract";
+import { Problem } from "../http/problem";
+import type { Principal } from "../middleware/auth";
+import { asOfDate, evaluateFacility } from "./evaluator";
+import type { Services } from "./services";
+
+export interface RunCheckInput {
+  facility: FacilityInput;
+  asOf?: string | undefined;
+  facilityId: string | null;
+  idempotencyKey?: string | undefined;
+  requestHash?: string | undefined;
+}
+
+export async function runCheck(
+  services: Services,
+  principal: Principal,
+  input: RunCheckInput,
+): Promise<{ record: CheckRecord; replayed: boolean }> {
+  const datasets = await services.datasets.current(services.db, services.background);
+  const asOf = asOfDate(input.asOf);
+  const verdict = evaluateFacility(input.facility, asOf, datasets);
+  const id = newId("chk");
+  const evaluatedAt = new Date().toISOString();
+  const record: CheckRecord = {
+    id,
+    tenantId: principal.tenantId,
+    facilityId: input.facilityId,
+    state: input.facility.address.state,
+    asOf,
+    evaluatedAt,
+    result: { id, asOf, evaluatedAt, facilityId: input.facilityId, ...verdict },
+  };
+  const outcome = await services.tenant(principal.tenantId).recordCheck({
+    record,
+    idempotencyKey: input.idempotencyKey,
+    requestHash: input.requestHash,
+  });
+  if (outcome.kind === "idempotency_conflict") {
+    throw new Problem({
+      status: 422,
+      code: "idempotency_key_reused",
+      title: "Idempotency key reused",
+      detail: "This Idempotency-Key was already used with a different request body. Use a new key for a new request.",
+    });
+  }
+  return { record: outcome.record, replayed: outcome.kind === "replayed" };
+}
+
+export async function fingerprint(value: unknown): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(value)));
+  return btoa(String.fromCharCode(...new Uint8Array(digest)));
+}
