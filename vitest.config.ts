@@ -1,4 +1,5 @@
 // Tests run inside workerd (@cloudflare/vitest-plugin) against a real database; see test/global-setup.ts.
+import { randomBytes } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
@@ -12,7 +13,12 @@ export default defineConfig({
           OWNER_DATABASE_URL: inject("ownerDatabaseUrl"),
           DB_WS_PROXY: inject("wsProxy"),
           DATABASE_KIND: inject("databaseKind"),
+          // A fresh session-signing secret per run: never a constant anyone could reuse.
+          SESSION_SECRET: randomBytes(32).toString("base64url"),
         },
+        // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
+        // takes hundreds of requests rather than thousands. Load tests use several keys.
+        ratelimits: { API_RATE_LIMIT: { namespace_id: "1001", simple: { limit: 500, period: 10 } } },
       },
     })),
   ],

@@ -5,7 +5,7 @@
  * `withTenant`: row-level security scopes every statement.
  */
 import type { FacilityInput } from "../compliance";
-import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "./client";
 import { newId } from "./ids";
 import { credentials, facilities, inspections, permits, staff, temperatureLogs } from "./schema";
@@ -226,6 +226,8 @@ export interface FacilityFilter {
   /** The last id of the previous page. */
   after?: string | undefined;
   limit: number;
+  /** Only these facilities (a manager's locations). */
+  ids?: readonly string[] | undefined;
 }
 
 export async function listFacilities(tx: Tx, filter: FacilityFilter): Promise<{ data: FacilityRecord[]; nextCursor: string | null }> {
@@ -233,6 +235,7 @@ export async function listFacilities(tx: Tx, filter: FacilityFilter): Promise<{ 
   if (filter.state) conditions.push(eq(facilities.state, filter.state));
   if (filter.status) conditions.push(eq(facilities.status, filter.status));
   if (filter.after) conditions.push(gt(facilities.id, filter.after));
+  if (filter.ids) conditions.push(filter.ids.length > 0 ? inArray(facilities.id, [...filter.ids]) : sql`false`);
   const rows = await tx
     .select()
     .from(facilities)

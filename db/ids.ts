@@ -6,7 +6,7 @@
  */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-export type IdPrefix = "ten" | "usr" | "key" | "fac" | "chk" | "dsv" | "aud" | "alr" | "prm" | "stf" | "crd" | "ins" | "tlg";
+export type IdPrefix = "ten" | "usr" | "key" | "fac" | "chk" | "dsv" | "aud" | "alr" | "prm" | "stf" | "crd" | "ins" | "tlg" | "inv" | "grp";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

@@ -72,6 +72,29 @@ export const users = pgTable(
   (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), tenantIsolation],
 );
 
+/**
+ * A pending invitation to join a tenant. The token is shown once (in the invite link) and
+ * stored as SHA-256; accepting it creates the user with `role` and, for managers, the chosen
+ * locations and groups.
+ */
+export const invites = pgTable(
+  "invites",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["owner", "admin", "manager", "viewer"] }).notNull(),
+    facilityIds: text("facility_ids").array().notNull().default(sql`'{}'`),
+    groupIds: text("group_ids").array().notNull().default(sql`'{}'`),
+    tokenHash: text("token_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "string" }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true, mode: "string" }),
+  },
+  (t) => [uniqueIndex("invites_token_hash_key").on(t.tokenHash), tenantIsolation],
+);
+
 export const apiKeys = pgTable(
   "api_keys",
   {
@@ -200,6 +223,62 @@ export const temperatureLogs = pgTable(
     position: integer("position").notNull(),
   },
   (t) => [index("temperature_logs_facility_idx").on(t.facilityId), tenantIsolation],
+);
+
+/** Groups of locations (a region, a brand) for chains: filters and manager assignments. */
+export const locationGroups = pgTable(
+  "location_groups",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["region", "brand"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("location_groups_name_key").on(t.tenantId, t.kind, sql`lower(${t.name})`), tenantIsolation],
+);
+
+export const locationGroupMembers = pgTable(
+  "location_group_members",
+  {
+    tenantId: tenantId(),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => locationGroups.id, { onDelete: "cascade" }),
+    facilityId: text("facility_id")
+      .notNull()
+      .references(() => facilities.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.facilityId] }), index("location_group_members_facility_idx").on(t.facilityId), tenantIsolation],
+);
+
+/** A manager's locations: assigned one by one or through a group (the union counts). */
+export const userLocations = pgTable(
+  "user_locations",
+  {
+    tenantId: tenantId(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    facilityId: text("facility_id")
+      .notNull()
+      .references(() => facilities.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.facilityId] }), tenantIsolation],
+);
+
+export const userLocationGroups = pgTable(
+  "user_location_groups",
+  {
+    tenantId: tenantId(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => locationGroups.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), tenantIsolation],
 );
 
 /** Check history. Written from the tenant Durable Object's outbox: the upsert key is `id`. */

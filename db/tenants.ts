@@ -1,10 +1,13 @@
 /**
- * Tenants: creating one with its first API key (sign-up, the operator CLI, the demo seed).
+ * Tenants: creating one with its first API key (the operator CLI, the demo seed) or with
+ * its owner (sign-up in the web app).
  */
+import { eq } from "drizzle-orm";
 import { type ApiKeyMode, type ApiKeyScope, API_KEY_SCOPES, type CreatedApiKey, createApiKey } from "./api-keys";
-import { type Database, withTenant } from "./client";
+import { type Database, type Tx, withTenant } from "./client";
 import { newId } from "./ids";
 import { auditLog, tenants } from "./schema";
+import { insertUser } from "./users";
 
 export interface CreatedTenant {
   tenantId: string;
@@ -12,27 +15,61 @@ export interface CreatedTenant {
   apiKey: CreatedApiKey;
 }
 
-export async function createTenant(
+/** Inserts the tenant and its audit entry, then `work` in the same transaction. */
+function withNewTenant<T>(
   db: Database,
-  input: { name: string; mode: ApiKeyMode; actor: string; scopes?: readonly ApiKeyScope[] },
-): Promise<CreatedTenant> {
+  input: { name: string; actor: string },
+  work: (tx: Tx, tenantId: string) => Promise<{ result: T; detail: Record<string, unknown> }>,
+): Promise<T> {
   const tenantId = newId("ten");
   return withTenant(db, tenantId, async (tx) => {
     await tx.insert(tenants).values({ id: tenantId, name: input.name });
-    const apiKey = await createApiKey(tx, {
-      tenantId,
-      name: "Default key",
-      mode: input.mode,
-      scopes: input.scopes ?? API_KEY_SCOPES,
-    });
+    const { result, detail } = await work(tx, tenantId);
     await tx.insert(auditLog).values({
       id: newId("aud"),
       tenantId,
       actor: input.actor,
       action: "tenant.created",
       target: tenantId,
-      detail: { name: input.name, apiKeyId: apiKey.id },
+      detail: { name: input.name, ...detail },
     });
-    return { tenantId, name: input.name, apiKey };
+    return result;
   });
+}
+
+export function createTenant(
+  db: Database,
+  input: { name: string; mode: ApiKeyMode; actor: string; scopes?: readonly ApiKeyScope[] },
+): Promise<CreatedTenant> {
+  return withNewTenant(db, input, async (tx, tenantId) => {
+    const apiKey = await createApiKey(tx, {
+      tenantId,
+      name: "Default key",
+      mode: input.mode,
+      scopes: input.scopes ?? API_KEY_SCOPES,
+    });
+    return { result: { tenantId, name: input.name, apiKey }, detail: { apiKeyId: apiKey.id } };
+  });
+}
+
+export interface TenantOwner {
+  email: string;
+  name: string | null;
+  passwordHash: string;
+}
+
+/** Sign-up: a tenant and its first user, the owner. A taken email fails the whole transaction. */
+export function createTenantWithOwner(
+  db: Database,
+  input: { name: string; owner: TenantOwner },
+): Promise<{ tenantId: string; userId: string }> {
+  return withNewTenant(db, { name: input.name, actor: "sign-up" }, async (tx, tenantId) => {
+    const userId = await insertUser(tx, { tenantId, ...input.owner, role: "owner" });
+    return { result: { tenantId, userId }, detail: { ownerId: userId } };
+  });
+}
+
+export async function loadTenantName(tx: Tx, tenantId: string): Promise<string | null> {
+  const [row] = await tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, tenantId));
+  return row?.name ?? null;
 }

@@ -5,47 +5,41 @@
  * after Postgres committed it. If the object dies in between, the batch is sent again and
  * the upsert ignores what is already there: nothing lost, nothing doubled.
  */
-import { withTenant } from "../db/client";
-import { openDatabase } from "../db/client";
-import { checks } from "../db/schema";
-import type { Env } from "../workers/env";
-import { databaseConfig } from "../workers/services/services";
+import { type Database, withTenant } from "../db/client";
+import { checks as checkHistory } from "../db/schema";
 import type { CheckRecord } from "./contract";
 
 export const OUTBOX_BATCH_SIZE = 200;
 /** Batches per alarm run, so one run stays well inside the alarm's wall-time limit. */
 export const OUTBOX_BATCHES_PER_RUN = 25;
 
-/** Writes one tenant's checks to their durable home; must be idempotent per check id. */
-export type CheckDelivery = (tenantId: string, records: CheckRecord[]) => Promise<void>;
-
-export function postgresDelivery(env: Env): CheckDelivery {
-  return async (tenantId, records) => {
-    const handle = openDatabase(databaseConfig(env));
-    try {
-      await withTenant(handle.db, tenantId, (tx) =>
-        tx
-          .insert(checks)
-          .values(
-            records.map((record) => ({
-              id: record.id,
-              tenantId: record.tenantId,
-              facilityId: record.facilityId,
-              idempotencyKey: null,
-              asOf: record.asOf,
-              evaluatedAt: record.evaluatedAt,
-              status: record.result.status,
-              state: record.state,
-              result: record.result,
-            })),
-          )
-          .onConflictDoNothing({ target: checks.id }),
-      );
-    } finally {
-      await handle.close();
-    }
-  };
+export interface PendingCheck {
+  record: CheckRecord;
+  idempotencyKey: string | null;
 }
+
+/** Writes one tenant's checks to their durable home; must be idempotent per check id. */
+export type CheckDelivery = (db: Database, tenantId: string, checks: PendingCheck[]) => Promise<void>;
+
+export const deliverToPostgres: CheckDelivery = (db, tenantId, pending) =>
+  withTenant(db, tenantId, async (tx) => {
+    await tx
+      .insert(checkHistory)
+      .values(
+        pending.map(({ record, idempotencyKey }) => ({
+          id: record.id,
+          tenantId: record.tenantId,
+          facilityId: record.facilityId,
+          idempotencyKey,
+          asOf: record.asOf,
+          evaluatedAt: record.evaluatedAt,
+          status: record.result.status,
+          state: record.state,
+          result: record.result,
+        })),
+      )
+      .onConflictDoNothing({ target: checkHistory.id });
+  });
 
 export class Outbox {
   constructor(private readonly sql: SqlStorage) {}
@@ -58,18 +52,21 @@ export class Outbox {
    * Delivers up to OUTBOX_BATCHES_PER_RUN batches, oldest first. Returns true when the
    * outbox is empty; throws (leaving the undelivered rows in place) when delivery fails.
    */
-  async flush(deliver: CheckDelivery): Promise<boolean> {
-    for (let batch = 0; batch < OUTBOX_BATCHES_PER_RUN; batch++) {
+  async flush(deliver: (tenantId: string, checks: PendingCheck[]) => Promise<void>): Promise<boolean> {
+    for (let round = 0; round < OUTBOX_BATCHES_PER_RUN; round++) {
       const pending = this.sql
-        .exec<{ id: string; record: string }>(
-          `SELECT checks.id, checks.record FROM outbox JOIN checks ON checks.id = outbox.check_id
+        .exec<{ id: string; idempotency_key: string | null; record: string }>(
+          `SELECT checks.id, checks.idempotency_key, checks.record FROM outbox JOIN checks ON checks.id = outbox.check_id
            ORDER BY outbox.enqueued_at, outbox.check_id LIMIT ?`,
           OUTBOX_BATCH_SIZE,
         )
         .toArray();
       if (pending.length === 0) return true;
-      const records = pending.map((row) => JSON.parse(row.record) as CheckRecord);
-      await deliver((records[0] as CheckRecord).tenantId, records);
+      const batch = pending.map((row) => ({
+        record: JSON.parse(row.record) as CheckRecord,
+        idempotencyKey: row.idempotency_key,
+      }));
+      await deliver((batch[0] as PendingCheck).record.tenantId, batch);
       for (const { id } of pending) this.sql.exec("DELETE FROM outbox WHERE check_id = ?", id);
     }
     return this.isEmpty();

@@ -1,7 +1,282 @@
 /**
- * TenantObject: one Durable Object per tenant (SQLite storage, native RPC).
+ * TenantObject: one Durable Object per tenant (SQLite storage, native RPC), the tenant's
+ * source of truth for usage and for what changed. This file wires the modules together:
+ *
+ * - ledger.ts      every billable check exactly once, idempotency, hourly meters per state
+ * - outbox.ts      the ledger's delivery to Postgres `checks`, at least once, idempotent
+ * - facilities.ts  each facility's latest input and verdict, and when it may next change
+ * - drift.ts       what changed between two verdicts → alerts.ts (stored) and
+ *                  live-alerts.ts (pushed to connected WebSockets)
+ * - jobs.ts        the single alarm, multiplexing outbox flushes and deadline re-evaluation
+ *
+ * A hot tenant's checks may also land on meter shards (meter-shards.ts): objects of this
+ * class that only ever see `recordCheck`, `getCheck` and `getUsage`.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { Verdict } from "../compliance";
+import { openDatabase } from "../db/client";
+import { newId } from "../db/ids";
 import type { Env } from "../workers/env";
+import { Problem } from "../workers/http/problem";
+import { datasetRegistry, type LoadedDataset } from "../workers/services/dataset-registry";
+import { asOfDate, evaluateFacility } from "../workers/services/evaluator";
+import { databaseConfig } from "../workers/services/services";
+import { AlertStore } from "./alerts";
+import type {
+  Alert,
+  AlertPage,
+  AlertQuery,
+  CheckRecord,
+  DriftEvent,
+  FacilitySnapshot,
+  RecordCheckInput,
+  RecordCheckOutcome,
+  UsageQuery,
+  UsageRow,
+} from "./contract";
+import { changedFindings } from "./drift";
+import { FacilityStore, type StoredFacility } from "./facilities";
+import { Jobs } from "./jobs";
+import { Ledger } from "./ledger";
+import { acceptAlertStream, answerClientMessage, broadcastAlert, closeAlertStream } from "./live-alerts";
+import { type CheckDelivery, deliverToPostgres, Outbox } from "./outbox";
+import { migrate } from "./storage-schema";
 
-export class TenantObject extends DurableObject<Env> {}
+/** Checks wait this long in the outbox so one flush carries many of them. */
+export const FLUSH_DELAY_MS = 1_000;
+
+type Datasets = ReadonlyMap<string, LoadedDataset>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function log(level: "info" | "error", message: string, detail: Record<string, unknown>): void {
+  console[level](JSON.stringify({ level, message, ...detail }));
+}
+
+export class TenantObject extends DurableObject<Env> {
+  private readonly ledger: Ledger;
+  private readonly outbox: Outbox;
+  private readonly jobs: Jobs;
+  private readonly facilities: FacilityStore;
+  private readonly alerts: AlertStore;
+  /** Where flushed checks go. Tests wrap it to fail a flush at a chosen point. */
+  deliverChecks: CheckDelivery = deliverToPostgres;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const sql = ctx.storage.sql;
+    ctx.storage.transactionSync(() => migrate(sql));
+    this.ledger = new Ledger(sql);
+    this.outbox = new Outbox(sql);
+    this.jobs = new Jobs(sql, ctx.storage);
+    this.facilities = new FacilityStore(sql);
+    this.alerts = new AlertStore(sql);
+  }
+
+  // ---- Metering ----
+
+  /** Durable before it returns (the output gate holds the reply until SQLite has it). */
+  async recordCheck(input: RecordCheckInput): Promise<RecordCheckOutcome> {
+    const now = Date.now();
+    let alarmMoved = false;
+    const outcome = this.ctx.storage.transactionSync(() => {
+      const result = this.ledger.record(input, now);
+      if (result.kind === "recorded") alarmMoved = this.jobs.ensure("flush_outbox", now + FLUSH_DELAY_MS);
+      return result;
+    });
+    if (alarmMoved) await this.jobs.arm();
+    return outcome;
+  }
+
+  async getCheck(id: string): Promise<CheckRecord | null> {
+    return this.ledger.get(id);
+  }
+
+  async getUsage(query: UsageQuery): Promise<UsageRow[]> {
+    return this.ledger.usage(query);
+  }
+
+  // ---- Facilities and drift ----
+
+  /** Stores the facility's latest verdict; returns the drift event when it differs from the last. */
+  async upsertFacility(snapshot: FacilitySnapshot): Promise<DriftEvent | null> {
+    const alert = this.applyVerdict(snapshot, null);
+    await this.rescheduleReevaluation();
+    return alert;
+  }
+
+  async removeFacility(facilityId: string): Promise<boolean> {
+    const removed = this.facilities.remove(facilityId);
+    await this.rescheduleReevaluation();
+    return removed;
+  }
+
+  /** Re-evaluates every facility against freshly loaded datasets (after a rule change). */
+  async reevaluateAll(reason: string): Promise<{ evaluated: number; drifted: number }> {
+    datasetRegistry.invalidate();
+    const asOf = asOfDate(undefined, new Date());
+    const counts = await this.withDatasets((datasets) => {
+      let evaluated = 0;
+      let drifted = 0;
+      for (const stored of this.facilities.all()) {
+        const verdict = this.evaluate(stored, asOf, datasets);
+        if (!verdict) continue;
+        evaluated++;
+        if (
+          this.applyVerdict(
+            { facilityId: stored.facilityId, facility: stored.facility, verdict, cause: "rules" },
+            reason,
+          )
+        )
+          drifted++;
+      }
+      return { evaluated, drifted };
+    });
+    await this.rescheduleReevaluation();
+    return counts;
+  }
+
+  // ---- Alerts ----
+
+  async listAlerts(query: AlertQuery): Promise<AlertPage> {
+    return this.alerts.list(query);
+  }
+
+  async acknowledgeAlert(id: string, actor: string): Promise<Alert | null> {
+    return this.alerts.acknowledge(id, actor, iso(Date.now()));
+  }
+
+  /** The alert stream's WebSocket upgrade, forwarded by the Worker after authentication. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade", { status: 426 });
+    }
+    return acceptAlertStream(this.ctx, request);
+  }
+
+  override async webSocketMessage(socket: WebSocket): Promise<void> {
+    answerClientMessage(socket);
+  }
+
+  override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
+    closeAlertStream(socket, code, reason);
+  }
+
+  // ---- The alarm ----
+
+  /**
+   * Runs every job due by the alarm's scheduled time. That time, not the wall clock, is
+   * "now" for deciding what is due and at which date to re-evaluate: the same in
+   * production (alarms never fire early) and it lets a test fire the alarm ahead of time.
+   */
+  override async alarm(): Promise<void> {
+    const scheduledAt = Math.max(Date.now(), this.jobs.earliest() ?? 0);
+    if (this.jobs.isDue("flush_outbox", scheduledAt)) await this.flushOutbox();
+    if (this.jobs.isDue("reevaluate", scheduledAt)) await this.reevaluateDue(scheduledAt);
+    await this.jobs.arm();
+  }
+
+  private async flushOutbox(): Promise<void> {
+    // One connection for the whole run (the pool connects on its first query).
+    const handle = openDatabase(databaseConfig(this.env));
+    try {
+      const drained = await this.outbox.flush((tenantId, batch) => this.deliverChecks(handle.db, tenantId, batch));
+      if (drained) {
+        this.jobs.complete("flush_outbox");
+        this.ledger.prune(Date.now());
+      } else {
+        this.jobs.set("flush_outbox", Date.now());
+      }
+    } catch (error) {
+      const retryInMs = this.jobs.retryLater("flush_outbox", Date.now());
+      log("error", "outbox flush failed", { error: String(error), retryInMs });
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async reevaluateDue(at: number): Promise<void> {
+    const asOf = asOfDate(undefined, new Date(at));
+    try {
+      await this.withDatasets((datasets) => {
+        for (const stored of this.facilities.dueBy(at)) {
+          const verdict = this.evaluate(stored, asOf, datasets);
+          if (verdict)
+            this.applyVerdict(
+              { facilityId: stored.facilityId, facility: stored.facility, verdict, cause: "deadline" },
+              null,
+            );
+        }
+      });
+      this.jobs.set("reevaluate", this.facilities.earliestDue());
+    } catch (error) {
+      const retryInMs = this.jobs.retryLater("reevaluate", Date.now());
+      log("error", "deadline re-evaluation failed", { error: String(error), retryInMs });
+    }
+  }
+
+  // ---- Shared steps ----
+
+  /** Stores the verdict and, when it differs from the stored one, records and pushes an alert. */
+  private applyVerdict(snapshot: FacilitySnapshot, reason: string | null): Alert | null {
+    const now = Date.now();
+    const alert = this.ctx.storage.transactionSync(() => {
+      const previous = this.facilities.get(snapshot.facilityId);
+      this.facilities.put(snapshot, now);
+      if (!previous) return null;
+      const changes = changedFindings(previous.verdict, snapshot.verdict);
+      if (changes.length === 0 && previous.verdict.status === snapshot.verdict.status) return null;
+      return this.alerts.add({
+        id: newId("alr", now),
+        facilityId: snapshot.facilityId,
+        facilityName: snapshot.facility.name,
+        cause: snapshot.cause,
+        reason,
+        detectedAt: iso(now),
+        previousVerdictAt: iso(previous.updatedMs),
+        previousStatus: previous.verdict.status,
+        status: snapshot.verdict.status,
+        changes,
+      });
+    });
+    if (alert) broadcastAlert(this.ctx, alert);
+    return alert;
+  }
+
+  /** The verdict at `asOf`, or null (and no more deadlines) when no dataset covers the facility any more. */
+  private evaluate(stored: StoredFacility, asOf: string, datasets: Datasets): Verdict | null {
+    try {
+      return evaluateFacility(stored.facility, asOf, datasets);
+    } catch (error) {
+      if (!(error instanceof Problem)) throw error;
+      this.facilities.clearDue(stored.facilityId);
+      log("error", "facility can no longer be evaluated", {
+        facilityId: stored.facilityId,
+        detail: error.message,
+      });
+      return null;
+    }
+  }
+
+  /** Runs `work` with the active datasets, loaded (or refreshed) through a database opened for it. */
+  private async withDatasets<T>(work: (datasets: Datasets) => T): Promise<T> {
+    const handle = openDatabase(databaseConfig(this.env));
+    const background: Promise<unknown>[] = [];
+    try {
+      const datasets = await datasetRegistry.current(
+        () => handle.db,
+        (refresh) => background.push(refresh),
+      );
+      return work(datasets);
+    } finally {
+      // A background refresh still needs the database: close only after it settles.
+      await Promise.allSettled(background);
+      await handle.close();
+    }
+  }
+
+  private async rescheduleReevaluation(): Promise<void> {
+    this.jobs.set("reevaluate", this.facilities.earliestDue());
+    await this.jobs.arm();
+  }
+}

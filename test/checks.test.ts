@@ -17,6 +17,7 @@ describe("POST /v1/checks", () => {
     expect(body.jurisdictions).toEqual([
       "ocd-division/country:us",
       "ocd-division/country:us/state:ca",
+      "ocd-division/country:us/state:ca/county:san_francisco",
       "ocd-division/country:us/state:ca/place:san_francisco",
     ]);
     const finding = findingFor(body, "CA-FHC", "s-1");

@@ -81,7 +81,7 @@ function toProblem(error: unknown, requestId: string | undefined) {
       detail: malformed ? "The request body is not valid JSON." : error.message || "The request is not valid.",
     } as const;
   }
-  if (error instanceof DatabaseUnavailableError || isConnectionError(error)) {
+  if (isConnectionError(error)) {
     console.error(JSON.stringify({ level: "error", requestId, message: "database unavailable", error: String(error) }));
     return {
       status: 503,
@@ -102,7 +102,15 @@ function toProblem(error: unknown, requestId: string | undefined) {
   } as const;
 }
 
+/** True when the error, or any error it wraps (drizzle wraps driver errors), is a lost connection. */
 function isConnectionError(error: unknown): boolean {
-  const message = String((error as Error)?.message ?? "");
-  return /ECONNREFUSED|WebSocket|connection terminated|Connection terminated|socket/i.test(message);
+  // The Neon driver reports a failed WebSocket as an ErrorEvent, which is not an Error.
+  let current: unknown = error;
+  for (let depth = 0; typeof current === "object" && current !== null && depth < 5; depth++) {
+    if (current instanceof DatabaseUnavailableError) return true;
+    const message = String((current as { message?: unknown }).message ?? "");
+    if (/ECONNREFUSED|WebSocket|connection terminated|Network connection lost|socket/i.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -9,6 +9,10 @@ export interface Env {
   ASSETS: Fetcher;
   /** Per-API-key request limit (Workers Rate Limiting binding). */
   API_RATE_LIMIT: RateLimit;
+  /** Sign-in and sign-up attempts per email and IP (Workers Rate Limiting binding). */
+  LOGIN_RATE_LIMIT: RateLimit;
+  /** Signs session cookies (HS256); a secret of at least 32 characters. Never in wrangler.toml. */
+  SESSION_SECRET: string;
   /** Postgres connection string (a secret in staging and production). */
   DATABASE_URL: string;
   /** Local only: `host:port/path` of the WebSocket bridge in front of PGlite or PostgreSQL. */

@@ -68,12 +68,15 @@ export const unauthorized = (detail: string) =>
     headers: { "www-authenticate": 'Bearer realm="prep"' },
   });
 
-export const forbiddenScope = (scope: string) =>
+/** A signed-in user's role stands in for a key's scopes, so the detail names the role. */
+export const forbiddenScope = (scope: string, role?: string) =>
   new Problem({
     status: 403,
     code: "insufficient_scope",
     title: "Forbidden",
-    detail: `This API key lacks the "${scope}" scope.`,
+    detail: role
+      ? `Your role (${role}) does not allow this ("${scope}"). Ask an owner or admin of your team.`
+      : `This API key lacks the "${scope}" scope.`,
     extensions: { requiredScope: scope },
   });
 

@@ -48,11 +48,13 @@ export const FacilityIdParams = v.object({
   id: v.pipe(v.string(), v.regex(/^fac_[0-9A-Z]{26}$/, "must be a facility id (fac_…)")),
 });
 
-export const FacilityResponseSchema = v.object({
-  id: v.string(),
-  ...v.omit(FacilityInputSchema as v.ObjectSchema<v.ObjectEntries, undefined>, []).entries,
-  status: v.nullable(v.picklist(["compliant", "at_risk", "non_compliant"])),
-  lastCheckedAt: v.nullable(v.string()),
-  createdAt: v.string(),
-  updatedAt: v.string(),
-});
+export const FacilityResponseSchema = v.intersect([
+  FacilityInputSchema,
+  v.object({
+    id: v.string(),
+    status: v.nullable(v.picklist(["compliant", "at_risk", "non_compliant"])),
+    lastCheckedAt: v.nullable(v.string()),
+    createdAt: v.string(),
+    updatedAt: v.string(),
+  }),
+]);

@@ -1,23 +1,36 @@
 /**
- * API-key authentication and scope checks.
+ * Authentication and scope checks.
  *
  * `authenticate` accepts `Authorization: Bearer prep_live_…|prep_test_…`, applies the key's
  * rate limit (429) and sets the request's principal; `requireScope` answers 403 when the key
  * lacks a scope. Every authentication failure is a 401 problem that says what to fix, never
  * which keys exist.
+ *
+ * Without an Authorization header, the web app's session cookie authenticates instead
+ * (session-auth.ts: the user's role gives the scopes; CSRF checks apply). A request with both
+ * is judged by its key alone, so API clients behave exactly as before.
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import { forbiddenScope, Problem, unauthorized } from "../http/problem";
+import type { Role } from "../services/roles";
+import { hasSessionCookie } from "../services/sessions";
+import { sessionPrincipal } from "./session-auth";
 
 /** The limiter's window (wrangler.toml `[[ratelimits]]` period). */
 const RATE_LIMIT_PERIOD_SECONDS = 10;
 
 export interface Principal {
   tenantId: string;
+  /** The acting credential, recorded as the actor: an API key id, or the user id of a session. */
   keyId: string;
   scopes: ReadonlySet<string>;
   mode: "live" | "test";
+  /** Sessions only: the signed-in user and their role. */
+  userId?: string;
+  role?: Role;
+  /** The facility ids this principal may touch; null or absent = all of the tenant's. */
+  locations?: ReadonlySet<string> | null;
 }
 
 const REASONS = {
@@ -29,22 +42,19 @@ const REASONS = {
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
+  if (!header && hasSessionCookie(c)) {
+    const principal = await sessionPrincipal(c);
+    await enforceRateLimit(c.env.API_RATE_LIMIT, principal.keyId, "This account");
+    c.set("principal", principal);
+    return next();
+  }
   if (!header) throw unauthorized("Send an API key: Authorization: Bearer prep_live_….");
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw unauthorized("The Authorization header must be: Bearer <API key>.");
   const services = c.get("services");
   const result = await services.apiKeys.verify(match[1], c.env.API_KEY_MODE, services.db);
   if (!result.ok) throw unauthorized(REASONS[result.reason]);
-  const { success } = await c.env.API_RATE_LIMIT.limit({ key: result.key.id });
-  if (!success) {
-    throw new Problem({
-      status: 429,
-      code: "rate_limited",
-      title: "Too many requests",
-      detail: `This API key sent more requests than its limit allows. Retry after ${RATE_LIMIT_PERIOD_SECONDS} seconds.`,
-      headers: { "retry-after": String(RATE_LIMIT_PERIOD_SECONDS) },
-    });
-  }
+  await enforceRateLimit(c.env.API_RATE_LIMIT, result.key.id, "This API key");
   c.set("principal", {
     tenantId: result.key.tenantId,
     keyId: result.key.id,
@@ -54,8 +64,22 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+async function enforceRateLimit(limiter: RateLimit, key: string, who: string): Promise<void> {
+  const { success } = await limiter.limit({ key });
+  if (!success) {
+    throw new Problem({
+      status: 429,
+      code: "rate_limited",
+      title: "Too many requests",
+      detail: `${who} sent more requests than its limit allows. Retry after ${RATE_LIMIT_PERIOD_SECONDS} seconds.`,
+      headers: { "retry-after": String(RATE_LIMIT_PERIOD_SECONDS) },
+    });
+  }
+}
+
 export const requireScope = (scope: string) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    if (!c.get("principal").scopes.has(scope)) throw forbiddenScope(scope);
+    const principal = c.get("principal");
+    if (!principal.scopes.has(scope)) throw forbiddenScope(scope, principal.role);
     await next();
   });

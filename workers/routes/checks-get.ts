@@ -9,6 +9,7 @@ import { forbiddenScope, notFound } from "../http/problem";
 import { CheckResultSchema } from "../http/schemas";
 import { validate } from "../http/validation";
 import { authenticate } from "../middleware/auth";
+import { canTouchFacility } from "../middleware/locations";
 import type { App } from "./index";
 
 const CheckIdParams = v.object({ id: v.pipe(v.string(), v.regex(/^chk_[0-9A-Z]{26}$/, "must be a check id (chk_…)")) });
@@ -28,7 +29,8 @@ export function registerGetCheck(app: App): void {
       if (!principal.scopes.has("checks:read") && !principal.scopes.has("checks:write")) throw forbiddenScope("checks:read");
       const { id } = c.req.valid("param");
       const record = await c.get("services").tenant(principal.tenantId).getCheck(id);
-      if (!record) throw notFound(`Check ${id}`);
+      // A manager sees checks of their own locations only (and ad-hoc checks).
+      if (!record || (record.facilityId && !canTouchFacility(principal, record.facilityId))) throw notFound(`Check ${id}`);
       return c.json(record.result);
     },
   );

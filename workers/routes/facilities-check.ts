@@ -11,6 +11,7 @@ import { notFound } from "../http/problem";
 import { CheckResultSchema, FacilityCheckRequestSchema, FacilityIdParams, IdempotencyKeyHeader } from "../http/schemas";
 import { optionalJson, validate } from "../http/validation";
 import { authenticate, requireScope } from "../middleware/auth";
+import { requireLocation } from "../middleware/locations";
 import { fingerprint, runCheck } from "../services/checks";
 import { asOfDate } from "../services/evaluator";
 import { notifyTenantObject } from "../services/facilities";
@@ -27,6 +28,7 @@ export function registerCheckFacility(app: App): void {
     authenticate,
     requireScope("checks:write"),
     validate("param", FacilityIdParams),
+    requireLocation,
     validate("header", IdempotencyKeyHeader),
     ...optionalJson(FacilityCheckRequestSchema),
     async (c) => {

@@ -10,6 +10,7 @@ import { jsonRequestBody, jsonResponse, problemResponses } from "../http/openapi
 import { FacilityResponseSchema } from "../http/schemas";
 import { json } from "../http/validation";
 import { authenticate, requireScope } from "../middleware/auth";
+import { requireAllLocations } from "../middleware/locations";
 import { evaluateToday, facilityBody, notifyTenantObject } from "../services/facilities";
 import type { App } from "./index";
 
@@ -24,6 +25,7 @@ export function registerCreateFacility(app: App): void {
     }),
     authenticate,
     requireScope("facilities:write"),
+    requireAllLocations,
     ...json(FacilityInputSchema),
     async (c) => {
       const facility = c.req.valid("json");

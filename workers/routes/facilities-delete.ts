@@ -12,6 +12,7 @@ import { notFound } from "../http/problem";
 import { FacilityIdParams } from "../http/schemas";
 import { validate } from "../http/validation";
 import { authenticate, requireScope } from "../middleware/auth";
+import { requireAllLocations } from "../middleware/locations";
 import type { App } from "./index";
 
 export function registerDeleteFacility(app: App): void {
@@ -24,6 +25,7 @@ export function registerDeleteFacility(app: App): void {
     }),
     authenticate,
     requireScope("facilities:write"),
+    requireAllLocations,
     validate("param", FacilityIdParams),
     async (c) => {
       const { id } = c.req.valid("param");

@@ -9,6 +9,7 @@ import { notFound } from "../http/problem";
 import { FacilityIdParams, FacilityResponseSchema } from "../http/schemas";
 import { validate } from "../http/validation";
 import { authenticate, requireScope } from "../middleware/auth";
+import { requireLocation } from "../middleware/locations";
 import { facilityBody } from "../services/facilities";
 import type { App } from "./index";
 
@@ -23,6 +24,7 @@ export function registerGetFacility(app: App): void {
     authenticate,
     requireScope("facilities:read"),
     validate("param", FacilityIdParams),
+    requireLocation,
     async (c) => {
       const { id } = c.req.valid("param");
       const record = await withTenant(c.get("services").db(), c.get("principal").tenantId, (tx) => loadFacility(tx, id));

@@ -41,7 +41,14 @@ export function registerListFacilities(app: App): void {
       const query = c.req.valid("query");
       const principal = c.get("principal");
       const page = await withTenant(c.get("services").db(), principal.tenantId, (tx) =>
-        listFacilities(tx, { state: query.state, status: query.status, after: query.cursor, limit: Number(query.limit) }),
+        listFacilities(tx, {
+          state: query.state,
+          status: query.status,
+          after: query.cursor,
+          limit: Number(query.limit),
+          // A manager lists only their locations.
+          ids: principal.locations ? [...principal.locations] : undefined,
+        }),
       );
       return c.json({ data: page.data.map(facilityBody), nextCursor: page.nextCursor });
     },

@@ -7,14 +7,15 @@
  */
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
-import { FacilityInputSchema } from "../../compliance";
+import { FacilityInputSchema, toProblems } from "../../compliance";
 import { withTenant } from "../../db/client";
 import { loadFacility, replaceFacility } from "../../db/facilities";
 import { jsonResponse, problemResponses } from "../http/openapi";
 import { notFound, validationFailed } from "../http/problem";
 import { FacilityIdParams, FacilityResponseSchema } from "../http/schemas";
-import { json, toFieldErrors, validate } from "../http/validation";
+import { json, validate } from "../http/validation";
 import { authenticate, requireScope } from "../middleware/auth";
+import { requireLocation } from "../middleware/locations";
 import { evaluateToday, facilityBody, notifyTenantObject } from "../services/facilities";
 import type { App } from "./index";
 
@@ -48,6 +49,7 @@ export function registerUpdateFacility(app: App): void {
     authenticate,
     requireScope("facilities:write"),
     validate("param", FacilityIdParams),
+    requireLocation,
     ...json(PatchSchema),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -58,7 +60,10 @@ export function registerUpdateFacility(app: App): void {
       if (!current) throw notFound(`Facility ${id}`);
 
       const merged = v.safeParse(FacilityInputSchema, mergePatch(current.facility, patch));
-      if (!merged.success) throw validationFailed(toFieldErrors(merged.issues), "The facility would be invalid after this change; see errors[].");
+      if (!merged.success) {
+        const errors = toProblems(merged.issues).map((p) => ({ pointer: p.pointer || "/", detail: p.message }));
+        throw validationFailed(errors, "The facility would be invalid after this change; see errors[].");
+      }
       const facility = merged.output;
       const { verdict, evaluated } = await evaluateToday(services, facility);
       const record = await withTenant(services.db(), principal.tenantId, async (tx) => {

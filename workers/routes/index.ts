@@ -5,7 +5,12 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { Problem } from "../http/problem";
+import { registerAlerts } from "./alerts";
 import { registerApiKeys } from "./api-keys";
+import { registerAcceptInvite } from "./auth-invite-accept";
+import { registerSignIn } from "./auth-signin";
+import { registerSignOut } from "./auth-signout";
+import { registerSignUp } from "./auth-signup";
 import { registerCreateCheck } from "./checks-create";
 import { registerGetCheck } from "./checks-get";
 import { registerDocs } from "./docs";
@@ -13,10 +18,16 @@ import { registerCheckFacility } from "./facilities-check";
 import { registerCreateFacility } from "./facilities-create";
 import { registerDeleteFacility } from "./facilities-delete";
 import { registerGetFacility } from "./facilities-get";
+import { registerFacilityHistory } from "./facilities-history";
 import { registerListFacilities } from "./facilities-list";
 import { registerUpdateFacility } from "./facilities-update";
+import { registerGroups } from "./groups";
 import { registerJurisdictions } from "./jurisdictions";
 import { registerMe } from "./me";
+import { registerSession } from "./session";
+import { registerTeamInvites } from "./team-invites";
+import { registerTeamUsers } from "./team-users";
+import { registerUsage } from "./usage";
 
 export type App = Hono<AppEnv>;
 
@@ -32,6 +43,17 @@ const ROUTES: ((app: App) => void)[] = [
   registerDeleteFacility,
   registerCheckFacility,
   registerJurisdictions,
+  registerUsage,
+  registerAlerts,
+  registerSignUp,
+  registerSignIn,
+  registerSignOut,
+  registerAcceptInvite,
+  registerSession,
+  registerTeamUsers,
+  registerTeamInvites,
+  registerGroups,
+  registerFacilityHistory,
 ];
 
 export function registerRoutes(app: App): void {

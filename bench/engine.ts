@@ -1,0 +1,376 @@
+// Benchmark (not a test): the compiled engine vs json-rules-engine vs hand-written predicates on
+// the same California + San Francisco rule set and the same generated facilities.
+// Run: npx tsx bench/engine.ts   — prints verdicts/s, ratios and a markdown table.
+import { type ConditionProperties, Engine, type TopLevelCondition } from "json-rules-engine";
+import * as v from "valibot";
+import { addYears, fromDay, toDay } from "../compliance/dates";
+import {
+  bundledLayersFor,
+  compileDataset,
+  evaluate,
+  type FacilityInput,
+  FacilityInputSchema,
+} from "../compliance/index";
+
+const ASOF = "2026-03-02";
+const AS = toDay(ASOF);
+const CA = "ocd-division/country:us/state:ca";
+const SF = `${CA}/place:san_francisco`;
+const CHAIN = ["ocd-division/country:us", CA, `${CA}/county:san_francisco`, SF];
+const FACILITIES = 1000;
+const STAFF = 10;
+
+// Deterministic PRNG so every run measures the same facilities.
+let seed = 42;
+const rnd = () => {
+  seed = (seed * 1664525 + 1013904223) >>> 0;
+  return seed / 2 ** 32;
+};
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+const daysAgo = (max: number) => fromDay(AS - Math.floor(rnd() * max));
+
+function generate(i: number): FacilityInput {
+  const mobile = rnd() < 0.1;
+  const staff = Array.from({ length: STAFF }, (_, k) => {
+    const role =
+      k === 0
+        ? "manager"
+        : pick(["food_employee", "food_employee", "food_employee", "person_in_charge"] as const);
+    const credentials = [];
+    if (k === 0 && rnd() < 0.9)
+      credentials.push({ type: "food_protection_manager" as const, issuedAt: daysAgo(5 * 365 + 60) });
+    if (rnd() < 0.85)
+      credentials.push({ type: "food_handler_card" as const, issuedAt: daysAgo(3 * 365 + 60) });
+    return { id: `s${k}`, name: `Staff ${k}`, role, hiredAt: daysAgo(800), credentials };
+  });
+  const permits: object[] = [];
+  if (rnd() < 0.95)
+    permits.push({ type: "health_permit", number: `P${i}`, issuer: SF, issuedAt: daysAgo(420) });
+  if (mobile && rnd() < 0.8)
+    permits.push({
+      type: "commissary_agreement",
+      number: `C${i}`,
+      expiresAt: fromDay(AS + Math.floor(rnd() * 400) - 20),
+    });
+  const temperatureLogs = Array.from({ length: 5 }, () => ({
+    at: `${daysAgo(10)}T10:00:00-08:00`,
+    mode: pick(["cold_holding", "hot_holding"] as const),
+    tempF: 0,
+  })).map((l) => ({
+    ...l,
+    tempF: l.mode === "cold_holding" ? 34 + Math.floor(rnd() * 9) : 130 + Math.floor(rnd() * 20),
+  }));
+  return v.parse(FacilityInputSchema, {
+    name: `Kitchen ${i}`,
+    type: mobile ? "mobile_food_facility" : "restaurant",
+    address: { city: "San Francisco", state: "CA" },
+    handlesUnpackagedTcsFood: rnd() < 0.95,
+    openedAt: daysAgo(900),
+    staff,
+    permits,
+    temperatureLogs,
+  });
+}
+const facilities = Array.from({ length: FACILITIES }, (_, i) => generate(i));
+
+// ── (a) compiled engine ───────────────────────────────────────────────────────────────────────
+const layers = bundledLayersFor([CA, SF]).map(compileDataset); // same rule set as (b) and (c): CA + SF
+const viaEngine = (f: FacilityInput) => evaluate(f, layers, ASOF, { jurisdictions: CHAIN }).status;
+
+// ── shared day arithmetic for (b) and (c) ─────────────────────────────────────────────────────
+type Status = "compliant" | "at_risk" | "non_compliant";
+const day = (s: string | undefined) => (s === undefined ? Number.NaN : toDay(s));
+const until = (issued: number, expires: string | null | undefined, years: number | null) =>
+  typeof expires === "string"
+    ? toDay(expires)
+    : years === null
+      ? Number.POSITIVE_INFINITY
+      : Number.isNaN(issued)
+        ? Number.NaN
+        : addYears(issued, years);
+function bestUntil(
+  creds: { type: string; issuedAt?: string; expiresAt?: string | null }[] | undefined,
+  type: string,
+  years: number | null,
+) {
+  let best = Number.NEGATIVE_INFINITY;
+  for (const c of creds ?? []) {
+    if (c.type !== type) continue;
+    const issued = day(c.issuedAt);
+    if (issued > AS) continue;
+    const u = until(issued, c.expiresAt, years);
+    if (u >= AS && u > best) best = u;
+  }
+  return best;
+}
+const permitUntil = (f: FacilityInput, type: string, issuer: string | null, years: number | null) => {
+  let best = Number.NEGATIVE_INFINITY;
+  for (const p of f.permits ?? []) {
+    if (
+      p.type !== type ||
+      (issuer && p.issuer !== undefined && p.issuer !== issuer && p.issuer !== `${CA}/county:san_francisco`)
+    )
+      continue;
+    const issued = day(p.issuedAt);
+    if (issued > AS) continue;
+    const u = until(issued, p.expiresAt, years);
+    if (u >= AS && u > best) best = u;
+  }
+  return best;
+};
+const logsInWindow = (f: FacilityInput) =>
+  (f.temperatureLogs ?? []).filter((l) => toDay(l.at) <= AS && toDay(l.at) > AS - 7);
+
+// ── (c) hand-written predicates ───────────────────────────────────────────────────────────────
+function handWritten(f: FacilityInput): Status {
+  let fail = false;
+  let warn = false;
+  const grade = (u: number, deadline: number) => {
+    if (u >= AS) {
+      if (u - AS <= 30) warn = true;
+    } else if (AS <= deadline) warn = true;
+    else fail = true;
+  };
+  const tcs = f.handlesUnpackagedTcsFood !== false;
+  if (tcs) {
+    for (const s of f.staff ?? []) {
+      if (s.role === "owner" || day(s.hiredAt) > AS) continue;
+      const exempt = (s.credentials ?? []).some(
+        (c) =>
+          c.type === "food_protection_manager" &&
+          !(day(c.issuedAt) > AS) &&
+          !(typeof c.expiresAt === "string" && toDay(c.expiresAt) < AS),
+      );
+      if (exempt) continue;
+      grade(bestUntil(s.credentials, "food_handler_card", 3), day(s.hiredAt) + 30); // CA-FHC
+    }
+    let fsc = Number.NEGATIVE_INFINITY; // CA-FSC
+    for (const s of f.staff ?? [])
+      if (!(day(s.hiredAt) > AS)) fsc = Math.max(fsc, bestUntil(s.credentials, "food_protection_manager", 5));
+    grade(fsc, Number.isNaN(day(f.openedAt)) ? Number.NEGATIVE_INFINITY : day(f.openedAt) + 60);
+  }
+  for (const l of logsInWindow(f)) {
+    if (l.mode === "cold_holding" ? l.tempF > 41 : l.tempF < 135) fail = true; // CA-HOLD
+  }
+  grade(permitUntil(f, "health_permit", SF, 1), Number.NEGATIVE_INFINITY); // SF-PERMIT ⊇ CA-PERMIT
+  if (f.type === "mobile_food_facility")
+    grade(permitUntil(f, "commissary_agreement", null, null), Number.NEGATIVE_INFINITY); // CA-MFF
+  return fail ? "non_compliant" : warn ? "at_risk" : "compliant";
+}
+
+// ── (b) json-rules-engine: the same rules as JSON conditions over facts derived from the payload ──
+function jreEngines() {
+  const facility = new Engine([], { allowUndefinedFacts: true });
+  const staff = new Engine([], { allowUndefinedFacts: true });
+  const outcome = (type: string, conditions: TopLevelCondition) => ({ conditions, event: { type } });
+  const graded = (
+    prefix: string,
+    left: string,
+    since: string,
+    grace: number,
+    extra: ConditionProperties[] = [],
+  ) =>
+    [
+      outcome("fail", {
+        all: [
+          ...extra,
+          { fact: left, operator: "lessThan", value: 0 },
+          { fact: since, operator: "greaterThan", value: grace },
+        ],
+      }),
+      outcome("warn", {
+        all: [
+          ...extra,
+          { fact: left, operator: "lessThan", value: 0 },
+          { fact: since, operator: "lessThanInclusive", value: grace },
+        ],
+      }),
+      outcome("warn", {
+        all: [
+          ...extra,
+          { fact: left, operator: "greaterThanInclusive", value: 0 },
+          { fact: left, operator: "lessThanInclusive", value: 30 },
+        ],
+      }),
+    ].map((r, i) => ({ ...r, name: `${prefix}-${i}` }));
+  const tcs = { fact: "tcs", operator: "equal", value: true };
+  for (const r of graded("CA-FSC", "fscDaysLeft", "daysSinceOpening", 60, [tcs])) facility.addRule(r);
+  for (const r of graded("SF-PERMIT", "permitDaysLeft", "zero", 0)) facility.addRule(r);
+  for (const r of graded("CA-MFF", "commissaryDaysLeft", "zero", 0, [
+    { fact: "type", operator: "equal", value: "mobile_food_facility" },
+  ]))
+    facility.addRule(r);
+  facility.addRule({
+    name: "CA-HOLD",
+    ...outcome("fail", {
+      any: [
+        { fact: "maxColdF", operator: "greaterThan", value: 41 },
+        { fact: "minHotF", operator: "lessThan", value: 135 },
+      ],
+    }),
+  });
+  const scope = [
+    tcs,
+    { fact: "inScope", operator: "equal", value: true },
+    { fact: "exempt", operator: "equal", value: false },
+  ];
+  for (const r of graded("CA-FHC", "cardDaysLeft", "daysSinceHire", 30, scope)) staff.addRule(r);
+
+  const left = (u: number) =>
+    u === Number.NEGATIVE_INFINITY || Number.isNaN(u) ? -1 : u === Number.POSITIVE_INFINITY ? 1e9 : u - AS;
+  facility.addFact("tcs", (_p, a) =>
+    a.factValue<FacilityInput>("f").then((f) => f.handlesUnpackagedTcsFood !== false),
+  );
+  facility.addFact("type", (_p, a) => a.factValue<FacilityInput>("f").then((f) => f.type));
+  facility.addFact("zero", () => 1);
+  facility.addFact("daysSinceOpening", (_p, a) =>
+    a.factValue<FacilityInput>("f").then((f) => (f.openedAt ? AS - toDay(f.openedAt) : 1e9)),
+  );
+  facility.addFact("fscDaysLeft", (_p, a) =>
+    a
+      .factValue<FacilityInput>("f")
+      .then((f) =>
+        left(
+          Math.max(
+            Number.NEGATIVE_INFINITY,
+            ...(f.staff ?? [])
+              .filter((s) => !(day(s.hiredAt) > AS))
+              .map((s) => bestUntil(s.credentials, "food_protection_manager", 5)),
+          ),
+        ),
+      ),
+  );
+  facility.addFact("permitDaysLeft", (_p, a) =>
+    a.factValue<FacilityInput>("f").then((f) => left(permitUntil(f, "health_permit", SF, 1))),
+  );
+  facility.addFact("commissaryDaysLeft", (_p, a) =>
+    a.factValue<FacilityInput>("f").then((f) => left(permitUntil(f, "commissary_agreement", null, null))),
+  );
+  facility.addFact("maxColdF", (_p, a) =>
+    a.factValue<FacilityInput>("f").then((f) =>
+      Math.max(
+        -1e9,
+        ...logsInWindow(f)
+          .filter((l) => l.mode === "cold_holding")
+          .map((l) => l.tempF),
+      ),
+    ),
+  );
+  facility.addFact("minHotF", (_p, a) =>
+    a.factValue<FacilityInput>("f").then((f) =>
+      Math.min(
+        1e9,
+        ...logsInWindow(f)
+          .filter((l) => l.mode === "hot_holding")
+          .map((l) => l.tempF),
+      ),
+    ),
+  );
+
+  type S = NonNullable<FacilityInput["staff"]>[number];
+  staff.addFact("inScope", (_p, a) =>
+    a.factValue<S>("s").then((s) => s.role !== "owner" && !(day(s.hiredAt) > AS)),
+  );
+  staff.addFact("exempt", (_p, a) =>
+    a
+      .factValue<S>("s")
+      .then((s) =>
+        (s.credentials ?? []).some(
+          (c) =>
+            c.type === "food_protection_manager" &&
+            !(day(c.issuedAt) > AS) &&
+            !(typeof c.expiresAt === "string" && toDay(c.expiresAt) < AS),
+        ),
+      ),
+  );
+  staff.addFact("cardDaysLeft", (_p, a) =>
+    a.factValue<S>("s").then((s) => left(bestUntil(s.credentials, "food_handler_card", 3))),
+  );
+  staff.addFact("daysSinceHire", (_p, a) => a.factValue<S>("s").then((s) => AS - toDay(s.hiredAt)));
+
+  return async (f: FacilityInput): Promise<Status> => {
+    const events: string[] = [];
+    const r = await facility.run({ f });
+    for (const e of r.events) events.push(e.type);
+    for (const s of f.staff ?? []) {
+      const rs = await staff.run({ s, tcs: f.handlesUnpackagedTcsFood !== false });
+      for (const e of rs.events) events.push(e.type);
+    }
+    return events.includes("fail") ? "non_compliant" : events.includes("warn") ? "at_risk" : "compliant";
+  };
+}
+const viaJre = jreEngines();
+
+// ── honesty checks: all three agree on every status ───────────────────────────────────────────
+let mismatches = 0;
+const tally: Record<string, number> = {};
+for (const [i, f] of facilities.entries()) {
+  const a = viaEngine(f);
+  const c = handWritten(f);
+  const b = i < 200 ? await viaJre(f) : a;
+  tally[a] = (tally[a] ?? 0) + 1;
+  if (a !== c || a !== b) {
+    mismatches++;
+    if (mismatches <= 3) console.error(`mismatch on facility ${i}: engine=${a} jre=${b} hand=${c}`);
+  }
+}
+if (mismatches > 0) {
+  console.error(`${mismatches} status mismatches: the comparison would not be honest`);
+  process.exit(1);
+}
+
+// ── timing ────────────────────────────────────────────────────────────────────────────────────
+function timeSync(fn: (f: FacilityInput) => unknown, minMs = 1500): number {
+  for (const f of facilities) fn(f); // warm-up
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < minMs) {
+    for (const f of facilities) fn(f);
+    n += facilities.length;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+async function timeAsync(fn: (f: FacilityInput) => Promise<unknown>, minMs = 3000): Promise<number> {
+  for (const f of facilities.slice(0, 100)) await fn(f);
+  let n = 0;
+  const t0 = performance.now();
+  outer: while (true) {
+    for (const f of facilities) {
+      await fn(f);
+      n++;
+      if (performance.now() - t0 > minMs) break outer;
+    }
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+const engineRate = timeSync(viaEngine);
+const handRate = timeSync(handWritten);
+const jreRate = await timeAsync(viaJre);
+const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
+const us = (rate: number) => (1e6 / rate).toFixed(1);
+const rules = layers.reduce((n, l) => n + l.rules.length, 0);
+
+console.log(
+  `${FACILITIES} facilities × ${STAFF} staff, ${rules} rules (CA + SF), asOf ${ASOF}; statuses ${JSON.stringify(tally)}; all three implementations agree.`,
+);
+console.log(
+  `engine ${fmt(engineRate)}/s · json-rules-engine ${fmt(jreRate)}/s · hand-written ${fmt(handRate)}/s`,
+);
+console.log(
+  `engine / json-rules-engine = ${(engineRate / jreRate).toFixed(0)}× (target ≥ 100×) · hand-written / engine = ${(handRate / engineRate).toFixed(2)}× (target ≤ 2×)\n`,
+);
+console.log("| Implementation | verdicts/s | µs/verdict | vs engine |");
+console.log("|---|---:|---:|---:|");
+console.log(
+  `| compiled engine (full verdict with findings and messages) | ${fmt(engineRate)} | ${us(engineRate)} | 1× |`,
+);
+console.log(
+  `| hand-written TypeScript predicates (status only) | ${fmt(handRate)} | ${us(handRate)} | ${(handRate / engineRate).toFixed(2)}× |`,
+);
+console.log(
+  `| json-rules-engine (same rules, status only) | ${fmt(jreRate)} | ${us(jreRate)} | ${(jreRate / engineRate).toFixed(4)}× |`,
+);
+console.log(
+  `\nNode ${process.version}, one core; ${FACILITIES} facilities of ${STAFF} staff, 5 temperature logs, 1–2 permits.`,
+);

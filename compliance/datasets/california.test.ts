@@ -1,0 +1,373 @@
+// Statute-derived scenarios for every rule of the California layers (state, the three county
+// card programs, San Francisco, Los Angeles County): pass, fail, grace-period warnings with the
+// day-30/31 boundary, expiry, expiring-soon warnings and non-applicability.
+import { describe, expect, it } from "vitest";
+import { CERTIFIED_MANAGER, check, findings, only } from "../test-helpers";
+
+const cook = (extra: object = {}) => ({
+  id: "s-12",
+  name: "Maria",
+  role: "food_employee" as const,
+  hiredAt: "2024-01-10",
+  ...extra,
+});
+const card = (issuedAt: string, issuer?: string) => ({
+  type: "food_handler_card" as const,
+  issuedAt,
+  ...(issuer ? { issuer } : {}),
+});
+const CA = "ocd-division/country:us/state:ca";
+const permit = { type: "health_permit" as const, number: "HP-1", issuedAt: "2025-01-01" };
+
+describe("CA-FHC food handler card (HSC 113948)", () => {
+  it("passes with a current card and names the person", () => {
+    const v = check(
+      { staff: [CERTIFIED_MANAGER, cook({ credentials: [card("2025-01-01")] })] },
+      "2026-03-02",
+    );
+    expect(only(v, "CA-FHC", "s-12")).toMatchObject({
+      status: "pass",
+      subject: { kind: "staff", id: "s-12" },
+    });
+  });
+  it("warns inside the 30-day grace period through day 30 and fails on day 31", () => {
+    const staff = [cook({ hiredAt: "2026-02-12" })];
+    const day30 = only(check({ staff }, "2026-03-14"), "CA-FHC", "s-12");
+    expect(day30).toMatchObject({ status: "warn", dueBy: "2026-03-14" });
+    expect(day30.message).toBe(
+      "Maria (staff s-12) has no food handler card; California requires one within 30 days of hire (by 2026-03-14).",
+    );
+    expect(only(check({ staff }, "2026-03-15"), "CA-FHC", "s-12")).toMatchObject({
+      status: "fail",
+      dueBy: "2026-03-14",
+    });
+  });
+  it("fails with an expired card (3-year validity from issue)", () => {
+    const f = only(
+      check({ staff: [cook({ credentials: [card("2022-01-01")] })] }, "2026-03-02"),
+      "CA-FHC",
+      "s-12",
+    );
+    expect(f.status).toBe("fail");
+    expect(f.message).toMatch(/expired on 2025-01-01/);
+  });
+  it("warns with dueBy when the card expires within 30 days", () => {
+    const staff = [cook({ credentials: [card("2023-03-20")] })];
+    expect(only(check({ staff }, "2026-02-18"), "CA-FHC", "s-12")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-20",
+    });
+    expect(only(check({ staff }, "2026-02-17"), "CA-FHC", "s-12").status).toBe("pass");
+    expect(only(check({ staff }, "2026-03-20"), "CA-FHC", "s-12").status).toBe("warn");
+    expect(only(check({ staff }, "2026-03-21"), "CA-FHC", "s-12").status).toBe("fail");
+  });
+  it("exempts the food safety certificate holder", () => {
+    expect(only(check({ staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "CA-FHC", "m-1").status).toBe("pass");
+  });
+  it("does not apply where only packaged food is handled", () => {
+    const v = check({ handlesUnpackagedTcsFood: false, staff: [cook()] }, "2026-03-02");
+    expect(only(v, "CA-FHC")).toMatchObject({ status: "not_applicable", subject: null });
+  });
+  it("does not accept the state card in Riverside County even without the county layer loaded", async () => {
+    const { compileDataset, evaluate } = await import("../index");
+    const { bundledLayersFor } = await import("./index");
+    const { facility } = await import("../test-helpers");
+    const f = facility({
+      address: { city: "Riverside", state: "CA" },
+      staff: [cook({ credentials: [card("2025-01-01")] })],
+    });
+    const layers = bundledLayersFor(["ocd-division/country:us", CA]).map(compileDataset);
+    const v = evaluate(f, layers, "2026-03-02");
+    expect(only(v, "CA-FHC", "s-12").message).toMatch(/not accepted here/);
+    const f2 = facility({ staff: [cook({ credentials: [card("2025-01-01", `${CA}/county:riverside`)] })] }); // Oakland
+    expect(only(evaluate(f2, layers, "2026-03-02"), "CA-FHC", "s-12").status).toBe("fail");
+  });
+});
+
+describe.each([
+  ["RIV-FHC", "Riverside", "riverside"],
+  ["SBD-FHC", "San Bernardino", "san_bernardino"],
+  ["SDG-FHC", "San Diego", "san_diego"],
+])("%s county food handler card program", (ruleId, city, slug) => {
+  const county = `${CA}/county:${slug}`;
+  const address = { city, state: "CA" };
+  it("supersedes CA-FHC and accepts the county card", () => {
+    const v = check({ address, staff: [cook({ credentials: [card("2025-01-01", county)] })] }, "2026-03-02");
+    expect(only(v, ruleId, "s-12").status).toBe("pass");
+    expect(only(v, "CA-FHC")).toMatchObject({
+      status: "not_applicable",
+      message: expect.stringMatching(new RegExp(`Superseded by ${ruleId}`)),
+    });
+  });
+  it("rejects the state card", () => {
+    const v = check({ address, staff: [cook({ credentials: [card("2025-01-01", CA)] })] }, "2026-03-02");
+    expect(only(v, ruleId, "s-12")).toMatchObject({ status: "fail", verified: false });
+    expect(only(v, ruleId, "s-12").message).toMatch(/not accepted here/);
+  });
+  it("warns inside the grace period, fails after, and expires after 3 years", () => {
+    const staff = [cook({ hiredAt: "2026-02-01" })];
+    expect(only(check({ address, staff }, "2026-03-03"), ruleId, "s-12").status).toBe("warn");
+    expect(only(check({ address, staff }, "2026-03-04"), ruleId, "s-12").status).toBe("fail");
+    const old = [cook({ credentials: [card("2023-01-01", county)] })];
+    expect(only(check({ address, staff: old }, "2026-01-02"), ruleId, "s-12").status).toBe("fail");
+    expect(only(check({ address, staff: old }, "2025-12-15"), ruleId, "s-12")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-01-01",
+    });
+  });
+  it("does not apply to packaged-food-only sites", () => {
+    expect(
+      only(check({ address, handlesUnpackagedTcsFood: false, staff: [cook()] }, "2026-03-02"), ruleId).status,
+    ).toBe("not_applicable");
+  });
+});
+
+describe("CA-FSC food safety certificate (HSC 113947.1, 113947.3)", () => {
+  const noHolder = [cook({ credentials: [card("2025-01-01")] })];
+  it("passes when one owner or employee holds a current certificate, and supersedes FDA-CFPM", () => {
+    const v = check({ staff: [CERTIFIED_MANAGER] }, "2026-03-02");
+    expect(only(v, "CA-FSC")).toMatchObject({
+      status: "pass",
+      subject: { kind: "facility", id: "facility" },
+    });
+    expect(only(v, "FDA-CFPM").message).toMatch(/Superseded by CA-FSC/);
+  });
+  it("warns for 60 days after opening (day 60 ok) and fails on day 61", () => {
+    expect(only(check({ openedAt: "2026-01-01", staff: noHolder }, "2026-03-02"), "CA-FSC")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-02",
+    });
+    expect(only(check({ openedAt: "2026-01-01", staff: noHolder }, "2026-03-03"), "CA-FSC").status).toBe(
+      "fail",
+    );
+  });
+  it("restarts the window on a change of ownership", () => {
+    const v = check(
+      { openedAt: "2010-01-01", ownershipChangedAt: "2026-02-01", staff: noHolder },
+      "2026-03-02",
+    );
+    expect(only(v, "CA-FSC")).toMatchObject({ status: "warn", dueBy: "2026-04-02" });
+  });
+  it("fails without an opening date, and with an expired (5-year) certificate", () => {
+    expect(only(check({ staff: noHolder }, "2026-03-02"), "CA-FSC").status).toBe("fail");
+    const expired = [
+      {
+        ...CERTIFIED_MANAGER,
+        credentials: [{ type: "food_protection_manager" as const, issuedAt: "2021-01-01" }],
+      },
+    ];
+    const f = only(check({ staff: expired }, "2026-03-02"), "CA-FSC");
+    expect(f.status).toBe("fail");
+    expect(f.message).toMatch(/expired on 2026-01-01/);
+  });
+  it("warns when the only certificate expires within 30 days", () => {
+    const soon = [
+      {
+        ...CERTIFIED_MANAGER,
+        credentials: [{ type: "food_protection_manager" as const, issuedAt: "2021-03-20" }],
+      },
+    ];
+    expect(only(check({ staff: soon }, "2026-03-02"), "CA-FSC")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-20",
+    });
+  });
+  it("does not apply where only packaged food is handled", () => {
+    expect(only(check({ handlesUnpackagedTcsFood: false }, "2026-03-02"), "CA-FSC").status).toBe(
+      "not_applicable",
+    );
+  });
+});
+
+describe("CA-HOLD holding temperatures (HSC 113996)", () => {
+  const log = (
+    tempF: number,
+    mode: "cold_holding" | "hot_holding" = "cold_holding",
+    item?: string,
+    at = "2026-03-01T09:00:00-08:00",
+  ) => ({
+    at,
+    mode,
+    tempF,
+    ...(item ? { item } : {}),
+  });
+  it("passes readings at the limits and supersedes FDA-HOLD", () => {
+    const v = check({ temperatureLogs: [log(41), log(135, "hot_holding")] }, "2026-03-02");
+    expect(only(v, "CA-HOLD").status).toBe("pass");
+    expect(only(v, "FDA-HOLD").status).toBe("not_applicable");
+  });
+  it("fails each out-of-range reading with the log index as subject", () => {
+    const v = check({ temperatureLogs: [log(40), log(42), log(134, "hot_holding")] }, "2026-03-02");
+    expect(findings(v, "CA-HOLD").map((f) => [f.status, f.subject?.id])).toEqual([
+      ["fail", "1"],
+      ["fail", "2"],
+    ]);
+    expect(v.status).toBe("non_compliant");
+  });
+  it("allows 45°F for shell eggs but not 46°F", () => {
+    expect(
+      only(check({ temperatureLogs: [log(45, "cold_holding", "Shell eggs")] }, "2026-03-02"), "CA-HOLD")
+        .status,
+    ).toBe("pass");
+    expect(
+      only(check({ temperatureLogs: [log(46, "cold_holding", "Shell eggs")] }, "2026-03-02"), "CA-HOLD")
+        .status,
+    ).toBe("fail");
+  });
+  it("checks only the last 7 days and reports nothing checkable otherwise", () => {
+    const v = check(
+      { temperatureLogs: [log(50, "cold_holding", undefined, "2026-02-20T09:00:00Z")] },
+      "2026-03-02",
+    );
+    expect(only(v, "CA-HOLD").status).toBe("not_applicable");
+    const recent = check(
+      { temperatureLogs: [log(50, "cold_holding", undefined, "2026-02-24T09:00:00Z")] },
+      "2026-03-02",
+    );
+    expect(only(recent, "CA-HOLD").status).toBe("fail");
+    expect(recent.reevaluateAt).toBe("2026-03-03"); // the bad reading leaves the 7-day window
+  });
+});
+
+describe("not checkable from the payload", () => {
+  it.each(["CA-COOL", "CA-DATE", "CA-HSINK"])("%s is reported as not checkable, never passed", (id) => {
+    const f = only(check({}, "2026-03-02"), id);
+    expect(f.status).toBe("not_applicable");
+    expect(f.message).toMatch(/^Not checkable from the payload/);
+  });
+  it("flags unverified facts", () => {
+    expect(only(check({}, "2026-03-02"), "CA-DATE").verified).toBe(false);
+  });
+});
+
+describe("CA-PERMIT health permit (HSC 114381)", () => {
+  it("passes with a valid permit; the subject is the permit number", () => {
+    expect(only(check({ permits: [permit] }, "2026-03-02"), "CA-PERMIT")).toMatchObject({
+      status: "pass",
+      subject: { kind: "permit", id: "HP-1" },
+    });
+  });
+  it("fails when missing (subject = permit type) or expired", () => {
+    expect(only(check({}, "2026-03-02"), "CA-PERMIT")).toMatchObject({
+      status: "fail",
+      subject: { kind: "permit", id: "health_permit" },
+    });
+    expect(
+      only(check({ permits: [{ ...permit, expiresAt: "2026-03-01" }] }, "2026-03-02"), "CA-PERMIT").status,
+    ).toBe("fail");
+  });
+  it("warns with dueBy when it expires within 30 days", () => {
+    expect(
+      only(check({ permits: [{ ...permit, expiresAt: "2026-03-31" }] }, "2026-03-02"), "CA-PERMIT"),
+    ).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-31",
+    });
+    expect(
+      only(check({ permits: [{ ...permit, expiresAt: "2026-04-02" }] }, "2026-03-02"), "CA-PERMIT").status,
+    ).toBe("pass");
+  });
+  it("is not transferable: a permit issued before a change of ownership does not count", () => {
+    const f = only(check({ ownershipChangedAt: "2026-02-01", permits: [permit] }, "2026-03-02"), "CA-PERMIT");
+    expect(f.status).toBe("fail");
+    expect(f.message).toMatch(/not transferable/);
+  });
+  it("is due before opening for a facility that has not opened yet", () => {
+    expect(only(check({ openedAt: "2026-04-01" }, "2026-03-02"), "CA-PERMIT")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-31",
+    });
+  });
+});
+
+describe("CA-MFF commissary for mobile food facilities (HSC 114295)", () => {
+  const agreement = { type: "commissary_agreement" as const, number: "C-9" };
+  it("passes with a commissary agreement and fails without", () => {
+    expect(
+      only(check({ type: "mobile_food_facility", permits: [agreement] }, "2026-03-02"), "CA-MFF").status,
+    ).toBe("pass");
+    expect(only(check({ type: "mobile_food_facility" }, "2026-03-02"), "CA-MFF").status).toBe("fail");
+  });
+  it("warns when the agreement expires within 30 days", () => {
+    const v = check(
+      { type: "mobile_food_facility", permits: [{ ...agreement, expiresAt: "2026-03-10" }] },
+      "2026-03-02",
+    );
+    expect(only(v, "CA-MFF")).toMatchObject({ status: "warn", dueBy: "2026-03-10" });
+  });
+  it("does not apply to other facility types", () => {
+    expect(only(check({ type: "restaurant" }, "2026-03-02"), "CA-MFF").message).toMatch(
+      /only to mobile food facility/,
+    );
+  });
+});
+
+describe("SF-PERMIT annual permit (SF Health Code Art. 8)", () => {
+  const address = { city: "san francisco", state: "CA" };
+  const sf = { type: "health_permit" as const, number: "SF-7", issuer: `${CA}/place:san_francisco` };
+  it("tightens CA-PERMIT to a yearly renewal", () => {
+    const v = check({ address, permits: [{ ...sf, issuedAt: "2025-06-01" }] }, "2026-03-02");
+    expect(only(v, "SF-PERMIT")).toMatchObject({
+      status: "pass",
+      citation: expect.stringContaining("114381"),
+    });
+    expect(only(v, "CA-PERMIT").message).toMatch(/Tightened by SF-PERMIT/);
+    expect(
+      only(check({ address, permits: [{ ...sf, issuedAt: "2025-03-01" }] }, "2026-03-02"), "SF-PERMIT")
+        .status,
+    ).toBe("fail");
+  });
+  it("warns within 30 days of the anniversary", () => {
+    expect(
+      only(check({ address, permits: [{ ...sf, issuedAt: "2025-03-20" }] }, "2026-03-02"), "SF-PERMIT"),
+    ).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-20",
+    });
+  });
+  it("rejects a permit from another authority and an undated one", () => {
+    const la = { ...sf, issuer: `${CA}/county:los_angeles`, issuedAt: "2025-06-01" };
+    expect(only(check({ address, permits: [la] }, "2026-03-02"), "SF-PERMIT").status).toBe("fail");
+    expect(
+      only(check({ address, permits: [{ type: "health_permit" }] }, "2026-03-02"), "SF-PERMIT").message,
+    ).toMatch(/no issue or expiry date/);
+  });
+  it("SF-PLACARD is not checkable and only exists in San Francisco", () => {
+    expect(only(check({ address }, "2026-03-02"), "SF-PLACARD").status).toBe("not_applicable");
+    expect(findings(check({}, "2026-03-02"), "SF-PLACARD")).toEqual([]);
+  });
+});
+
+describe("LAC-GRADE letter grade (LA County Ordinance 97-0071)", () => {
+  const address = { city: "Los Angeles", state: "CA" };
+  const at = (score: number, date = "2026-01-15") => [{ date, score }];
+  it.each([
+    [95, "pass", "grade card A"],
+    [90, "pass", "grade card A"],
+    [89, "pass", "grade card B"],
+    [70, "pass", "grade card C"],
+    [69, "fail", "numeric score card"],
+  ])("score %i → %s (%s)", (score, status, label) => {
+    const f = only(check({ address, inspections: at(score) }, "2026-03-02"), "LAC-GRADE");
+    expect(f.status).toBe(status);
+    expect(f.message).toContain(label);
+  });
+  it("uses the latest inspection on or before asOf", () => {
+    const inspections = [...at(60, "2025-06-01"), ...at(92, "2026-01-15"), ...at(50, "2026-04-01")];
+    const v = check({ address, inspections }, "2026-03-02");
+    expect(only(v, "LAC-GRADE").status).toBe("pass");
+    expect(v.reevaluateAt).toBe("2026-04-01");
+  });
+  it("does not apply in Pasadena, Long Beach or Vernon (own health departments)", () => {
+    for (const city of ["Pasadena", "Long Beach", "vernon"]) {
+      const f = only(
+        check({ address: { city, state: "CA" }, inspections: at(50) }, "2026-03-02"),
+        "LAC-GRADE",
+      );
+      expect(f.status).toBe("not_applicable");
+    }
+  });
+  it("is not applicable without a scored inspection", () => {
+    expect(only(check({ address }, "2026-03-02"), "LAC-GRADE").status).toBe("not_applicable");
+  });
+});

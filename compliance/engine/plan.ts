@@ -1,0 +1,170 @@
+// Composition of layers (broadest first) into an evaluation plan: which rules run, which are
+// superseded (override), merged (floor), added (additive) or ignored (preempted). A plan depends
+// only on the layer set and on which rules are in effect, so it is cached per layer set and per
+// interval between effective-date boundaries, never rebuilt per request.
+import { compileRequirement } from "../requirements";
+import { tighten } from "../requirements/tighten";
+import type { CompiledDataset, CompiledRule, Finding, RuleMeta } from "./types";
+
+export type PlanStep = { rule: CompiledRule; finding?: undefined } | { rule?: undefined; finding: Finding };
+
+interface LayerSetPlans {
+  /** Sorted distinct effectiveFrom/effectiveTo days of every rule in the layer set. */
+  boundaries: number[];
+  plans: (PlanStep[] | undefined)[];
+}
+
+const MAX_LAYER_SETS = 512;
+const cache = new Map<string, LayerSetPlans>();
+
+/** A finding for a rule that is not evaluated; shared (frozen) across verdicts. */
+function notEvaluated(meta: RuleMeta, message: string): Finding {
+  return Object.freeze({
+    ruleId: meta.id,
+    jurisdiction: meta.jurisdiction,
+    status: "not_applicable",
+    severity: meta.severity,
+    title: meta.title,
+    citation: meta.citation,
+    message,
+    subject: null,
+    dueBy: null,
+    verified: meta.verified,
+  });
+}
+
+interface Entry {
+  rule: CompiledRule;
+  layer: number;
+  off?: Finding;
+}
+
+function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] {
+  const entries: Entry[] = [];
+  const preemptions: {
+    topics: readonly string[];
+    except: readonly string[];
+    layer: number;
+    meta: RuleMeta;
+  }[] = [];
+
+  layers.forEach((layer, li) => {
+    for (const rule of layer.rules) {
+      const m = rule.meta;
+      if (day < m.from || day >= m.to) continue;
+
+      if (m.composition === "preempted") {
+        entries.push({
+          rule,
+          layer: li,
+          off: notEvaluated(
+            m,
+            "Recorded for reference only: this rule is preempted by a broader jurisdiction's law and is not enforced.",
+          ),
+        });
+        continue;
+      }
+      const p = preemptions.find(
+        (x) => x.layer < li && x.topics.includes(m.topic) && !x.except.includes(layer.jurisdiction),
+      );
+      if (p) {
+        entries.push({
+          rule,
+          layer: li,
+          off: notEvaluated(m, `Preempted by ${p.meta.id} (${p.meta.citation}); this local rule is ignored.`),
+        });
+        continue;
+      }
+
+      let effective = rule;
+      if (m.composition === "override" || m.composition === "floor") {
+        const targets = entries.filter(
+          (e) =>
+            !e.off && e.layer < li && (e.rule.meta.topic === m.topic || m.replaces.includes(e.rule.meta.id)),
+        );
+        if (m.composition === "override") {
+          for (const t of targets) {
+            t.off = notEvaluated(
+              t.rule.meta,
+              `Superseded by ${m.id} of ${m.jurisdiction} (${m.citation}), which replaces this rule there.`,
+            );
+          }
+        } else {
+          // floor: fold every parent of a compatible kind into the most stringent requirement.
+          let requirement = rule.requirement;
+          const citations = [m.citation];
+          for (const t of targets) {
+            const merged = tighten(t.rule.requirement, requirement);
+            if (!merged) continue; // incompatible kinds: both stay in force (additive)
+            requirement = merged;
+            citations.push(t.rule.meta.citation);
+            t.off = notEvaluated(
+              t.rule.meta,
+              `Tightened by ${m.id} of ${m.jurisdiction}; the most stringent limits of both are evaluated under ${m.id}.`,
+            );
+          }
+          if (requirement !== rule.requirement) {
+            effective = {
+              meta: Object.freeze({ ...m, citation: citations.join("; ") }),
+              requirement,
+              applies: rule.applies,
+              check: compileRequirement(requirement),
+            };
+          }
+        }
+      }
+      entries.push({ rule: effective, layer: li });
+      if (effective.requirement.kind === "preemption") {
+        preemptions.push({
+          topics: effective.requirement.topics,
+          except: effective.requirement.exceptJurisdictions ?? [],
+          layer: li,
+          meta: m,
+        });
+      }
+    }
+  });
+  return entries.map((e) => (e.off ? { finding: e.off } : { rule: e.rule }));
+}
+
+function boundariesOf(layers: readonly CompiledDataset[]): number[] {
+  const days = new Set<number>();
+  for (const layer of layers) {
+    for (const r of layer.rules) {
+      days.add(r.meta.from);
+      if (Number.isFinite(r.meta.to)) days.add(r.meta.to);
+    }
+  }
+  return [...days].sort((a, b) => a - b);
+}
+
+/** The plan in force on `day`, and the next day on which the set of rules in force changes. */
+export function planFor(
+  layers: readonly CompiledDataset[],
+  day: number,
+): { steps: PlanStep[]; nextChange: number } {
+  let key = "";
+  for (const l of layers) key += `${l.key}|`;
+  let set = cache.get(key);
+  if (!set) {
+    if (cache.size >= MAX_LAYER_SETS) cache.clear();
+    const boundaries = boundariesOf(layers);
+    set = { boundaries, plans: new Array(boundaries.length + 1) };
+    cache.set(key, set);
+  }
+  // Interval index = number of boundaries ≤ day (binary search).
+  const b = set.boundaries;
+  let lo = 0;
+  let hi = b.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((b[mid] ?? 0) <= day) lo = mid + 1;
+    else hi = mid;
+  }
+  let steps = set.plans[lo];
+  if (!steps) {
+    steps = buildPlan(layers, day);
+    set.plans[lo] = steps;
+  }
+  return { steps, nextChange: b[lo] ?? Number.POSITIVE_INFINITY };
+}

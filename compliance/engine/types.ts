@@ -1,0 +1,133 @@
+// Types shared by the engine: the Verdict returned to callers, and the internal shapes
+// (prepared facility, evaluation context, compiled rules) that keep evaluate allocation-light.
+
+import type { Composition, Requirement } from "../schema/dataset";
+import type { CredentialType, FacilityType, HoldingMode, PermitType, StaffRole } from "../schema/facility";
+
+export type FindingStatus = "pass" | "warn" | "fail" | "not_applicable";
+export type Severity = "critical" | "major" | "minor";
+export type Subject = null | { kind: "staff" | "permit" | "facility" | "temperatureLog"; id: string };
+
+export interface Finding {
+  ruleId: string;
+  jurisdiction: string;
+  status: FindingStatus;
+  severity: Severity;
+  title: string;
+  citation: string;
+  message: string;
+  subject: Subject;
+  dueBy: string | null;
+  verified: boolean;
+}
+
+export interface Verdict {
+  status: "compliant" | "at_risk" | "non_compliant";
+  jurisdictions: string[];
+  datasets: { jurisdiction: string; version: string }[];
+  findings: Finding[];
+  nextDeadline: null | { date: string; ruleId: string; subject: Subject };
+  /** Earliest date after asOf on which any finding could change status (alarm time for the tenant DO). */
+  reevaluateAt: string | null;
+}
+
+/** Everything a finding needs from its rule, fixed at compile time. */
+export interface RuleMeta {
+  id: string;
+  jurisdiction: string;
+  /** Short authority name used in messages ("California"). */
+  authority: string;
+  title: string;
+  citation: string;
+  severity: Severity;
+  verified: boolean;
+  topic: string;
+  composition: Composition;
+  replaces: readonly string[];
+  /** Effective window as day numbers, `to` exclusive. */
+  from: number;
+  to: number;
+}
+
+export interface PreparedCredential {
+  type: CredentialType;
+  issuer: string | undefined;
+  /** NaN when not given. */
+  issued: number;
+  /** NaN when not given, +Infinity when explicitly null (never expires). */
+  expires: number;
+}
+
+export interface PreparedStaff {
+  id: string;
+  /** "Maria (staff s-12)" or "Staff s-12". */
+  label: string;
+  role: StaffRole;
+  hired: number;
+  credentials: PreparedCredential[];
+}
+
+export interface PreparedPermit {
+  type: PermitType;
+  subjectId: string;
+  issuer: string | undefined;
+  issued: number;
+  expires: number;
+}
+
+export interface PreparedLog {
+  index: string;
+  day: number;
+  item: string;
+  itemLower: string;
+  mode: HoldingMode;
+  tempF: number;
+}
+
+export interface PreparedInspection {
+  day: number;
+  score: number | undefined;
+}
+
+/** The facility with every date parsed to a day number, once per evaluate call. */
+export interface PreparedFacility {
+  type: FacilityType;
+  handlesUnpackagedTcsFood: boolean;
+  /** Later of openedAt / ownershipChangedAt; NaN when neither is given. */
+  openingDay: number;
+  /** ownershipChangedAt; NaN when not given. */
+  ownershipChangedDay: number;
+  staff: PreparedStaff[];
+  permits: PreparedPermit[];
+  logs: PreparedLog[];
+  inspections: PreparedInspection[];
+}
+
+export interface EvalContext {
+  asOf: number;
+  facility: PreparedFacility;
+  /** The facility's divisions, broadest first. */
+  chain: readonly string[];
+  findings: Finding[];
+  /** Minimum future day at which a finding may change (Infinity = none). */
+  reevaluate: number;
+}
+
+export type Check = (ctx: EvalContext, meta: RuleMeta) => void;
+
+export interface CompiledRule {
+  meta: RuleMeta;
+  requirement: Requirement;
+  /** null when the rule applies to the facility, else the reason it does not. */
+  applies: (ctx: EvalContext) => string | null;
+  check: Check;
+}
+
+export interface CompiledDataset {
+  jurisdiction: string;
+  version: string;
+  name: string;
+  /** jurisdiction@version#contentHash: the cache key of the layer. */
+  key: string;
+  rules: readonly CompiledRule[];
+}

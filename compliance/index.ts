@@ -1,0 +1,13 @@
+// Public API of the compliance engine. The API route and the tenant Durable Object import only
+// from here; everything else in compliance/ is internal and may change.
+
+export { bundledDatasets, bundledLayersFor } from "./datasets";
+export { compileDataset } from "./engine/compile";
+export { type EvaluateOptions, evaluate } from "./engine/evaluate";
+export { findingsByLayer } from "./engine/group";
+export type { CompiledDataset, Finding, FindingStatus, Severity, Subject, Verdict } from "./engine/types";
+export { COVERED_STATES, type Resolution, resolveJurisdictions } from "./jurisdictions/resolve";
+export { type Problem, toProblems } from "./schema/common";
+export { type Dataset, DatasetSchema, type Requirement, type Rule } from "./schema/dataset";
+export { type Address, AsOfSchema, type FacilityInput, FacilityInputSchema, LIMITS } from "./schema/facility";
+export { type ValidateDatasetResult, validateDataset } from "./schema/validate-dataset";

@@ -1,0 +1,71 @@
+// resolveJurisdictions: a facility address → OCD division ids, broadest first. Coverage is
+// decided here (not by input validation): any US state is valid input, but only states with a
+// gazetteer and datasets resolve; the others answer not_covered with a reason.
+import type { Address } from "../schema/facility";
+import { CA_CITIES, CA_COUNTIES, type CityEntry } from "./gazetteer-ca";
+import { normalizeName, slug, stateId, US } from "./ocd";
+
+export type Resolution =
+  | { ok: true; jurisdictions: string[]; coverage: "city" | "county" | "state" }
+  | { ok: false; reason: "not_covered"; detail: string };
+
+interface StateGazetteer {
+  name: string;
+  counties: ReadonlySet<string>;
+  cities: Readonly<Record<string, CityEntry>>;
+}
+
+/** Covered states. Adding a state = a gazetteer here + datasets under datasets/. */
+const STATES: Record<string, StateGazetteer> = {
+  CA: { name: "California", counties: new Set(CA_COUNTIES), cities: CA_CITIES },
+};
+
+export const COVERED_STATES = Object.keys(STATES);
+
+/** Any address with a city and a state code (a validated `Address` fits). */
+type AddressLike = Pick<Address, "city"> & { state: string; county?: string | undefined };
+
+export function resolveJurisdictions(address: AddressLike): Resolution {
+  const code = address.state.trim().toUpperCase();
+  const gazetteer = STATES[code];
+  if (!gazetteer) {
+    return {
+      ok: false,
+      reason: "not_covered",
+      detail: `Prep has no rule datasets for ${code} yet; covered states: ${COVERED_STATES.join(", ")}.`,
+    };
+  }
+  const state = stateId(code);
+  const city = normalizeName(address.city);
+  const countyName = address.county === undefined ? "" : normalizeName(address.county);
+  if (countyName !== "" && !gazetteer.counties.has(countyName)) {
+    return {
+      ok: false,
+      reason: "not_covered",
+      detail: `"${address.county}" is not a county of ${gazetteer.name}.`,
+    };
+  }
+  const entry = Object.hasOwn(gazetteer.cities, city) ? gazetteer.cities[city] : undefined;
+  if (entry) {
+    if (countyName !== "" && countyName !== entry.county) {
+      return {
+        ok: false,
+        reason: "not_covered",
+        detail: `${address.city} is in ${entry.county} county, not ${countyName} county; correct the address.`,
+      };
+    }
+    const county = `${state}/county:${slug(entry.county)}`;
+    const place = `${state}/place:${entry.place ?? slug(city)}`;
+    return { ok: true, jurisdictions: [US, state, county, place], coverage: "city" };
+  }
+  if (countyName !== "") {
+    // A city we do not know (possibly unincorporated): county rules apply, no city layer.
+    return {
+      ok: true,
+      jurisdictions: [US, state, `${state}/county:${slug(countyName)}`],
+      coverage: "county",
+    };
+  }
+  // An unknown city without a county: only the state layer is certain, and coverage says so.
+  return { ok: true, jurisdictions: [US, state], coverage: "state" };
+}

@@ -1,0 +1,129 @@
+// "At least one <role> holds <credential>" (CA-FSC, FDA-CFPM) and its on-site variant
+// (TX-CFPM, CHI-FSSC, NYC-FPC, FL-CFPM presence). The payload has no shift data, so "on site"
+// is approximated as "listed among the facility's current staff"; `minimumStaffing` likewise
+// approximates "N employees engaged in food work at once" with the count of listed staff in
+// those roles (an over-estimate, so the rule errs towards applying).
+import { fromDay } from "../dates";
+import type { Check, PreparedStaff } from "../engine/types";
+import type { RequirementOf } from "../schema/dataset";
+import type { StaffRole } from "../schema/facility";
+import type { CredentialLookup } from "./shared";
+import {
+  CREDENTIAL_LABELS,
+  changesOn,
+  describeMissing,
+  emit,
+  lookupCredential,
+  validityStatus,
+} from "./shared";
+
+const FACILITY = { kind: "facility", id: "facility" } as const;
+
+export function compileCredentialHolder(req: RequirementOf<"credential_holder">): Check {
+  const roles = new Set<StaffRole>(req.roles);
+  const staffing = req.minimumStaffing;
+  const staffingRoles = new Set<StaffRole>(staffing?.roles ?? []);
+  const spec = req.credential;
+  const what = spec ? CREDENTIAL_LABELS[spec.type] : `${req.roles.join(" or ")}`;
+  const who = req.roles.map((r) => r.replaceAll("_", " ")).join(" or ");
+  const onSite = req.onSite
+    ? " The holder must be on site during all hours of operation (Prep has no shift data and assumes listed staff work every shift)."
+    : "";
+
+  return (ctx, meta) => {
+    const asOf = ctx.asOf;
+    if (staffing) {
+      let count = 0;
+      for (const s of ctx.facility.staff) {
+        if (s.hired > asOf) changesOn(ctx, s.hired);
+        else if (staffingRoles.has(s.role)) count++;
+      }
+      if (count < staffing.atLeast) {
+        emit(
+          ctx,
+          meta,
+          "not_applicable",
+          `Applies when at least ${staffing.atLeast} ${staffing.roles.join("/")} staff work at once; ${count} are listed.`,
+          FACILITY,
+          Number.NaN,
+        );
+        return;
+      }
+    }
+
+    let holder: PreparedStaff | undefined;
+    let bestUntil = Number.NEGATIVE_INFINITY;
+    let closest: CredentialLookup = { found: "none" };
+    for (const s of ctx.facility.staff) {
+      if (!roles.has(s.role)) continue;
+      if (s.hired > asOf) {
+        changesOn(ctx, s.hired);
+        continue;
+      }
+      if (!spec) {
+        holder = s;
+        bestUntil = Number.POSITIVE_INFINITY;
+        break;
+      }
+      const found = lookupCredential(ctx, spec, s.credentials);
+      if (found.found === "valid") {
+        if (found.until > bestUntil) {
+          bestUntil = found.until;
+          holder = s;
+        }
+      } else if (closest.found === "none") {
+        closest = found;
+      }
+    }
+
+    if (holder) {
+      const status = validityStatus(ctx, bestUntil);
+      if (status === "warn") {
+        const date = fromDay(bestUntil);
+        emit(
+          ctx,
+          meta,
+          "warn",
+          `The only current ${what} (${holder.label}) expires on ${date}; renew it or certify another ${who} by ${date}.${onSite}`,
+          FACILITY,
+          bestUntil,
+        );
+      } else {
+        const msg = spec
+          ? `${holder.label} holds a current ${what}.`
+          : `${holder.label} is a ${holder.role.replaceAll("_", " ")}.`;
+        emit(ctx, meta, "pass", `${msg}${onSite}`, FACILITY, Number.NaN);
+      }
+      return;
+    }
+
+    const missing = spec
+      ? `No ${who} holds a current ${what}${closest.found === "none" ? "" : ` (closest: ${describeMissing(closest, what)})`}`
+      : `No ${who} is listed`;
+    const grace = req.graceDaysFromOpening;
+    const opening = ctx.facility.openingDay;
+    if (grace !== undefined && !Number.isNaN(opening)) {
+      const deadline = opening + grace;
+      const rule = `${meta.authority} requires one within ${grace} days of opening or change of ownership (by ${fromDay(deadline)})`;
+      if (asOf <= deadline) {
+        changesOn(ctx, deadline + 1);
+        emit(ctx, meta, "warn", `${missing}; ${rule}.${onSite}`, FACILITY, deadline);
+      } else {
+        emit(ctx, meta, "fail", `${missing}; ${rule}. Certify a ${who} now.${onSite}`, FACILITY, deadline);
+      }
+      return;
+    }
+    const unknownOpening =
+      grace !== undefined
+        ? " (no openedAt or ownershipChangedAt was given, so no grace period can be granted)"
+        : "";
+    emit(
+      ctx,
+      meta,
+      "fail",
+      `${missing}${unknownOpening}; ${meta.authority} requires one. ${spec ? `Certify a ${who} now.` : `Designate a ${who}.`}${onSite}`,
+      FACILITY,
+      Number.NaN,
+    );
+  };
+}

@@ -1,0 +1,193 @@
+// The facility contract of POST /v1/checks: field names are fixed by the API; array sizes and
+// string lengths are bounded so a hostile payload cannot make validation or evaluation blow up.
+import * as v from "valibot";
+import { isCalendarDate } from "../dates";
+import { boundedString, DateSchema, OcdIdSchema } from "./common";
+
+export const FACILITY_TYPES = [
+  "restaurant",
+  "shared_kitchen",
+  "commissary",
+  "ghost_kitchen",
+  "mobile_food_facility",
+  "caterer",
+  "institutional_kitchen",
+] as const;
+export type FacilityType = (typeof FACILITY_TYPES)[number];
+
+export const PERMIT_TYPES = [
+  "health_permit",
+  "mobile_food_facility_permit",
+  "commissary_agreement",
+  "business_license",
+  "food_service_license",
+  "food_dealer_permit",
+  "public_food_service_license",
+] as const;
+export type PermitType = (typeof PERMIT_TYPES)[number];
+
+export const STAFF_ROLES = ["food_employee", "manager", "person_in_charge", "owner"] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const CREDENTIAL_TYPES = [
+  "food_handler_card",
+  "food_protection_manager",
+  "allergen_awareness",
+  "local_manager_certificate",
+] as const;
+export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+
+export const HOLDING_MODES = ["cold_holding", "hot_holding"] as const;
+export type HoldingMode = (typeof HOLDING_MODES)[number];
+
+// USPS codes of states, DC and the inhabited territories: any of them is VALID input; whether
+// Prep covers it is answered by resolveJurisdictions, not by validation.
+export const US_STATE_CODES = [
+  "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+  "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND",
+  "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC",
+  "PR", "GU", "VI", "AS", "MP",
+] as const; // biome-ignore format: one code per column reads better as a table
+
+export const LIMITS = {
+  staff: 5000,
+  credentialsPerStaff: 50,
+  permits: 200,
+  inspections: 1000,
+  temperatureLogs: 10_000,
+} as const;
+
+const optionalDate = v.optional(DateSchema);
+
+// RFC 3339 date-time (offset required); the calendar part must be a real date too.
+export const DateTimeSchema = v.pipe(
+  v.string("must be an RFC 3339 date-time"),
+  v.maxLength(40, "must be an RFC 3339 date-time"),
+  v.regex(
+    /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/,
+    "must be an RFC 3339 date-time, e.g. 2026-03-14T09:30:00-07:00",
+  ),
+  v.check((s) => isCalendarDate(s.slice(0, 10)), "must contain a real calendar date"),
+);
+
+export const AddressSchema = v.object({
+  line1: v.optional(boundedString(200)),
+  city: boundedString(100, 1),
+  county: v.optional(boundedString(100)),
+  state: v.pipe(
+    v.string("must be a USPS state code"),
+    v.trim(),
+    v.toUpperCase(),
+    v.picklist(US_STATE_CODES, "must be a USPS 2-letter state code such as CA"),
+  ),
+  postalCode: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{5}(-\d{4})?$/, "must be a US ZIP code (12345 or 12345-6789)")),
+  ),
+});
+export type Address = v.InferOutput<typeof AddressSchema>;
+
+export const PermitSchema = v.object({
+  type: v.picklist(PERMIT_TYPES, `must be one of: ${PERMIT_TYPES.join(", ")}`),
+  number: v.optional(boundedString(100, 1)),
+  issuer: v.optional(OcdIdSchema),
+  issuedAt: optionalDate,
+  expiresAt: v.optional(v.nullable(DateSchema)),
+});
+
+export const CredentialSchema = v.object({
+  type: v.picklist(CREDENTIAL_TYPES, `must be one of: ${CREDENTIAL_TYPES.join(", ")}`),
+  issuer: v.optional(OcdIdSchema),
+  issuedAt: optionalDate,
+  expiresAt: v.optional(v.nullable(DateSchema)),
+});
+
+export const StaffSchema = v.object({
+  id: boundedString(100, 1),
+  name: v.optional(boundedString(200)),
+  role: v.picklist(STAFF_ROLES, `must be one of: ${STAFF_ROLES.join(", ")}`),
+  hiredAt: DateSchema,
+  credentials: v.optional(
+    v.pipe(
+      v.array(CredentialSchema, "must be an array"),
+      v.maxLength(LIMITS.credentialsPerStaff, `must have at most ${LIMITS.credentialsPerStaff} items`),
+    ),
+  ),
+});
+
+export const InspectionSchema = v.object({
+  date: DateSchema,
+  score: v.optional(v.pipe(v.number("must be a number"), v.finite(), v.minValue(0), v.maxValue(1000))),
+  grade: v.optional(boundedString(20)),
+  criticalViolations: v.optional(
+    v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0), v.maxValue(10_000)),
+  ),
+});
+
+export const TemperatureLogSchema = v.object({
+  at: DateTimeSchema,
+  item: v.optional(boundedString(200)),
+  mode: v.picklist(HOLDING_MODES, `must be one of: ${HOLDING_MODES.join(", ")}`),
+  tempF: v.pipe(v.number("must be a number"), v.finite("must be finite"), v.minValue(-100), v.maxValue(1000)),
+});
+
+function boundedArray<T extends v.GenericSchema>(item: T, max: number) {
+  return v.optional(
+    v.pipe(v.array(item, "must be an array"), v.maxLength(max, `must have at most ${max} items`)),
+  );
+}
+
+const FacilityObjectSchema = v.object({
+  name: boundedString(200, 1),
+  type: v.picklist(FACILITY_TYPES, `must be one of: ${FACILITY_TYPES.join(", ")}`),
+  address: AddressSchema,
+  handlesUnpackagedTcsFood: v.optional(v.boolean("must be true or false"), true),
+  openedAt: optionalDate,
+  ownershipChangedAt: optionalDate,
+  permits: boundedArray(PermitSchema, LIMITS.permits),
+  staff: boundedArray(StaffSchema, LIMITS.staff),
+  inspections: boundedArray(InspectionSchema, LIMITS.inspections),
+  temperatureLogs: boundedArray(TemperatureLogSchema, LIMITS.temperatureLogs),
+});
+
+// Duplicate staff ids would make findings ambiguous (subject.id must identify one person).
+const uniqueStaffIds = v.rawCheck<v.InferOutput<typeof FacilityObjectSchema>>(({ dataset, addIssue }) => {
+  if (!dataset.typed || !dataset.value.staff) return;
+  const seen = new Set<string>();
+  const staff = dataset.value.staff;
+  for (let i = 0; i < staff.length; i++) {
+    const member = staff[i];
+    if (!member) continue;
+    if (seen.has(member.id)) {
+      addIssue({
+        message: `duplicate staff id ${JSON.stringify(member.id)}`,
+        path: [
+          { type: "object", origin: "value", input: dataset.value, key: "staff", value: staff },
+          { type: "array", origin: "value", input: staff, key: i, value: member },
+          { type: "object", origin: "value", input: member, key: "id", value: member.id },
+        ],
+      });
+    }
+    seen.add(member.id);
+  }
+});
+
+export const FacilityInputSchema = v.pipe(FacilityObjectSchema, uniqueStaffIds);
+export type FacilityInput = v.InferOutput<typeof FacilityInputSchema>;
+export type Staff = v.InferOutput<typeof StaffSchema>;
+export type Credential = v.InferOutput<typeof CredentialSchema>;
+export type Permit = v.InferOutput<typeof PermitSchema>;
+
+/**
+ * asOf: "YYYY-MM-DD" or an RFC 3339 date-time; output is the calendar date as written (the
+ * date at the given offset, which is the facility's local date when the client sends local time).
+ */
+export const AsOfSchema = v.union(
+  [
+    DateSchema,
+    v.pipe(
+      DateTimeSchema,
+      v.transform((s) => s.slice(0, 10)),
+    ),
+  ],
+  "must be a date YYYY-MM-DD or an RFC 3339 date-time",
+);

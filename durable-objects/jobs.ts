@@ -1,0 +1,75 @@
+/**
+ * The object's one alarm, multiplexed: each kind of deferred work is a job row with its due
+ * time in SQLite, and the alarm is always set to the earliest. A failed job is retried with
+ * exponential backoff by moving its due time; the alarm itself never throws.
+ */
+export type JobName = "flush_outbox" | "reevaluate";
+
+export const BACKOFF_BASE_MS = 1_000;
+export const BACKOFF_MAX_MS = 5 * 60_000;
+
+export class Jobs {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly storage: DurableObjectStorage,
+  ) {}
+
+  /** Schedules `name` at `dueMs` unless it is already due earlier. True when that moved the earliest job. */
+  ensure(name: JobName, dueMs: number): boolean {
+    const before = this.earliest();
+    this.sql.exec(
+      `INSERT INTO jobs (name, due_ms) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET due_ms = min(due_ms, excluded.due_ms)`,
+      name,
+      dueMs,
+    );
+    return this.earliest() !== before;
+  }
+
+  /** Sets (or, with null, removes) the due time of a job whose schedule is derived elsewhere. */
+  set(name: JobName, dueMs: number | null): void {
+    if (dueMs === null) this.complete(name);
+    else
+      this.sql.exec(
+        "INSERT INTO jobs (name, due_ms) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET due_ms = excluded.due_ms, attempts = 0",
+        name,
+        dueMs,
+      );
+  }
+
+  complete(name: JobName): void {
+    this.sql.exec("DELETE FROM jobs WHERE name = ?", name);
+  }
+
+  /** Moves a failed job to now + base·2^attempts (capped); returns the delay. */
+  retryLater(name: JobName, nowMs: number): number {
+    const attempts =
+      this.sql.exec<{ attempts: number }>("SELECT attempts FROM jobs WHERE name = ?", name).toArray()[0]
+        ?.attempts ?? 0;
+    const delay = Math.min(BACKOFF_BASE_MS * 2 ** attempts, BACKOFF_MAX_MS);
+    this.sql.exec(
+      `INSERT INTO jobs (name, due_ms, attempts) VALUES (?, ?, 1)
+       ON CONFLICT (name) DO UPDATE SET due_ms = excluded.due_ms, attempts = attempts + 1`,
+      name,
+      nowMs + delay,
+    );
+    return delay;
+  }
+
+  isDue(name: JobName, nowMs: number): boolean {
+    return (
+      this.sql.exec("SELECT 1 FROM jobs WHERE name = ? AND due_ms <= ?", name, nowMs).toArray().length > 0
+    );
+  }
+
+  earliest(): number | null {
+    return this.sql.exec<{ due: number | null }>("SELECT min(due_ms) AS due FROM jobs").one().due;
+  }
+
+  /** Points the alarm at the earliest job (or clears it). */
+  async arm(): Promise<void> {
+    const due = this.earliest();
+    if (due === null) await this.storage.deleteAlarm();
+    else await this.storage.setAlarm(due);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The tenant object's SQLite schema, applied in order on construction. A migration is
+ * never edited once shipped: append a new one (objects already hold data in the old shape).
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  -- Guards against a stub built with the wrong name: one object, one tenant.
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  -- The check ledger: every billable check, once. recorded_at is the metering time.
+  CREATE TABLE checks (id TEXT PRIMARY KEY, recorded_at INTEGER NOT NULL, idempotency_key TEXT, record TEXT NOT NULL);
+  CREATE INDEX checks_recorded_at ON checks (recorded_at);
+  CREATE TABLE idempotency_keys (
+    key TEXT PRIMARY KEY, request_hash TEXT, check_id TEXT NOT NULL, created_at INTEGER NOT NULL
+  );
+  CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+  -- Exact counters kept beside the ledger, so usage survives ledger pruning.
+  CREATE TABLE usage_hourly (
+    hour_ms INTEGER NOT NULL, state TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (hour_ms, state)
+  ) WITHOUT ROWID;
+  -- Checks not yet known to be in Postgres.
+  CREATE TABLE outbox (check_id TEXT PRIMARY KEY, enqueued_at INTEGER NOT NULL);
+
+  -- The work the single alarm multiplexes, with its due time and failed attempts.
+  CREATE TABLE jobs (name TEXT PRIMARY KEY, due_ms INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
+
+  -- Each facility's latest input and verdict, and when that verdict may next change.
+  CREATE TABLE facilities (
+    id TEXT PRIMARY KEY, input TEXT NOT NULL, verdict TEXT NOT NULL, cause TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL, reevaluate_due_ms INTEGER
+  );
+  CREATE INDEX facilities_reevaluate_due ON facilities (reevaluate_due_ms) WHERE reevaluate_due_ms IS NOT NULL;
+
+  CREATE TABLE alerts (
+    id TEXT PRIMARY KEY, facility_id TEXT NOT NULL, status TEXT NOT NULL, event TEXT NOT NULL,
+    acknowledged_at TEXT, acknowledged_by TEXT
+  );
+  CREATE INDEX alerts_facility ON alerts (facility_id, id);
+  `,
+];
+
+export function migrate(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)");
+  const applied =
+    sql.exec<{ version: number | null }>("SELECT max(version) AS version FROM schema_migrations").one()
+      .version ?? 0;
+  for (let version = applied + 1; version <= MIGRATIONS.length; version++) {
+    sql.exec(MIGRATIONS[version - 1] as string);
+    sql.exec("INSERT INTO schema_migrations (version) VALUES (?)", version);
+  }
+}

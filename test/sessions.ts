@@ -1,0 +1,54 @@
+/**
+ * Test helpers for the web app's sessions: sign up or in through the API and call it as the
+ * browser would, with the session cookie and the CSRF token.
+ */
+import { BASE, call } from "./helpers";
+
+export interface TestSession {
+  cookie: string;
+  csrf: string;
+  tenantId: string;
+  userId: string;
+  email: string;
+}
+
+let counter = 0;
+export const uniqueEmail = (label = "user") => `${label}-${Date.now()}-${++counter}-${crypto.randomUUID().slice(0, 8)}@example.test`;
+export const PASSWORD = "correct horse battery staple";
+
+/** The session cookie a response sets, as a Cookie header value. */
+export function sessionCookie(response: Response): string {
+  const header = response.headers.getSetCookie().find((c) => c.startsWith("__Host-prep_session="));
+  if (!header) throw new Error(`no session cookie set (status ${response.status})`);
+  return header.split(";")[0] as string;
+}
+
+export async function sessionFrom(response: Response): Promise<TestSession> {
+  if (![200, 201].includes(response.status)) throw new Error(`expected a session, got ${response.status}: ${await response.text()}`);
+  const body = (await response.clone().json()) as { csrfToken: string; tenant: { id: string }; user: { id: string; email: string } };
+  return { cookie: sessionCookie(response), csrf: body.csrfToken, tenantId: body.tenant.id, userId: body.user.id, email: body.user.email };
+}
+
+export async function signUp(companyName = "Web Kitchen Co"): Promise<TestSession> {
+  return sessionFrom(await call("/v1/auth/signup", { method: "POST", json: { companyName, email: uniqueEmail("owner"), password: PASSWORD } }));
+}
+
+/** Calls the API as the signed-in browser: cookie, CSRF token and a same-origin Origin. */
+export function asUser(session: TestSession, path: string, init: RequestInit & { json?: unknown; csrf?: string | null } = {}) {
+  const headers = new Headers(init.headers);
+  headers.set("cookie", session.cookie);
+  const method = (init.method ?? "GET").toUpperCase();
+  if (method !== "GET") {
+    headers.set("origin", BASE);
+    if (init.csrf !== null) headers.set("x-csrf-token", init.csrf ?? session.csrf);
+  }
+  return call(path, { ...init, headers });
+}
+
+/** Invites someone with `role` and accepts the invite: a signed-in member of the same tenant. */
+export async function addMember(owner: TestSession, role: string, assigned: { facilityIds?: string[]; groupIds?: string[] } = {}) {
+  const invited = await asUser(owner, "/v1/invites", { method: "POST", json: { email: uniqueEmail(role), role, ...assigned } });
+  if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${await invited.text()}`);
+  const { token } = (await invited.json()) as { token: string };
+  return sessionFrom(await call("/v1/auth/invites/accept", { method: "POST", json: { token, password: PASSWORD } }));
+}

@@ -1,0 +1,26 @@
+/**
+ * What each team role may do, as API scopes: a signed-in user gets the scopes of their role
+ * and passes the same `requireScope` checks as an API key. `team:read` and `team:write`
+ * exist only for users (API keys never manage people).
+ *
+ * - owner, admin: everything; only an owner may make or change owners.
+ * - manager: run checks, edit their locations, handle alerts, see usage — only at the
+ *   locations assigned to them (one by one or through groups); never keys or the team.
+ * - viewer: read only.
+ */
+import { API_KEY_SCOPES } from "../../db/api-keys";
+
+export const ROLES = ["owner", "admin", "manager", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+const ADMIN_SCOPES = [...API_KEY_SCOPES, "team:read", "team:write"];
+
+export const ROLE_SCOPES: Record<Role, readonly string[]> = {
+  owner: ADMIN_SCOPES,
+  admin: ADMIN_SCOPES,
+  manager: ["checks:write", "checks:read", "facilities:read", "facilities:write", "alerts:read", "alerts:write", "usage:read", "team:read"],
+  viewer: ["checks:read", "facilities:read", "alerts:read", "usage:read", "team:read"],
+};
+
+/** Managers see only assigned locations; every other role sees them all. */
+export const isLocationLimited = (role: Role) => role === "manager";
