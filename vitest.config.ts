@@ -1,32 +1,55 @@
-// Tests run inside workerd (@cloudflare/vitest-plugin) against a real database; see test/global-setup.ts.
+// Two test projects, both run by `npm test`:
+// - workerd: everything under **/*.test.ts runs inside workerd (@cloudflare/vitest-plugin)
+//   against a real database; see test/global-setup.ts.
+// - e2e: web/e2e/**/*.e2e.test.ts run in Node and drive Chromium against the Worker under
+//   `wrangler dev` (web/e2e/server.ts).
 import { randomBytes } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  plugins: [
-    cloudflareTest(({ inject }) => ({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: {
-          DATABASE_URL: inject("workerDatabaseUrl"),
-          OWNER_DATABASE_URL: inject("ownerDatabaseUrl"),
-          DB_WS_PROXY: inject("wsProxy"),
-          DATABASE_KIND: inject("databaseKind"),
-          // A fresh session-signing secret per run: never a constant anyone could reuse.
-          SESSION_SECRET: randomBytes(32).toString("base64url"),
-        },
-        // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
-        // takes hundreds of requests rather than thousands. Load tests use several keys.
-        ratelimits: { API_RATE_LIMIT: { namespace_id: "1001", simple: { limit: 500, period: 10 } } },
-      },
-    })),
-  ],
   test: {
-    globalSetup: ["./test/global-setup.ts"],
-    include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "web/**", "dist/**", ".wrangler/**"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: inject("workerDatabaseUrl"),
+                OWNER_DATABASE_URL: inject("ownerDatabaseUrl"),
+                DB_WS_PROXY: inject("wsProxy"),
+                DATABASE_KIND: inject("databaseKind"),
+                // A fresh session-signing secret per run: never a constant anyone could reuse.
+                SESSION_SECRET: randomBytes(32).toString("base64url"),
+              },
+              // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
+              // takes hundreds of requests rather than thousands. Load tests use several keys.
+              ratelimits: {
+                API_RATE_LIMIT: { namespace_id: "1001", simple: { limit: 500, period: 10 } },
+                LOGIN_RATE_LIMIT: { namespace_id: "1002", simple: { limit: 10, period: 60 } },
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "workerd",
+          globalSetup: ["./test/global-setup.ts"],
+          include: ["**/*.test.ts"],
+          exclude: ["node_modules/**", "web/**", "dist/**", ".wrangler/**"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["web/e2e/**/*.e2e.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

@@ -12,13 +12,19 @@ const app = createApp();
 const unlimited = { limit: async () => ({ success: true }) };
 const echoTenant = {
   idFromName: (name: string) => name,
-  get: () => ({ recordCheck: async (input: RecordCheckInput) => ({ kind: "recorded", record: input.record }) }),
+  get: () => ({
+    recordCheck: async (input: RecordCheckInput) => ({ kind: "recorded", record: input.record }),
+  }),
 };
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext) {
     const metered = request.headers.get("x-bench-unmetered") !== "1";
-    const benchEnv = { ...env, API_RATE_LIMIT: unlimited, ...(metered ? {} : { TENANT: echoTenant }) } as unknown as Env;
+    const benchEnv = {
+      ...env,
+      API_RATE_LIMIT: unlimited,
+      ...(metered ? {} : { TENANT: echoTenant }),
+    } as unknown as Env;
     return app.fetch(request, benchEnv, ctx);
   },
 };

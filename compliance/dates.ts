@@ -1,7 +1,7 @@
 // Calendar arithmetic on "day numbers" (days since 1970-01-01, UTC). Evaluation parses every
-// date once into an integer so rules compare numbers, never strings or Date objects.
-
-const MS_PER_DAY = 86_400_000;
+// date once into an integer so rules compare numbers, never strings or Date objects. The
+// conversions are integer arithmetic (proleptic Gregorian, H. Hinnant's days-from-civil):
+// they run per credential and per finding, where allocating Date objects dominated a verdict.
 
 /** Day number for a valid "YYYY-MM-DD" (or the date part of an RFC 3339 datetime); NaN when not a real date. */
 export function toDay(text: string): number {
@@ -10,8 +10,32 @@ export function toDay(text: string): number {
   const m = digits(text, 5, 7);
   const d = digits(text, 8, 10);
   if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return Number.NaN;
-  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  return daysFromCivil(y, m, d);
 }
+
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/** Year, month (1–12) and day of a day number, written into `out` (no allocation per call). */
+function civilFromDays(day: number, out: Int32Array): void {
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  out[0] = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  out[1] = m;
+  out[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+}
+const ymd = new Int32Array(3);
 
 // Char-code parsing: no regex and no allocation on the hot path.
 function digits(text: string, from: number, to: number): number {
@@ -38,25 +62,27 @@ export function isCalendarDate(text: string): boolean {
   return text.length === 10 && !Number.isNaN(toDay(text));
 }
 
-// Verdicts format the same few hundred dates over and over (due dates, expiries); a bounded
-// memo turns that into a map lookup.
-const formatted = new Map<number, string>();
+// Verdicts format the same few hundred dates over and over (due dates, expiries): days from
+// 1990 to 2169 are memoised in a dense array indexed by day number, cheaper than a Map lookup.
+const MEMO_FIRST = 7305; // 1990-01-01
+const MEMO_DAYS = 1 << 16;
+let formatted: (string | undefined)[] | undefined;
 
 /** "YYYY-MM-DD" for a day number. */
 export function fromDay(day: number): string {
-  const hit = formatted.get(day);
+  const i = day - MEMO_FIRST;
+  if (!(i >= 0 && i < MEMO_DAYS)) return formatDay(day);
+  formatted ??= new Array<string | undefined>(MEMO_DAYS).fill(undefined);
+  const hit = formatted[i];
   if (hit !== undefined) return hit;
   const text = formatDay(day);
-  if (formatted.size >= 20_000) formatted.clear();
-  formatted.set(day, text);
+  formatted[i] = text;
   return text;
 }
 
 function formatDay(day: number): string {
-  const dt = new Date(day * MS_PER_DAY);
-  const y = dt.getUTCFullYear();
-  const m = dt.getUTCMonth() + 1;
-  const d = dt.getUTCDate();
+  civilFromDays(day, ymd);
+  const [y = 0, m = 0, d = 0] = ymd;
   return `${y < 1000 ? String(y).padStart(4, "0") : y}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
 }
 
@@ -65,9 +91,8 @@ function formatDay(day: number): string {
  * non-leap year (the last day that exists), never drifting into March.
  */
 export function addYears(day: number, years: number): number {
-  const dt = new Date(day * MS_PER_DAY);
-  const y = dt.getUTCFullYear() + years;
-  const m = dt.getUTCMonth() + 1;
-  const d = Math.min(dt.getUTCDate(), daysInMonth(y, m));
-  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  civilFromDays(day, ymd);
+  const y = (ymd[0] ?? 0) + years;
+  const m = ymd[1] ?? 1;
+  return daysFromCivil(y, m, Math.min(ymd[2] ?? 1, daysInMonth(y, m)));
 }

@@ -3,10 +3,21 @@
 
 export { bundledDatasets, bundledLayersFor } from "./datasets";
 export { compileDataset } from "./engine/compile";
+export {
+  chainOf,
+  compareLayers,
+  diffDatasets,
+  droppedRuleShare,
+  type LayerReport,
+  MODEL_JURISDICTION,
+  type Relation,
+  type VersionDiff,
+} from "./diff";
 export { type EvaluateOptions, evaluate } from "./engine/evaluate";
 export { findingsByLayer } from "./engine/group";
-export type { CompiledDataset, Finding, FindingStatus, Severity, Subject, Verdict } from "./engine/types";
+export type { CompiledDataset, Finding, FindingStatus, OverrideRef, Severity, Subject, Verdict } from "./engine/types";
 export { COVERED_STATES, type Resolution, resolveJurisdictions } from "./jurisdictions/resolve";
+export { applyOverrides, type Override } from "./overrides";
 export { type Problem, toProblems } from "./schema/common";
 export { type Dataset, DatasetSchema, type Requirement, type Rule } from "./schema/dataset";
 export { type Address, AsOfSchema, type FacilityInput, FacilityInputSchema, LIMITS } from "./schema/facility";

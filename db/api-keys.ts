@@ -26,7 +26,7 @@ export type ApiKeyMode = "live" | "test";
 const KEY_PATTERN = /^prep_(live|test)_([0-9A-Za-z]{8})([0-9A-Za-z]{32})$/;
 const ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-function randomAlphanumeric(length: number): string {
+export function randomAlphanumeric(length: number): string {
   // 62 does not divide 256: reject the top bytes so every character is equally likely.
   let out = "";
   while (out.length < length) {

@@ -1,11 +1,12 @@
 /**
  * Regulatory dataset versions in Postgres: storing an immutable version (with provenance and
- * its rules denormalised for querying), activating it, and loading the active versions the
- * Worker compiles into isolate memory.
+ * its rules denormalised for querying), activating or rejecting it, loading the active
+ * versions the Worker compiles into isolate memory, and each dataset's refresh bookkeeping
+ * (source, ETag, last success, failures and the next retry).
  */
 import type { Dataset } from "../compliance";
-import { and, eq, ne, sql } from "drizzle-orm";
-import { asPlatform, type Database } from "./client";
+import { and, asc, desc, eq, inArray, isNotNull, lte, ne, or, sql } from "drizzle-orm";
+import { asPlatform, type Database, type Tx } from "./client";
 import { newId } from "./ids";
 import { datasets, datasetVersions, rules } from "./schema";
 
@@ -17,7 +18,8 @@ export async function hashContent(content: unknown): Promise<string> {
 
 export interface StoreOptions {
   source: string;
-  approvedBy: string;
+  /** Who or what approved it ("seed", "auto:trusted-source", an admin id); null while pending review. */
+  approvedBy: string | null;
   activate: boolean;
   fetchedAt?: string;
 }
@@ -37,10 +39,14 @@ export async function storeDatasetVersion(db: Database, dataset: Dataset, option
       .values({ jurisdiction: dataset.jurisdiction, name: dataset.name })
       .onConflictDoUpdate({ target: datasets.jurisdiction, set: { name: dataset.name } });
     const [existing] = await tx
-      .select({ id: datasetVersions.id })
+      .select({ id: datasetVersions.id, status: datasetVersions.status })
       .from(datasetVersions)
       .where(and(eq(datasetVersions.jurisdiction, dataset.jurisdiction), eq(datasetVersions.contentHash, contentHash)));
-    if (existing) return { versionId: existing.id, created: false, contentHash };
+    if (existing) {
+      // Upstream went back to content stored before: make that version current again.
+      if (options.activate && existing.status !== "active") await activate(tx, dataset.jurisdiction, existing.id);
+      return { versionId: existing.id, created: false, contentHash };
+    }
 
     const versionId = newId("dsv");
     await tx.insert(datasetVersions).values({
@@ -69,23 +75,243 @@ export async function storeDatasetVersion(db: Database, dataset: Dataset, option
         })),
       );
     }
-    if (options.activate) {
-      await tx
-        .update(datasetVersions)
-        .set({ status: "superseded" })
-        .where(
-          and(
-            eq(datasetVersions.jurisdiction, dataset.jurisdiction),
-            eq(datasetVersions.status, "active"),
-            ne(datasetVersions.id, versionId),
-          ),
-        );
-      await tx
-        .update(datasets)
-        .set({ activeVersionId: versionId, lastRefreshedAt: sql`now()` })
-        .where(eq(datasets.jurisdiction, dataset.jurisdiction));
-    }
+    if (options.activate) await activate(tx, dataset.jurisdiction, versionId);
     return { versionId, created: true, contentHash };
+  });
+}
+
+/** Makes `versionId` the jurisdiction's active version; the previous one is superseded. */
+async function activate(tx: Tx, jurisdiction: string, versionId: string): Promise<void> {
+  await tx
+    .update(datasetVersions)
+    .set({ status: "superseded" })
+    .where(
+      and(
+        eq(datasetVersions.jurisdiction, jurisdiction),
+        eq(datasetVersions.status, "active"),
+        ne(datasetVersions.id, versionId),
+      ),
+    );
+  await tx.update(datasetVersions).set({ status: "active" }).where(eq(datasetVersions.id, versionId));
+  await tx
+    .update(datasets)
+    .set({ activeVersionId: versionId, lastRefreshedAt: sql`now()` })
+    .where(eq(datasets.jurisdiction, jurisdiction));
+}
+
+export type ReviewDecision = "approve" | "reject";
+
+/**
+ * Approves (activates) or rejects a pending version. Returns null when there is no such
+ * pending version of that jurisdiction.
+ */
+export function reviewVersion(
+  db: Database,
+  jurisdiction: string,
+  versionId: string,
+  decision: ReviewDecision,
+  actor: string,
+  audit: (tx: Tx) => Promise<void>,
+): Promise<{ versionId: string; status: "active" | "rejected" } | null> {
+  return asPlatform(db, async (tx) => {
+    const [pending] = await tx
+      .select({ id: datasetVersions.id })
+      .from(datasetVersions)
+      .where(
+        and(
+          eq(datasetVersions.id, versionId),
+          eq(datasetVersions.jurisdiction, jurisdiction),
+          eq(datasetVersions.status, "pending"),
+        ),
+      )
+      .for("update");
+    if (!pending) return null;
+    await tx.update(datasetVersions).set({ approvedBy: actor }).where(eq(datasetVersions.id, versionId));
+    if (decision === "approve") await activate(tx, jurisdiction, versionId);
+    else await tx.update(datasetVersions).set({ status: "rejected" }).where(eq(datasetVersions.id, versionId));
+    await audit(tx);
+    return { versionId, status: decision === "approve" ? "active" : "rejected" };
+  });
+}
+
+export interface VersionRow {
+  id: string;
+  jurisdiction: string;
+  version: string;
+  status: string;
+  contentHash: string;
+  source: string;
+  fetchedAt: string;
+  approvedBy: string | null;
+  createdAt: string;
+}
+
+const versionColumns = {
+  id: datasetVersions.id,
+  jurisdiction: datasetVersions.jurisdiction,
+  version: datasetVersions.version,
+  status: datasetVersions.status,
+  contentHash: datasetVersions.contentHash,
+  source: datasetVersions.source,
+  fetchedAt: datasetVersions.fetchedAt,
+  approvedBy: datasetVersions.approvedBy,
+  createdAt: datasetVersions.createdAt,
+};
+
+/** A jurisdiction's versions, newest first (provenance only, no content). */
+export function listVersions(db: Database, jurisdiction: string): Promise<VersionRow[]> {
+  return asPlatform(db, (tx) =>
+    tx
+      .select(versionColumns)
+      .from(datasetVersions)
+      .where(eq(datasetVersions.jurisdiction, jurisdiction))
+      .orderBy(desc(datasetVersions.id)),
+  );
+}
+
+/** One version's content, by version id or by its dataset version string ("2026.11.0"). */
+export async function loadVersion(
+  db: Database,
+  jurisdiction: string,
+  idOrVersion: string,
+): Promise<(VersionRow & { content: Dataset }) | null> {
+  const [row] = await asPlatform(db, (tx) =>
+    tx
+      .select({ ...versionColumns, content: datasetVersions.content })
+      .from(datasetVersions)
+      .where(
+        and(
+          eq(datasetVersions.jurisdiction, jurisdiction),
+          or(eq(datasetVersions.id, idOrVersion), eq(datasetVersions.version, idOrVersion)),
+        ),
+      )
+      .orderBy(desc(datasetVersions.id))
+      .limit(1),
+  );
+  return row ? { ...row, content: row.content as Dataset } : null;
+}
+
+// ---- Sources and refresh bookkeeping ----
+
+export interface DatasetSource {
+  jurisdiction: string;
+  sourceUrl: string | null;
+  trusted: boolean;
+  etag: string | null;
+  activeVersionId: string | null;
+  failureCount: number;
+  nextAttemptAt: string | null;
+  lastRefreshedAt: string | null;
+  lastError: string | null;
+}
+
+const sourceColumns = {
+  jurisdiction: datasets.jurisdiction,
+  sourceUrl: datasets.sourceUrl,
+  trusted: datasets.trusted,
+  etag: datasets.etag,
+  activeVersionId: datasets.activeVersionId,
+  failureCount: datasets.failureCount,
+  nextAttemptAt: datasets.nextAttemptAt,
+  lastRefreshedAt: datasets.lastRefreshedAt,
+  lastError: datasets.lastError,
+};
+
+export interface SourceFilter {
+  /** Only these jurisdictions (default: every dataset with a source). */
+  jurisdictions?: readonly string[] | undefined;
+  /** Only failed refreshes whose retry is due at this time. */
+  dueAt?: string | undefined;
+}
+
+export function listSources(db: Database, filter: SourceFilter = {}): Promise<DatasetSource[]> {
+  return asPlatform(db, (tx) =>
+    tx
+      .select(sourceColumns)
+      .from(datasets)
+      .where(
+        and(
+          isNotNull(datasets.sourceUrl),
+          filter.jurisdictions ? inArray(datasets.jurisdiction, [...filter.jurisdictions]) : undefined,
+          filter.dueAt ? lte(datasets.nextAttemptAt, filter.dueAt) : undefined,
+        ),
+      )
+      .orderBy(asc(datasets.jurisdiction)),
+  );
+}
+
+/** Sets where a dataset is refreshed from, and whether new versions activate without review. */
+export function configureSource(
+  db: Database,
+  jurisdiction: string,
+  source: { sourceUrl: string; trusted: boolean },
+): Promise<boolean> {
+  return asPlatform(db, async (tx) => {
+    const updated = await tx
+      .update(datasets)
+      .set({ sourceUrl: source.sourceUrl, trusted: source.trusted, etag: null })
+      .where(eq(datasets.jurisdiction, jurisdiction))
+      .returning({ jurisdiction: datasets.jurisdiction });
+    return updated.length > 0;
+  });
+}
+
+/** A refresh that reached the source and got usable content (new, unchanged or 304). */
+export function recordRefreshSuccess(db: Database, jurisdiction: string, etag: string | null): Promise<void> {
+  return asPlatform(db, async (tx) => {
+    await tx
+      .update(datasets)
+      .set({ etag, lastRefreshedAt: sql`now()`, failureCount: 0, nextAttemptAt: null, lastError: null })
+      .where(eq(datasets.jurisdiction, jurisdiction));
+  });
+}
+
+/** A failed refresh: the active version stays; the retry is due at `nextAttemptAt`. */
+export function recordRefreshFailure(
+  db: Database,
+  jurisdiction: string,
+  error: string,
+  nextAttemptAt: string,
+): Promise<void> {
+  return asPlatform(db, async (tx) => {
+    await tx
+      .update(datasets)
+      .set({ failureCount: sql`${datasets.failureCount} + 1`, nextAttemptAt, lastError: error })
+      .where(eq(datasets.jurisdiction, jurisdiction));
+  });
+}
+
+// ---- Freshness and propagation ----
+
+export interface DatasetState {
+  jurisdiction: string;
+  version: string | null;
+  activeVersionId: string | null;
+  lastRefreshedAt: string | null;
+  propagatedFingerprint: string | null;
+}
+
+/** Every dataset with its active version string (null when none is active yet). */
+export function listDatasetStates(db: Database, jurisdictions?: readonly string[]): Promise<DatasetState[]> {
+  return asPlatform(db, (tx) =>
+    tx
+      .select({
+        jurisdiction: datasets.jurisdiction,
+        version: datasetVersions.version,
+        activeVersionId: datasets.activeVersionId,
+        lastRefreshedAt: datasets.lastRefreshedAt,
+        propagatedFingerprint: datasets.propagatedFingerprint,
+      })
+      .from(datasets)
+      .leftJoin(datasetVersions, eq(datasetVersions.id, datasets.activeVersionId))
+      .where(jurisdictions ? inArray(datasets.jurisdiction, [...jurisdictions]) : undefined)
+      .orderBy(asc(datasets.jurisdiction)),
+  );
+}
+
+export function markPropagated(db: Database, jurisdiction: string, fingerprint: string): Promise<void> {
+  return asPlatform(db, async (tx) => {
+    await tx.update(datasets).set({ propagatedFingerprint: fingerprint }).where(eq(datasets.jurisdiction, jurisdiction));
   });
 }
 

@@ -4,8 +4,9 @@
  * stored facility is evaluated exactly like one posted to /v1/checks. Call inside
  * `withTenant`: row-level security scopes every statement.
  */
-import type { FacilityInput } from "../compliance";
+
 import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
+import type { FacilityInput } from "../compliance";
 import type { Tx } from "./client";
 import { newId } from "./ids";
 import { credentials, facilities, inspections, permits, staff, temperatureLogs } from "./schema";
@@ -38,7 +39,12 @@ function facilityColumns(input: FacilityInput) {
   };
 }
 
-async function insertChildren(tx: Tx, tenantId: string, facilityId: string, input: FacilityInput): Promise<void> {
+async function insertChildren(
+  tx: Tx,
+  tenantId: string,
+  facilityId: string,
+  input: FacilityInput,
+): Promise<void> {
   const permitRows = (input.permits ?? []).map((p, position) => ({
     id: newId("prm"),
     tenantId,
@@ -109,11 +115,22 @@ export interface EvaluatedStatus {
   checkedAt: string;
 }
 
-export async function insertFacility(tx: Tx, tenantId: string, input: FacilityInput, evaluated: EvaluatedStatus): Promise<string> {
+export async function insertFacility(
+  tx: Tx,
+  tenantId: string,
+  input: FacilityInput,
+  evaluated: EvaluatedStatus,
+): Promise<string> {
   const id = newId("fac");
   await tx
     .insert(facilities)
-    .values({ id, tenantId, ...facilityColumns(input), status: evaluated.status, lastCheckedAt: evaluated.checkedAt });
+    .values({
+      id,
+      tenantId,
+      ...facilityColumns(input),
+      status: evaluated.status,
+      lastCheckedAt: evaluated.checkedAt,
+    });
   await insertChildren(tx, tenantId, id, input);
   return id;
 }
@@ -151,12 +168,19 @@ export async function deleteFacility(tx: Tx, id: string): Promise<boolean> {
   return deleted.length > 0;
 }
 
-export async function setFacilityStatus(tx: Tx, id: string, status: FacilityStatus, checkedAt: string): Promise<void> {
+export async function setFacilityStatus(
+  tx: Tx,
+  id: string,
+  status: FacilityStatus,
+  checkedAt: string,
+): Promise<void> {
   await tx.update(facilities).set({ status, lastCheckedAt: checkedAt }).where(eq(facilities.id, id));
 }
 
 const omitNull = <T extends Record<string, unknown>>(value: T) =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as {
+    [K in keyof T]: Exclude<T[K], null>;
+  };
 
 async function assemble(tx: Tx, rows: FacilityRow[]): Promise<FacilityRecord[]> {
   if (rows.length === 0) return [];
@@ -164,8 +188,16 @@ async function assemble(tx: Tx, rows: FacilityRow[]): Promise<FacilityRecord[]> 
   const [permitRows, staffRows, inspectionRows, logRows] = await Promise.all([
     tx.select().from(permits).where(inArray(permits.facilityId, ids)).orderBy(asc(permits.position)),
     tx.select().from(staff).where(inArray(staff.facilityId, ids)).orderBy(asc(staff.position)),
-    tx.select().from(inspections).where(inArray(inspections.facilityId, ids)).orderBy(asc(inspections.position)),
-    tx.select().from(temperatureLogs).where(inArray(temperatureLogs.facilityId, ids)).orderBy(asc(temperatureLogs.position)),
+    tx
+      .select()
+      .from(inspections)
+      .where(inArray(inspections.facilityId, ids))
+      .orderBy(asc(inspections.position)),
+    tx
+      .select()
+      .from(temperatureLogs)
+      .where(inArray(temperatureLogs.facilityId, ids))
+      .orderBy(asc(temperatureLogs.position)),
   ]);
   const credentialRows =
     staffRows.length === 0
@@ -173,19 +205,34 @@ async function assemble(tx: Tx, rows: FacilityRow[]): Promise<FacilityRecord[]> 
       : await tx
           .select()
           .from(credentials)
-          .where(inArray(credentials.staffId, staffRows.map((s) => s.id)))
+          .where(
+            inArray(
+              credentials.staffId,
+              staffRows.map((s) => s.id),
+            ),
+          )
           .orderBy(asc(credentials.position));
 
   return rows.map((row) => {
     const facility: FacilityInput = {
       name: row.name,
       type: row.type as FacilityInput["type"],
-      address: omitNull({ line1: row.addressLine1, city: row.city, county: row.county, state: row.state, postalCode: row.postalCode }),
+      address: omitNull({
+        line1: row.addressLine1,
+        city: row.city,
+        county: row.county,
+        state: row.state,
+        postalCode: row.postalCode,
+      }),
       handlesUnpackagedTcsFood: row.handlesUnpackagedTcsFood,
       ...omitNull({ openedAt: row.openedAt, ownershipChangedAt: row.ownershipChangedAt }),
       permits: permitRows
         .filter((p) => p.facilityId === row.id)
-        .map((p) => ({ type: p.type, ...omitNull({ number: p.number, issuer: p.issuer, issuedAt: p.issuedAt }), expiresAt: p.expiresAt })),
+        .map((p) => ({
+          type: p.type,
+          ...omitNull({ number: p.number, issuer: p.issuer, issuedAt: p.issuedAt }),
+          expiresAt: p.expiresAt,
+        })),
       staff: staffRows
         .filter((s) => s.facilityId === row.id)
         .map((s) => ({
@@ -195,14 +242,26 @@ async function assemble(tx: Tx, rows: FacilityRow[]): Promise<FacilityRecord[]> 
           hiredAt: s.hiredAt,
           credentials: credentialRows
             .filter((c) => c.staffId === s.id)
-            .map((c) => ({ type: c.type, ...omitNull({ issuer: c.issuer, issuedAt: c.issuedAt }), expiresAt: c.expiresAt })),
+            .map((c) => ({
+              type: c.type,
+              ...omitNull({ issuer: c.issuer, issuedAt: c.issuedAt }),
+              expiresAt: c.expiresAt,
+            })),
         })),
       inspections: inspectionRows
         .filter((x) => x.facilityId === row.id)
-        .map((x) => ({ date: x.date, ...omitNull({ score: x.score, grade: x.grade, criticalViolations: x.criticalViolations }) })),
+        .map((x) => ({
+          date: x.date,
+          ...omitNull({ score: x.score, grade: x.grade, criticalViolations: x.criticalViolations }),
+        })),
       temperatureLogs: logRows
         .filter((l) => l.facilityId === row.id)
-        .map((l) => ({ at: new Date(l.at).toISOString(), ...omitNull({ item: l.item }), mode: l.mode, tempF: l.tempF })),
+        .map((l) => ({
+          at: new Date(l.at).toISOString(),
+          ...omitNull({ item: l.item }),
+          mode: l.mode,
+          tempF: l.tempF,
+        })),
     } as FacilityInput;
     return {
       id: row.id,
@@ -230,12 +289,16 @@ export interface FacilityFilter {
   ids?: readonly string[] | undefined;
 }
 
-export async function listFacilities(tx: Tx, filter: FacilityFilter): Promise<{ data: FacilityRecord[]; nextCursor: string | null }> {
+export async function listFacilities(
+  tx: Tx,
+  filter: FacilityFilter,
+): Promise<{ data: FacilityRecord[]; nextCursor: string | null }> {
   const conditions: SQL[] = [];
   if (filter.state) conditions.push(eq(facilities.state, filter.state));
   if (filter.status) conditions.push(eq(facilities.status, filter.status));
   if (filter.after) conditions.push(gt(facilities.id, filter.after));
-  if (filter.ids) conditions.push(filter.ids.length > 0 ? inArray(facilities.id, [...filter.ids]) : sql`false`);
+  if (filter.ids)
+    conditions.push(filter.ids.length > 0 ? inArray(facilities.id, [...filter.ids]) : sql`false`);
   const rows = await tx
     .select()
     .from(facilities)

@@ -6,7 +6,26 @@
  */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-export type IdPrefix = "ten" | "usr" | "key" | "fac" | "chk" | "dsv" | "aud" | "alr" | "prm" | "stf" | "crd" | "ins" | "tlg" | "inv" | "grp";
+export type IdPrefix =
+  | "ten"
+  | "usr"
+  | "key"
+  | "fac"
+  | "chk"
+  | "dsv"
+  | "aud"
+  | "alr"
+  | "prm"
+  | "stf"
+  | "crd"
+  | "ins"
+  | "tlg"
+  | "inv"
+  | "grp"
+  | "run"
+  | "rat"
+  | "adm"
+  | "ovr";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

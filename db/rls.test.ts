@@ -18,7 +18,16 @@ beforeAll(async () => {
   b = await newTenant("Tenant B");
   facilityOfA = newId("fac");
   await withTenant(db, a.tenantId, (tx) =>
-    tx.insert(facilities).values({ id: facilityOfA, tenantId: a.tenantId, name: "A's kitchen", type: "restaurant", city: "Oakland", state: "CA" }),
+    tx
+      .insert(facilities)
+      .values({
+        id: facilityOfA,
+        tenantId: a.tenantId,
+        name: "A's kitchen",
+        type: "restaurant",
+        city: "Oakland",
+        state: "CA",
+      }),
   );
 });
 afterAll(() => handle.close());
@@ -39,13 +48,18 @@ describe("row-level security", () => {
 
   // PGlite behind pglite-socket connects every client as a superuser; there isolation rests
   // on SET LOCAL ROLE (tested above). On PostgreSQL the login role itself is held to RLS.
-  it.runIf(env.DATABASE_KIND === "postgres")("shows nothing to the Worker's login role outside a tenant transaction", async () => {
-    const rows = await db.execute(sql`SELECT count(*)::int AS n FROM facilities`);
-    expect(rows.rows[0]?.n).toBe(0);
-  });
+  it.runIf(env.DATABASE_KIND === "postgres")(
+    "shows nothing to the Worker's login role outside a tenant transaction",
+    async () => {
+      const rows = await db.execute(sql`SELECT count(*)::int AS n FROM facilities`);
+      expect(rows.rows[0]?.n).toBe(0);
+    },
+  );
 
   it("never shows tenant B tenant A's rows, even by id through raw SQL", async () => {
-    const rows = await withTenant(db, b.tenantId, (tx) => tx.execute(sql`SELECT * FROM facilities WHERE id = ${facilityOfA}`));
+    const rows = await withTenant(db, b.tenantId, (tx) =>
+      tx.execute(sql`SELECT * FROM facilities WHERE id = ${facilityOfA}`),
+    );
     expect(rows.rows).toHaveLength(0);
     const tenants = await withTenant(db, b.tenantId, (tx) => tx.execute(sql`SELECT id FROM tenants`));
     expect(tenants.rows.map((r) => r.id)).toEqual([b.tenantId]);
@@ -56,22 +70,40 @@ describe("row-level security", () => {
       tx.execute(sql`UPDATE facilities SET name = 'pwned' WHERE id = ${facilityOfA}`),
     );
     expect(updated.rowCount).toBe(0);
-    const deleted = await withTenant(db, b.tenantId, (tx) => tx.execute(sql`DELETE FROM facilities WHERE id = ${facilityOfA}`));
+    const deleted = await withTenant(db, b.tenantId, (tx) =>
+      tx.execute(sql`DELETE FROM facilities WHERE id = ${facilityOfA}`),
+    );
     expect(deleted.rowCount).toBe(0);
-    const still = await withTenant(db, a.tenantId, (tx) => tx.execute(sql`SELECT name FROM facilities WHERE id = ${facilityOfA}`));
+    const still = await withTenant(db, a.tenantId, (tx) =>
+      tx.execute(sql`SELECT name FROM facilities WHERE id = ${facilityOfA}`),
+    );
     expect(still.rows[0]?.name).toBe("A's kitchen");
   });
 
   it("refuses rows written into another tenant", async () => {
     await expect(
       withTenant(db, b.tenantId, (tx) =>
-        tx.insert(facilities).values({ id: newId("fac"), tenantId: a.tenantId, name: "planted", type: "restaurant", city: "Oakland", state: "CA" }),
+        tx
+          .insert(facilities)
+          .values({
+            id: newId("fac"),
+            tenantId: a.tenantId,
+            name: "planted",
+            type: "restaurant",
+            city: "Oakland",
+            state: "CA",
+          }),
       ),
     ).rejects.toSatisfy((error: Error) => /row-level security/.test(String((error.cause as Error)?.message)));
   });
 
-  it.runIf(env.DATABASE_KIND === "postgres")("connects the Worker as a role that cannot bypass row-level security", async () => {
-    const role = await db.execute(sql`SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = current_user`);
-    expect(role.rows[0]).toEqual({ rolbypassrls: false, rolsuper: false });
-  });
+  it.runIf(env.DATABASE_KIND === "postgres")(
+    "connects the Worker as a role that cannot bypass row-level security",
+    async () => {
+      const role = await db.execute(
+        sql`SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = current_user`,
+      );
+      expect(role.rows[0]).toEqual({ rolbypassrls: false, rolsuper: false });
+    },
+  );
 });

@@ -328,7 +328,18 @@ export const datasets = pgTable("datasets", {
   trusted: boolean("trusted").notNull().default(true),
   activeVersionId: text("active_version_id"),
   etag: text("etag"),
+  /** Last successful refresh (a new version, the same content, or a 304): the freshness SLO's clock. */
   lastRefreshedAt: timestamp("last_refreshed_at", { withTimezone: true, mode: "string" }),
+  /** Consecutive failed refreshes; 0 after a success. Drives the retry backoff. */
+  failureCount: integer("failure_count").notNull().default(0),
+  /** When the hourly job retries a failed refresh; null when nothing is due. */
+  nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "string" }),
+  lastError: text("last_error"),
+  /**
+   * The rules in force as tenants last heard of them (active version + overrides in force).
+   * The drift sweep re-evaluates affected tenants whenever the current fingerprint differs.
+   */
+  propagatedFingerprint: text("propagated_fingerprint"),
 });
 
 export const datasetVersions = pgTable(
@@ -367,3 +378,102 @@ export const rules = pgTable(
   },
   (t) => [primaryKey({ columns: [t.datasetVersionId, t.ruleId] })],
 );
+
+/** One run of the refresh job (nightly, hourly retries, CLI or admin endpoint) and its per-dataset report. */
+export const refreshRuns = pgTable("refresh_runs", {
+  id: text("id").primaryKey(),
+  trigger: text("trigger", { enum: ["cron", "retry", "cli", "admin"] }).notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
+  status: text("status", { enum: ["running", "succeeded", "partial", "failed"] }).notNull(),
+  report: jsonb("report"),
+});
+
+/** One dataset's outcome within a run: what was fetched, what happened, when to retry. */
+export const refreshAttempts = pgTable(
+  "refresh_attempts",
+  {
+    id: text("id").primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => refreshRuns.id, { onDelete: "cascade" }),
+    jurisdiction: text("jurisdiction").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    outcome: text("outcome", { enum: ["created", "pending_review", "unchanged", "failed"] }).notNull(),
+    /** For failures: http_error, timeout, network, invalid_json, invalid_dataset, rules_dropped. */
+    errorCode: text("error_code"),
+    detail: text("detail"),
+    versionId: text("version_id"),
+    contentHash: text("content_hash"),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "string" }),
+    /** The version-to-version diff report of a new version (the nightly data_diff_report). */
+    diff: jsonb("diff"),
+  },
+  (t) => [index("refresh_attempts_jurisdiction_idx").on(t.jurisdiction, t.at)],
+);
+
+/** Prep's own operators: separate from tenants, authenticated by `prep_admin_…` keys. */
+export const platformAdmins = pgTable(
+  "platform_admins",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    keyPrefix: text("key_prefix").notNull(),
+    /** Hex SHA-256 of the admin key; the key itself is shown once and never stored. */
+    keyHash: text("key_hash").notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "string" }),
+  },
+  (t) => [uniqueIndex("platform_admins_email_key").on(sql`lower(${t.email})`), uniqueIndex("platform_admins_prefix_key").on(t.keyPrefix)],
+);
+
+/**
+ * A manual rule change layered on a jurisdiction's dataset: `replace` swaps fields of an
+ * existing rule, `add` adds a rule. In force only once a second operator approved it, from
+ * `effective_from` until `expires_at` (exclusive, like a rule's effectiveTo).
+ */
+export const datasetOverrides = pgTable(
+  "dataset_overrides",
+  {
+    id: text("id").primaryKey(),
+    jurisdiction: text("jurisdiction")
+      .notNull()
+      .references(() => datasets.jurisdiction),
+    action: text("action", { enum: ["replace", "add"] }).notNull(),
+    ruleId: text("rule_id").notNull(),
+    /** replace: the rule fields to replace; add: the whole rule. */
+    rule: jsonb("rule").notNull(),
+    reason: text("reason").notNull(),
+    effectiveFrom: date("effective_from", { mode: "string" }).notNull(),
+    expiresAt: date("expires_at", { mode: "string" }).notNull(),
+    status: text("status", { enum: ["pending", "approved", "rejected", "revoked"] }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    decidedBy: text("decided_by"),
+    decidedAt: timestamp("decided_at", { withTimezone: true, mode: "string" }),
+  },
+  (t) => [index("dataset_overrides_jurisdiction_idx").on(t.jurisdiction, t.status)],
+);
+
+/** Platform-level audit trail (audit_log is per tenant): overrides, version approvals, admins. */
+export const platformAuditLog = pgTable(
+  "platform_audit_log",
+  {
+    id: text("id").primaryKey(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    target: text("target"),
+    detail: jsonb("detail"),
+    at: timestamp("at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  },
+  (t) => [index("platform_audit_log_at_idx").on(t.at)],
+);
+
+/** Open and resolved incidents sent to the on-call webhook, by PagerDuty dedup key. */
+export const incidents = pgTable("incidents", {
+  dedupKey: text("dedup_key").primaryKey(),
+  status: text("status", { enum: ["triggered", "resolved"] }).notNull(),
+  summary: text("summary").notNull(),
+  triggeredAt: timestamp("triggered_at", { withTimezone: true, mode: "string" }).notNull(),
+  resolvedAt: timestamp("resolved_at", { withTimezone: true, mode: "string" }),
+});

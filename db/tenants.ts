@@ -3,7 +3,13 @@
  * its owner (sign-up in the web app).
  */
 import { eq } from "drizzle-orm";
-import { type ApiKeyMode, type ApiKeyScope, API_KEY_SCOPES, type CreatedApiKey, createApiKey } from "./api-keys";
+import {
+  API_KEY_SCOPES,
+  type ApiKeyMode,
+  type ApiKeyScope,
+  type CreatedApiKey,
+  createApiKey,
+} from "./api-keys";
 import { type Database, type Tx, withTenant } from "./client";
 import { newId } from "./ids";
 import { auditLog, tenants } from "./schema";

@@ -33,6 +33,7 @@ export class AlertStore {
   }
 
   list(query: AlertQuery): AlertPage {
+    if (query.facilityIds?.length === 0) return { data: [], nextCursor: null };
     const conditions: string[] = [];
     const bindings: (string | number)[] = [];
     const where = (condition: string, ...values: (string | number)[]) => {
@@ -41,6 +42,8 @@ export class AlertStore {
     };
     if (query.cursor !== undefined) where("id < ?", query.cursor);
     if (query.facilityId !== undefined) where("facility_id = ?", query.facilityId);
+    if (query.facilityIds !== undefined)
+      where(`facility_id IN (${query.facilityIds.map(() => "?").join(", ")})`, ...query.facilityIds);
     if (query.status !== undefined) where("status = ?", query.status);
     if (query.acknowledged !== undefined)
       where(query.acknowledged ? "acknowledged_at IS NOT NULL" : "acknowledged_at IS NULL");
@@ -56,17 +59,25 @@ export class AlertStore {
     return { data, nextCursor: rows.length > query.limit ? (data.at(-1)?.id ?? null) : null };
   }
 
-  /** Acknowledges once: a second acknowledgement keeps the first one's time and actor. */
-  acknowledge(id: string, actor: string, nowIso: string): Alert | null {
+  /**
+   * Acknowledges once: a second acknowledgement keeps the first one's time and actor. Null
+   * when there is no such alert, or it belongs to a facility outside `facilityIds`.
+   */
+  acknowledge(id: string, actor: string, nowIso: string, facilityIds?: readonly string[]): Alert | null {
+    const found = this.sql
+      .exec<{ facility_id: string }>("SELECT facility_id FROM alerts WHERE id = ?", id)
+      .toArray()[0];
+    if (!found || (facilityIds && !facilityIds.includes(found.facility_id))) return null;
     this.sql.exec(
       "UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL",
       nowIso,
       actor,
       id,
     );
-    const row = this.sql
-      .exec<AlertRow>("SELECT event, acknowledged_at, acknowledged_by FROM alerts WHERE id = ?", id)
-      .toArray()[0];
-    return row ? fromRow(row) : null;
+    return fromRow(
+      this.sql
+        .exec<AlertRow>("SELECT event, acknowledged_at, acknowledged_by FROM alerts WHERE id = ?", id)
+        .one(),
+    );
   }
 }

@@ -88,6 +88,8 @@ export interface AlertQuery {
   /** The facility's new status. */
   status?: Verdict["status"] | undefined;
   acknowledged?: boolean | undefined;
+  /** Only these facilities' alerts (a principal limited to some locations); absent = all. */
+  facilityIds?: readonly string[] | undefined;
 }
 
 export interface AlertPage {

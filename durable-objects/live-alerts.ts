@@ -7,11 +7,25 @@ import type { Alert } from "./contract";
 
 /** The subprotocol the server answers with; clients offer it beside `bearer.<key>`. */
 export const ALERT_STREAM_PROTOCOL = "prep.alerts.v1";
+/**
+ * Set by the Worker (never taken from the client): a JSON array of the facility ids a
+ * location-limited principal may see; absent = all.
+ */
+export const STREAM_FACILITIES_HEADER = "x-prep-stream-facilities";
 const KEEPALIVE = { request: "ping", response: "pong" } as const;
+
+interface StreamAttachment {
+  facilityIds: string[] | null;
+}
 
 export function acceptAlertStream(ctx: DurableObjectState, request: Request): Response {
   const { 0: client, 1: server } = new WebSocketPair();
   ctx.acceptWebSocket(server);
+  const limited = request.headers.get(STREAM_FACILITIES_HEADER);
+  // Survives hibernation with the socket.
+  server.serializeAttachment({
+    facilityIds: limited ? (JSON.parse(limited) as string[]) : null,
+  } satisfies StreamAttachment);
   // Answered without waking a hibernated object.
   ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(KEEPALIVE.request, KEEPALIVE.response));
   const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
@@ -25,6 +39,8 @@ export function acceptAlertStream(ctx: DurableObjectState, request: Request): Re
 export function broadcastAlert(ctx: DurableObjectState, alert: Alert): void {
   const message = JSON.stringify({ type: "alert", alert });
   for (const socket of ctx.getWebSockets()) {
+    const { facilityIds } = socket.deserializeAttachment() as StreamAttachment;
+    if (facilityIds && !facilityIds.includes(alert.facilityId)) continue;
     try {
       socket.send(message);
     } catch {

@@ -1,21 +1,22 @@
 // TenantObject: exact metering under concurrency and retries, the outbox to Postgres
 // surviving a crash mid-flush, sharded meters, and drift from changes, deadlines and rules.
+
+import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import * as v from "valibot";
 import { describe, expect, it, vi } from "vitest";
 import { type FacilityInput, FacilityInputSchema, type Verdict } from "../compliance";
 import { withTenant } from "../db/client";
 import { newId } from "../db/ids";
-import { call, newTenant, workerDb } from "../test/helpers";
 import { cardFor, sfRestaurant } from "../test/fixtures";
+import { call, newTenant, workerDb } from "../test/helpers";
 import { datasetRegistry } from "../workers/services/dataset-registry";
 import { evaluateFacility } from "../workers/services/evaluator";
 import type { CheckRecord, RecordCheckInput } from "./contract";
 import { changedFindings } from "./drift";
 import { TenantMeters } from "./meter-shards";
-import { OUTBOX_BATCH_SIZE } from "./outbox";
+import { type CheckDelivery, deliverToPostgres, OUTBOX_BATCH_SIZE } from "./outbox";
 import type { TenantObject } from "./tenant-object";
 
 const STATES = ["CA", "NY", "TX", "WA"] as const;
@@ -23,10 +24,23 @@ const DAY_MS = 86_400_000;
 const today = () => new Date().toISOString().slice(0, 10);
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
 
-function checkInput(tenantId: string, state: string, idempotencyKey?: string, requestHash?: string): RecordCheckInput {
+function checkInput(
+  tenantId: string,
+  state: string,
+  idempotencyKey?: string,
+  requestHash?: string,
+): RecordCheckInput {
   const id = newId("chk");
   const evaluatedAt = new Date().toISOString();
-  const verdict: Verdict = { status: "compliant", jurisdictions: [], datasets: [], findings: [], nextDeadline: null, reevaluateAt: null };
+  const verdict: Verdict = {
+    status: "compliant",
+    coverage: null,
+    jurisdictions: [],
+    datasets: [],
+    findings: [],
+    nextDeadline: null,
+    reevaluateAt: null,
+  };
   const record: CheckRecord = {
     id,
     tenantId,
@@ -75,7 +89,9 @@ async function recordWithRetries(meters: TenantMeters, tenantId: string, checks:
     if (i % retryEvery === 0) retries.push({ ...checkInput(tenantId, first.record.state, key, `hash-${i}`) });
   }
   const outcomes = await inParallel(
-    shuffle([...firsts, ...retries]).map((input) => () => meters.record(input).then((outcome) => ({ input, outcome }))),
+    shuffle([...firsts, ...retries]).map(
+      (input) => () => meters.record(input).then((outcome) => ({ input, outcome })),
+    ),
     50,
   );
   return { firsts, retries, outcomes };
@@ -95,13 +111,21 @@ async function postgresCheckIds(tenantId: string): Promise<string[]> {
 async function verdictAt(facility: FacilityInput, asOf: string): Promise<Verdict> {
   const handle = workerDb();
   try {
-    return evaluateFacility(facility, asOf, await datasetRegistry.current(() => handle.db, () => {}));
+    return evaluateFacility(
+      facility,
+      asOf,
+      await datasetRegistry.current(
+        () => handle.db,
+        () => {},
+      ),
+    );
   } finally {
     await handle.close();
   }
 }
 
-const alarmOf = (stub: DurableObjectStub<TenantObject>) => runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
+const alarmOf = (stub: DurableObjectStub<TenantObject>) =>
+  runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
 
 describe("metering", () => {
   it("counts 2,000 checks from 50 parallel callers exactly once, with 10% retried", async () => {
@@ -119,7 +143,9 @@ describe("metering", () => {
     const replays = outcomes.filter(({ outcome }) => outcome.kind === "replayed");
     expect(replays).toHaveLength(200);
     for (const { input, outcome } of replays) {
-      expect(outcome.kind === "replayed" && outcome.record.id).toBe(recordedByKey.get(input.idempotencyKey as string));
+      expect(outcome.kind === "replayed" && outcome.record.id).toBe(
+        recordedByKey.get(input.idempotencyKey as string),
+      );
     }
 
     const usage = await call("/v1/usage", { key });
@@ -127,8 +153,13 @@ describe("metering", () => {
     const body = (await usage.json()) as { total: number; series: { byState: Record<string, number> }[] };
     expect(body.total).toBe(2000);
     const byState: Record<string, number> = {};
-    for (const bucket of body.series) for (const [state, n] of Object.entries(bucket.byState)) byState[state] = (byState[state] ?? 0) + n;
-    expect(byState).toEqual(Object.fromEntries(STATES.map((state) => [state, firsts.filter((f) => f.record.state === state).length])));
+    for (const bucket of body.series)
+      for (const [state, n] of Object.entries(bucket.byState)) byState[state] = (byState[state] ?? 0) + n;
+    expect(byState).toEqual(
+      Object.fromEntries(
+        STATES.map((state) => [state, firsts.filter((f) => f.record.state === state).length]),
+      ),
+    );
   });
 
   it("refuses the same Idempotency-Key with a different body, without counting it", async () => {
@@ -136,7 +167,9 @@ describe("metering", () => {
     const meters = TenantMeters.of(env, tenantId);
     const first = await meters.record(checkInput(tenantId, "CA", "key-1", "body-a"));
     expect(first.kind).toBe("recorded");
-    expect((await meters.record(checkInput(tenantId, "CA", "key-1", "body-b"))).kind).toBe("idempotency_conflict");
+    expect((await meters.record(checkInput(tenantId, "CA", "key-1", "body-b"))).kind).toBe(
+      "idempotency_conflict",
+    );
     const now = Date.now();
     const rows = await meters.usage({ fromMs: now - DAY_MS, toMs: now + DAY_MS, granularity: "day" });
     expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(1);
@@ -161,12 +194,20 @@ describe("metering", () => {
     expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(400);
     // Every shard took a share, and any check is found whichever shard holds it.
     const perShard = await Promise.all(
-      [0, 1, 2, 3].map((k) => sharded.shard(k).getUsage({ fromMs: now - DAY_MS, toMs: now + DAY_MS, granularity: "day" })),
+      [0, 1, 2, 3].map((k) =>
+        sharded.shard(k).getUsage({ fromMs: now - DAY_MS, toMs: now + DAY_MS, granularity: "day" }),
+      ),
     );
-    for (const shardRows of perShard) expect(shardRows.reduce((sum, row) => sum + row.count, 0)).toBeGreaterThan(40);
+    for (const shardRows of perShard)
+      expect(shardRows.reduce((sum, row) => sum + row.count, 0)).toBeGreaterThan(40);
     const sample = firsts[123]?.record.id as string;
     const found = await sharded.findCheck(sample);
-    expect(found?.id ?? (outcomes.find(({ input }) => input.record.id === sample)?.outcome.kind === "replayed" ? sample : null)).toBe(sample);
+    expect(
+      found?.id ??
+        (outcomes.find(({ input }) => input.record.id === sample)?.outcome.kind === "replayed"
+          ? sample
+          : null),
+    ).toBe(sample);
   });
 });
 
@@ -176,9 +217,23 @@ describe("outbox to Postgres", () => {
     const meters = TenantMeters.of(env, tenantId);
     const stub = meters.shard(0);
     const total = OUTBOX_BATCH_SIZE * 2 + 50;
-    // Two batches reach Postgres, then the object "dies" (every later delivery fails) until evicted.
+    // Postgres is unreachable while the checks come in, so the whole backlog waits in the outbox.
+    let deliver: CheckDelivery = deliverToPostgres;
     await runInDurableObject(stub, (instance: TenantObject) => {
-      const deliver = instance.deliverChecks;
+      deliver = instance.deliverChecks;
+      instance.deliverChecks = async () => {
+        throw new Error("ECONNREFUSED");
+      };
+    });
+    const inputs = Array.from({ length: total }, (_, i) =>
+      checkInput(tenantId, STATES[i % STATES.length] as string),
+    );
+    await inParallel(
+      inputs.map((input) => () => meters.record(input)),
+      50,
+    );
+    // Then two batches reach Postgres and the object "dies" (every later delivery fails) until evicted.
+    await runInDurableObject(stub, (instance: TenantObject) => {
       let batches = 0;
       instance.deliverChecks = async (db, tenant, batch) => {
         batches++;
@@ -187,17 +242,20 @@ describe("outbox to Postgres", () => {
         if (batches === 2) throw new Error("crash after Postgres committed the second batch");
       };
     });
-    const inputs = Array.from({ length: total }, (_, i) => checkInput(tenantId, STATES[i % STATES.length] as string));
-    await inParallel(inputs.map((input) => () => meters.record(input)), 50);
 
     await runDurableObjectAlarm(stub);
-    await vi.waitFor(async () => expect(await postgresCheckIds(tenantId)).toHaveLength(OUTBOX_BATCH_SIZE * 2), { timeout: 10_000 });
+    await vi.waitFor(
+      async () => expect(await postgresCheckIds(tenantId)).toHaveLength(OUTBOX_BATCH_SIZE * 2),
+      { timeout: 10_000 },
+    );
     // The failed flush stays scheduled, to be retried by the alarm.
     expect(await alarmOf(stub)).not.toBeNull();
 
-    await evictDurableObject(stub);
+    await abortAllDurableObjects();
     await runDurableObjectAlarm(stub);
-    await vi.waitFor(async () => expect(await postgresCheckIds(tenantId)).toHaveLength(total), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await postgresCheckIds(tenantId)).toHaveLength(total), {
+      timeout: 10_000,
+    });
     const delivered = await postgresCheckIds(tenantId);
     expect(delivered).toHaveLength(total);
     expect(new Set(delivered)).toEqual(new Set(inputs.map((input) => input.record.id)));
@@ -225,14 +283,15 @@ describe("outbox to Postgres", () => {
     expect(delays[2]).toBeGreaterThan(delays[1] as number);
     expect(await postgresCheckIds(tenantId)).toHaveLength(0);
 
-    await evictDurableObject(stub);
+    await abortAllDurableObjects();
     await runDurableObjectAlarm(stub);
     expect((await postgresCheckIds(tenantId)).sort()).toEqual(inputs.map((input) => input.record.id).sort());
   });
 });
 
 describe("drift", () => {
-  const parse = (overrides: Record<string, unknown> = {}) => v.parse(FacilityInputSchema, sfRestaurant(overrides));
+  const parse = (overrides: Record<string, unknown> = {}) =>
+    v.parse(FacilityInputSchema, sfRestaurant(overrides));
   const staff = sfRestaurant().staff as Record<string, unknown>[];
   /** Everyone holds what they need, so only what a test changes moves the verdict. */
   const trainedStaff = [staff[0], { ...staff[1], credentials: [cardFor("2026-09-10")] }];
@@ -246,9 +305,18 @@ describe("drift", () => {
     const [verdictBefore, verdictAfter] = [await verdictAt(before, today()), await verdictAt(after, today())];
     expect(verdictAfter.status).not.toBe(verdictBefore.status);
 
-    expect(await stub.upsertFacility({ facilityId, facility: before, verdict: verdictBefore, cause: "created" })).toBeNull();
-    expect(await stub.upsertFacility({ facilityId, facility: before, verdict: verdictBefore, cause: "check" })).toBeNull();
-    const event = await stub.upsertFacility({ facilityId, facility: after, verdict: verdictAfter, cause: "updated" });
+    expect(
+      await stub.upsertFacility({ facilityId, facility: before, verdict: verdictBefore, cause: "created" }),
+    ).toBeNull();
+    expect(
+      await stub.upsertFacility({ facilityId, facility: before, verdict: verdictBefore, cause: "check" }),
+    ).toBeNull();
+    const event = await stub.upsertFacility({
+      facilityId,
+      facility: after,
+      verdict: verdictAfter,
+      cause: "updated",
+    });
     expect(event).toMatchObject({
       id: expect.stringMatching(/^alr_/),
       facilityId,
@@ -262,6 +330,27 @@ describe("drift", () => {
     expect(fixed).toMatchObject({ from: "fail", citation: expect.any(String) });
     expect(fixed?.to).not.toBe("fail");
     expect((await stub.listAlerts({ limit: 10 })).data.map((alert) => alert.id)).toEqual([event?.id]);
+  });
+
+  it("shows and acknowledges only the alerts of the facilities a limited principal may see", async () => {
+    const { tenantId } = await newTenant();
+    const stub = TenantMeters.of(env, tenantId).shard(0);
+    const before = parse();
+    const after = parse({ staff: trainedStaff });
+    const [verdictBefore, verdictAfter] = [await verdictAt(before, today()), await verdictAt(after, today())];
+    const [mine, theirs] = [newId("fac"), newId("fac")];
+    for (const facilityId of [mine, theirs]) {
+      await stub.upsertFacility({ facilityId, facility: before, verdict: verdictBefore, cause: "created" });
+      await stub.upsertFacility({ facilityId, facility: after, verdict: verdictAfter, cause: "updated" });
+    }
+    const all = (await stub.listAlerts({ limit: 10 })).data;
+    expect(all.map((alert) => alert.facilityId).sort()).toEqual([mine, theirs].sort());
+    const visible = (await stub.listAlerts({ limit: 10, facilityIds: [mine] })).data;
+    expect(visible.map((alert) => alert.facilityId)).toEqual([mine]);
+    expect((await stub.listAlerts({ limit: 10, facilityIds: [] })).data).toEqual([]);
+    const theirAlert = all.find((alert) => alert.facilityId === theirs)?.id as string;
+    expect(await stub.acknowledgeAlert(theirAlert, "usr_manager", [mine])).toBeNull();
+    expect((await stub.acknowledgeAlert(theirAlert, "usr_admin"))?.acknowledgedBy).toBe("usr_admin");
   });
 
   it("re-evaluates at the earliest deadline by alarm and raises the alert then", async () => {
@@ -287,13 +376,21 @@ describe("drift", () => {
         expect(alerts).toHaveLength(alertsBefore);
       } else {
         expect(alerts).toHaveLength(alertsBefore + 1);
-        expect(alerts[0]).toMatchObject({ cause: "deadline", previousStatus: current.status, status: expected.status, changes });
+        expect(alerts[0]).toMatchObject({
+          cause: "deadline",
+          previousStatus: current.status,
+          status: expected.status,
+          changes,
+        });
       }
       current = expected;
-      if (alerts[0]?.changes.some((change) => change.subject?.kind === "permit" && change.to === "fail")) break;
+      if (alerts[0]?.changes.some((change) => change.subject?.kind === "permit" && change.to === "fail"))
+        break;
     }
     const lapsed = (await stub.listAlerts({ limit: 100 })).data.find((alert) =>
-      alert.changes.some((change) => change.subject?.kind === "permit" && change.from === "warn" && change.to === "fail"),
+      alert.changes.some(
+        (change) => change.subject?.kind === "permit" && change.from === "warn" && change.to === "fail",
+      ),
     );
     expect(lapsed).toBeDefined();
     expect(lapsed?.status).toBe("non_compliant");
@@ -317,7 +414,12 @@ describe("drift", () => {
 
     expect(await stub.reevaluateAll("dataset us-ca 2026.12 activated")).toEqual({ evaluated: 2, drifted: 1 });
     const [alert] = (await stub.listAlerts({ limit: 10 })).data;
-    expect(alert).toMatchObject({ facilityId: a, cause: "rules", reason: "dataset us-ca 2026.12 activated", status: current.status });
+    expect(alert).toMatchObject({
+      facilityId: a,
+      cause: "rules",
+      reason: "dataset us-ca 2026.12 activated",
+      status: current.status,
+    });
   });
 
   it("stops watching a removed facility's deadlines", async () => {
@@ -325,7 +427,12 @@ describe("drift", () => {
     const stub = TenantMeters.of(env, tenantId).shard(0);
     const facility = parse();
     const facilityId = newId("fac");
-    await stub.upsertFacility({ facilityId, facility, verdict: await verdictAt(facility, today()), cause: "created" });
+    await stub.upsertFacility({
+      facilityId,
+      facility,
+      verdict: await verdictAt(facility, today()),
+      cause: "created",
+    });
     expect(await alarmOf(stub)).not.toBeNull();
     expect(await stub.removeFacility(facilityId)).toBe(true);
     expect(await alarmOf(stub)).toBeNull();

@@ -142,8 +142,9 @@ export class TenantObject extends DurableObject<Env> {
     return this.alerts.list(query);
   }
 
-  async acknowledgeAlert(id: string, actor: string): Promise<Alert | null> {
-    return this.alerts.acknowledge(id, actor, iso(Date.now()));
+  /** `facilityIds` limits it to those facilities' alerts (a location-limited principal). */
+  async acknowledgeAlert(id: string, actor: string, facilityIds?: readonly string[]): Promise<Alert | null> {
+    return this.alerts.acknowledge(id, actor, iso(Date.now()), facilityIds);
   }
 
   /** The alert stream's WebSocket upgrade, forwarded by the Worker after authentication. */
@@ -180,7 +181,9 @@ export class TenantObject extends DurableObject<Env> {
     // One connection for the whole run (the pool connects on its first query).
     const handle = openDatabase(databaseConfig(this.env));
     try {
-      const drained = await this.outbox.flush((tenantId, batch) => this.deliverChecks(handle.db, tenantId, batch));
+      const drained = await this.outbox.flush((tenantId, batch) =>
+        this.deliverChecks(handle.db, tenantId, batch),
+      );
       if (drained) {
         this.jobs.complete("flush_outbox");
         this.ledger.prune(Date.now());

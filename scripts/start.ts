@@ -30,7 +30,10 @@ interface DemoCredentials {
 }
 
 async function ensureDemoTenant(ownerUrl: string): Promise<DemoCredentials> {
-  const file = resolve(DATA_DIR, `demo-${createHash("sha256").update(ownerUrl).digest("hex").slice(0, 12)}.json`);
+  const file = resolve(
+    DATA_DIR,
+    `demo-${createHash("sha256").update(ownerUrl).digest("hex").slice(0, 12)}.json`,
+  );
   const handle = await openNodeDatabase(ownerUrl);
   try {
     if (existsSync(file)) {
@@ -38,7 +41,11 @@ async function ensureDemoTenant(ownerUrl: string): Promise<DemoCredentials> {
       const found = await handle.db.execute(sql`SELECT 1 FROM tenants WHERE id = ${saved.tenantId}`);
       if (found.rows.length > 0) return saved;
     }
-    const created = await createTenant(handle.db, { name: "Demo Kitchen Co", mode: "test", actor: "npm start" });
+    const created = await createTenant(handle.db, {
+      name: "Demo Kitchen Co",
+      mode: "test",
+      actor: "npm start",
+    });
     const demo = { tenantId: created.tenantId, apiKey: created.apiKey.key };
     writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
     return demo;
@@ -59,10 +66,14 @@ async function main() {
     ownerUrl = embedded.url;
   }
   const dbTarget = new URL(ownerUrl);
-  console.log(`• database: ${embedded ? `embedded PGlite (.data/pglite) on ${dbTarget.host}` : `DATABASE_URL (${dbTarget.host})`}`);
+  console.log(
+    `• database: ${embedded ? `embedded PGlite (.data/pglite) on ${dbTarget.host}` : `DATABASE_URL (${dbTarget.host})`}`,
+  );
   await prepareDatabase(ownerUrl);
   const demo = await ensureDemoTenant(ownerUrl);
-  const bridge = await startWsBridge({ target: { host: dbTarget.hostname, port: Number(dbTarget.port || 5432) } });
+  const bridge = await startWsBridge({
+    target: { host: dbTarget.hostname, port: Number(dbTarget.port || 5432) },
+  });
 
   const stop = async (code = 0) => {
     if (stopping) return;
@@ -80,11 +91,15 @@ async function main() {
   const url = `http://localhost:${PORT}`;
   writeFileSync(RUNTIME_FILE, JSON.stringify({ databaseUrl: ownerUrl, url, pid: process.pid }, null, 2));
 
-  const web = spawn(bin("vite"), ["build", "--config", "web/vite.config.ts", "--watch", "--logLevel", "warn"], {
-    cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit"],
-    detached: true,
-  });
+  const web = spawn(
+    bin("vite"),
+    ["build", "--config", "web/vite.config.ts", "--watch", "--logLevel", "warn"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "inherit", "inherit"],
+      detached: true,
+    },
+  );
   children.push(web);
   const wrangler = spawn(
     bin("wrangler"),
@@ -100,7 +115,12 @@ async function main() {
       `DB_WS_PROXY:${bridge.proxy}`,
       "--show-interactive-dev-session=false",
     ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+      detached: true,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    },
   );
   children.push(wrangler);
   let announced = false;

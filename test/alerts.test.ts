@@ -2,8 +2,8 @@
 // acknowledgement, the live WebSocket stream, and tenant isolation of all three.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, call, newTenant } from "./helpers";
 import { cardFor, sfRestaurant } from "./fixtures";
+import { BASE, call, newTenant } from "./helpers";
 
 interface AlertBody {
   id: string;
@@ -11,7 +11,13 @@ interface AlertBody {
   cause: string;
   previousStatus: string;
   status: string;
-  changes: { ruleId: string; citation: string; subject: { kind: string; id: string } | null; from: string | null; to: string | null }[];
+  changes: {
+    ruleId: string;
+    citation: string;
+    subject: { kind: string; id: string } | null;
+    from: string | null;
+    to: string | null;
+  }[];
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
 }
@@ -30,7 +36,11 @@ async function facilityThatDrifts(key: string): Promise<string> {
   const created = await call("/v1/facilities", { method: "POST", key, json: sfRestaurant() });
   expect(created.status).toBe(201);
   const { id } = (await created.json()) as { id: string };
-  const patched = await call(`/v1/facilities/${id}`, { method: "PATCH", key, json: { staff: trainedStaff() } });
+  const patched = await call(`/v1/facilities/${id}`, {
+    method: "PATCH",
+    key,
+    json: { staff: trainedStaff() },
+  });
   expect(patched.status).toBe(200);
   return id;
 }
@@ -46,7 +56,9 @@ async function openStream(init: { key?: string; protocols?: string[]; query?: st
   const headers = new Headers({ upgrade: "websocket" });
   if (init.key) headers.set("authorization", `Bearer ${init.key}`);
   if (init.protocols) headers.set("sec-websocket-protocol", init.protocols.join(", "));
-  const response = await exports.default.fetch(new Request(`${BASE}/v1/alerts/stream${init.query ?? ""}`, { headers }));
+  const response = await exports.default.fetch(
+    new Request(`${BASE}/v1/alerts/stream${init.query ?? ""}`, { headers }),
+  );
   const socket = response.webSocket;
   const messages: { type: string; alert: AlertBody }[] = [];
   socket?.accept();
@@ -67,10 +79,19 @@ describe("alerts", () => {
     expect(nextCursor).toBeNull();
     expect(data).toHaveLength(1);
     const [alert] = data;
-    expect(alert).toMatchObject({ facilityId, cause: "updated", previousStatus: "non_compliant", acknowledgedAt: null });
+    expect(alert).toMatchObject({
+      facilityId,
+      cause: "updated",
+      previousStatus: "non_compliant",
+      acknowledgedAt: null,
+    });
     expect(alert?.status).not.toBe("non_compliant");
     expect(alert?.changes).toContainEqual(
-      expect.objectContaining({ subject: { kind: "staff", id: "s-1" }, from: "fail", citation: expect.stringMatching(/\S/) }),
+      expect.objectContaining({
+        subject: { kind: "staff", id: "s-1" },
+        from: "fail",
+        citation: expect.stringMatching(/\S/),
+      }),
     );
   });
 
@@ -93,14 +114,18 @@ describe("alerts", () => {
     const acked = (await ack.json()) as AlertBody;
     expect(acked).toMatchObject({ id: alertId, acknowledgedBy: keyId });
     expect(Date.parse(acked.acknowledgedAt as string)).toBeGreaterThan(Date.now() - 60_000);
-    const again = (await (await call(`/v1/alerts/${alertId}/ack`, { method: "POST", key })).json()) as AlertBody;
+    const again = (await (
+      await call(`/v1/alerts/${alertId}/ack`, { method: "POST", key })
+    ).json()) as AlertBody;
     expect(again.acknowledgedAt).toBe(acked.acknowledgedAt);
     expect((await listAlerts(key, "?acknowledged=true")).data.map((a) => a.id)).toEqual([alertId]);
     expect((await listAlerts(key, "?acknowledged=false")).data.map((a) => a.facilityId)).toEqual([second]);
 
     const bad = await call("/v1/alerts?limit=0&status=fine&acknowledged=maybe", { key });
     expect(bad.status).toBe(422);
-    const pointers = ((await bad.json()) as { errors: { pointer: string }[] }).errors.map((e) => e.pointer).sort();
+    const pointers = ((await bad.json()) as { errors: { pointer: string }[] }).errors
+      .map((e) => e.pointer)
+      .sort();
     expect(pointers).toEqual(["/query/acknowledged", "/query/limit", "/query/status"]);
   });
 
@@ -114,14 +139,19 @@ describe("alerts", () => {
     expect(stolen.status).toBe(404);
     expect(await stolen.json()).toMatchObject({ code: "not_found" });
     expect((await listAlerts(a.key)).data[0]?.acknowledgedAt).toBeNull();
-    expect((await call("/v1/alerts/alr_01JD0000000000000000000000/ack", { method: "POST", key: a.key })).status).toBe(404);
+    expect(
+      (await call("/v1/alerts/alr_01JD0000000000000000000000/ack", { method: "POST", key: a.key })).status,
+    ).toBe(404);
   });
 
   it("requires a key (401) and the alerts:read / alerts:write scopes (403)", async () => {
     expect((await call("/v1/alerts")).status).toBe(401);
     expect((await call("/v1/alerts/stream", { headers: { upgrade: "websocket" } })).status).toBe(401);
     const readOnly = await newTenant("Read only", ["alerts:read"]);
-    const ack = await call("/v1/alerts/alr_01JD0000000000000000000000/ack", { method: "POST", key: readOnly.key });
+    const ack = await call("/v1/alerts/alr_01JD0000000000000000000000/ack", {
+      method: "POST",
+      key: readOnly.key,
+    });
     expect(ack.status).toBe(403);
     expect(await ack.json()).toMatchObject({ requiredScope: "alerts:write" });
     const noAlerts = await newTenant("No alerts", ["checks:write"]);

@@ -12,14 +12,22 @@ describe("API keys", () => {
     expect(key).toMatch(/^prep_test_[0-9A-Za-z]{40}$/);
     const response = await call("/v1/me", { key });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ tenantId, keyId, mode: "test", scopes: expect.arrayContaining(["checks:write"]) });
+    expect(await response.json()).toMatchObject({
+      tenantId,
+      keyId,
+      mode: "test",
+      scopes: expect.arrayContaining(["checks:write"]),
+    });
   });
 
   it("stores only the SHA-256 and the non-secret prefix", async () => {
     const { key, keyId } = await newTenant();
     const owner = openDatabase({ databaseUrl: env.OWNER_DATABASE_URL ?? "", wsProxy: env.DB_WS_PROXY });
     try {
-      const rows = (await owner.db.execute(sql`SELECT * FROM api_keys WHERE id = ${keyId}`)).rows as Record<string, unknown>[];
+      const rows = (await owner.db.execute(sql`SELECT * FROM api_keys WHERE id = ${keyId}`)).rows as Record<
+        string,
+        unknown
+      >[];
       expect(rows).toHaveLength(1);
       const stored = JSON.stringify(rows[0]);
       expect(stored).not.toContain(key.slice(18));
@@ -32,7 +40,11 @@ describe("API keys", () => {
 
   it("creates a key shown once, lists it without the secret, and revokes it", async () => {
     const { key } = await newTenant();
-    const created = await call("/v1/keys", { method: "POST", key, json: { name: "POS", scopes: ["checks:write"] } });
+    const created = await call("/v1/keys", {
+      method: "POST",
+      key,
+      json: { name: "POS", scopes: ["checks:write"] },
+    });
     expect(created.status).toBe(201);
     const body = (await created.json()) as { id: string; key: string; scopes: string[] };
     expect(body.scopes).toEqual(["checks:write"]);

@@ -28,22 +28,34 @@ describe("POST /v1/checks", () => {
 
   it("warns with a due date inside the grace period, and passes once the card is held", async () => {
     const { key } = await newTenant();
-    const inGrace = (await (await check(key, { asOf: "2026-09-20", facility: sfRestaurant() })).json()) as CheckBody;
+    const inGrace = (await (
+      await check(key, { asOf: "2026-09-20", facility: sfRestaurant() })
+    ).json()) as CheckBody;
     const warn = findingFor(inGrace, "CA-FHC", "s-1");
     expect(warn?.status).toBe("warn");
     expect(warn?.dueBy).toMatch(/^2026-10-0[1-2]$/);
     expect(inGrace.status).toBe("at_risk");
 
     const facility = sfRestaurant();
-    (facility.staff as { credentials?: unknown[] }[])[1] = { id: "s-1", name: "Maria", role: "food_employee", hiredAt: "2026-09-01", credentials: [cardFor("2026-09-10")] } as never;
+    (facility.staff as { credentials?: unknown[] }[])[1] = {
+      id: "s-1",
+      name: "Maria",
+      role: "food_employee",
+      hiredAt: "2026-09-01",
+      credentials: [cardFor("2026-09-10")],
+    } as never;
     const held = (await (await check(key, { asOf: "2026-11-25", facility })).json()) as CheckBody;
     expect(findingFor(held, "CA-FHC", "s-1")?.status).toBe("pass");
   });
 
   it("is deterministic for the same asOf", async () => {
     const { key } = await newTenant();
-    const a = (await (await check(key, { asOf: "2026-11-25", facility: sfRestaurant() })).json()) as CheckBody;
-    const b = (await (await check(key, { asOf: "2026-11-25", facility: sfRestaurant() })).json()) as CheckBody;
+    const a = (await (
+      await check(key, { asOf: "2026-11-25", facility: sfRestaurant() })
+    ).json()) as CheckBody;
+    const b = (await (
+      await check(key, { asOf: "2026-11-25", facility: sfRestaurant() })
+    ).json()) as CheckBody;
     expect(b.id).not.toBe(a.id);
     expect(b.findings).toEqual(a.findings);
     expect(b.status).toBe(a.status);
@@ -64,18 +76,25 @@ describe("POST /v1/checks", () => {
 
   it("answers 422 with a pointer per invalid field", async () => {
     const { key } = await newTenant();
-    const facility = sfRestaurant({ type: "food_truck" });
-    (facility.staff as { hiredAt: string }[])[1]!.hiredAt = "2026-02-30";
+    const staff = [
+      { id: "s-1", role: "food_employee", hiredAt: "2026-09-01" },
+      { id: "s-2", role: "food_employee", hiredAt: "2026-02-30" },
+    ];
+    const facility = sfRestaurant({ type: "food_truck", staff });
     const response = await check(key, { asOf: "yesterday", facility });
     expect(response.status).toBe(422);
     const problem = (await response.json()) as { errors: { pointer: string }[] };
     const pointers = problem.errors.map((e) => e.pointer);
-    expect(pointers).toEqual(expect.arrayContaining(["/asOf", "/facility/type", "/facility/staff/1/hiredAt"]));
+    expect(pointers).toEqual(
+      expect.arrayContaining(["/asOf", "/facility/type", "/facility/staff/1/hiredAt"]),
+    );
   });
 
   it("answers 422 jurisdiction_not_covered for places without datasets", async () => {
     const { key } = await newTenant();
-    const response = await check(key, { facility: sfRestaurant({ address: { city: "Cheyenne", state: "WY" } }) });
+    const response = await check(key, {
+      facility: sfRestaurant({ address: { city: "Cheyenne", state: "WY" } }),
+    });
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({ code: "jurisdiction_not_covered" });
   });
@@ -91,7 +110,9 @@ describe("GET /v1/checks/{id}", () => {
   it("returns the check exactly as answered, and 404 to another tenant", async () => {
     const owner = await newTenant("Owner");
     const other = await newTenant("Other");
-    const created = (await (await check(owner.key, { asOf: "2026-11-25", facility: sfRestaurant() })).json()) as CheckBody;
+    const created = (await (
+      await check(owner.key, { asOf: "2026-11-25", facility: sfRestaurant() })
+    ).json()) as CheckBody;
     const fetched = await call(`/v1/checks/${created.id}`, { key: owner.key });
     expect(fetched.status).toBe(200);
     expect(await fetched.json()).toEqual(created);

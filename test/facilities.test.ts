@@ -31,19 +31,29 @@ describe("facilities", () => {
   it("lists with filters and cursor pagination", async () => {
     const { key } = await newTenant();
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await createFacility(key, sfRestaurant({ name: `Kitchen ${i}` }))).id);
-    const page1 = (await (await call("/v1/facilities?limit=2", { key })).json()) as { data: FacilityBody[]; nextCursor: string };
+    for (let i = 0; i < 3; i++)
+      ids.push((await createFacility(key, sfRestaurant({ name: `Kitchen ${i}` }))).id);
+    const page1 = (await (await call("/v1/facilities?limit=2", { key })).json()) as {
+      data: FacilityBody[];
+      nextCursor: string;
+    };
     expect(page1.data.map((f) => f.id)).toEqual(ids.slice(0, 2));
-    const page2 = (await (await call(`/v1/facilities?limit=2&cursor=${page1.nextCursor}`, { key })).json()) as { data: FacilityBody[]; nextCursor: string | null };
+    const page2 = (await (
+      await call(`/v1/facilities?limit=2&cursor=${page1.nextCursor}`, { key })
+    ).json()) as { data: FacilityBody[]; nextCursor: string | null };
     expect(page2.data.map((f) => f.id)).toEqual(ids.slice(2));
     expect(page2.nextCursor).toBeNull();
-    const compliant = (await (await call("/v1/facilities?status=compliant", { key })).json()) as { data: unknown[] };
+    const compliant = (await (await call("/v1/facilities?status=compliant", { key })).json()) as {
+      data: unknown[];
+    };
     expect(compliant.data).toHaveLength(0);
     const inTexas = (await (await call("/v1/facilities?state=tx", { key })).json()) as { data: unknown[] };
     expect(inTexas.data).toHaveLength(0);
     const bad = await call("/v1/facilities?limit=1000&status=great", { key });
     expect(bad.status).toBe(422);
-    const pointers = ((await bad.json()) as { errors: { pointer: string }[] }).errors.map((e) => e.pointer).sort();
+    const pointers = ((await bad.json()) as { errors: { pointer: string }[] }).errors
+      .map((e) => e.pointer)
+      .sort();
     expect(pointers).toEqual(["/query/limit", "/query/status"]);
   });
 
@@ -52,22 +62,36 @@ describe("facilities", () => {
     const created = await createFacility(key);
     const staff = sfRestaurant().staff as Record<string, unknown>[];
     staff[1] = { ...staff[1], credentials: [cardFor("2026-09-10")] };
-    const patched = await call(`/v1/facilities/${created.id}`, { method: "PATCH", key, json: { staff, address: { line1: "2001 Mission St" } } });
+    const patched = await call(`/v1/facilities/${created.id}`, {
+      method: "PATCH",
+      key,
+      json: { staff, address: { line1: "2001 Mission St" } },
+    });
     expect(patched.status).toBe(200);
     const body = (await patched.json()) as FacilityBody & { address: { line1: string } };
     expect(body.address).toMatchObject({ line1: "2001 Mission St", city: "San Francisco" });
     expect(body.staff[1]?.credentials).toHaveLength(1);
     expect(body.status).not.toBe("non_compliant");
 
-    const invalid = await call(`/v1/facilities/${created.id}`, { method: "PATCH", key, json: { address: { city: null } } });
+    const invalid = await call(`/v1/facilities/${created.id}`, {
+      method: "PATCH",
+      key,
+      json: { address: { city: null } },
+    });
     expect(invalid.status).toBe(422);
-    expect(((await invalid.json()) as { errors: { pointer: string }[] }).errors[0]?.pointer).toBe("/address/city");
+    expect(((await invalid.json()) as { errors: { pointer: string }[] }).errors[0]?.pointer).toBe(
+      "/address/city",
+    );
   });
 
   it("checks a stored facility at a given date", async () => {
     const { key } = await newTenant();
     const created = await createFacility(key);
-    const response = await call(`/v1/facilities/${created.id}/checks`, { method: "POST", key, json: { asOf: "2026-09-20" } });
+    const response = await call(`/v1/facilities/${created.id}/checks`, {
+      method: "POST",
+      key,
+      json: { asOf: "2026-09-20" },
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as CheckBody & { facilityId: string };
     expect(body.facilityId).toBe(created.id);
@@ -100,14 +124,20 @@ describe("facilities", () => {
 
   it("enforces scopes", async () => {
     const reader = await newTenant("Reader", ["facilities:read"]);
-    expect((await call("/v1/facilities", { method: "POST", key: reader.key, json: sfRestaurant() })).status).toBe(403);
+    expect(
+      (await call("/v1/facilities", { method: "POST", key: reader.key, json: sfRestaurant() })).status,
+    ).toBe(403);
     const writer = await newTenant("Writer", ["facilities:write"]);
     expect((await call("/v1/facilities", { key: writer.key })).status).toBe(403);
   });
 
   it("refuses places no dataset covers, storing nothing", async () => {
     const { key } = await newTenant();
-    const response = await call("/v1/facilities", { method: "POST", key, json: sfRestaurant({ address: { city: "Cheyenne", state: "WY" } }) });
+    const response = await call("/v1/facilities", {
+      method: "POST",
+      key,
+      json: sfRestaurant({ address: { city: "Cheyenne", state: "WY" } }),
+    });
     expect(response.status).toBe(422);
     const list = (await (await call("/v1/facilities", { key })).json()) as { data: unknown[] };
     expect(list.data).toHaveLength(0);
@@ -117,15 +147,26 @@ describe("facilities", () => {
 describe("jurisdictions", () => {
   it("lists coverage with versions and serves a dataset's rules by OCD id", async () => {
     const { key } = await newTenant();
-    const list = (await (await call("/v1/jurisdictions", { key })).json()) as { data: { jurisdiction: string; version: string; rules: number }[] };
+    const list = (await (await call("/v1/jurisdictions", { key })).json()) as {
+      data: { jurisdiction: string; version: string; rules: number }[];
+    };
     const california = list.data.find((d) => d.jurisdiction === "ocd-division/country:us/state:ca");
     expect(california?.rules).toBeGreaterThan(5);
     const encoded = encodeURIComponent("ocd-division/country:us/state:ca");
-    const rules = (await (await call(`/v1/jurisdictions/${encoded}/rules`, { key })).json()) as { rules: { id: string; citation: string }[]; disclaimer: string };
+    const rules = (await (await call(`/v1/jurisdictions/${encoded}/rules`, { key })).json()) as {
+      rules: { id: string; citation: string }[];
+      disclaimer: string;
+    };
     expect(rules.rules.find((r) => r.id === "CA-FHC")?.citation).toContain("113948");
     expect(rules.disclaimer).toMatch(/legal advice/i);
     const raw = await call("/v1/jurisdictions/ocd-division/country:us/state:ca/rules", { key });
     expect(raw.status).toBe(200);
-    expect((await call(`/v1/jurisdictions/${encodeURIComponent("ocd-division/country:us/state:wy")}/rules`, { key })).status).toBe(404);
+    expect(
+      (
+        await call(`/v1/jurisdictions/${encodeURIComponent("ocd-division/country:us/state:wy")}/rules`, {
+          key,
+        })
+      ).status,
+    ).toBe(404);
   });
 });

@@ -8,7 +8,13 @@ export function sfRestaurant(overrides: Record<string, unknown> = {}) {
     address: { line1: "2000 Mission St", city: "San Francisco", state: "CA", postalCode: "94110" },
     openedAt: "2020-01-15",
     permits: [
-      { type: "health_permit", number: "SF-HP-1", issuer: "ocd-division/country:us/state:ca/place:san_francisco", issuedAt: "2026-01-01", expiresAt: "2027-01-01" },
+      {
+        type: "health_permit",
+        number: "SF-HP-1",
+        issuer: "ocd-division/country:us/state:ca/place:san_francisco",
+        issuedAt: "2026-01-01",
+        expiresAt: "2027-01-01",
+      },
     ],
     staff: [
       {
@@ -18,7 +24,12 @@ export function sfRestaurant(overrides: Record<string, unknown> = {}) {
         hiredAt: "2019-06-01",
         credentials: [
           { type: "food_protection_manager", issuedAt: "2024-03-01", expiresAt: "2029-03-01" },
-          { type: "food_handler_card", issuer: "ocd-division/country:us/state:ca", issuedAt: "2024-03-01", expiresAt: "2027-03-01" },
+          {
+            type: "food_handler_card",
+            issuer: "ocd-division/country:us/state:ca",
+            issuedAt: "2024-03-01",
+            expiresAt: "2027-03-01",
+          },
         ],
       },
       { id: "s-1", name: "Maria", role: "food_employee", hiredAt: "2026-09-01" },

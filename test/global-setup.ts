@@ -26,7 +26,9 @@ export default async function setup(project: TestProject) {
   }
   await prepareDatabase(ownerUrl);
   const target = new URL(ownerUrl);
-  const bridge = await startWsBridge({ target: { host: target.hostname, port: Number(target.port || 5432) } });
+  const bridge = await startWsBridge({
+    target: { host: target.hostname, port: Number(target.port || 5432) },
+  });
 
   project.provide("ownerDatabaseUrl", ownerUrl);
   project.provide("workerDatabaseUrl", workerDatabaseUrl(ownerUrl));

@@ -9,7 +9,10 @@ import { createTenant } from "../db/tenants";
 
 export const BASE = "https://prep.test";
 
-export function call(path: string, init: RequestInit & { key?: string; json?: unknown } = {}): Promise<Response> {
+export function call(
+  path: string,
+  init: RequestInit & { key?: string; json?: unknown } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.key) headers.set("authorization", `Bearer ${init.key}`);
   let body = init.body;
@@ -28,7 +31,12 @@ export function workerDb(): DatabaseHandle {
 export async function newTenant(name = "Test Kitchen Co", scopes?: readonly ApiKeyScope[]) {
   const handle = workerDb();
   try {
-    const created = await createTenant(handle.db, { name, mode: "test", actor: "test", ...(scopes ? { scopes } : {}) });
+    const created = await createTenant(handle.db, {
+      name,
+      mode: "test",
+      actor: "test",
+      ...(scopes ? { scopes } : {}),
+    });
     return { tenantId: created.tenantId, key: created.apiKey.key, keyId: created.apiKey.id };
   } finally {
     await handle.close();

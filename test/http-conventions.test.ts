@@ -37,7 +37,11 @@ describe("HTTP conventions", () => {
   });
 
   it("rejects a live key on a test deployment", async () => {
-    const body = await expectProblem(await call("/v1/me", { key: `prep_live_${"A".repeat(40)}` }), 401, "unauthorized");
+    const body = await expectProblem(
+      await call("/v1/me", { key: `prep_live_${"A".repeat(40)}` }),
+      401,
+      "unauthorized",
+    );
     expect(body.detail).toMatch(/mode/);
   });
 
@@ -51,12 +55,22 @@ describe("HTTP conventions", () => {
   it("answers 415 for a non-JSON body, 400 for malformed JSON and 422 with pointers for invalid fields", async () => {
     const { key } = await newTenant();
     await expectProblem(
-      await call("/v1/keys", { method: "POST", key, body: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      await call("/v1/keys", {
+        method: "POST",
+        key,
+        body: "name=x",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
       415,
       "unsupported_media_type",
     );
     await expectProblem(
-      await call("/v1/keys", { method: "POST", key, body: "{not json", headers: { "content-type": "application/json" } }),
+      await call("/v1/keys", {
+        method: "POST",
+        key,
+        body: "{not json",
+        headers: { "content-type": "application/json" },
+      }),
       400,
       "malformed_json",
     );
@@ -73,7 +87,12 @@ describe("HTTP conventions", () => {
     const { key } = await newTenant();
     const big = JSON.stringify({ name: "x".repeat(1024 * 1024 + 10) });
     await expectProblem(
-      await call("/v1/keys", { method: "POST", key, body: big, headers: { "content-type": "application/json" } }),
+      await call("/v1/keys", {
+        method: "POST",
+        key,
+        body: big,
+        headers: { "content-type": "application/json" },
+      }),
       413,
       "payload_too_large",
     );
@@ -90,7 +109,10 @@ describe("HTTP conventions", () => {
   });
 
   it("serves the OpenAPI 3.1 document and the reference page", async () => {
-    const spec = (await (await call("/v1/openapi.json")).json()) as { openapi: string; paths: Record<string, unknown> };
+    const spec = (await (await call("/v1/openapi.json")).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(spec.openapi).toBe("3.1.0");
     expect(Object.keys(spec.paths)).toContain("/v1/me");
     const docs = await call("/docs");

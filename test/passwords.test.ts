@@ -18,7 +18,7 @@ describe("password hashing", () => {
     const calls: number[] = [];
     const original = crypto.subtle.deriveBits.bind(crypto.subtle);
     const spy = vi.spyOn(crypto.subtle, "deriveBits").mockImplementation((algorithm, key, length) => {
-      calls.push((algorithm as Pbkdf2Params).iterations);
+      calls.push((algorithm as { iterations: number }).iterations);
       return original(algorithm, key, length);
     });
     try {

@@ -29,8 +29,13 @@ export async function sessionFrom(response: Response): Promise<TestSession> {
   return { cookie: sessionCookie(response), csrf: body.csrfToken, tenantId: body.tenant.id, userId: body.user.id, email: body.user.email };
 }
 
+/** A fresh client address per call: sign-up and invite attempts are rate-limited per IP. */
+const clientIp = () => ({ "cf-connecting-ip": `10.${counter % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
+
 export async function signUp(companyName = "Web Kitchen Co"): Promise<TestSession> {
-  return sessionFrom(await call("/v1/auth/signup", { method: "POST", json: { companyName, email: uniqueEmail("owner"), password: PASSWORD } }));
+  return sessionFrom(
+    await call("/v1/auth/signup", { method: "POST", headers: clientIp(), json: { companyName, email: uniqueEmail("owner"), password: PASSWORD } }),
+  );
 }
 
 /** Calls the API as the signed-in browser: cookie, CSRF token and a same-origin Origin. */
@@ -50,5 +55,5 @@ export async function addMember(owner: TestSession, role: string, assigned: { fa
   const invited = await asUser(owner, "/v1/invites", { method: "POST", json: { email: uniqueEmail(role), role, ...assigned } });
   if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${await invited.text()}`);
   const { token } = (await invited.json()) as { token: string };
-  return sessionFrom(await call("/v1/auth/invites/accept", { method: "POST", json: { token, password: PASSWORD } }));
+  return sessionFrom(await call("/v1/auth/invites/accept", { method: "POST", headers: clientIp(), json: { token, password: PASSWORD } }));
 }

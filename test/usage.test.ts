@@ -22,9 +22,25 @@ async function record(tenantId: string, states: string[]): Promise<void> {
     const id = newId("chk");
     const evaluatedAt = new Date().toISOString();
     const asOf = evaluatedAt.slice(0, 10);
-    const verdict = { status: "compliant" as const, jurisdictions: [], datasets: [], findings: [], nextDeadline: null, reevaluateAt: null };
+    const verdict = {
+      status: "compliant" as const,
+      coverage: null,
+      jurisdictions: [],
+      datasets: [],
+      findings: [],
+      nextDeadline: null,
+      reevaluateAt: null,
+    };
     const input: RecordCheckInput = {
-      record: { id, tenantId, facilityId: null, state, asOf, evaluatedAt, result: { ...verdict, id, asOf, evaluatedAt, facilityId: null } },
+      record: {
+        id,
+        tenantId,
+        facilityId: null,
+        state,
+        asOf,
+        evaluatedAt,
+        result: { ...verdict, id, asOf, evaluatedAt, facilityId: null },
+      },
     };
     expect((await meters.record(input)).kind).toBe("recorded");
   }
@@ -79,8 +95,15 @@ describe("GET /v1/usage", () => {
   it("names the whole hours it counted and excludes checks outside [from, to)", async () => {
     const { key, tenantId } = await newTenant();
     await record(tenantId, ["CA"]);
-    const body = await usage(key, "?from=2026-01-05T10:30:00Z&to=2026-01-06T08:15:00%2B02:00&granularity=hour");
-    expect(body).toMatchObject({ from: "2026-01-05T10:00:00.000Z", to: "2026-01-06T07:00:00.000Z", total: 0 });
+    const body = await usage(
+      key,
+      "?from=2026-01-05T10:30:00Z&to=2026-01-06T08:15:00%2B02:00&granularity=hour",
+    );
+    expect(body).toMatchObject({
+      from: "2026-01-05T10:00:00.000Z",
+      to: "2026-01-06T07:00:00.000Z",
+      total: 0,
+    });
     expect(body.series).toHaveLength(21);
     expect(body.series[0]?.start).toBe("2026-01-05T10:00:00.000Z");
   });
@@ -94,7 +117,11 @@ describe("GET /v1/usage", () => {
       expect(body.code).toBe("validation_failed");
       return body.errors.map((error) => error.pointer).sort();
     };
-    expect(await pointers("?from=2026-02-30&to=soon&granularity=week")).toEqual(["/query/from", "/query/granularity", "/query/to"]);
+    expect(await pointers("?from=2026-02-30&to=soon&granularity=week")).toEqual([
+      "/query/from",
+      "/query/granularity",
+      "/query/to",
+    ]);
     expect(await pointers("?from=2026-03-02&to=2026-03-01")).toEqual(["/query/to"]);
     expect(await pointers("?from=2026-01-01&to=2026-03-01&granularity=hour")).toEqual(["/query/from"]);
   });

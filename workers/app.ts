@@ -78,11 +78,15 @@ function toProblem(error: unknown, requestId: string | undefined) {
       status: error.status,
       code: malformed ? "malformed_json" : "bad_request",
       title: malformed ? "Malformed JSON" : "Bad request",
-      detail: malformed ? "The request body is not valid JSON." : error.message || "The request is not valid.",
+      detail: malformed
+        ? "The request body is not valid JSON."
+        : error.message || "The request is not valid.",
     } as const;
   }
   if (isConnectionError(error)) {
-    console.error(JSON.stringify({ level: "error", requestId, message: "database unavailable", error: String(error) }));
+    console.error(
+      JSON.stringify({ level: "error", requestId, message: "database unavailable", error: String(error) }),
+    );
     return {
       status: 503,
       code: "service_unavailable",
@@ -92,7 +96,13 @@ function toProblem(error: unknown, requestId: string | undefined) {
     } as const;
   }
   console.error(
-    JSON.stringify({ level: "error", requestId, message: "unhandled error", error: String(error), stack: (error as Error)?.stack }),
+    JSON.stringify({
+      level: "error",
+      requestId,
+      message: "unhandled error",
+      error: String(error),
+      stack: (error as Error)?.stack,
+    }),
   );
   return {
     status: 500,
@@ -109,7 +119,8 @@ function isConnectionError(error: unknown): boolean {
   for (let depth = 0; typeof current === "object" && current !== null && depth < 5; depth++) {
     if (current instanceof DatabaseUnavailableError) return true;
     const message = String((current as { message?: unknown }).message ?? "");
-    if (/ECONNREFUSED|WebSocket|connection terminated|Network connection lost|socket/i.test(message)) return true;
+    if (/ECONNREFUSED|WebSocket|connection terminated|Network connection lost|socket/i.test(message))
+      return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

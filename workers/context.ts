@@ -2,8 +2,8 @@
  * The Hono environment: bindings plus the typed variables middleware puts on each request.
  */
 import type { Env } from "./env";
-import type { Services } from "./services/services";
 import type { Principal } from "./middleware/auth";
+import type { Services } from "./services/services";
 
 export interface AppEnv {
   Bindings: Env;

@@ -9,6 +9,14 @@ import usCaRiverside from "./us-ca-riverside.json";
 import usCaSanBernardino from "./us-ca-san_bernardino.json";
 import usCaSanDiego from "./us-ca-san_diego.json";
 import usCaSanFrancisco from "./us-ca-san_francisco.json";
+import usFl from "./us-fl.json";
+import usIl from "./us-il.json";
+import usIlChicago from "./us-il-chicago.json";
+import usNy from "./us-ny.json";
+import usNyNewYork from "./us-ny-new_york.json";
+import usTx from "./us-tx.json";
+import usTxAustin from "./us-tx-austin.json";
+import usTxHouston from "./us-tx-houston.json";
 
 const RAW: readonly unknown[] = [
   us,
@@ -18,6 +26,14 @@ const RAW: readonly unknown[] = [
   usCaSanDiego,
   usCaLosAngeles,
   usCaSanFrancisco,
+  usTx,
+  usTxAustin,
+  usTxHouston,
+  usFl,
+  usIl,
+  usIlChicago,
+  usNy,
+  usNyNewYork,
 ];
 
 export const bundledDatasets: Dataset[] = RAW.map((json) => {

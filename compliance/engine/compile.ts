@@ -65,6 +65,7 @@ export function compileDataset(dataset: Dataset): CompiledDataset {
       replaces: Object.freeze([...(rule.replaces ?? [])]),
       from: toDay(rule.effectiveFrom),
       to: rule.effectiveTo === undefined ? Number.POSITIVE_INFINITY : toDay(rule.effectiveTo),
+      ...(rule.override ? { override: rule.override } : {}),
     });
     return {
       meta,

@@ -35,7 +35,7 @@ export function evaluate(
     findings: [],
     reevaluate: Number.POSITIVE_INFINITY,
   };
-  const { steps, nextChange } = planFor(layers, asOfDay);
+  const { steps, nextChange, coverage } = planFor(layers, asOfDay);
   if (nextChange > asOfDay && nextChange < ctx.reevaluate) ctx.reevaluate = nextChange;
 
   for (const step of steps) {
@@ -57,10 +57,18 @@ export function evaluate(
         subject: null,
         dueBy: null,
         verified: meta.verified,
+        ...(meta.override ? { override: meta.override } : {}),
       });
       continue;
     }
+    const first = ctx.findings.length;
     step.rule.check(ctx, meta);
+    // Requirement checks know nothing of overrides; name the override on what they produced.
+    if (meta.override) {
+      for (let i = first; i < ctx.findings.length; i++) {
+        ctx.findings[i] = { ...(ctx.findings[i] as Finding), override: meta.override };
+      }
+    }
   }
 
   let fail = false;
@@ -78,6 +86,7 @@ export function evaluate(
     status: fail ? "non_compliant" : warn ? "at_risk" : "compliant",
     jurisdictions: [...chain],
     datasets: layers.map((l) => ({ jurisdiction: l.jurisdiction, version: l.version })),
+    coverage,
     findings: ctx.findings,
     nextDeadline: next?.dueBy ? { date: next.dueBy, ruleId: next.ruleId, subject: next.subject } : null,
     reevaluateAt: Number.isFinite(ctx.reevaluate) ? fromDay(ctx.reevaluate) : null,

@@ -2,6 +2,7 @@
 // superseded (override), merged (floor), added (additive) or ignored (preempted). A plan depends
 // only on the layer set and on which rules are in effect, so it is cached per layer set and per
 // interval between effective-date boundaries, never rebuilt per request.
+import { type DivisionLevel, narrowestLevel } from "../jurisdictions/ocd";
 import { compileRequirement } from "../requirements";
 import { tighten } from "../requirements/tighten";
 import type { CompiledDataset, CompiledRule, Finding, RuleMeta } from "./types";
@@ -11,11 +12,49 @@ export type PlanStep = { rule: CompiledRule; finding?: undefined } | { rule?: un
 interface LayerSetPlans {
   /** Sorted distinct effectiveFrom/effectiveTo days of every rule in the layer set. */
   boundaries: number[];
+  coverage: DivisionLevel | null;
   plans: (PlanStep[] | undefined)[];
 }
 
+/**
+ * Plans are found by walking a trie keyed by the compiled layers' identities (compileDataset
+ * returns one object per content hash), so a lookup neither builds nor hashes a key string.
+ */
+interface TrieNode {
+  next: Map<CompiledDataset, TrieNode>;
+  plans?: LayerSetPlans;
+}
+
 const MAX_LAYER_SETS = 512;
-const cache = new Map<string, LayerSetPlans>();
+let root: TrieNode = { next: new Map() };
+let layerSets = 0;
+
+function plansOf(layers: readonly CompiledDataset[]): LayerSetPlans {
+  let node = root;
+  for (const layer of layers) {
+    let child = node.next.get(layer);
+    if (!child) {
+      child = { next: new Map() };
+      node.next.set(layer, child);
+    }
+    node = child;
+  }
+  if (node.plans) return node.plans;
+  if (layerSets >= MAX_LAYER_SETS) {
+    // Bounded memory when datasets churn: start over (the current set is re-inserted below).
+    root = { next: new Map() };
+    layerSets = 0;
+    return plansOf(layers);
+  }
+  const boundaries = boundariesOf(layers);
+  node.plans = {
+    boundaries,
+    coverage: narrowestLevel(layers.map((l) => l.jurisdiction)),
+    plans: new Array(boundaries.length + 1),
+  };
+  layerSets++;
+  return node.plans;
+}
 
 /** A finding for a rule that is not evaluated; shared (frozen) across verdicts. */
 function notEvaluated(meta: RuleMeta, message: string): Finding {
@@ -138,20 +177,15 @@ function boundariesOf(layers: readonly CompiledDataset[]): number[] {
   return [...days].sort((a, b) => a - b);
 }
 
-/** The plan in force on `day`, and the next day on which the set of rules in force changes. */
+/**
+ * The plan in force on `day`, the next day on which the set of rules in force changes, and the
+ * layer set's coverage level.
+ */
 export function planFor(
   layers: readonly CompiledDataset[],
   day: number,
-): { steps: PlanStep[]; nextChange: number } {
-  let key = "";
-  for (const l of layers) key += `${l.key}|`;
-  let set = cache.get(key);
-  if (!set) {
-    if (cache.size >= MAX_LAYER_SETS) cache.clear();
-    const boundaries = boundariesOf(layers);
-    set = { boundaries, plans: new Array(boundaries.length + 1) };
-    cache.set(key, set);
-  }
+): { steps: PlanStep[]; nextChange: number; coverage: DivisionLevel | null } {
+  const set = plansOf(layers);
   // Interval index = number of boundaries ≤ day (binary search).
   const b = set.boundaries;
   let lo = 0;
@@ -166,5 +200,5 @@ export function planFor(
     steps = buildPlan(layers, day);
     set.plans[lo] = steps;
   }
-  return { steps, nextChange: b[lo] ?? Number.POSITIVE_INFINITY };
+  return { steps, nextChange: b[lo] ?? Number.POSITIVE_INFINITY, coverage: set.coverage };
 }

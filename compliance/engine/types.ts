@@ -1,6 +1,7 @@
 // Types shared by the engine: the Verdict returned to callers, and the internal shapes
 // (prepared facility, evaluation context, compiled rules) that keep evaluate allocation-light.
 
+import type { DivisionLevel } from "../jurisdictions/ocd";
 import type { Composition, Requirement } from "../schema/dataset";
 import type { CredentialType, FacilityType, HoldingMode, PermitType, StaffRole } from "../schema/facility";
 
@@ -19,12 +20,25 @@ export interface Finding {
   subject: Subject;
   dueBy: string | null;
   verified: boolean;
+  /** Present when a manual override (not the published dataset) produced this rule. */
+  override?: OverrideRef;
+}
+
+/** The manual override a rule comes from: auditors see why a finding differs from the dataset. */
+export interface OverrideRef {
+  id: string;
+  reason: string;
 }
 
 export interface Verdict {
   status: "compliant" | "at_risk" | "non_compliant";
   jurisdictions: string[];
   datasets: { jurisdiction: string; version: string }[];
+  /**
+   * The narrowest level whose rules were evaluated: "state" means Prep has no county or city
+   * rules for this place (e.g. Dallas, TX), so local requirements are not checked.
+   */
+  coverage: DivisionLevel | null;
   findings: Finding[];
   nextDeadline: null | { date: string; ruleId: string; subject: Subject };
   /** Earliest date after asOf on which any finding could change status (alarm time for the tenant DO). */
@@ -47,6 +61,7 @@ export interface RuleMeta {
   /** Effective window as day numbers, `to` exclusive. */
   from: number;
   to: number;
+  override?: OverrideRef;
 }
 
 export interface PreparedCredential {
@@ -76,7 +91,8 @@ export interface PreparedPermit {
 }
 
 export interface PreparedLog {
-  index: string;
+  /** Position in the payload; stringified only when a reading fails (the finding subject id). */
+  index: number;
   day: number;
   item: string;
   itemLower: string;

@@ -2,6 +2,8 @@
 // with only a city still resolves to its county. Cities flagged ownHealthDepartment run their
 // own environmental-health program (county health ordinances such as LAC-GRADE do not reach
 // them; the datasets encode that with applicability.excludedJurisdictions).
+import { type CityEntry, city, type StateGazetteer } from "./gazetteer";
+
 export const CA_COUNTIES = [
   "alameda", "alpine", "amador", "butte", "calaveras", "colusa", "contra costa", "del norte", "el dorado",
   "fresno", "glenn", "humboldt", "imperial", "inyo", "kern", "kings", "lake", "lassen", "los angeles",
@@ -12,16 +14,7 @@ export const CA_COUNTIES = [
   "trinity", "tulare", "tuolumne", "ventura", "yolo", "yuba",
 ] as const; // biome-ignore format: a table
 
-export interface CityEntry {
-  county: string;
-  /** OCD place slug when it differs from the slug of the name (aliases). */
-  place?: string;
-  ownHealthDepartment?: boolean;
-  /** Consolidated city-county (San Francisco). */
-  consolidated?: boolean;
-}
-
-const c = (county: string, extra: Omit<CityEntry, "county"> = {}): CityEntry => ({ county, ...extra });
+const c = city;
 
 export const CA_CITIES: Record<string, CityEntry> = {
   "san francisco": c("san francisco", { consolidated: true }),
@@ -131,4 +124,11 @@ export const CA_CITIES: Record<string, CityEntry> = {
   "santa cruz": c("santa cruz"),
   salinas: c("monterey"),
   "san luis obispo": c("san luis obispo"),
+};
+
+export const CALIFORNIA: StateGazetteer = {
+  name: "California",
+  counties: new Set(CA_COUNTIES),
+  allCounties: true,
+  cities: CA_CITIES,
 };

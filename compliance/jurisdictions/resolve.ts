@@ -2,23 +2,35 @@
 // decided here (not by input validation): any US state is valid input, but only states with a
 // gazetteer and datasets resolve; the others answer not_covered with a reason.
 import type { Address } from "../schema/facility";
-import { CA_CITIES, CA_COUNTIES, type CityEntry } from "./gazetteer-ca";
+import type { StateGazetteer } from "./gazetteer";
+import { CALIFORNIA } from "./gazetteer-ca";
+import { FLORIDA } from "./gazetteer-fl";
+import { ILLINOIS } from "./gazetteer-il";
+import { NEW_YORK } from "./gazetteer-ny";
+import { TEXAS } from "./gazetteer-tx";
 import { normalizeName, slug, stateId, US } from "./ocd";
 
+/**
+ * `coverage` is the narrowest division the address resolved to: "state" means Prep knows the
+ * state's rules only (Dallas, Miami, Springfield IL, Buffalo), so local rules are not checked.
+ */
 export type Resolution =
   | { ok: true; jurisdictions: string[]; coverage: "city" | "county" | "state" }
   | { ok: false; reason: "not_covered"; detail: string };
 
-interface StateGazetteer {
-  name: string;
-  counties: ReadonlySet<string>;
-  cities: Readonly<Record<string, CityEntry>>;
-}
-
 /** Covered states. Adding a state = a gazetteer here + datasets under datasets/. */
 const STATES: Record<string, StateGazetteer> = {
-  CA: { name: "California", counties: new Set(CA_COUNTIES), cities: CA_CITIES },
+  CA: CALIFORNIA,
+  TX: TEXAS,
+  FL: FLORIDA,
+  IL: ILLINOIS,
+  NY: NEW_YORK,
 };
+
+/** State names by USPS code, for coverage listings. */
+export function coveredStateName(code: string): string | undefined {
+  return STATES[code]?.name;
+}
 
 export const COVERED_STATES = Object.keys(STATES);
 
@@ -37,24 +49,27 @@ export function resolveJurisdictions(address: AddressLike): Resolution {
   }
   const state = stateId(code);
   const city = normalizeName(address.city);
-  const countyName = address.county === undefined ? "" : normalizeName(address.county);
+  let countyName = address.county === undefined ? "" : normalizeName(address.county);
   if (countyName !== "" && !gazetteer.counties.has(countyName)) {
-    return {
-      ok: false,
-      reason: "not_covered",
-      detail: `"${address.county}" is not a county of ${gazetteer.name}.`,
-    };
+    if (gazetteer.allCounties) {
+      return {
+        ok: false,
+        reason: "not_covered",
+        detail: `"${address.county}" is not a county of ${gazetteer.name}.`,
+      };
+    }
+    countyName = ""; // a county Prep has no rules for: it adds no layer
   }
   const entry = Object.hasOwn(gazetteer.cities, city) ? gazetteer.cities[city] : undefined;
   if (entry) {
-    if (countyName !== "" && countyName !== entry.county) {
+    if (countyName !== "" && countyName !== entry.county && !entry.otherCounties?.includes(countyName)) {
       return {
         ok: false,
         reason: "not_covered",
         detail: `${address.city} is in ${entry.county} county, not ${countyName} county; correct the address.`,
       };
     }
-    const county = `${state}/county:${slug(entry.county)}`;
+    const county = `${state}/county:${slug(countyName || entry.county)}`;
     const place = `${state}/place:${entry.place ?? slug(city)}`;
     return { ok: true, jurisdictions: [US, state, county, place], coverage: "city" };
   }

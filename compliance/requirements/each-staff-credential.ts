@@ -1,9 +1,10 @@
-// "Every <role> holds <credential> within N days of hire" (CA-FHC, TX-FH, IL-FH, FL-CFPM):
-// one finding per person in scope, a warning with a due date inside the grace period.
+// "Every <role> holds <credential> within N days of hire" (CA-FHC, TX-FH, IL-FH, FL-CFPM), and
+// "every certified manager holds …" via onlyIfHolding (IL-ALG): one finding per person in
+// scope, a warning with a due date inside the grace period.
 import { fromDay } from "../dates";
-import type { Check } from "../engine/types";
+import type { Check, EvalContext, PreparedStaff } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
-import type { StaffRole } from "../schema/facility";
+import type { CredentialType, StaffRole } from "../schema/facility";
 import {
   CREDENTIAL_LABELS,
   changesOn,
@@ -13,9 +14,32 @@ import {
   validityStatus,
 } from "./shared";
 
+/**
+ * Last day through which `s` holds a credential of one of `types` (−Infinity: none). Such a
+ * credential's own validity is judged by the rule for it, so only an explicit past expiry
+ * disqualifies it here; the day it lapses is recorded as a change.
+ */
+function heldUntil(ctx: EvalContext, s: PreparedStaff, types: readonly CredentialType[]): number {
+  let until = Number.NEGATIVE_INFINITY;
+  for (const c of s.credentials) {
+    if (!types.includes(c.type)) continue;
+    if (c.issued > ctx.asOf) {
+      changesOn(ctx, c.issued);
+      continue;
+    }
+    const last = Number.isNaN(c.expires) ? Number.POSITIVE_INFINITY : c.expires;
+    if (last >= ctx.asOf && last > until) until = last;
+  }
+  if (until !== Number.NEGATIVE_INFINITY) changesOn(ctx, until + 1);
+  return until;
+}
+
 export function compileEachStaffCredential(req: RequirementOf<"each_staff_credential">): Check {
   const roles = new Set<StaffRole>(req.roles);
-  const exempt = req.exemptIfHolding ?? [];
+  const exempt = req.exemptIfHolding?.length ? req.exemptIfHolding : undefined;
+  const exemptLabel = CREDENTIAL_LABELS[exempt?.[0] ?? req.credential.type];
+  const only = req.onlyIfHolding?.length ? req.onlyIfHolding : undefined;
+  const nobody = `No staff with role ${req.roles.join(" or ")}${only ? ` holding a ${only.map((t) => CREDENTIAL_LABELS[t]).join(" or ")}` : ""} are listed, so there is nobody to check.`;
   const spec = req.credential;
   const what = CREDENTIAL_LABELS[spec.type];
   const grace = req.graceDays;
@@ -28,27 +52,13 @@ export function compileEachStaffCredential(req: RequirementOf<"each_staff_creden
         changesOn(ctx, s.hired); // not employed yet; in scope from the hire date
         continue;
       }
+      if (only && heldUntil(ctx, s, only) === Number.NEGATIVE_INFINITY) continue;
       inScope++;
       const subject = { kind: "staff", id: s.id } as const;
 
-      // "other than the certificate holder": a holder of an exempting credential is out of scope. Its own
-      // validity is judged by the rule for that credential, so here only an explicit past expiry disqualifies.
-      let exemptUntil = Number.NEGATIVE_INFINITY;
-      for (const c of s.credentials) {
-        if (!exempt.includes(c.type) || c.issued > ctx.asOf) continue;
-        const until = Number.isNaN(c.expires) ? Number.POSITIVE_INFINITY : c.expires;
-        if (until >= ctx.asOf && until > exemptUntil) exemptUntil = until;
-      }
-      if (exemptUntil !== Number.NEGATIVE_INFINITY) {
-        changesOn(ctx, exemptUntil + 1);
-        emit(
-          ctx,
-          meta,
-          "pass",
-          `${s.label} holds a ${CREDENTIAL_LABELS[exempt[0] ?? spec.type]} and is exempt.`,
-          subject,
-          Number.NaN,
-        );
+      // "other than the certificate holder": a holder of an exempting credential is out of scope.
+      if (exempt && heldUntil(ctx, s, exempt) !== Number.NEGATIVE_INFINITY) {
+        emit(ctx, meta, "pass", `${s.label} holds a ${exemptLabel} and is exempt.`, subject, Number.NaN);
         continue;
       }
 
@@ -93,7 +103,7 @@ export function compileEachStaffCredential(req: RequirementOf<"each_staff_creden
         ctx,
         meta,
         "not_applicable",
-        `No staff with role ${req.roles.join(" or ")} are listed, so there is nobody to check.`,
+        nobody,
         null,
         Number.NaN,
       );

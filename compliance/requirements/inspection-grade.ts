@@ -1,5 +1,6 @@
 // Grade from the latest scored inspection (LAC-GRADE: A 90–100, B 80–89, C 70–79, a score card
-// below 70). The payload cannot show the card is posted; the finding says which card to post.
+// below 70; NYC-GRADE, where fewer violation points are better: A 0–13, B 14–27, C 28+). The
+// payload cannot show the card is posted; the finding says which card to post.
 import { fromDay } from "../dates";
 import type { Check } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
@@ -8,7 +9,14 @@ import { changesOn, emit } from "./shared";
 const FACILITY = { kind: "facility", id: "facility" } as const;
 
 export function compileInspectionGrade(req: RequirementOf<"inspection_grade">): Check {
-  const bands = req.bands;
+  // Bands become "score ≥ min" or "score ≤ max" tests once, so the check compares numbers only.
+  const lower = req.scoring === "lower_is_better";
+  const bands = req.bands.map((b) => ({
+    ...b,
+    reaches: lower
+      ? (score: number) => score <= (b.maxScore ?? Number.POSITIVE_INFINITY)
+      : (score: number) => score >= (b.minScore ?? Number.NEGATIVE_INFINITY),
+  }));
   return (ctx, meta) => {
     let latestDay = Number.NEGATIVE_INFINITY;
     let score: number | undefined;
@@ -35,14 +43,14 @@ export function compileInspectionGrade(req: RequirementOf<"inspection_grade">): 
       );
       return;
     }
-    const band = bands.find((b) => score >= b.minScore);
+    const band = bands.find((b) => b.reaches(score));
     const when = fromDay(latestDay);
     if (!band) {
       emit(
         ctx,
         meta,
         "fail",
-        `The latest inspection (${when}) scored ${score}, below every grade band; request a re-inspection.`,
+        `The latest inspection (${when}) scored ${score}, ${lower ? "above" : "below"} every grade band; request a re-inspection.`,
         FACILITY,
         Number.NaN,
       );

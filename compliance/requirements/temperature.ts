@@ -58,7 +58,7 @@ export function compileTemperature(req: RequirementOf<"temperature">): Check {
         meta,
         "fail",
         `${item} on ${fromDay(log.day)} was ${log.tempF}°F; ${isCold ? "cold" : "hot"} holding must stay ${bound}${note}. Correct the unit and discard or reheat affected food.`,
-        { kind: "temperatureLog", id: log.index },
+        { kind: "temperatureLog", id: String(log.index) },
         Number.NaN,
       );
     }

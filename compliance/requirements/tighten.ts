@@ -66,5 +66,8 @@ export function tighten(parent: Requirement, child: Requirement): Requirement | 
     };
   }
   if (parent.kind === "inspection_grade" && child.kind === "inspection_grade") return child;
+  // Prose cannot be merged: a narrower layer that tightens an informational rule (NYC's 140°F
+  // start for time as a public health control) states the combined requirement in its own text.
+  if (parent.kind === "informational" && child.kind === "informational") return child;
   return null;
 }

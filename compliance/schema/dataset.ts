@@ -41,6 +41,8 @@ const EachStaffCredential = v.object({
   credential: CredentialSpecSchema,
   /** Staff holding a valid credential of one of these types are exempt ("other than the certificate holder"). */
   exemptIfHolding: v.optional(v.array(v.picklist(CREDENTIAL_TYPES))),
+  /** Only staff holding a current credential of one of these types are in scope ("certified managers"). */
+  onlyIfHolding: v.optional(v.array(v.picklist(CREDENTIAL_TYPES))),
   /** Days after hire during which a missing credential is a warning; day `graceDays` is the last day. */
   graceDays: Days,
 });
@@ -92,10 +94,21 @@ const TemperatureRequirement = v.object({
 
 const InspectionGrade = v.object({
   kind: v.literal("inspection_grade"),
-  /** Highest band first; the latest scored inspection falls in the first band whose minScore it reaches. */
+  /** "higher_is_better" (default: LA County's 0–100 score) or "lower_is_better" (NYC's violation points). */
+  scoring: v.optional(v.picklist(["higher_is_better", "lower_is_better"])),
+  /**
+   * Best band first. higher_is_better: the latest scored inspection falls in the first band whose
+   * minScore it reaches; lower_is_better: in the first band whose maxScore it does not exceed (the
+   * last band may omit maxScore: no upper bound). validateDataset checks bounds and order.
+   */
   bands: v.pipe(
     v.array(
-      v.object({ minScore: v.number(), label: boundedString(100, 1), status: v.picklist(["pass", "fail"]) }),
+      v.object({
+        minScore: v.optional(v.number()),
+        maxScore: v.optional(v.number()),
+        label: boundedString(100, 1),
+        status: v.picklist(["pass", "fail"]),
+      }),
     ),
     v.minLength(1),
   ),
@@ -168,6 +181,8 @@ export const RuleSchema = v.object({
   applicability: v.optional(ApplicabilitySchema),
   requirement: RequirementSchema,
   notes: v.optional(boundedString(2000)),
+  /** Set only by compliance/overrides.ts on rules a manual override changed or added; findings carry it. */
+  override: v.optional(v.object({ id: boundedString(60, 1), reason: boundedString(2000, 1) })),
 });
 export type Rule = v.InferOutput<typeof RuleSchema>;
 

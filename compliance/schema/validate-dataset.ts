@@ -3,7 +3,7 @@
 import * as v from "valibot";
 import { toDay } from "../dates";
 import { type Problem, toProblems } from "./common";
-import { type Dataset, DatasetSchema } from "./dataset";
+import { type Dataset, DatasetSchema, type RequirementOf } from "./dataset";
 
 export type ValidateDatasetResult = { ok: true; dataset: Dataset } | { ok: false; problems: Problem[] };
 
@@ -15,6 +15,33 @@ function within(id: string, root: string): boolean {
 function stateOf(id: string): string {
   const m = /^ocd-division\/country:us\/state:[a-z]{2}/.exec(id);
   return m ? m[0] : id;
+}
+
+/**
+ * Grade bands, best first: higher_is_better bands each give a minScore, strictly decreasing;
+ * lower_is_better bands each give a maxScore, strictly increasing, except that the last band may
+ * omit it (no upper bound). Mixing the two bounds would make the band order ambiguous.
+ */
+function checkBands(
+  req: RequirementOf<"inspection_grade">,
+  at: string,
+  add: (pointer: string, message: string) => void,
+): void {
+  const lower = req.scoring === "lower_is_better";
+  const bound = lower ? "maxScore" : "minScore";
+  const other = lower ? "minScore" : "maxScore";
+  req.bands.forEach((band, k) => {
+    if (band[other] !== undefined) add(`${at}/${k}/${other}`, `must be absent when scoring is ${req.scoring ?? "higher_is_better"}`);
+    const value = band[bound];
+    if (value === undefined) {
+      if (!lower || k < req.bands.length - 1) add(`${at}/${k}/${bound}`, `is required (only the last lower_is_better band may omit maxScore)`);
+      return;
+    }
+    const prev = req.bands[k - 1]?.[bound];
+    if (prev !== undefined && (lower ? value <= prev : value >= prev)) {
+      add(`${at}/${k}/${bound}`, `bands must be ordered from the best score: ${lower ? "lowest maxScore up" : "highest minScore down"}`);
+    }
+  });
 }
 
 export function validateDataset(json: unknown): ValidateDatasetResult {
@@ -74,17 +101,7 @@ export function validateDataset(json: unknown): ValidateDatasetResult {
     if (req.kind === "temperature" && req.coldMaxF === undefined && req.hotMinF === undefined) {
       add(`${at}/requirement`, "a temperature requirement needs coldMaxF or hotMinF");
     }
-    if (req.kind === "inspection_grade") {
-      req.bands.forEach((band, k) => {
-        const prev = req.bands[k - 1];
-        if (prev && band.minScore >= prev.minScore) {
-          add(
-            `${at}/requirement/bands/${k}/minScore`,
-            "bands must be ordered from the highest minScore down",
-          );
-        }
-      });
-    }
+    if (req.kind === "inspection_grade") checkBands(req, `${at}/requirement/bands`, add);
     if (req.kind === "preemption") {
       req.exceptJurisdictions?.forEach((j, k) => {
         if (!within(j, ds.jurisdiction) || j === ds.jurisdiction) {

@@ -10,7 +10,7 @@
  * ReadyForQuery with status idle ('I'), i.e. until the statement or transaction is done, or
  * until it sends Terminate or disconnects.
  */
-import { createServer, type Server, type Socket, connect } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 
 export interface SerializingProxy {
   readonly port: number;
@@ -53,7 +53,10 @@ function readyForQueryWatcher(onReady: (status: number) => void) {
   return Object.assign(watch, { expectBareByte: () => bareBytesToSkip++ });
 }
 
-export async function startSerializingProxy(target: { host: string; port: number }, port = 0): Promise<SerializingProxy> {
+export async function startSerializingProxy(
+  target: { host: string; port: number },
+  port = 0,
+): Promise<SerializingProxy> {
   let owner: Socket | null = null;
   const waiting: (() => void)[] = [];
 

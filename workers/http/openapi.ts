@@ -39,7 +39,10 @@ export function jsonRequestBody(schema: Parameters<typeof resolver>[0]) {
 }
 
 export function problemResponses(...statuses: number[]) {
-  const out: Record<number, { description: string; content: { "application/problem+json": { schema: ReturnType<typeof resolver> } } }> = {};
+  const out: Record<
+    number,
+    { description: string; content: { "application/problem+json": { schema: ReturnType<typeof resolver> } } }
+  > = {};
   for (const status of statuses) {
     out[status] = {
       description: DESCRIPTIONS[status] ?? "Error",

@@ -80,8 +80,10 @@ export const forbiddenScope = (scope: string, role?: string) =>
     extensions: { requiredScope: scope },
   });
 
-export const validationFailed = (errors: FieldError[], detail = "The request has invalid fields; see errors[].") =>
-  new Problem({ status: 422, code: "validation_failed", title: "Validation failed", detail, errors });
+export const validationFailed = (
+  errors: FieldError[],
+  detail = "The request has invalid fields; see errors[].",
+) => new Problem({ status: 422, code: "validation_failed", title: "Validation failed", detail, errors });
 
 export const serviceUnavailable = (detail: string) =>
   new Problem({

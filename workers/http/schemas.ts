@@ -26,7 +26,9 @@ const FindingSchema = v.object({
   title: v.string(),
   citation: v.string(),
   message: v.string(),
-  subject: v.nullable(v.object({ kind: v.picklist(["staff", "permit", "facility", "temperatureLog"]), id: v.string() })),
+  subject: v.nullable(
+    v.object({ kind: v.picklist(["staff", "permit", "facility", "temperatureLog"]), id: v.string() }),
+  ),
   dueBy: v.nullable(v.string()),
   verified: v.boolean(),
 });

@@ -27,7 +27,10 @@ export function toFieldErrors(issues: readonly StandardSchemaV1.Issue[], root = 
 }
 
 /** Validates `target` against `schema`; failures become a 422 problem. */
-export function validate<S extends StandardSchemaV1, T extends keyof ValidationTargets>(target: T, schema: S) {
+export function validate<S extends StandardSchemaV1, T extends keyof ValidationTargets>(
+  target: T,
+  schema: S,
+) {
   // Query and path errors point at `#/query/...` style locations so clients know where to look.
   const root = target === "json" ? "" : `/${target}`;
   return validator(target, schema, (result) => {
@@ -49,7 +52,8 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** `requireJsonBody` then `validate("json", schema)`. */
-export const json = <S extends StandardSchemaV1>(schema: S) => [requireJsonBody, validate("json", schema)] as const;
+export const json = <S extends StandardSchemaV1>(schema: S) =>
+  [requireJsonBody, validate("json", schema)] as const;
 
 /**
  * For routes whose body is optional: no body means `{}`; a body must be JSON and valid.
@@ -62,7 +66,10 @@ export const optionalJson = <S extends StandardSchemaV1>(schema: S) =>
       const hasBody = c.req.header("content-type") !== undefined || (length !== undefined && length !== "0");
       if (!hasBody) {
         // An empty JSON object stands in for the missing body.
-        c.req.raw = new Request(c.req.raw, { body: "{}", headers: { ...Object.fromEntries(c.req.raw.headers), "content-type": "application/json" } });
+        c.req.raw = new Request(c.req.raw, {
+          body: "{}",
+          headers: { ...Object.fromEntries(c.req.raw.headers), "content-type": "application/json" },
+        });
       }
       await next();
     }),

@@ -10,7 +10,8 @@ const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const incoming = c.req.header("x-request-id");
-  const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll("-", "")}`;
+  const requestId =
+    incoming && INCOMING_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll("-", "")}`;
   c.set("requestId", requestId);
   const waitUntil = (work: Promise<unknown>) => {
     try {

@@ -2,6 +2,8 @@
  * Alerts: each drift event of a tenant's facilities (a verdict that changed), from its
  * TenantObject.
  *
+ * A principal limited to some locations (a manager) sees and acknowledges only their alerts.
+ *
  * - GET  /v1/alerts           list, newest first (`alerts:read`), cursor pagination
  * - POST /v1/alerts/{id}/ack  acknowledge (`alerts:write`)
  * - GET  /v1/alerts/stream    WebSocket pushing each new alert as it happens (`alerts:read`).
@@ -12,11 +14,12 @@
 import { createMiddleware } from "hono/factory";
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
+import { STREAM_FACILITIES_HEADER } from "../../durable-objects/live-alerts";
 import type { AppEnv } from "../context";
 import { jsonResponse, problemResponses } from "../http/openapi";
 import { notFound, Problem } from "../http/problem";
 import { validate } from "../http/validation";
-import { authenticate, requireScope } from "../middleware/auth";
+import { authenticate, type Principal, requireScope } from "../middleware/auth";
 import type { App } from "./index";
 
 const STATUSES = ["compliant", "at_risk", "non_compliant"] as const;
@@ -71,6 +74,10 @@ const AlertSchema = v.object({
   acknowledgedBy: v.nullable(v.string()),
 });
 
+/** The facilities a location-limited principal may see alerts of; undefined = all. */
+const visibleFacilities = (principal: Principal) =>
+  principal.locations ? [...principal.locations] : undefined;
+
 /** Lets the stream's key arrive where a browser can put it; an Authorization header wins. */
 const keyFromWebSocketHandshake = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.req.header("authorization")) {
@@ -106,9 +113,11 @@ export function registerAlerts(app: App): void {
     requireScope("alerts:read"),
     validate("query", AlertListQuery),
     async (c) => {
-      const query = c.req.valid("query");
-      const tenant = c.get("services").tenant(c.get("principal").tenantId);
-      return c.json(await tenant.listAlerts(query));
+      const principal = c.get("principal");
+      const tenant = c.get("services").tenant(principal.tenantId);
+      return c.json(
+        await tenant.listAlerts({ ...c.req.valid("query"), facilityIds: visibleFacilities(principal) }),
+      );
     },
   );
 
@@ -138,7 +147,13 @@ export function registerAlerts(app: App): void {
           headers: { upgrade: "websocket", connection: "Upgrade" },
         });
       }
-      return c.get("services").tenant(c.get("principal").tenantId).fetch(c.req.raw);
+      const principal = c.get("principal");
+      // Set here, whatever the client sent: the object trusts this header.
+      const headers = new Headers(c.req.raw.headers);
+      const facilityIds = visibleFacilities(principal);
+      if (facilityIds) headers.set(STREAM_FACILITIES_HEADER, JSON.stringify(facilityIds));
+      else headers.delete(STREAM_FACILITIES_HEADER);
+      return c.get("services").tenant(principal.tenantId).fetch(new Request(c.req.raw, { headers }));
     },
   );
 
@@ -158,7 +173,8 @@ export function registerAlerts(app: App): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const principal = c.get("principal");
-      const alert = await c.get("services").tenant(principal.tenantId).acknowledgeAlert(id, principal.keyId);
+      const tenant = c.get("services").tenant(principal.tenantId);
+      const alert = await tenant.acknowledgeAlert(id, principal.keyId, visibleFacilities(principal));
       if (!alert) throw notFound(`Alert ${id}`);
       return c.json(alert);
     },

@@ -5,9 +5,9 @@
 import { describeRoute, resolver } from "hono-openapi";
 import * as v from "valibot";
 import { API_KEY_SCOPES, createApiKey, listApiKeys, revokeApiKey } from "../../db/api-keys";
+import { recordAudit } from "../../db/audit";
 import { withTenant } from "../../db/client";
-import { newId } from "../../db/ids";
-import { auditLog } from "../../db/schema";
+import { CreatedKeySchema, KeySummarySchema } from "../http/key-schemas";
 import { problemResponses } from "../http/openapi";
 import { notFound } from "../http/problem";
 import { json, validate } from "../http/validation";
@@ -19,18 +19,9 @@ const CreateKeySchema = v.object({
   scopes: v.optional(v.pipe(v.array(v.picklist(API_KEY_SCOPES)), v.minLength(1)), [...API_KEY_SCOPES]),
 });
 
-const KeySummarySchema = v.object({
-  id: v.string(),
-  name: v.string(),
-  prefix: v.string(),
-  mode: v.picklist(["live", "test"]),
-  scopes: v.array(v.string()),
-  createdAt: v.string(),
-  revokedAt: v.nullable(v.string()),
+const KeyIdParams = v.object({
+  id: v.pipe(v.string(), v.regex(/^key_[0-9A-Z]{26}$/, "must be a key id (key_…)")),
 });
-
-const CreatedKeySchema = v.object({ ...KeySummarySchema.entries, key: v.string() });
-const KeyIdParams = v.object({ id: v.pipe(v.string(), v.regex(/^key_[0-9A-Z]{26}$/, "must be a key id (key_…)")) });
 
 export function registerApiKeys(app: App): void {
   app.get(
@@ -39,7 +30,12 @@ export function registerApiKeys(app: App): void {
       tags: ["API keys"],
       summary: "List API keys (secrets are never shown again)",
       responses: {
-        200: { description: "Keys", content: { "application/json": { schema: resolver(v.object({ data: v.array(KeySummarySchema) })) } } },
+        200: {
+          description: "Keys",
+          content: {
+            "application/json": { schema: resolver(v.object({ data: v.array(KeySummarySchema) })) },
+          },
+        },
         ...problemResponses(401, 403),
       },
     }),
@@ -57,7 +53,10 @@ export function registerApiKeys(app: App): void {
       tags: ["API keys"],
       summary: "Create an API key; the key is in this response only",
       responses: {
-        201: { description: "The new key", content: { "application/json": { schema: resolver(CreatedKeySchema) } } },
+        201: {
+          description: "The new key",
+          content: { "application/json": { schema: resolver(CreatedKeySchema) } },
+        },
         ...problemResponses(401, 403, 415, 422),
       },
     }),
@@ -68,9 +67,13 @@ export function registerApiKeys(app: App): void {
       const body = c.req.valid("json");
       const principal = c.get("principal");
       const created = await withTenant(c.get("services").db(), principal.tenantId, async (tx) => {
-        const key = await createApiKey(tx, { tenantId: principal.tenantId, name: body.name, mode: principal.mode, scopes: body.scopes });
-        await tx.insert(auditLog).values({
-          id: newId("aud"),
+        const key = await createApiKey(tx, {
+          tenantId: principal.tenantId,
+          name: body.name,
+          mode: principal.mode,
+          scopes: body.scopes,
+        });
+        await recordAudit(tx, {
           tenantId: principal.tenantId,
           actor: principal.keyId,
           action: "api_key.created",
@@ -99,7 +102,12 @@ export function registerApiKeys(app: App): void {
       const revoked = await withTenant(c.get("services").db(), principal.tenantId, async (tx) => {
         const found = await revokeApiKey(tx, id);
         if (found) {
-          await tx.insert(auditLog).values({ id: newId("aud"), tenantId: principal.tenantId, actor: principal.keyId, action: "api_key.revoked", target: id });
+          await recordAudit(tx, {
+            tenantId: principal.tenantId,
+            actor: principal.keyId,
+            action: "api_key.revoked",
+            target: id,
+          });
         }
         return found;
       });

@@ -12,7 +12,9 @@ import { authenticate } from "../middleware/auth";
 import { canTouchFacility } from "../middleware/locations";
 import type { App } from "./index";
 
-const CheckIdParams = v.object({ id: v.pipe(v.string(), v.regex(/^chk_[0-9A-Z]{26}$/, "must be a check id (chk_…)")) });
+const CheckIdParams = v.object({
+  id: v.pipe(v.string(), v.regex(/^chk_[0-9A-Z]{26}$/, "must be a check id (chk_…)")),
+});
 
 export function registerGetCheck(app: App): void {
   app.get(
@@ -20,17 +22,22 @@ export function registerGetCheck(app: App): void {
     describeRoute({
       tags: ["Checks"],
       summary: "Get a past check",
-      responses: { 200: jsonResponse("The check as answered", CheckResultSchema), ...problemResponses(401, 403, 404, 422) },
+      responses: {
+        200: jsonResponse("The check as answered", CheckResultSchema),
+        ...problemResponses(401, 403, 404, 422),
+      },
     }),
     authenticate,
     validate("param", CheckIdParams),
     async (c) => {
       const principal = c.get("principal");
-      if (!principal.scopes.has("checks:read") && !principal.scopes.has("checks:write")) throw forbiddenScope("checks:read");
+      if (!principal.scopes.has("checks:read") && !principal.scopes.has("checks:write"))
+        throw forbiddenScope("checks:read");
       const { id } = c.req.valid("param");
       const record = await c.get("services").tenant(principal.tenantId).getCheck(id);
       // A manager sees checks of their own locations only (and ad-hoc checks).
-      if (!record || (record.facilityId && !canTouchFacility(principal, record.facilityId))) throw notFound(`Check ${id}`);
+      if (!record || (record.facilityId && !canTouchFacility(principal, record.facilityId)))
+        throw notFound(`Check ${id}`);
       return c.json(record.result);
     },
   );

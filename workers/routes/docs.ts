@@ -20,7 +20,9 @@ export function registerDocs(app: App): void {
         },
         servers: [{ url: "/" }],
         components: {
-          securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "prep_live_… or prep_test_…" } },
+          securitySchemes: {
+            apiKey: { type: "http", scheme: "bearer", description: "prep_live_… or prep_test_…" },
+          },
         },
         security: [{ apiKey: [] }],
       },

@@ -8,7 +8,12 @@ import { withTenant } from "../../db/client";
 import { loadFacility, setFacilityStatus } from "../../db/facilities";
 import { jsonResponse, problemResponses } from "../http/openapi";
 import { notFound } from "../http/problem";
-import { CheckResultSchema, FacilityCheckRequestSchema, FacilityIdParams, IdempotencyKeyHeader } from "../http/schemas";
+import {
+  CheckResultSchema,
+  FacilityCheckRequestSchema,
+  FacilityIdParams,
+  IdempotencyKeyHeader,
+} from "../http/schemas";
 import { optionalJson, validate } from "../http/validation";
 import { authenticate, requireScope } from "../middleware/auth";
 import { requireLocation } from "../middleware/locations";
@@ -23,7 +28,10 @@ export function registerCheckFacility(app: App): void {
     describeRoute({
       tags: ["Checks", "Facilities"],
       summary: "Check a stored facility",
-      responses: { 200: jsonResponse("The verdict", CheckResultSchema), ...problemResponses(401, 403, 404, 415, 422, 503) },
+      responses: {
+        200: jsonResponse("The verdict", CheckResultSchema),
+        ...problemResponses(401, 403, 404, 415, 422, 503),
+      },
     }),
     authenticate,
     requireScope("checks:write"),
@@ -47,7 +55,9 @@ export function registerCheckFacility(app: App): void {
         requestHash: idempotencyKey ? await fingerprint({ id, ...body }) : undefined,
       });
       if (!replayed && check.asOf === asOfDate(undefined)) {
-        await withTenant(services.db(), principal.tenantId, (tx) => setFacilityStatus(tx, id, check.result.status, check.evaluatedAt));
+        await withTenant(services.db(), principal.tenantId, (tx) =>
+          setFacilityStatus(tx, id, check.result.status, check.evaluatedAt),
+        );
         await notifyTenantObject(services, principal, id, record.facility, check.result, "check");
       }
       if (replayed) c.header("idempotent-replayed", "true");

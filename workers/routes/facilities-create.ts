@@ -21,7 +21,10 @@ export function registerCreateFacility(app: App): void {
       tags: ["Facilities"],
       summary: "Add a facility",
       requestBody: jsonRequestBody(FacilityInputSchema),
-      responses: { 201: jsonResponse("The stored facility", FacilityResponseSchema), ...problemResponses(401, 403, 413, 415, 422) },
+      responses: {
+        201: jsonResponse("The stored facility", FacilityResponseSchema),
+        ...problemResponses(401, 403, 413, 415, 422),
+      },
     }),
     authenticate,
     requireScope("facilities:write"),

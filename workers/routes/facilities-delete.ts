@@ -3,10 +3,9 @@
  * history stays. Scope `facilities:write`.
  */
 import { describeRoute } from "hono-openapi";
+import { recordAudit } from "../../db/audit";
 import { withTenant } from "../../db/client";
 import { deleteFacility } from "../../db/facilities";
-import { newId } from "../../db/ids";
-import { auditLog } from "../../db/schema";
 import { problemResponses } from "../http/openapi";
 import { notFound } from "../http/problem";
 import { FacilityIdParams } from "../http/schemas";
@@ -34,7 +33,12 @@ export function registerDeleteFacility(app: App): void {
       const deleted = await withTenant(services.db(), principal.tenantId, async (tx) => {
         const found = await deleteFacility(tx, id);
         if (found) {
-          await tx.insert(auditLog).values({ id: newId("aud"), tenantId: principal.tenantId, actor: principal.keyId, action: "facility.deleted", target: id });
+          await recordAudit(tx, {
+            tenantId: principal.tenantId,
+            actor: principal.keyId,
+            action: "facility.deleted",
+            target: id,
+          });
         }
         return found;
       });

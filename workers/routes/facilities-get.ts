@@ -19,7 +19,10 @@ export function registerGetFacility(app: App): void {
     describeRoute({
       tags: ["Facilities"],
       summary: "Get a facility",
-      responses: { 200: jsonResponse("The facility", FacilityResponseSchema), ...problemResponses(401, 403, 404, 422) },
+      responses: {
+        200: jsonResponse("The facility", FacilityResponseSchema),
+        ...problemResponses(401, 403, 404, 422),
+      },
     }),
     authenticate,
     requireScope("facilities:read"),
@@ -27,7 +30,9 @@ export function registerGetFacility(app: App): void {
     requireLocation,
     async (c) => {
       const { id } = c.req.valid("param");
-      const record = await withTenant(c.get("services").db(), c.get("principal").tenantId, (tx) => loadFacility(tx, id));
+      const record = await withTenant(c.get("services").db(), c.get("principal").tenantId, (tx) =>
+        loadFacility(tx, id),
+      );
       if (!record) throw notFound(`Facility ${id}`);
       return c.json(facilityBody(record));
     },

@@ -18,9 +18,17 @@ import { requireLocation } from "../middleware/locations";
 import type { App } from "./index";
 
 const HistoryQuery = v.object({
-  cursor: v.optional(v.pipe(v.string(), v.regex(/^chk_[0-9A-Z]{26}$/, "must be a nextCursor value from a previous page"))),
+  cursor: v.optional(
+    v.pipe(v.string(), v.regex(/^chk_[0-9A-Z]{26}$/, "must be a nextCursor value from a previous page")),
+  ),
   limit: v.optional(
-    v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(1), v.maxValue(100)),
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, "must be a whole number"),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(100),
+    ),
     "20",
   ),
 });
@@ -32,7 +40,10 @@ export function registerFacilityHistory(app: App): void {
       tags: ["Checks", "Facilities"],
       summary: "A facility's check history",
       responses: {
-        200: jsonResponse("A page of past checks", v.object({ data: v.array(CheckSummarySchema), nextCursor: v.nullable(v.string()) })),
+        200: jsonResponse(
+          "A page of past checks",
+          v.object({ data: v.array(CheckSummarySchema), nextCursor: v.nullable(v.string()) }),
+        ),
         ...problemResponses(401, 403, 404, 422),
       },
     }),
@@ -42,7 +53,8 @@ export function registerFacilityHistory(app: App): void {
     validate("query", HistoryQuery),
     async (c) => {
       const principal = c.get("principal");
-      if (!principal.scopes.has("checks:read") && !principal.scopes.has("checks:write")) throw forbiddenScope("checks:read", principal.role);
+      if (!principal.scopes.has("checks:read") && !principal.scopes.has("checks:write"))
+        throw forbiddenScope("checks:read", principal.role);
       const { id } = c.req.valid("param");
       const query = c.req.valid("query");
       const page = await withTenant(c.get("services").db(), principal.tenantId, async (tx) => {

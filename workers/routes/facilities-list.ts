@@ -14,11 +14,21 @@ import { facilityBody } from "../services/facilities";
 import type { App } from "./index";
 
 const ListQuery = v.object({
-  state: v.optional(v.pipe(v.string(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, "must be a two-letter USPS state code"))),
+  state: v.optional(
+    v.pipe(v.string(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, "must be a two-letter USPS state code")),
+  ),
   status: v.optional(v.picklist(["compliant", "at_risk", "non_compliant"])),
-  cursor: v.optional(v.pipe(v.string(), v.regex(/^fac_[0-9A-Z]{26}$/, "must be a nextCursor value from a previous page"))),
+  cursor: v.optional(
+    v.pipe(v.string(), v.regex(/^fac_[0-9A-Z]{26}$/, "must be a nextCursor value from a previous page")),
+  ),
   limit: v.optional(
-    v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number), v.minValue(1), v.maxValue(100)),
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, "must be a whole number"),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(100),
+    ),
     "50",
   ),
 });
@@ -30,7 +40,10 @@ export function registerListFacilities(app: App): void {
       tags: ["Facilities"],
       summary: "List facilities",
       responses: {
-        200: jsonResponse("A page of facilities", v.object({ data: v.array(FacilityResponseSchema), nextCursor: v.nullable(v.string()) })),
+        200: jsonResponse(
+          "A page of facilities",
+          v.object({ data: v.array(FacilityResponseSchema), nextCursor: v.nullable(v.string()) }),
+        ),
         ...problemResponses(401, 403, 422),
       },
     }),

@@ -30,7 +30,9 @@ type Json = unknown;
 export function mergePatch(target: Json, patch: Json): Json {
   if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
   const result: Record<string, Json> =
-    target !== null && typeof target === "object" && !Array.isArray(target) ? { ...(target as Record<string, Json>) } : {};
+    target !== null && typeof target === "object" && !Array.isArray(target)
+      ? { ...(target as Record<string, Json>) }
+      : {};
   for (const [key, value] of Object.entries(patch as Record<string, Json>)) {
     if (value === null) delete result[key];
     else result[key] = mergePatch(result[key], value);
@@ -44,7 +46,10 @@ export function registerUpdateFacility(app: App): void {
     describeRoute({
       tags: ["Facilities"],
       summary: "Change a facility (JSON merge patch)",
-      responses: { 200: jsonResponse("The changed facility", FacilityResponseSchema), ...problemResponses(401, 403, 404, 413, 415, 422) },
+      responses: {
+        200: jsonResponse("The changed facility", FacilityResponseSchema),
+        ...problemResponses(401, 403, 404, 413, 415, 422),
+      },
     }),
     authenticate,
     requireScope("facilities:write"),
@@ -61,7 +66,10 @@ export function registerUpdateFacility(app: App): void {
 
       const merged = v.safeParse(FacilityInputSchema, mergePatch(current.facility, patch));
       if (!merged.success) {
-        const errors = toProblems(merged.issues).map((p) => ({ pointer: p.pointer || "/", detail: p.message }));
+        const errors = toProblems(merged.issues).map((p) => ({
+          pointer: p.pointer || "/",
+          detail: p.message,
+        }));
         throw validationFailed(errors, "The facility would be invalid after this change; see errors[].");
       }
       const facility = merged.output;

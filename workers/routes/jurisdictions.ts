@@ -5,14 +5,13 @@
  */
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
+import { isFresh } from "../../cron/freshness";
 import { jsonResponse, problemResponses } from "../http/openapi";
 import { notFound } from "../http/problem";
 import { validate } from "../http/validation";
 import { authenticate } from "../middleware/auth";
 import type { LoadedDataset } from "../services/dataset-registry";
 import type { App } from "./index";
-
-export const FRESHNESS_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const JurisdictionSchema = v.object({
   jurisdiction: v.string(),
@@ -28,10 +27,6 @@ const OcdParams = v.object({
   ocdId: v.pipe(v.string(), v.regex(/^ocd-division\/country:[a-z]{2}(\/[a-z_]+:[a-z0-9_~.-]+)*$/, "must be an OCD division id")),
 });
 
-export function isFresh(lastRefreshedAt: string | null, now = Date.now()): boolean {
-  return lastRefreshedAt !== null && now - Date.parse(lastRefreshedAt) <= FRESHNESS_WINDOW_MS;
-}
-
 function summary(loaded: LoadedDataset) {
   return {
     jurisdiction: loaded.jurisdiction,
@@ -40,7 +35,7 @@ function summary(loaded: LoadedDataset) {
     rules: loaded.dataset.rules.length,
     unverifiedRules: loaded.dataset.rules.filter((rule) => !rule.verified).length,
     lastRefreshedAt: loaded.lastRefreshedAt,
-    fresh: isFresh(loaded.lastRefreshedAt),
+    fresh: isFresh(loaded.lastRefreshedAt, new Date()),
   };
 }
 

@@ -2,11 +2,12 @@
  * GET /v1/me — who the presented API key is: tenant, key id, scopes and mode. The simplest
  * authenticated call; the quickstart uses it to prove a key works.
  */
-import * as v from "valibot";
+
 import { describeRoute, resolver } from "hono-openapi";
+import * as v from "valibot";
+import { problemResponses } from "../http/openapi";
 import { authenticate } from "../middleware/auth";
 import type { App } from "./index";
-import { problemResponses } from "../http/openapi";
 
 export const MeSchema = v.object({
   tenantId: v.string(),
@@ -21,12 +22,23 @@ export function registerMe(app: App): void {
     describeRoute({
       tags: ["Account"],
       summary: "Describe the calling API key",
-      responses: { 200: { description: "The key's tenant and scopes", content: { "application/json": { schema: resolver(MeSchema) } } }, ...problemResponses(401) },
+      responses: {
+        200: {
+          description: "The key's tenant and scopes",
+          content: { "application/json": { schema: resolver(MeSchema) } },
+        },
+        ...problemResponses(401),
+      },
     }),
     authenticate,
     (c) => {
       const principal = c.get("principal");
-      return c.json({ tenantId: principal.tenantId, keyId: principal.keyId, mode: principal.mode, scopes: [...principal.scopes].sort() });
+      return c.json({
+        tenantId: principal.tenantId,
+        keyId: principal.keyId,
+        mode: principal.mode,
+        scopes: [...principal.scopes].sort(),
+      });
     },
   );
 }

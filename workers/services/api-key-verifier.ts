@@ -59,7 +59,8 @@ function createApiKeyVerifier(now: () => number = Date.now): ApiKeyVerifier {
       if (!parsed) return { ok: false, reason: "malformed" };
       if (parsed.mode !== deployMode) return { ok: false, reason: "wrong_mode" };
       const key = await lookup(parsed.prefix, db);
-      if (!key || !timingSafeEqualHex(key.hash, await hashApiKey(presented))) return { ok: false, reason: "unknown" };
+      if (!key || !timingSafeEqualHex(key.hash, await hashApiKey(presented)))
+        return { ok: false, reason: "unknown" };
       if (key.revokedAt) return { ok: false, reason: "revoked" };
       return { ok: true, key };
     },

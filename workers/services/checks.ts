@@ -48,7 +48,8 @@ export async function runCheck(
       status: 422,
       code: "idempotency_key_reused",
       title: "Idempotency key reused",
-      detail: "This Idempotency-Key was already used with a different request body. Use a new key for a new request.",
+      detail:
+        "This Idempotency-Key was already used with a different request body. Use a new key for a new request.",
     });
   }
   return { record: outcome.record, replayed: outcome.kind === "replayed" };

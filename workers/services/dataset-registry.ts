@@ -4,10 +4,12 @@
  * The first request of an isolate loads the active versions from Postgres; after that the
  * registry answers from memory and refreshes in the background every `REFRESH_MS`, so a new
  * version reaches every isolate within a minute and no check waits on the database.
+ * Approved manual overrides are folded into each dataset before it is compiled.
  */
-import { type CompiledDataset, compileDataset, type Dataset } from "../../compliance";
+import { applyOverrides, type CompiledDataset, compileDataset, type Dataset, type Override } from "../../compliance";
 import type { Database } from "../../db/client";
 import { type ActiveDataset, loadActiveDatasets } from "../../db/datasets";
+import { loadApprovedOverrides } from "../../db/overrides";
 
 export const REFRESH_MS = 60_000;
 
@@ -24,19 +26,38 @@ export interface DatasetRegistry {
    * The loaded datasets by jurisdiction. `background` schedules work that may outlive the
    * response (`executionCtx.waitUntil`).
    */
-  current(db: () => Database, background: (work: Promise<unknown>) => void): Promise<ReadonlyMap<string, LoadedDataset>>;
+  current(
+    db: () => Database,
+    background: (work: Promise<unknown>) => void,
+  ): Promise<ReadonlyMap<string, LoadedDataset>>;
   /** Forces the next call to reload (after this isolate activated a version). */
   invalidate(): void;
 }
 
-function toLoaded(rows: ActiveDataset[]): Map<string, LoadedDataset> {
+/**
+ * The dataset as checks see it: the published version plus its approved overrides. Overrides
+ * were validated against the active version when created; if a newer version no longer
+ * accepts them (say the replaced rule is gone), the published version applies and the
+ * failure is logged, so the drift sweep and the diff report make the conflict visible.
+ */
+export function withOverrides(dataset: Dataset, overrides: readonly Override[] = []): Dataset {
+  const applied = applyOverrides(dataset, overrides);
+  if (applied.ok) return applied.dataset;
+  console.error(
+    JSON.stringify({ level: "error", message: "overrides no longer apply", jurisdiction: dataset.jurisdiction, problems: applied.problems }),
+  );
+  return dataset;
+}
+
+function toLoaded(rows: ActiveDataset[], overrides: ReadonlyMap<string, Override[]>): Map<string, LoadedDataset> {
   const map = new Map<string, LoadedDataset>();
   for (const row of rows) {
+    const dataset = withOverrides(row.content, overrides.get(row.jurisdiction));
     map.set(row.jurisdiction, {
       jurisdiction: row.jurisdiction,
       versionId: row.versionId,
-      dataset: row.content,
-      compiled: compileDataset(row.content),
+      dataset,
+      compiled: compileDataset(dataset),
       lastRefreshedAt: row.lastRefreshedAt,
     });
   }
@@ -49,9 +70,9 @@ function createDatasetRegistry(now: () => number = Date.now): DatasetRegistry {
   let pending: Promise<Map<string, LoadedDataset>> | undefined;
 
   const reload = (db: () => Database) => {
-    pending ??= loadActiveDatasets(db())
-      .then((rows) => {
-        loaded = toLoaded(rows);
+    pending ??= Promise.all([loadActiveDatasets(db()), loadApprovedOverrides(db())])
+      .then(([rows, overrides]) => {
+        loaded = toLoaded(rows, overrides);
         loadedAt = now();
         return loaded;
       })

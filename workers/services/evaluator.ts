@@ -18,7 +18,11 @@ export function notCovered(detail: string) {
 }
 
 /** Throws a 422 problem when no dataset covers the facility's address. */
-export function evaluateFacility(facility: FacilityInput, asOf: string, datasets: ReadonlyMap<string, LoadedDataset>): Verdict {
+export function evaluateFacility(
+  facility: FacilityInput,
+  asOf: string,
+  datasets: ReadonlyMap<string, LoadedDataset>,
+): Verdict {
   const resolution = resolveJurisdictions(facility.address);
   if (!resolution.ok) throw notCovered(resolution.detail);
   const layers = [];
@@ -26,7 +30,8 @@ export function evaluateFacility(facility: FacilityInput, asOf: string, datasets
     const loaded = datasets.get(jurisdiction);
     if (loaded) layers.push(loaded.compiled);
   }
-  if (layers.length === 0) throw notCovered(`No active dataset covers ${facility.address.city}, ${facility.address.state}.`);
+  if (layers.length === 0)
+    throw notCovered(`No active dataset covers ${facility.address.city}, ${facility.address.state}.`);
   return evaluate(facility, layers, asOf);
 }
 

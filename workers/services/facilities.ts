@@ -9,7 +9,10 @@ import type { Principal } from "../middleware/auth";
 import { asOfDate, evaluateFacility } from "./evaluator";
 import type { Services } from "./services";
 
-export async function evaluateToday(services: Services, facility: FacilityInput): Promise<{ verdict: Verdict; evaluated: EvaluatedStatus }> {
+export async function evaluateToday(
+  services: Services,
+  facility: FacilityInput,
+): Promise<{ verdict: Verdict; evaluated: EvaluatedStatus }> {
   const datasets = await services.datasets.current(services.db, services.background);
   const now = new Date();
   const verdict = evaluateFacility(facility, asOfDate(undefined, now), datasets);
@@ -32,7 +35,14 @@ export async function notifyTenantObject(
   try {
     await services.tenant(principal.tenantId).upsertFacility({ facilityId, facility, verdict, cause });
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", message: "tenant object upsertFacility failed", facilityId, error: String(error) }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        message: "tenant object upsertFacility failed",
+        facilityId,
+        error: String(error),
+      }),
+    );
   }
 }
 

@@ -14,6 +14,11 @@ import type { AppEnv } from "../context";
 import { serviceUnavailable } from "../http/problem";
 
 export const SESSION_COOKIE = "prep_session";
+/**
+ * A readable companion cookie holding no secret: it only tells the app a session may exist,
+ * so a signed-out visit does not start with a failing GET /v1/session.
+ */
+const HINT_COOKIE = "prep_signed_in";
 export const CSRF_HEADER = "x-csrf-token";
 const SESSION_SECONDS = 12 * 60 * 60;
 const ISSUER = "prep";
@@ -52,11 +57,13 @@ export async function startSession(c: Context<AppEnv>, user: { userId: string; t
     .setExpirationTime(`${SESSION_SECONDS}s`)
     .sign(secretKey(c));
   setCookie(c, SESSION_COOKIE, token, { prefix: "host", httpOnly: true, secure: true, sameSite: "Strict", path: "/", maxAge: SESSION_SECONDS });
+  setCookie(c, HINT_COOKIE, "1", { secure: true, sameSite: "Strict", path: "/", maxAge: SESSION_SECONDS });
   return claims;
 }
 
 export function endSession(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { prefix: "host", httpOnly: true, secure: true, sameSite: "Strict", path: "/" });
+  deleteCookie(c, HINT_COOKIE, { secure: true, sameSite: "Strict", path: "/" });
 }
 
 export function hasSessionCookie(c: Context<AppEnv>): boolean {

@@ -1,0 +1,143 @@
+// Statute-derived scenarios for Florida: DBPR licensing (FS 509.241), manager certification
+// within 30 days and presence with 4+ food workers (FS 509.039), employee training within 60
+// days (FS 509.049), preemption of local rules (FS 509.032(7)) and institutional kitchens under
+// the Department of Health (FAC 64E-11.012) instead of DBPR.
+import { describe, expect, it } from "vitest";
+import { compileDataset } from "../engine/compile";
+import { evaluate } from "../engine/evaluate";
+import { validateDataset } from "../schema/validate-dataset";
+import { check, facility, only } from "../test-helpers";
+import { bundledLayersFor } from ".";
+
+const FL = "ocd-division/country:us/state:fl";
+const MIAMI = { city: "Miami", state: "FL" };
+const worker = (id: string, hiredAt = "2025-01-01", role = "food_employee", credentials: object[] = []) => ({
+  id,
+  role,
+  hiredAt,
+  credentials,
+});
+const certified = (id: string) =>
+  worker(id, "2020-01-01", "manager", [{ type: "food_protection_manager", issuedAt: "2024-01-01" }]);
+const card = { type: "food_handler_card", issuedAt: "2025-02-01" };
+
+describe("FL-LIC public food service license (FS 509.241)", () => {
+  const license = (issuedAt: string) => ({ type: "public_food_service_license", number: "SEA-1", issuedAt });
+  it("passes with a current license and lapses one year after issue", () => {
+    expect(only(check({ address: MIAMI, permits: [license("2025-06-01")] }, "2026-03-02"), "FL-LIC").status).toBe(
+      "pass",
+    );
+    const f = only(check({ address: MIAMI, permits: [license("2025-03-01")] }, "2026-03-02"), "FL-LIC");
+    expect(f).toMatchObject({ status: "fail" });
+    expect(f.message).toMatch(/expired on 2026-03-01/);
+  });
+  it("is due before opening", () => {
+    expect(only(check({ address: MIAMI, openedAt: "2026-04-01" }, "2026-03-02"), "FL-LIC")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-31",
+    });
+  });
+});
+
+describe("FL-CFPM managers certified within 30 days (FS 509.039)", () => {
+  it("warns through day 30 after hire and fails on day 31", () => {
+    const staff = [worker("m", "2026-02-01", "manager")];
+    expect(only(check({ address: MIAMI, staff }, "2026-03-03"), "FL-CFPM", "m")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-03",
+    });
+    expect(only(check({ address: MIAMI, staff }, "2026-03-04"), "FL-CFPM", "m").status).toBe("fail");
+  });
+});
+
+describe("FL-CFPM-PRESENT certified manager present with 4+ food workers (FAC 61C-4.023(1))", () => {
+  const crew = (n: number) => Array.from({ length: n }, (_, i) => worker(`e${i}`, "2025-01-01", "food_employee", [card]));
+  it("does not apply with 3 food workers and applies with 4", () => {
+    expect(only(check({ address: MIAMI, staff: crew(3) }, "2026-03-02"), "FL-CFPM-PRESENT")).toMatchObject({
+      status: "not_applicable",
+      message: expect.stringMatching(/at least 4 .* 3 are listed/),
+    });
+    expect(only(check({ address: MIAMI, staff: crew(4) }, "2026-03-02"), "FL-CFPM-PRESENT").status).toBe("fail");
+  });
+  it("passes with a certified manager among 4", () => {
+    const v = check({ address: MIAMI, staff: [...crew(3), certified("m")] }, "2026-03-02");
+    expect(only(v, "FL-CFPM-PRESENT").status).toBe("pass");
+  });
+});
+
+describe("FL-FH employee training within 60 days (FS 509.049)", () => {
+  it("warns through day 60 after hire and fails on day 61, flagged unverified", () => {
+    const staff = [worker("e", "2026-01-01")];
+    expect(only(check({ address: MIAMI, staff }, "2026-03-02"), "FL-FH", "e")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-02",
+      verified: false,
+    });
+    expect(only(check({ address: MIAMI, staff }, "2026-03-03"), "FL-FH", "e").status).toBe("fail");
+  });
+});
+
+describe("FL-PREEMPT local restaurant rules preempted (FS 509.032(7))", () => {
+  it("ignores a county holding-temperature rule", () => {
+    const county = validateDataset({
+      jurisdiction: `${FL}/county:miami_dade`,
+      name: "Hypothetical county rule",
+      version: "2026.1.0",
+      source: { publisher: "test", retrievedAt: "2026-01-01" },
+      disclaimer: "Not legal advice.",
+      parent: FL,
+      rules: [
+        {
+          id: "MD-HOLD",
+          title: "Cold holding at 38°F",
+          citation: "Hypothetical",
+          severity: "critical",
+          verified: true,
+          effectiveFrom: "2020-01-01",
+          topic: "holding_temperature",
+          composition: "floor",
+          requirement: { kind: "temperature", coldMaxF: 38, lookbackDays: 7 },
+        },
+      ],
+    });
+    if (!county.ok) throw new Error(JSON.stringify(county.problems));
+    const layers = [...bundledLayersFor(["ocd-division/country:us", FL]), county.dataset].map(compileDataset);
+    const logs = [{ at: "2026-03-01T10:00:00-05:00", mode: "cold_holding", tempF: 40 }];
+    const v = evaluate(facility({ address: MIAMI, temperatureLogs: logs }), layers, "2026-03-02", {
+      jurisdictions: ["ocd-division/country:us", FL, `${FL}/county:miami_dade`],
+    });
+    expect(only(v, "MD-HOLD").message).toMatch(/Preempted by FL-PREEMPT/);
+    expect(only(v, "FDA-HOLD").status).toBe("pass"); // 40°F meets the 41°F baseline
+  });
+});
+
+describe("institutional kitchens under the Department of Health (FAC 64E-11.012)", () => {
+  const kitchen = (staff: object[]) => ({ address: MIAMI, type: "institutional_kitchen", staff });
+  it("takes the DOH rules instead of the DBPR rules", () => {
+    const v = check(kitchen([worker("m", "2026-02-01", "manager")]), "2026-03-04");
+    for (const id of ["FL-LIC", "FL-CFPM", "FL-FH", "FL-CFPM-PRESENT"]) {
+      expect(only(v, id)).toMatchObject({ status: "not_applicable", message: expect.stringMatching(/Applies only to/) });
+    }
+    expect(only(v, "FL-DOH-CFPM", "m")).toMatchObject({ status: "fail", dueBy: "2026-03-03" });
+    expect(only(v, "FL-DOH-TRAIN").status).toBe("not_applicable");
+  });
+  it("requires a certified manager on site from 3 food workers", () => {
+    const two = [worker("a"), worker("b")];
+    expect(only(check(kitchen(two), "2026-03-02"), "FL-DOH-PRESENT").status).toBe("not_applicable");
+    expect(only(check(kitchen([...two, worker("c")]), "2026-03-02"), "FL-DOH-PRESENT").status).toBe("fail");
+    expect(only(check(kitchen([...two, certified("m")]), "2026-03-02"), "FL-DOH-PRESENT").status).toBe("pass");
+  });
+  it("does not apply the DOH rules to restaurants", () => {
+    expect(only(check({ address: MIAMI, staff: [worker("a")] }, "2026-03-02"), "FL-DOH-CFPM").status).toBe(
+      "not_applicable",
+    );
+  });
+});
+
+describe("state-level coverage in Florida", () => {
+  it("evaluates Miami against the state and FDA layers only", () => {
+    const v = check({ address: MIAMI }, "2026-03-02");
+    expect(v.coverage).toBe("state");
+    expect(v.jurisdictions).toEqual(["ocd-division/country:us", FL]);
+  });
+});

@@ -1,0 +1,119 @@
+// Statute-derived scenarios for Illinois (410 ILCS 625) and Chicago (Municipal Code 7-38-012):
+// the CFSSM, food-handler training (30 days, 3 years), allergen training for certified managers
+// in restaurants, and Chicago's own city certificate, which the state certificate does not satisfy.
+import { describe, expect, it } from "vitest";
+import { check, findings, only } from "../test-helpers";
+
+const IL = "ocd-division/country:us/state:il";
+const CHI = `${IL}/place:chicago`;
+const CHICAGO = { city: "Chicago", state: "IL" };
+const SPRINGFIELD = { city: "Springfield", state: "IL" };
+const stateCert = { type: "food_protection_manager", issuedAt: "2024-01-01" };
+const cityCert = { type: "local_manager_certificate", issuer: CHI, issuedAt: "2024-01-01" };
+const allergen = { type: "allergen_awareness", issuedAt: "2024-01-01" };
+const manager = (credentials: object[], hiredAt = "2020-01-01") => ({
+  id: "m",
+  name: "Dana",
+  role: "manager",
+  hiredAt,
+  credentials,
+});
+const cook = (hiredAt: string, credentials: object[] = []) => ({ id: "e", role: "food_employee", hiredAt, credentials });
+
+describe("IL-CFSSM certified food service sanitation manager (410 ILCS 625/3)", () => {
+  it("passes with a certified manager and fails without one", () => {
+    expect(only(check({ address: SPRINGFIELD, staff: [manager([stateCert])] }, "2026-03-02"), "IL-CFSSM").status).toBe(
+      "pass",
+    );
+    expect(only(check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02"), "IL-CFSSM").status).toBe("fail");
+  });
+});
+
+describe("IL-FH food handler training (410 ILCS 625/3.06)", () => {
+  it("warns through day 30 after hire and fails on day 31", () => {
+    const staff = [cook("2026-02-01")];
+    expect(only(check({ address: SPRINGFIELD, staff }, "2026-03-03"), "IL-FH", "e")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-03",
+    });
+    expect(only(check({ address: SPRINGFIELD, staff }, "2026-03-04"), "IL-FH", "e").status).toBe("fail");
+  });
+  it("needs renewal every 3 years", () => {
+    const staff = [cook("2020-01-01", [{ type: "food_handler_card", issuedAt: "2023-03-01" }])];
+    expect(only(check({ address: SPRINGFIELD, staff }, "2026-02-28"), "IL-FH", "e").status).toBe("warn");
+    expect(only(check({ address: SPRINGFIELD, staff }, "2026-03-02"), "IL-FH", "e").message).toMatch(
+      /expired on 2026-03-01/,
+    );
+  });
+  it("exempts the certified manager", () => {
+    expect(only(check({ address: SPRINGFIELD, staff: [manager([stateCert])] }, "2026-03-02"), "IL-FH", "m").message).toMatch(
+      /is exempt/,
+    );
+  });
+});
+
+describe("IL-ALG allergen training for certified managers in restaurants (410 ILCS 625/3.07)", () => {
+  it("warns through day 30 after hire, then fails", () => {
+    const staff = [manager([stateCert], "2026-02-01")];
+    expect(only(check({ address: SPRINGFIELD, staff }, "2026-03-03"), "IL-ALG", "m")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-03",
+    });
+    expect(only(check({ address: SPRINGFIELD, staff }, "2026-03-04"), "IL-ALG", "m").status).toBe("fail");
+  });
+  it("passes with current training and expires after 3 years", () => {
+    expect(only(check({ address: SPRINGFIELD, staff: [manager([stateCert, allergen])] }, "2026-03-02"), "IL-ALG", "m").status).toBe(
+      "pass",
+    );
+    expect(only(check({ address: SPRINGFIELD, staff: [manager([stateCert, allergen])] }, "2027-01-02"), "IL-ALG", "m").status).toBe(
+      "fail",
+    );
+  });
+  it("covers only certified managers, and only in restaurants", () => {
+    expect(only(check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02"), "IL-ALG")).toMatchObject({
+      status: "not_applicable",
+      message: expect.stringMatching(/holding a food protection manager certificate/),
+    });
+    const caterer = check({ address: SPRINGFIELD, type: "caterer", staff: [manager([stateCert])] }, "2026-03-02");
+    expect(only(caterer, "IL-ALG").message).toMatch(/Applies only to restaurant facilities/);
+  });
+});
+
+describe("CHI-FSSC Chicago food service sanitation certificate (Municipal Code 7-38-012)", () => {
+  it("is additive: the state certificate alone fails Chicago's rule", () => {
+    const v = check({ address: CHICAGO, staff: [manager([stateCert, allergen])] }, "2026-03-02");
+    expect(only(v, "IL-CFSSM").status).toBe("pass");
+    expect(only(v, "CHI-FSSC")).toMatchObject({
+      status: "fail",
+      citation: "Chicago Municipal Code § 7-38-012",
+      severity: "critical",
+    });
+    expect(v.status).toBe("non_compliant");
+  });
+  it("passes with the city certificate held on site", () => {
+    const v = check({ address: CHICAGO, staff: [manager([stateCert, allergen, cityCert])] }, "2026-03-02");
+    expect(only(v, "CHI-FSSC").message).toMatch(/on site/);
+    expect(only(v, "CHI-FSSC").status).toBe("pass");
+  });
+  it("expires 5 years after the exam and refuses another city's certificate", () => {
+    expect(only(check({ address: CHICAGO, staff: [manager([cityCert])] }, "2029-01-02"), "CHI-FSSC").status).toBe("fail");
+    const other = { ...cityCert, issuer: `${IL}/place:springfield` };
+    expect(only(check({ address: CHICAGO, staff: [manager([other])] }, "2026-03-02"), "CHI-FSSC").message).toMatch(
+      /not accepted here/,
+    );
+  });
+  it("does not apply where no TCS food is handled, nor outside Chicago", () => {
+    const packaged = check({ address: CHICAGO, handlesUnpackagedTcsFood: false, staff: [manager([])] }, "2026-03-02");
+    expect(only(packaged, "CHI-FSSC").status).toBe("not_applicable");
+    expect(findings(check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02"), "CHI-FSSC")).toEqual([]);
+  });
+});
+
+describe("coverage in Illinois", () => {
+  it("resolves Chicago to Cook County and the city; Springfield has state-level coverage", () => {
+    const chicago = check({ address: CHICAGO }, "2026-03-02");
+    expect(chicago.coverage).toBe("city");
+    expect(chicago.jurisdictions).toEqual(["ocd-division/country:us", IL, `${IL}/county:cook`, CHI]);
+    expect(check({ address: SPRINGFIELD }, "2026-03-02").coverage).toBe("state");
+  });
+});

@@ -1,0 +1,157 @@
+// Statute-derived scenarios for Texas (25 TAC 228, HSC 437.0057), Austin and Houston: the CFPM on
+// site, the food-handler deadline as it stood before and after 2021-08-08, the state ceiling on
+// local food-handler rules, Austin's manager certificate and Houston's per-location permit.
+import { describe, expect, it } from "vitest";
+import { compileDataset } from "../engine/compile";
+import { evaluate } from "../engine/evaluate";
+import { validateDataset } from "../schema/validate-dataset";
+import { CERTIFIED_MANAGER, check, facility, findings, only } from "../test-helpers";
+import { bundledLayersFor } from ".";
+
+const TX = "ocd-division/country:us/state:tx";
+const AUSTIN = { city: "Austin", state: "TX" };
+const HOUSTON = { city: "Houston", state: "TX" };
+const cook = (hiredAt: string, credentials: object[] = []) => ({
+  id: "s-1",
+  name: "Luis",
+  role: "food_employee" as const,
+  hiredAt,
+  credentials,
+});
+
+describe("TX-CFPM certified food protection manager on site (25 TAC 228.31)", () => {
+  it("passes with a certified manager among the staff and says the manager must be on site", () => {
+    const f = only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "TX-CFPM");
+    expect(f).toMatchObject({ status: "pass", verified: true });
+    expect(f.message).toMatch(/on site during all hours/);
+  });
+  it("fails without one and supersedes the FDA baseline", () => {
+    const v = check({ address: AUSTIN, staff: [cook("2026-01-01")] }, "2026-03-02");
+    expect(only(v, "TX-CFPM").status).toBe("fail");
+    expect(only(v, "FDA-CFPM").message).toMatch(/Superseded by TX-CFPM/);
+  });
+});
+
+describe("TX-FH food handler course (25 TAC 228.31(d)–(e))", () => {
+  it("warns through day 30 after hire and fails on day 31", () => {
+    const staff = [CERTIFIED_MANAGER, cook("2026-02-01")];
+    expect(only(check({ address: AUSTIN, staff }, "2026-03-03"), "TX-FH", "s-1")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-03-03",
+    });
+    expect(only(check({ address: AUSTIN, staff }, "2026-03-04"), "TX-FH", "s-1").status).toBe("fail");
+  });
+  it("exempts the certified food protection manager and is flagged unverified (2-year validity)", () => {
+    const f = only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "TX-FH", "m-1");
+    expect(f).toMatchObject({ status: "pass", verified: false });
+  });
+  it("fails with a card older than 2 years", () => {
+    const staff = [CERTIFIED_MANAGER, cook("2020-01-01", [{ type: "food_handler_card", issuedAt: "2023-01-01" }])];
+    expect(only(check({ address: AUSTIN, staff }, "2026-03-02"), "TX-FH", "s-1").message).toMatch(
+      /expired on 2025-01-01/,
+    );
+  });
+  it("uses the 60-day rule before 2021-08-08: a hire 45 days earlier is inside the grace period", () => {
+    const v = check({ address: AUSTIN, staff: [cook("2021-04-17")] }, "2021-06-01");
+    const f = only(v, "TX-FH-60D", "s-1");
+    expect(f).toMatchObject({ status: "warn", dueBy: "2021-06-16" });
+    expect(f.message).toMatch(/within 60 days of hire/);
+    expect(findings(v, "TX-FH")).toEqual([]); // the 30-day version is not in force yet
+  });
+  it("uses the 30-day rule from 2021-08-08: day 30 warns, day 31 fails", () => {
+    expect(only(check({ address: AUSTIN, staff: [cook("2021-08-02")] }, "2021-09-01"), "TX-FH", "s-1")).toMatchObject({
+      status: "warn",
+      dueBy: "2021-09-01",
+    });
+    const v = check({ address: AUSTIN, staff: [cook("2021-08-01")] }, "2021-09-01");
+    expect(findings(v, "TX-FH-60D")).toEqual([]);
+    const late = only(v, "TX-FH", "s-1");
+    expect(late).toMatchObject({ status: "fail", dueBy: "2021-08-31" });
+    expect(late.message).toMatch(/within 30 days of hire/);
+  });
+  it("asks to re-evaluate when the 30-day rule takes effect", () => {
+    expect(check({ address: AUSTIN, staff: [cook("2021-07-20")] }, "2021-08-01").reevaluateAt).toBe("2021-08-08");
+  });
+});
+
+describe("TX-CEIL local food-handler rules capped at the state level (HSC 437.0057(b))", () => {
+  it("ignores a stricter city food-handler rule and keeps TX-FH", () => {
+    const local = validateDataset({
+      jurisdiction: `${TX}/place:austin`,
+      name: "Hypothetical city rule",
+      version: "2026.1.0",
+      source: { publisher: "test", retrievedAt: "2026-01-01" },
+      disclaimer: "Not legal advice.",
+      parent: TX,
+      rules: [
+        {
+          id: "ATX-FH",
+          title: "City food handler card within 7 days",
+          citation: "Hypothetical",
+          severity: "major",
+          verified: true,
+          effectiveFrom: "2020-01-01",
+          topic: "food_handler_card",
+          composition: "override",
+          requirement: {
+            kind: "each_staff_credential",
+            roles: ["food_employee"],
+            graceDays: 7,
+            credential: { type: "food_handler_card", validityYears: 1 },
+          },
+        },
+      ],
+    });
+    if (!local.ok) throw new Error(JSON.stringify(local.problems));
+    const layers = [...bundledLayersFor(["ocd-division/country:us", TX]), local.dataset].map(compileDataset);
+    const v = evaluate(facility({ address: AUSTIN, staff: [cook("2026-02-20")] }), layers, "2026-03-02");
+    expect(only(v, "ATX-FH").message).toMatch(/Preempted by TX-CEIL \(Tex\. Health & Safety Code § 437\.0057\(b\)/);
+    expect(only(v, "TX-FH", "s-1").status).toBe("warn"); // day 10 of 30, a failure under the 7-day city rule
+  });
+});
+
+describe("Austin ATX-FM food manager certificate (City Code § 10-3-31)", () => {
+  it("passes with a certified manager, fails without, and is flagged unverified (city registration)", () => {
+    expect(only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "ATX-FM")).toMatchObject({
+      status: "pass",
+      verified: false,
+    });
+    expect(only(check({ address: AUSTIN, staff: [cook("2020-01-01")] }, "2026-03-02"), "ATX-FM").status).toBe("fail");
+  });
+  it("does not apply in Houston", () => {
+    expect(findings(check({ address: HOUSTON, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "ATX-FM")).toEqual([]);
+  });
+});
+
+describe("Houston HOU-PERMIT food dealer's permit (City Code § 20-36)", () => {
+  const permit = { type: "food_dealer_permit", number: "FD-7", issuedAt: "2025-06-01" };
+  it("passes with the city's permit and replaces the FDA permit rule", () => {
+    const v = check({ address: HOUSTON, permits: [permit] }, "2026-03-02");
+    expect(only(v, "HOU-PERMIT")).toMatchObject({ status: "pass", subject: { kind: "permit", id: "FD-7" } });
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by HOU-PERMIT/);
+  });
+  it("is void once the business is sold", () => {
+    const f = only(
+      check({ address: HOUSTON, ownershipChangedAt: "2026-01-15", permits: [permit] }, "2026-03-02"),
+      "HOU-PERMIT",
+    );
+    expect(f.status).toBe("fail");
+    expect(f.message).toMatch(/before the change of ownership on 2026-01-15/);
+  });
+  it("fails without a permit, and refuses a permit from another city", () => {
+    expect(only(check({ address: HOUSTON }, "2026-03-02"), "HOU-PERMIT").status).toBe("fail");
+    const other = { ...permit, issuer: `${TX}/place:dallas` };
+    expect(only(check({ address: HOUSTON, permits: [other] }, "2026-03-02"), "HOU-PERMIT").message).toMatch(
+      /not the issuing authority/,
+    );
+  });
+});
+
+describe("state-level coverage elsewhere in Texas", () => {
+  it("evaluates Dallas against the state and FDA layers only", () => {
+    const v = check({ address: { city: "Dallas", state: "TX" }, staff: [CERTIFIED_MANAGER] }, "2026-03-02");
+    expect(v.coverage).toBe("state");
+    expect(v.jurisdictions).toEqual(["ocd-division/country:us", TX]);
+    expect(only(v, "TX-CFPM").status).toBe("pass");
+  });
+});

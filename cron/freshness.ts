@@ -1,0 +1,84 @@
+/**
+ * The freshness SLO: a dataset is fresh when its last successful refresh is under 24 h old;
+ * compliance is the share of active datasets that are fresh. The hourly check raises an
+ * incident (PagerDuty Events API v2) when compliance falls below the target and resolves it
+ * when it is back — once each, thanks to the stored incident state and a stable dedup key.
+ */
+import type { DatasetState } from "../db/datasets";
+import { listDatasetStates } from "../db/datasets";
+import { openIncident, setIncident } from "../db/incidents";
+import type { JobContext } from "./context";
+import { type IncidentEvent, incidentEvent, sendIncidentEvent } from "./pagerduty";
+
+export const FRESHNESS_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Every dataset refreshed within the window: anything less is a breach. */
+export const FRESHNESS_TARGET = 1;
+
+export interface DatasetFreshness {
+  jurisdiction: string;
+  version: string | null;
+  lastRefreshedAt: string | null;
+  fresh: boolean;
+}
+
+export interface Freshness {
+  /** Share of active datasets refreshed within 24 h, 0…1 (1 when there are none). */
+  compliance: number;
+  datasets: DatasetFreshness[];
+}
+
+export function isFresh(lastRefreshedAt: string | null, now: Date): boolean {
+  return lastRefreshedAt !== null && now.getTime() - Date.parse(lastRefreshedAt) <= FRESHNESS_WINDOW_MS;
+}
+
+export function computeFreshness(states: readonly DatasetState[], now: Date): Freshness {
+  const datasets = states
+    .filter((s) => s.activeVersionId !== null)
+    .map((s) => ({
+      jurisdiction: s.jurisdiction,
+      version: s.version,
+      lastRefreshedAt: s.lastRefreshedAt,
+      fresh: isFresh(s.lastRefreshedAt, now),
+    }));
+  const fresh = datasets.filter((d) => d.fresh).length;
+  return { compliance: datasets.length === 0 ? 1 : fresh / datasets.length, datasets };
+}
+
+export const breached = (freshness: Freshness) => freshness.compliance < FRESHNESS_TARGET;
+
+export async function loadFreshness(ctx: Pick<JobContext, "db" | "now">): Promise<Freshness> {
+  return computeFreshness(await listDatasetStates(ctx.db), ctx.now());
+}
+
+export interface FreshnessCheck {
+  freshness: Freshness;
+  /** The event sent, if any (trigger on a new breach, resolve on recovery). */
+  sent: IncidentEvent | null;
+}
+
+export async function checkFreshness(ctx: JobContext): Promise<FreshnessCheck> {
+  const freshness = await loadFreshness(ctx);
+  const dedupKey = `prep-${ctx.environment}-dataset-freshness`;
+  const open = await openIncident(ctx.db, dedupKey);
+  const breach = breached(freshness);
+  if (breach === open) return { freshness, sent: null };
+
+  const stale = freshness.datasets.filter((d) => !d.fresh);
+  const event = incidentEvent({
+    action: breach ? "trigger" : "resolve",
+    dedupKey,
+    routingKey: ctx.incidentRoutingKey ?? "",
+    summary: breach
+      ? `Dataset freshness SLO breached in ${ctx.environment}: ${stale.length} of ${freshness.datasets.length} datasets not refreshed within 24 h`
+      : `Dataset freshness SLO healthy again in ${ctx.environment}`,
+    source: `prep-${ctx.environment}`,
+    customDetails: { compliance: freshness.compliance, target: FRESHNESS_TARGET, stale },
+  });
+  if (ctx.incidentWebhookUrl) {
+    await sendIncidentEvent(ctx.fetch, ctx.incidentWebhookUrl, event);
+  } else {
+    ctx.log({ message: "incident (no INCIDENT_WEBHOOK_URL configured)", event });
+  }
+  await setIncident(ctx.db, dedupKey, breach ? "triggered" : "resolved", event.payload?.summary ?? "resolved");
+  return { freshness, sent: event };
+}

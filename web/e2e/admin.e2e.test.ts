@@ -1,0 +1,164 @@
+// The admin app end to end in Chromium against the Worker: sign up, add a location, run a
+// check and see a failing finding with its citation, add the missing credential and see it
+// pass, watch the drift alert arrive live, create and revoke an API key, and a viewer who
+// can change nothing.
+import { existsSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, launchBrowser, screenshot, watchConsole } from "./browser";
+import { type AppServer, startAppServer } from "./server";
+
+const PASSWORD = "a long enough passphrase";
+const email = (label: string) => `${label}-${Date.now()}@example.test`;
+const FOOD_HANDLER_CITATION = "Cal. Health & Safety Code § 113948";
+
+describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
+  let server: AppServer;
+  let browser: Browser;
+  let owner: BrowserContext;
+  let page: Page;
+  let locationUrl = "";
+  const consoleErrors: string[] = [];
+
+  /** A test step that leaves a screenshot in test-results/ when it fails. */
+  const step = (name: string, body: () => Promise<void>) =>
+    it(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        const file = await screenshot(page, name);
+        throw new Error(`${(error as Error).message}\n(screenshot: ${file})`, { cause: error });
+      }
+    });
+
+  beforeAll(async () => {
+    server = await startAppServer();
+    browser = await launchBrowser();
+    owner = await browser.newContext({ baseURL: server.url });
+    page = await owner.newPage();
+    watchConsole(page, consoleErrors);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  step("signs up a new company and lands on the overview", async () => {
+    await page.goto("/signup");
+    await page.getByLabel("Company name").fill("Bay Tacos");
+    await page.getByLabel("Your name").fill("Rosa");
+    await page.getByLabel("Work email").fill(email("owner"));
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await page.getByText("No locations yet.").waitFor();
+  });
+
+  step("adds a location", async () => {
+    await page.getByRole("link", { name: "Add a location" }).first().click();
+    await page.getByLabel("Name").fill("Mission Street Kitchen");
+    await page.getByLabel("Street address").fill("2000 Mission St");
+    await page.getByLabel("City").fill("San Francisco");
+    await page.getByLabel("State").fill("CA");
+    await page.getByRole("button", { name: "Add location" }).click();
+    await page.getByRole("heading", { name: "Mission Street Kitchen" }).waitFor();
+    locationUrl = page.url();
+  });
+
+  step("runs a check and shows the failing finding with its citation", async () => {
+    await page.getByText("Add a person").click();
+    await page.getByLabel("Name", { exact: true }).last().fill("Maria");
+    await page.getByLabel("Hired on").fill("2024-01-15");
+    await page.getByRole("button", { name: "Add person" }).click();
+    await page.getByText("Food employee, hired").waitFor();
+    await page.getByRole("button", { name: "Run a check" }).click();
+    const finding = page.locator(".finding", { hasText: FOOD_HANDLER_CITATION }).filter({ hasText: "Fails" });
+    await finding.first().waitFor();
+    expect(await finding.first().textContent()).toContain(FOOD_HANDLER_CITATION);
+  });
+
+  step("adds the missing credential; the alert arrives live and the check passes", async () => {
+    const alerts = await owner.newPage();
+    watchConsole(alerts, consoleErrors);
+    await alerts.goto("/alerts");
+    await alerts.getByText("Live", { exact: true }).waitFor();
+    const before = await alerts.locator(".alerts > li").count();
+
+    await page.getByRole("button", { name: "Add credential for Maria" }).click();
+    const form = page.getByRole("form", { name: "Add a credential for Maria" });
+    await form.getByLabel("Credential", { exact: true }).selectOption("food_handler_card");
+    await form.getByLabel("Issued on").fill("2024-02-01");
+    await form.getByLabel("Expires on").fill("2030-02-01");
+    await form.getByRole("button", { name: "Save credential" }).click();
+    await page.getByText("Food handler card: issued").waitFor();
+
+    // The drift alert arrives over the WebSocket, without reloading the alerts page.
+    await alerts.locator(".alerts > li").nth(before).waitFor({ timeout: 15_000 });
+    expect(await alerts.locator(".alerts > li").first().textContent()).toContain("Mission Street Kitchen");
+    await alerts.close();
+
+    await page.getByRole("button", { name: "Run a check" }).click();
+    await page.getByText("The location changed since").waitFor({ state: "detached" });
+    const passing = page.locator(".finding", { hasText: FOOD_HANDLER_CITATION });
+    await expect.poll(async () => (await passing.allTextContents()).join(" ")).toContain("Passes");
+    expect((await passing.allTextContents()).join(" ")).not.toContain("Fails");
+  });
+
+  step("creates an API key shown once, and revokes it", async () => {
+    await page.getByRole("link", { name: "API keys" }).click();
+    await page.getByLabel("Key name").fill("POS");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-key").textContent())?.trim() ?? "";
+    expect(key).toMatch(/^prep_test_/);
+    const me = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${key}` } });
+    expect(me.status).toBe(200);
+
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Revoke POS" }).click();
+    await page.getByText(/^Revoked /).waitFor();
+    const revoked = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${key}` } });
+    expect(revoked.status).toBe(401);
+  });
+
+  step("a viewer sees everything and can change nothing", async () => {
+    await page.getByRole("link", { name: "Team" }).click();
+    const viewerEmail = email("viewer");
+    await page.getByLabel("Email").fill(viewerEmail);
+    await page.getByLabel("Role").last().selectOption("viewer");
+    await page.getByRole("button", { name: "Create invite link" }).click();
+    const link = (await page.getByTestId("invite-link").textContent())?.trim() ?? "";
+
+    const viewer = await browser.newContext({ baseURL: server.url });
+    const viewerPage = await viewer.newPage();
+    watchConsole(viewerPage, consoleErrors);
+    await viewerPage.goto(link);
+    await viewerPage.getByLabel("Your name").fill("Vic");
+    await viewerPage.getByLabel("Choose a password").fill(PASSWORD);
+    await viewerPage.getByRole("button", { name: "Join" }).click();
+    await viewerPage.getByRole("heading", { name: "Overview" }).waitFor();
+
+    await viewerPage.goto(locationUrl);
+    await viewerPage.getByRole("heading", { name: "Mission Street Kitchen" }).waitFor();
+    for (const control of ["Run a check", "Add credential for Maria", "Save details"]) {
+      expect(await viewerPage.getByRole("button", { name: control }).count(), control).toBe(0);
+    }
+    expect(await viewerPage.getByRole("link", { name: "API keys" }).count()).toBe(0);
+
+    // Hidden is not enough: the API refuses the viewer's session too.
+    const cookie = (await viewer.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const session = (await (await fetch(`${server.url}/v1/session`, { headers: { cookie } })).json()) as { csrfToken: string };
+    const id = locationUrl.split("/").at(-1);
+    const patch = await fetch(`${server.url}/v1/facilities/${id}`, {
+      method: "PATCH",
+      headers: { cookie, "x-csrf-token": session.csrfToken, "content-type": "application/json", origin: server.url },
+      body: JSON.stringify({ name: "Hijacked" }),
+    });
+    expect(patch.status).toBe(403);
+    await viewer.close();
+  });
+
+  step("logged no console errors", async () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

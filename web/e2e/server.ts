@@ -1,0 +1,99 @@
+/**
+ * The app as users get it, for browser tests: the web app built into web/dist, and the
+ * Worker under `wrangler dev` (a real workerd, loopback only) serving it and the API, with a
+ * migrated database behind the same WebSocket bridge `npm start` uses.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "vite";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../db/local/embedded";
+import { prepareDatabase, workerDatabaseUrl } from "../../db/local/prepare";
+import { startWsBridge } from "../../db/local/ws-bridge";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+export interface AppServer {
+  url: string;
+  ownerDatabaseUrl: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((done, fail) => {
+    let output = "";
+    const timer = setTimeout(() => fail(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/Ready on/.test(output)) {
+        clearTimeout(timer);
+        done();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`wrangler dev exited (${code}):\n${output}`));
+    });
+  });
+}
+
+export async function startAppServer(): Promise<AppServer> {
+  let embedded: EmbeddedPostgres | undefined;
+  let ownerUrl = process.env.DATABASE_URL;
+  if (!ownerUrl) {
+    embedded = await startEmbeddedPostgres({});
+    ownerUrl = embedded.url;
+  }
+  await prepareDatabase(ownerUrl);
+  const target = new URL(ownerUrl);
+  const bridge = await startWsBridge({ target: { host: target.hostname, port: Number(target.port || 5432) } });
+  await build({ configFile: resolve(ROOT, "web/vite.config.ts"), logLevel: "warn" });
+
+  const port = await freePort();
+  const state = mkdtempSync(join(tmpdir(), "prep-e2e-"));
+  const wrangler = spawn(
+    resolve(ROOT, "node_modules/.bin/wrangler"),
+    [
+      "dev",
+      ...["--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--inspector-port", String(await freePort())],
+      ...["--var", `DATABASE_URL:${workerDatabaseUrl(ownerUrl)}`, "--var", `DB_WS_PROXY:${bridge.proxy}`],
+      ...["--var", `SESSION_SECRET:${randomBytes(32).toString("base64url")}`, "--show-interactive-dev-session=false"],
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+  );
+  const stop = async () => {
+    if (wrangler.pid && wrangler.exitCode === null) {
+      const exited = new Promise((done) => wrangler.once("exit", done));
+      process.kill(-wrangler.pid, "SIGTERM");
+      await exited;
+    }
+    await bridge.close();
+    await embedded?.stop();
+    rmSync(state, { recursive: true, force: true });
+  };
+  try {
+    await waitForReady(wrangler, 90_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}`, ownerDatabaseUrl: ownerUrl, stop };
+}

@@ -1,0 +1,55 @@
+/**
+ * The signed-in frame: skip link, navigation (only the pages the role can use), the
+ * company and user, sign-out, and the page in a <main> landmark.
+ */
+import type { ComponentChildren } from "preact";
+import { Link, useLocation } from "../router";
+import { useSession, useSessionApi } from "../session";
+
+const NAV: { href: string; label: string; scope: string }[] = [
+  { href: "/", label: "Overview", scope: "facilities:read" },
+  { href: "/locations", label: "Locations", scope: "facilities:read" },
+  { href: "/alerts", label: "Alerts", scope: "alerts:read" },
+  { href: "/keys", label: "API keys", scope: "keys:write" },
+  { href: "/team", label: "Team", scope: "team:read" },
+  { href: "/usage", label: "Usage", scope: "usage:read" },
+];
+
+export function Layout({ children }: { children: ComponentChildren }) {
+  const session = useSession();
+  const { signOut } = useSessionApi();
+  const path = useLocation().pathname;
+  const current = (href: string) => (href === "/" ? path === "/" : path.startsWith(href));
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <span class="brand">Prep</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.filter((item) => session.scopes.includes(item.scope)).map((item) => (
+              <li key={item.href}>
+                <Link href={item.href} aria-current={current(item.href) ? "page" : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="who">
+          <span>
+            {session.tenant.name} · {session.user.name ?? session.user.email} ({session.user.role})
+          </span>
+          <button type="button" class="link" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

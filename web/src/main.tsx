@@ -1,0 +1,80 @@
+/**
+ * Entry: mounts the app. Signed out, only the sign-in, sign-up and invite pages exist;
+ * signed in, the pages below, each behind the navigation.
+ */
+import { type JSX, render } from "preact";
+import { useEffect } from "preact/hooks";
+import { Layout } from "./components/Layout";
+import { Empty, Loading } from "./components/ui";
+import { AcceptInvite } from "./pages/AcceptInvite";
+import { Alerts } from "./pages/Alerts";
+import { ApiKeys } from "./pages/ApiKeys";
+import { LocationDetail } from "./pages/LocationDetail";
+import { Locations } from "./pages/Locations";
+import { NewLocation } from "./pages/NewLocation";
+import { Overview } from "./pages/Overview";
+import { SignIn } from "./pages/SignIn";
+import { SignUp } from "./pages/SignUp";
+import { Team } from "./pages/Team";
+import { Usage } from "./pages/Usage";
+import { Link, match, useLocation } from "./router";
+import { SessionProvider, useSessionApi } from "./session";
+import "./styles.css";
+
+const PAGES: [string, (params: Record<string, string>) => JSX.Element, string][] = [
+  ["/", () => <Overview />, "Overview"],
+  ["/locations", () => <Locations />, "Locations"],
+  ["/locations/new", () => <NewLocation />, "Add a location"],
+  ["/locations/:id", (p) => <LocationDetail id={p.id ?? ""} />, "Location"],
+  ["/alerts", () => <Alerts />, "Alerts"],
+  ["/keys", () => <ApiKeys />, "API keys"],
+  ["/team", () => <Team />, "Team"],
+  ["/usage", () => <Usage />, "Usage"],
+];
+
+/** Pages of the signed-out app show the overview once signed in. */
+const SIGNED_OUT_PATHS = new Set(["/signin", "/signup", "/accept-invite"]);
+
+function SignedIn() {
+  const location = useLocation().pathname;
+  const path = SIGNED_OUT_PATHS.has(location) ? "/" : location;
+  const found = PAGES.map(([pattern, page, title]) => ({ params: match(pattern, path), page, title })).find((p) => p.params);
+  useEffect(() => {
+    document.title = `${found?.title ?? "Not found"} · Prep`;
+    // Move focus to the new page so screen readers announce it.
+    document.getElementById("main")?.focus({ preventScroll: true });
+  }, [path]);
+  return (
+    <Layout>
+      {found?.params ? (
+        found.page(found.params)
+      ) : (
+        <Empty title="There is no page here.">
+          <p>
+            Go to the <Link href="/">overview</Link>.
+          </p>
+        </Empty>
+      )}
+    </Layout>
+  );
+}
+
+function App() {
+  const { state } = useSessionApi();
+  const path = useLocation().pathname;
+  if (state.status === "loading") return <Loading what="Prep" />;
+  if (state.status === "signed_in") return <SignedIn />;
+  if (path === "/signup") return <SignUp />;
+  if (path === "/accept-invite") return <AcceptInvite />;
+  return <SignIn />;
+}
+
+const root = document.getElementById("app");
+if (root) {
+  render(
+    <SessionProvider>
+      <App />
+    </SessionProvider>,
+    root,
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * Overview: locations by status, upcoming deadlines (permits and credentials expiring in
+ * the next 60 days, or already expired) and the latest drift alerts.
+ */
+import type { Alert, Facility, Page, Status } from "../api/types";
+import { Empty, ErrorNotice, Loading, StatusBadge } from "../components/ui";
+import { formatDate, formatDateTime, STATUS_LABEL, STATUSES, today } from "../format";
+import { useFacilities } from "../hooks/useFacilities";
+import { useResource } from "../hooks/useResource";
+import { Link } from "../router";
+import { useCan } from "../session";
+import { CREDENTIAL_LABEL, PERMIT_LABEL } from "../vocabulary";
+
+interface Deadline {
+  date: string;
+  what: string;
+  facility: Facility;
+}
+
+const HORIZON_DAYS = 60;
+
+function deadlines(facilities: Facility[]): Deadline[] {
+  const horizon = new Date(Date.now() + HORIZON_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const out: Deadline[] = [];
+  for (const facility of facilities) {
+    for (const permit of facility.permits ?? []) {
+      if (permit.expiresAt) out.push({ date: permit.expiresAt, what: `${PERMIT_LABEL[permit.type]} expires`, facility });
+    }
+    for (const person of facility.staff ?? []) {
+      for (const credential of person.credentials ?? []) {
+        if (credential.expiresAt) {
+          out.push({ date: credential.expiresAt, what: `${person.name ?? person.id}'s ${CREDENTIAL_LABEL[credential.type].toLowerCase()} expires`, facility });
+        }
+      }
+    }
+  }
+  return out.filter((d) => d.date <= horizon).sort((a, b) => a.date.localeCompare(b.date));
+}
+
+export function Overview() {
+  const facilities = useFacilities();
+  const canReadAlerts = useCan("alerts:read");
+  const alerts = useResource<Page<Alert>>(canReadAlerts ? "/v1/alerts?limit=5" : null);
+  if (facilities.loading) return <Loading what="your locations" />;
+  if (facilities.error || !facilities.data) return facilities.error ? <ErrorNotice error={facilities.error} retry={facilities.reload} /> : null;
+  const list = facilities.data;
+  const count = (status: Status) => list.filter((f) => f.status === status).length;
+  const upcoming = deadlines(list).slice(0, 8);
+  const now = today();
+  return (
+    <>
+      <h1>Overview</h1>
+      {list.length === 0 ? (
+        <Empty title="No locations yet.">
+          <p>Add your first kitchen to see whether it complies with the rules where it stands.</p>
+          <Link class="button primary" href="/locations/new">
+            Add a location
+          </Link>
+        </Empty>
+      ) : (
+        <section aria-labelledby="by-status">
+          <h2 id="by-status">Locations by status</h2>
+          <ul class="tiles">
+            {STATUSES.map((status) => (
+              <li key={status} class={`tile tile-${status}`}>
+                <Link href={`/locations?status=${status}`}>
+                  <span class="tile-count">{count(status)}</span>
+                  <span>{STATUS_LABEL[status]}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <div class="columns">
+        <section aria-labelledby="deadlines">
+          <h2 id="deadlines">Upcoming deadlines</h2>
+          {upcoming.length === 0 ? (
+            <p class="muted">Nothing expires in the next {HORIZON_DAYS} days.</p>
+          ) : (
+            <ul class="list">
+              {upcoming.map((d) => (
+                <li key={`${d.facility.id}-${d.what}-${d.date}`}>
+                  <time dateTime={d.date} class={d.date < now ? "overdue" : undefined}>
+                    {formatDate(d.date)}
+                  </time>{" "}
+                  {d.what} — <Link href={`/locations/${d.facility.id}`}>{d.facility.name}</Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        {canReadAlerts && (
+          <section aria-labelledby="drift">
+            <h2 id="drift">Recent drift</h2>
+            {alerts.loading && <Loading what="alerts" />}
+            {alerts.error && <ErrorNotice error={alerts.error} retry={alerts.reload} />}
+            {alerts.data && alerts.data.data.length === 0 && <p class="muted">No status changes yet. They appear here and on the Alerts page.</p>}
+            {alerts.data && alerts.data.data.length > 0 && (
+              <ul class="list">
+                {alerts.data.data.map((a) => (
+                  <li key={a.id}>
+                    <Link href={`/locations/${a.facilityId}`}>{a.facilityName}</Link>: <StatusBadge status={a.previousStatus} /> →{" "}
+                    <StatusBadge status={a.status} /> <span class="muted">{formatDateTime(a.detectedAt)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <Link href="/alerts">All alerts</Link>
+          </section>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * Human labels for the check contract's enumerations. Typed as records over the API's own
+ * types, so a value added to or removed from the API fails the typecheck here.
+ */
+import type { FacilityInput } from "./api/types";
+
+type Staff = NonNullable<FacilityInput["staff"]>[number];
+type Credential = NonNullable<Staff["credentials"]>[number];
+type Permit = NonNullable<FacilityInput["permits"]>[number];
+
+export const FACILITY_TYPE_LABEL: Record<FacilityInput["type"], string> = {
+  restaurant: "Restaurant",
+  shared_kitchen: "Shared kitchen",
+  commissary: "Commissary",
+  ghost_kitchen: "Ghost kitchen",
+  mobile_food_facility: "Mobile food facility",
+  caterer: "Caterer",
+  institutional_kitchen: "Institutional kitchen",
+};
+
+export const STAFF_ROLE_LABEL: Record<Staff["role"], string> = {
+  food_employee: "Food employee",
+  manager: "Manager",
+  person_in_charge: "Person in charge",
+  owner: "Owner",
+};
+
+export const CREDENTIAL_LABEL: Record<Credential["type"], string> = {
+  food_handler_card: "Food handler card",
+  food_protection_manager: "Food protection manager certificate",
+  allergen_awareness: "Allergen awareness",
+  local_manager_certificate: "Local manager certificate",
+};
+
+export const PERMIT_LABEL: Record<Permit["type"], string> = {
+  health_permit: "Health permit",
+  mobile_food_facility_permit: "Mobile food facility permit",
+  commissary_agreement: "Commissary agreement",
+  business_license: "Business license",
+  food_service_license: "Food service license",
+  food_dealer_permit: "Food dealer permit",
+  public_food_service_license: "Public food service license",
+};
+
+export const options = <K extends string>(labels: Record<K, string>) => Object.entries(labels) as [K, string][];
