@@ -5,29 +5,41 @@
  *   prep key create --tenant <tenantId> [--name <name>] [--scopes a,b] [--mode live|test]
  *   prep key revoke <keyId>
  *   prep db migrate
+ *   prep admin create --email <email> | prep admin revoke --email <email>
+ *   prep data refresh|diff|validate|source … (cli/data.ts)
  *
  * Output is JSON on stdout; errors are one clear line on stderr and a non-zero exit.
  */
 import { parseArgs } from "node:util";
-import { API_KEY_SCOPES, type ApiKeyMode, type ApiKeyScope, createApiKey, findApiKeyTenant, revokeApiKey } from "../db/api-keys";
+import {
+  API_KEY_SCOPES,
+  type ApiKeyMode,
+  type ApiKeyScope,
+  createApiKey,
+  findApiKeyTenant,
+  revokeApiKey,
+} from "../db/api-keys";
 import { DatabaseUnavailableError, withTenant } from "../db/client";
-import { openNodeDatabase } from "../db/local/node-database";
 import { prepareDatabase } from "../db/local/prepare";
 import { createTenant } from "../db/tenants";
+import { adminCommand } from "./admin";
+import { DATA_USAGE, dataCommand } from "./data";
 import { NoDatabaseError, resolveDatabaseUrl } from "./runtime";
+import { print, UsageError, withDatabase } from "./shared";
+
+export { UsageError };
 
 const USAGE = `Usage:
   prep tenant create --name <name> [--mode live|test]
   prep key create --tenant <tenantId> [--name <name>] [--scopes checks:write,facilities:read] [--mode live|test]
   prep key revoke <keyId>
   prep db migrate
+  prep admin create --email <email>        a platform admin; prints its prep_admin_ key once
+  prep admin revoke --email <email>
+${DATA_USAGE}
 
 Uses DATABASE_URL, or the embedded database while \`npm start\` runs.
 Scopes: ${API_KEY_SCOPES.join(", ")}`;
-
-export class UsageError extends Error {}
-
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 function parseMode(value: string | undefined): ApiKeyMode {
   const mode = value ?? (process.env.PREP_KEY_MODE === "live" ? "live" : "test");
@@ -37,21 +49,17 @@ function parseMode(value: string | undefined): ApiKeyMode {
 
 function parseScopes(value: string | undefined): ApiKeyScope[] {
   if (!value) return [...API_KEY_SCOPES];
-  const scopes = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const scopes = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
   if (unknown.length > 0 || scopes.length === 0) {
-    throw new UsageError(`unknown scope(s): ${unknown.join(", ") || "(none given)"}. Valid: ${API_KEY_SCOPES.join(", ")}`);
+    throw new UsageError(
+      `unknown scope(s): ${unknown.join(", ") || "(none given)"}. Valid: ${API_KEY_SCOPES.join(", ")}`,
+    );
   }
   return scopes as ApiKeyScope[];
-}
-
-async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openNodeDatabase>>["db"]) => Promise<T>): Promise<T> {
-  const handle = await openNodeDatabase(resolveDatabaseUrl());
-  try {
-    return await work(handle.db);
-  } finally {
-    await handle.close();
-  }
 }
 
 async function run(argv: string[]): Promise<void> {
@@ -63,6 +71,16 @@ async function run(argv: string[]): Promise<void> {
       tenant: { type: "string" },
       scopes: { type: "string" },
       mode: { type: "string" },
+      email: { type: "string" },
+      jurisdiction: { type: "string", multiple: true },
+      from: { type: "string" },
+      to: { type: "string" },
+      "from-dir": { type: "string" },
+      "to-dir": { type: "string" },
+      "as-of": { type: "string" },
+      format: { type: "string" },
+      url: { type: "string" },
+      untrusted: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -78,7 +96,13 @@ async function run(argv: string[]): Promise<void> {
       const name = values.name.trim();
       const mode = parseMode(values.mode);
       const created = await withDatabase((db) => createTenant(db, { name, mode, actor: "cli" }));
-      print({ tenantId: created.tenantId, name: created.name, apiKey: created.apiKey.key, apiKeyId: created.apiKey.id, scopes: created.apiKey.scopes });
+      print({
+        tenantId: created.tenantId,
+        name: created.name,
+        apiKey: created.apiKey.key,
+        apiKeyId: created.apiKey.id,
+        scopes: created.apiKey.scopes,
+      });
       return;
     }
     case "key create": {
@@ -113,6 +137,8 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     default:
+      if (noun === "admin" && verb) return adminCommand(verb, values);
+      if (noun === "data" && verb) return dataCommand(verb, values, positionals.slice(2));
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
 }
@@ -122,7 +148,11 @@ export async function main(argv: string[]): Promise<number> {
     await run(argv);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof NoDatabaseError || error instanceof DatabaseUnavailableError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof NoDatabaseError ||
+      error instanceof DatabaseUnavailableError
+    ) {
       process.stderr.write(`prep: ${error.message}\n`);
       return error instanceof UsageError ? 2 : 1;
     }

@@ -57,11 +57,19 @@ function summarize(rule: Rule): RuleSummary {
   };
 }
 
-/** Rules by id; an id with rule history (several windows) is keyed per window. */
-function byKey(rules: readonly Rule[]): Map<string, Rule> {
-  const counts = new Map<string, number>();
-  for (const r of rules) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
-  return new Map(rules.map((r) => [(counts.get(r.id) ?? 0) > 1 ? `${r.id}@${r.effectiveFrom}` : r.id, r]));
+/** Ids appearing more than once in either version (rule history, override windows). */
+function repeatedIds(...versions: (readonly Rule[])[]): Set<string> {
+  const repeated = new Set<string>();
+  for (const rules of versions) {
+    const seen = new Set<string>();
+    for (const r of rules) (seen.has(r.id) ? repeated : seen).add(r.id);
+  }
+  return repeated;
+}
+
+/** Rules by id; a repeated id is keyed per effective window, in both versions alike. */
+function byKey(rules: readonly Rule[], repeated: ReadonlySet<string>): Map<string, Rule> {
+  return new Map(rules.map((r) => [repeated.has(r.id) ? `${r.id}@${r.effectiveFrom}` : r.id, r]));
 }
 
 /** Leaves of plain objects by dotted path; arrays are compared whole. */
@@ -84,8 +92,9 @@ export function fieldChanges(from: unknown, to: unknown): FieldChange[] {
 }
 
 export function diffDatasets(from: Dataset, to: Dataset): VersionDiff {
-  const before = byKey(from.rules);
-  const after = byKey(to.rules);
+  const repeated = repeatedIds(from.rules, to.rules);
+  const before = byKey(from.rules, repeated);
+  const after = byKey(to.rules, repeated);
   const diff: VersionDiff = {
     jurisdiction: to.jurisdiction,
     from: from.version,
@@ -150,7 +159,9 @@ export interface LayerReport {
 }
 
 function inForce(rule: Rule, day: number): boolean {
-  return toDay(rule.effectiveFrom) <= day && (rule.effectiveTo === undefined || day < toDay(rule.effectiveTo));
+  return (
+    toDay(rule.effectiveFrom) <= day && (rule.effectiveTo === undefined || day < toDay(rule.effectiveTo))
+  );
 }
 
 /** How `child` relates to one parent rule, as the engine would compose them. */

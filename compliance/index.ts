@@ -1,8 +1,8 @@
 // Public API of the compliance engine. The API route and the tenant Durable Object import only
 // from here; everything else in compliance/ is internal and may change.
 
+export { coverageByState, type StateCoverage } from "./coverage-report";
 export { bundledDatasets, bundledLayersFor } from "./datasets";
-export { compileDataset } from "./engine/compile";
 export {
   chainOf,
   compareLayers,
@@ -13,9 +13,19 @@ export {
   type Relation,
   type VersionDiff,
 } from "./diff";
+export { compileDataset } from "./engine/compile";
 export { type EvaluateOptions, evaluate } from "./engine/evaluate";
 export { findingsByLayer } from "./engine/group";
-export type { CompiledDataset, Finding, FindingStatus, OverrideRef, Severity, Subject, Verdict } from "./engine/types";
+export type {
+  CompiledDataset,
+  Finding,
+  FindingStatus,
+  OverrideRef,
+  Severity,
+  Subject,
+  Verdict,
+} from "./engine/types";
+export { type DivisionLevel, levelOf } from "./jurisdictions/ocd";
 export { COVERED_STATES, type Resolution, resolveJurisdictions } from "./jurisdictions/resolve";
 export { applyOverrides, type Override } from "./overrides";
 export { type Problem, toProblems } from "./schema/common";

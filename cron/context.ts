@@ -31,7 +31,8 @@ export interface JobContext {
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
 
-export const logJson = (event: Record<string, unknown>) => console.log(JSON.stringify({ level: "info", ...event }));
+export const logJson = (event: Record<string, unknown>) =>
+  console.log(JSON.stringify({ level: "info", ...event }));
 
 /** The context inside the Worker: its database, its tenant objects, its registry. */
 export function workerJobContext(env: Env, db: Database): JobContext {

@@ -39,11 +39,18 @@ function statesOf(jurisdiction: string): readonly string[] {
 }
 
 /** Tenants with a facility whose resolved jurisdictions include one of `jurisdictions`. */
-async function affectedTenants(ctx: JobContext, jurisdictions: readonly string[]): Promise<Map<string, Set<string>>> {
+async function affectedTenants(
+  ctx: JobContext,
+  jurisdictions: readonly string[],
+): Promise<Map<string, Set<string>>> {
   const states = [...new Set(jurisdictions.flatMap(statesOf))];
   const tenants = new Map<string, Set<string>>();
   for (const place of await facilityPlaces(ctx.db, states)) {
-    const resolved = resolveJurisdictions({ city: place.city, state: place.state, county: place.county ?? undefined });
+    const resolved = resolveJurisdictions({
+      city: place.city,
+      state: place.state,
+      county: place.county ?? undefined,
+    });
     if (!resolved.ok) continue;
     for (const j of jurisdictions) {
       if (!resolved.jurisdictions.includes(j)) continue;
@@ -66,7 +73,9 @@ export async function sweepDrift(
   ]);
   const changed = states
     .map((state) => ({ state, current: fingerprint(state, overrides.get(state.jurisdiction) ?? [], today) }))
-    .filter(({ state, current }) => state.activeVersionId !== null && current !== state.propagatedFingerprint);
+    .filter(
+      ({ state, current }) => state.activeVersionId !== null && current !== state.propagatedFingerprint,
+    );
   const report: SweepReport = { changed: changed.map((c) => c.state.jurisdiction), tenants: 0, failures: 0 };
   if (changed.length === 0 || !ctx.notifyTenant) return report;
 
@@ -86,7 +95,8 @@ export async function sweepDrift(
     }
   }
   for (const { state, current } of changed) {
-    if (!failedJurisdictions.has(state.jurisdiction)) await markPropagated(ctx.db, state.jurisdiction, current);
+    if (!failedJurisdictions.has(state.jurisdiction))
+      await markPropagated(ctx.db, state.jurisdiction, current);
   }
   ctx.log({ message: "drift sweep", ...report });
   return report;

@@ -57,7 +57,11 @@ export interface FreshnessCheck {
 }
 
 export async function checkFreshness(ctx: JobContext): Promise<FreshnessCheck> {
-  const freshness = await loadFreshness(ctx);
+  return raiseOrResolve(ctx, await loadFreshness(ctx));
+}
+
+/** Triggers an incident on a new breach, resolves it on recovery, else does nothing. */
+export async function raiseOrResolve(ctx: JobContext, freshness: Freshness): Promise<FreshnessCheck> {
   const dedupKey = `prep-${ctx.environment}-dataset-freshness`;
   const open = await openIncident(ctx.db, dedupKey);
   const breach = breached(freshness);
@@ -79,6 +83,11 @@ export async function checkFreshness(ctx: JobContext): Promise<FreshnessCheck> {
   } else {
     ctx.log({ message: "incident (no INCIDENT_WEBHOOK_URL configured)", event });
   }
-  await setIncident(ctx.db, dedupKey, breach ? "triggered" : "resolved", event.payload?.summary ?? "resolved");
+  await setIncident(
+    ctx.db,
+    dedupKey,
+    breach ? "triggered" : "resolved",
+    event.payload?.summary ?? "resolved",
+  );
   return { freshness, sent: event };
 }

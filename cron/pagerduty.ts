@@ -40,7 +40,11 @@ export function incidentEvent(input: {
   };
 }
 
-export async function sendIncidentEvent(fetcher: typeof fetch, url: string, event: IncidentEvent): Promise<void> {
+export async function sendIncidentEvent(
+  fetcher: typeof fetch,
+  url: string,
+  event: IncidentEvent,
+): Promise<void> {
   const response = await fetcher(url, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -5,7 +5,13 @@
  * HTTP error, timeout, invalid JSON, schema violation, more than 20% of the rules dropped —
  * never touches the active version: it is recorded with its retry time and reported.
  */
-import { type Dataset, diffDatasets, droppedRuleShare, type VersionDiff, validateDataset } from "../compliance";
+import {
+  type Dataset,
+  diffDatasets,
+  droppedRuleShare,
+  type VersionDiff,
+  validateDataset,
+} from "../compliance";
 import {
   type DatasetSource,
   hashContent,
@@ -78,7 +84,10 @@ async function fetchAndCheck(
   }
   const dataset = validated.dataset;
   if (dataset.jurisdiction !== source.jurisdiction) {
-    return { code: "invalid_dataset", detail: `the source publishes ${dataset.jurisdiction}, not ${source.jurisdiction}` };
+    return {
+      code: "invalid_dataset",
+      detail: `the source publishes ${dataset.jurisdiction}, not ${source.jurisdiction}`,
+    };
   }
   if (active) {
     const dropped = droppedRuleShare(active, dataset);
@@ -92,18 +101,36 @@ async function fetchAndCheck(
   return { kind: "dataset", dataset, etag: fetched.etag };
 }
 
-async function refreshOne(ctx: JobContext, source: DatasetSource & { sourceUrl: string }): Promise<DatasetOutcome> {
+async function refreshOne(
+  ctx: JobContext,
+  source: DatasetSource & { sourceUrl: string },
+): Promise<DatasetOutcome> {
   const { jurisdiction } = source;
-  const active = source.activeVersionId ? await loadVersion(ctx.db, jurisdiction, source.activeVersionId) : null;
+  const active = source.activeVersionId
+    ? await loadVersion(ctx.db, jurisdiction, source.activeVersionId)
+    : null;
   const checked = await fetchAndCheck(ctx, source, active?.content ?? null);
   if ("code" in checked) {
     const retryAt = nextAttemptAt(source.failureCount + 1, ctx.now()).toISOString();
     await recordRefreshFailure(ctx.db, jurisdiction, `${checked.code}: ${checked.detail}`, retryAt);
-    return { jurisdiction, outcome: "failed", errorCode: checked.code, detail: checked.detail, nextAttemptAt: retryAt };
+    return {
+      jurisdiction,
+      outcome: "failed",
+      errorCode: checked.code,
+      detail: checked.detail,
+      nextAttemptAt: retryAt,
+    };
   }
-  if (checked.kind === "not_modified" || (active && (await hashContent(checked.dataset)) === active.contentHash)) {
+  if (
+    checked.kind === "not_modified" ||
+    (active && (await hashContent(checked.dataset)) === active.contentHash)
+  ) {
     await recordRefreshSuccess(ctx.db, jurisdiction, checked.kind === "dataset" ? checked.etag : source.etag);
-    return { jurisdiction, outcome: "unchanged", ...(active ? { versionId: active.id, version: active.version } : {}) };
+    return {
+      jurisdiction,
+      outcome: "unchanged",
+      ...(active ? { versionId: active.id, version: active.version } : {}),
+    };
   }
   const stored = await storeDatasetVersion(ctx.db, checked.dataset, {
     source: source.sourceUrl,
@@ -135,10 +162,20 @@ export async function refreshDatasets(ctx: JobContext, options: RefreshOptions):
       outcome = await refreshOne(ctx, { ...source, sourceUrl: source.sourceUrl });
     } catch (error) {
       // A database error mid-way: report it for this dataset and carry on with the others.
-      outcome = { jurisdiction: source.jurisdiction, outcome: "failed", errorCode: "internal", detail: String(error) };
+      outcome = {
+        jurisdiction: source.jurisdiction,
+        outcome: "failed",
+        errorCode: "internal",
+        detail: String(error),
+      };
     }
     await recordAttempt(ctx.db, runId, outcome);
-    ctx.log({ message: "dataset refresh", runId, ...outcome, diff: outcome.diff ? summarizeDiff(outcome.diff) : undefined });
+    ctx.log({
+      message: "dataset refresh",
+      runId,
+      ...outcome,
+      diff: outcome.diff ? summarizeDiff(outcome.diff) : undefined,
+    });
     options.onProgress?.(outcome);
     outcomes.push(outcome);
   }
@@ -147,7 +184,8 @@ export async function refreshDatasets(ctx: JobContext, options: RefreshOptions):
   let propagation: SweepReport | null = null;
   if (activated.length > 0) {
     ctx.invalidateDatasets();
-    if (ctx.notifyTenant) propagation = await sweepDrift(ctx, { jurisdictions: activated, reason: "dataset refresh" });
+    if (ctx.notifyTenant)
+      propagation = await sweepDrift(ctx, { jurisdictions: activated, reason: "dataset refresh" });
   }
   const failed = outcomes.filter((o) => o.outcome === "failed").length;
   const status = failed === 0 ? "succeeded" : failed === outcomes.length ? "failed" : "partial";
@@ -158,5 +196,11 @@ export async function refreshDatasets(ctx: JobContext, options: RefreshOptions):
 
 /** Counts only, for log lines (the full diff is stored with the attempt). */
 export function summarizeDiff(diff: VersionDiff) {
-  return { from: diff.from, to: diff.to, added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length };
+  return {
+    from: diff.from,
+    to: diff.to,
+    added: diff.added.length,
+    removed: diff.removed.length,
+    changed: diff.changed.length,
+  };
 }

@@ -27,8 +27,6 @@ export function isAllowedSourceUrl(url: string): boolean {
   }
 }
 
-export const bundledSource = (jurisdiction: string) => `${BUNDLED}${jurisdiction}`;
-
 export interface SourceRequest {
   sourceUrl: string;
   etag: string | null;
@@ -59,7 +57,11 @@ export async function fetchSource(request: SourceRequest): Promise<FetchResult> 
   if (response.status === 304) return { kind: "not_modified" };
   if (!response.ok) {
     await response.body?.cancel();
-    return { kind: "failed", code: "http_error", detail: `HTTP ${response.status} from ${request.sourceUrl}` };
+    return {
+      kind: "failed",
+      code: "http_error",
+      detail: `HTTP ${response.status} from ${request.sourceUrl}`,
+    };
   }
   let text: string;
   try {

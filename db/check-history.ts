@@ -34,7 +34,9 @@ export async function listFacilityChecks(
     asOf: row.asOf,
     evaluatedAt: new Date(row.evaluatedAt).toISOString(),
     status: row.status as CheckSummary["status"],
-    failing: ((row.result as { findings?: { status: string }[] }).findings ?? []).filter((f) => f.status === "fail").length,
+    failing: ((row.result as { findings?: { status: string }[] }).findings ?? []).filter(
+      (f) => f.status === "fail",
+    ).length,
   }));
   return { data, nextCursor: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
 }

@@ -4,8 +4,9 @@
  * versions the Worker compiles into isolate memory, and each dataset's refresh bookkeeping
  * (source, ETag, last success, failures and the next retry).
  */
+
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Dataset } from "../compliance";
-import { and, asc, desc, eq, inArray, isNotNull, lte, ne, or, sql } from "drizzle-orm";
 import { asPlatform, type Database, type Tx } from "./client";
 import { newId } from "./ids";
 import { datasets, datasetVersions, rules } from "./schema";
@@ -31,7 +32,11 @@ export interface StoredVersion {
 }
 
 /** Stores `dataset` as a new version unless the same content is already stored. */
-export async function storeDatasetVersion(db: Database, dataset: Dataset, options: StoreOptions): Promise<StoredVersion> {
+export async function storeDatasetVersion(
+  db: Database,
+  dataset: Dataset,
+  options: StoreOptions,
+): Promise<StoredVersion> {
   const contentHash = await hashContent(dataset);
   return asPlatform(db, async (tx) => {
     await tx
@@ -41,10 +46,16 @@ export async function storeDatasetVersion(db: Database, dataset: Dataset, option
     const [existing] = await tx
       .select({ id: datasetVersions.id, status: datasetVersions.status })
       .from(datasetVersions)
-      .where(and(eq(datasetVersions.jurisdiction, dataset.jurisdiction), eq(datasetVersions.contentHash, contentHash)));
+      .where(
+        and(
+          eq(datasetVersions.jurisdiction, dataset.jurisdiction),
+          eq(datasetVersions.contentHash, contentHash),
+        ),
+      );
     if (existing) {
       // Upstream went back to content stored before: make that version current again.
-      if (options.activate && existing.status !== "active") await activate(tx, dataset.jurisdiction, existing.id);
+      if (options.activate && existing.status !== "active")
+        await activate(tx, dataset.jurisdiction, existing.id);
       return { versionId: existing.id, created: false, contentHash };
     }
 
@@ -62,8 +73,9 @@ export async function storeDatasetVersion(db: Database, dataset: Dataset, option
     });
     if (dataset.rules.length > 0) {
       await tx.insert(rules).values(
-        dataset.rules.map((rule) => ({
+        dataset.rules.map((rule, position) => ({
           datasetVersionId: versionId,
+          position,
           ruleId: rule.id,
           title: rule.title,
           citation: rule.citation,
@@ -128,7 +140,8 @@ export function reviewVersion(
     if (!pending) return null;
     await tx.update(datasetVersions).set({ approvedBy: actor }).where(eq(datasetVersions.id, versionId));
     if (decision === "approve") await activate(tx, jurisdiction, versionId);
-    else await tx.update(datasetVersions).set({ status: "rejected" }).where(eq(datasetVersions.id, versionId));
+    else
+      await tx.update(datasetVersions).set({ status: "rejected" }).where(eq(datasetVersions.id, versionId));
     await audit(tx);
     return { versionId, status: decision === "approve" ? "active" : "rejected" };
   });
@@ -256,6 +269,16 @@ export function configureSource(
   });
 }
 
+/** Gives a dataset `sourceUrl` unless it already has a source (the seed's local default). */
+export function ensureSource(db: Database, jurisdiction: string, sourceUrl: string): Promise<void> {
+  return asPlatform(db, async (tx) => {
+    await tx
+      .update(datasets)
+      .set({ sourceUrl })
+      .where(and(eq(datasets.jurisdiction, jurisdiction), isNull(datasets.sourceUrl)));
+  });
+}
+
 /** A refresh that reached the source and got usable content (new, unchanged or 304). */
 export function recordRefreshSuccess(db: Database, jurisdiction: string, etag: string | null): Promise<void> {
   return asPlatform(db, async (tx) => {
@@ -311,7 +334,10 @@ export function listDatasetStates(db: Database, jurisdictions?: readonly string[
 
 export function markPropagated(db: Database, jurisdiction: string, fingerprint: string): Promise<void> {
   return asPlatform(db, async (tx) => {
-    await tx.update(datasets).set({ propagatedFingerprint: fingerprint }).where(eq(datasets.jurisdiction, jurisdiction));
+    await tx
+      .update(datasets)
+      .set({ propagatedFingerprint: fingerprint })
+      .where(eq(datasets.jurisdiction, jurisdiction));
   });
 }
 

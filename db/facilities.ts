@@ -122,15 +122,13 @@ export async function insertFacility(
   evaluated: EvaluatedStatus,
 ): Promise<string> {
   const id = newId("fac");
-  await tx
-    .insert(facilities)
-    .values({
-      id,
-      tenantId,
-      ...facilityColumns(input),
-      status: evaluated.status,
-      lastCheckedAt: evaluated.checkedAt,
-    });
+  await tx.insert(facilities).values({
+    id,
+    tenantId,
+    ...facilityColumns(input),
+    status: evaluated.status,
+    lastCheckedAt: evaluated.checkedAt,
+  });
   await insertChildren(tx, tenantId, id, input);
   return id;
 }

@@ -22,10 +22,12 @@ export async function facilityPlaces(db: Database, states: readonly string[]): P
   const result = await asPlatform(db, (tx) =>
     tx.execute(sql`SELECT tenant_id, city, county, state FROM prep_facility_places(ARRAY[${list}]::text[])`),
   );
-  return (result.rows as { tenant_id: string; city: string; county: string | null; state: string }[]).map((r) => ({
-    tenantId: r.tenant_id,
-    city: r.city,
-    county: r.county,
-    state: r.state,
-  }));
+  return (result.rows as { tenant_id: string; city: string; county: string | null; state: string }[]).map(
+    (r) => ({
+      tenantId: r.tenant_id,
+      city: r.city,
+      county: r.county,
+      state: r.state,
+    }),
+  );
 }

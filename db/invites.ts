@@ -33,7 +33,14 @@ export async function hashToken(token: string): Promise<string> {
 
 export async function createInvite(
   tx: Tx,
-  input: { tenantId: string; email: string; role: UserRole; facilityIds: string[]; groupIds: string[]; createdBy: string },
+  input: {
+    tenantId: string;
+    email: string;
+    role: UserRole;
+    facilityIds: string[];
+    groupIds: string[];
+    createdBy: string;
+  },
 ): Promise<{ invite: Invite; token: string }> {
   const token = `${crypto.randomUUID().replaceAll("-", "")}${crypto.randomUUID().replaceAll("-", "")}`;
   const expiresAt = new Date(Date.now() + INVITE_DAYS * 86_400_000).toISOString();
@@ -47,17 +54,27 @@ export async function createInvite(
 
 /** Invites not yet accepted, newest first (expired ones included: the list says so). */
 export async function listPendingInvites(tx: Tx): Promise<Invite[]> {
-  const rows = await tx.select().from(invites).where(isNull(invites.acceptedAt)).orderBy(desc(invites.createdAt));
+  const rows = await tx
+    .select()
+    .from(invites)
+    .where(isNull(invites.acceptedAt))
+    .orderBy(desc(invites.createdAt));
   return rows.map(toInvite);
 }
 
 export async function deleteInvite(tx: Tx, id: string): Promise<boolean> {
-  const rows = await tx.delete(invites).where(and(eq(invites.id, id), isNull(invites.acceptedAt))).returning({ id: invites.id });
+  const rows = await tx
+    .delete(invites)
+    .where(and(eq(invites.id, id), isNull(invites.acceptedAt)))
+    .returning({ id: invites.id });
   return rows.length > 0;
 }
 
 /** Which tenant an invite token belongs to, before any tenant is known. */
-export async function findInviteTenant(db: Database, token: string): Promise<{ id: string; tenantId: string } | null> {
+export async function findInviteTenant(
+  db: Database,
+  token: string,
+): Promise<{ id: string; tenantId: string } | null> {
   const result = await db.execute(sql`SELECT * FROM prep_find_invite(${await hashToken(token)})`);
   const row = result.rows[0] as { id: string; tenant_id: string } | undefined;
   return row ? { id: row.id, tenantId: row.tenant_id } : null;

@@ -3,8 +3,9 @@
  * approves them, until their expiry. Every step is written to the platform audit log in the
  * same transaction. How they change rules is compliance/overrides.ts.
  */
-import type { Override } from "../compliance";
+
 import { and, desc, eq } from "drizzle-orm";
+import type { Override } from "../compliance";
 import { asPlatform, type Database } from "./client";
 import { newId } from "./ids";
 import { recordPlatformAudit } from "./platform-audit";
@@ -47,7 +48,13 @@ export async function createOverride(db: Database, input: NewOverride, actor: st
       actor,
       action: "override.created",
       target: row.id,
-      detail: { jurisdiction: input.jurisdiction, ruleId: input.ruleId, action: input.action, reason: input.reason, expiresAt: input.expiresAt },
+      detail: {
+        jurisdiction: input.jurisdiction,
+        ruleId: input.ruleId,
+        action: input.action,
+        reason: input.reason,
+        expiresAt: input.expiresAt,
+      },
     });
     return toRow(row);
   });
@@ -66,12 +73,22 @@ const TRANSITIONS: Record<Decision, { from: OverrideStatus; to: OverrideStatus }
   revoke: { from: "approved", to: "revoked" },
 };
 
-export async function decideOverride(db: Database, id: string, decision: Decision, actor: string): Promise<DecideResult> {
+export async function decideOverride(
+  db: Database,
+  id: string,
+  decision: Decision,
+  actor: string,
+): Promise<DecideResult> {
   return asPlatform(db, async (tx) => {
-    const [current] = await tx.select().from(datasetOverrides).where(eq(datasetOverrides.id, id)).for("update");
+    const [current] = await tx
+      .select()
+      .from(datasetOverrides)
+      .where(eq(datasetOverrides.id, id))
+      .for("update");
     if (!current) return { ok: false, reason: "not_found" };
     const transition = TRANSITIONS[decision];
-    if (current.status !== transition.from) return { ok: false, reason: "wrong_status", status: current.status };
+    if (current.status !== transition.from)
+      return { ok: false, reason: "wrong_status", status: current.status };
     // Four eyes: whoever wrote the change cannot be the one who puts it in force.
     if (decision === "approve" && current.createdBy === actor) return { ok: false, reason: "self_approval" };
     const [updated] = await tx
@@ -91,7 +108,9 @@ export async function decideOverride(db: Database, id: string, decision: Decisio
 }
 
 export async function getOverride(db: Database, id: string): Promise<OverrideRow | null> {
-  const [row] = await asPlatform(db, (tx) => tx.select().from(datasetOverrides).where(eq(datasetOverrides.id, id)));
+  const [row] = await asPlatform(db, (tx) =>
+    tx.select().from(datasetOverrides).where(eq(datasetOverrides.id, id)),
+  );
   return row ? toRow(row) : null;
 }
 

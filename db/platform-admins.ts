@@ -4,7 +4,7 @@
  * tenant keys; a tenant key can never pass for one (different prefix, different table).
  */
 import { eq, sql } from "drizzle-orm";
-import { randomAlphanumeric, hashApiKey } from "./api-keys";
+import { hashApiKey, randomAlphanumeric } from "./api-keys";
 import { asPlatform, type Database } from "./client";
 import { newId } from "./ids";
 import { recordPlatformAudit } from "./platform-audit";
@@ -31,17 +31,30 @@ export async function createPlatformAdmin(db: Database, email: string, actor: st
       keyPrefix: key.slice(0, PREFIX_LENGTH),
       keyHash: await hashApiKey(key),
     });
-    await recordPlatformAudit(tx, { actor, action: "platform_admin.created", target: adminId, detail: { email } });
+    await recordPlatformAudit(tx, {
+      actor,
+      action: "platform_admin.created",
+      target: adminId,
+      detail: { email },
+    });
   });
   return { adminId, email, key };
 }
 
 /** The admin a key belongs to, or null (unknown, wrong secret or revoked). */
-export async function verifyAdminKey(db: Database, key: string): Promise<{ adminId: string; email: string } | null> {
+export async function verifyAdminKey(
+  db: Database,
+  key: string,
+): Promise<{ adminId: string; email: string } | null> {
   if (!isAdminKeyShape(key)) return null;
   const [row] = await asPlatform(db, (tx) =>
     tx
-      .select({ id: platformAdmins.id, email: platformAdmins.email, hash: platformAdmins.keyHash, revokedAt: platformAdmins.revokedAt })
+      .select({
+        id: platformAdmins.id,
+        email: platformAdmins.email,
+        hash: platformAdmins.keyHash,
+        revokedAt: platformAdmins.revokedAt,
+      })
       .from(platformAdmins)
       .where(eq(platformAdmins.keyPrefix, key.slice(0, PREFIX_LENGTH))),
   );
@@ -56,7 +69,8 @@ export async function revokePlatformAdmin(db: Database, email: string, actor: st
       .set({ revokedAt: sql`now()` })
       .where(sql`lower(${platformAdmins.email}) = lower(${email}) AND ${platformAdmins.revokedAt} IS NULL`)
       .returning({ id: platformAdmins.id });
-    for (const { id } of revoked) await recordPlatformAudit(tx, { actor, action: "platform_admin.revoked", target: id });
+    for (const { id } of revoked)
+      await recordPlatformAudit(tx, { actor, action: "platform_admin.revoked", target: id });
     return revoked.length > 0;
   });
 }

@@ -51,7 +51,10 @@ export async function finishRun(
   report: unknown,
 ): Promise<void> {
   await asPlatform(db, (tx) =>
-    tx.update(refreshRuns).set({ status, report, finishedAt: new Date().toISOString() }).where(eq(refreshRuns.id, runId)),
+    tx
+      .update(refreshRuns)
+      .set({ status, report, finishedAt: new Date().toISOString() })
+      .where(eq(refreshRuns.id, runId)),
   );
 }
 

@@ -36,7 +36,8 @@ const tenantIsolation = pgPolicy("tenant_isolation", {
   withCheck: tenantMatches,
 });
 
-const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
+const createdAt = () =>
+  timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
 const tenantId = () => text("tenant_id").notNull();
 
 export const tenants = pgTable(
@@ -235,7 +236,10 @@ export const locationGroups = pgTable(
     kind: text("kind", { enum: ["region", "brand"] }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("location_groups_name_key").on(t.tenantId, t.kind, sql`lower(${t.name})`), tenantIsolation],
+  (t) => [
+    uniqueIndex("location_groups_name_key").on(t.tenantId, t.kind, sql`lower(${t.name})`),
+    tenantIsolation,
+  ],
 );
 
 export const locationGroupMembers = pgTable(
@@ -249,7 +253,11 @@ export const locationGroupMembers = pgTable(
       .notNull()
       .references(() => facilities.id, { onDelete: "cascade" }),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.facilityId] }), index("location_group_members_facility_idx").on(t.facilityId), tenantIsolation],
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.facilityId] }),
+    index("location_group_members_facility_idx").on(t.facilityId),
+    tenantIsolation,
+  ],
 );
 
 /** A manager's locations: assigned one by one or through a group (the union counts). */
@@ -367,6 +375,8 @@ export const rules = pgTable(
     datasetVersionId: text("dataset_version_id")
       .notNull()
       .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    /** The rule's place in the dataset: one id may appear several times, once per effective window. */
+    position: integer("position").notNull(),
     ruleId: text("rule_id").notNull(),
     title: text("title").notNull(),
     citation: text("citation").notNull(),
@@ -376,7 +386,7 @@ export const rules = pgTable(
     effectiveTo: date("effective_to", { mode: "string" }),
     body: jsonb("body").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.datasetVersionId, t.ruleId] })],
+  (t) => [primaryKey({ columns: [t.datasetVersionId, t.position] }), index("rules_rule_id_idx").on(t.ruleId)],
 );
 
 /** One run of the refresh job (nightly, hourly retries, CLI or admin endpoint) and its per-dataset report. */
@@ -424,7 +434,10 @@ export const platformAdmins = pgTable(
     createdAt: createdAt(),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "string" }),
   },
-  (t) => [uniqueIndex("platform_admins_email_key").on(sql`lower(${t.email})`), uniqueIndex("platform_admins_prefix_key").on(t.keyPrefix)],
+  (t) => [
+    uniqueIndex("platform_admins_email_key").on(sql`lower(${t.email})`),
+    uniqueIndex("platform_admins_prefix_key").on(t.keyPrefix),
+  ],
 );
 
 /**

@@ -42,7 +42,10 @@ export async function loadUserAccess(tx: Tx, userId: string): Promise<UserAccess
     SELECT m.facility_id FROM location_group_members m
       JOIN user_location_groups g ON g.group_id = m.group_id
       WHERE g.user_id = ${userId}`);
-  return { ...access, facilityIds: (rows.rows as { facility_id: string }[]).map((r) => r.facility_id).sort() };
+  return {
+    ...access,
+    facilityIds: (rows.rows as { facility_id: string }[]).map((r) => r.facility_id).sort(),
+  };
 }
 
 export interface TeamMember {
@@ -68,8 +71,14 @@ export async function listUsers(tx: Tx): Promise<TeamMember[]> {
     name: u.name,
     role: u.role,
     createdAt: u.createdAt,
-    facilityIds: locations.filter((l) => l.userId === u.id).map((l) => l.facilityId).sort(),
-    groupIds: groups.filter((g) => g.userId === u.id).map((g) => g.groupId).sort(),
+    facilityIds: locations
+      .filter((l) => l.userId === u.id)
+      .map((l) => l.facilityId)
+      .sort(),
+    groupIds: groups
+      .filter((g) => g.userId === u.id)
+      .map((g) => g.groupId)
+      .sort(),
   }));
 }
 
@@ -87,10 +96,17 @@ export async function insertUser(
 }
 
 /** Ids among `ids` that are not this tenant's (row-level security hides other tenants' rows). */
-export async function unknownIds(tx: Tx, kind: "facility" | "group", ids: readonly string[]): Promise<string[]> {
+export async function unknownIds(
+  tx: Tx,
+  kind: "facility" | "group",
+  ids: readonly string[],
+): Promise<string[]> {
   if (ids.length === 0) return [];
   const table = kind === "facility" ? facilities : locationGroups;
-  const found = await tx.select({ id: table.id }).from(table).where(inArray(table.id, [...ids]));
+  const found = await tx
+    .select({ id: table.id })
+    .from(table)
+    .where(inArray(table.id, [...ids]));
   const known = new Set(found.map((r) => r.id));
   return ids.filter((id) => !known.has(id));
 }
@@ -106,8 +122,12 @@ export async function setAssignments(
   await tx.delete(userLocationGroups).where(eq(userLocationGroups.userId, userId));
   const facilityIds = [...new Set(assigned.facilityIds)];
   const groupIds = [...new Set(assigned.groupIds)];
-  if (facilityIds.length > 0) await tx.insert(userLocations).values(facilityIds.map((facilityId) => ({ tenantId, userId, facilityId })));
-  if (groupIds.length > 0) await tx.insert(userLocationGroups).values(groupIds.map((groupId) => ({ tenantId, userId, groupId })));
+  if (facilityIds.length > 0)
+    await tx
+      .insert(userLocations)
+      .values(facilityIds.map((facilityId) => ({ tenantId, userId, facilityId })));
+  if (groupIds.length > 0)
+    await tx.insert(userLocationGroups).values(groupIds.map((groupId) => ({ tenantId, userId, groupId })));
 }
 
 export async function setUserRole(tx: Tx, userId: string, role: UserRole): Promise<void> {
@@ -118,4 +138,3 @@ export async function deleteUser(tx: Tx, userId: string): Promise<boolean> {
   const deleted = await tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
   return deleted.length > 0;
 }
-

@@ -1,7 +1,7 @@
 // TenantObject: exact metering under concurrency and retries, the outbox to Postgres
 // surviving a crash mid-flush, sharded meters, and drift from changes, deadlines and rules.
 
-import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import * as v from "valibot";
@@ -251,15 +251,17 @@ describe("outbox to Postgres", () => {
     // The failed flush stays scheduled, to be retried by the alarm.
     expect(await alarmOf(stub)).not.toBeNull();
 
+    // The object dies for real: its in-memory state goes, SQLite stays; a new instance takes over.
     await abortAllDurableObjects();
-    await runDurableObjectAlarm(stub);
+    const restarted = meters.shard(0);
+    await runDurableObjectAlarm(restarted);
     await vi.waitFor(async () => expect(await postgresCheckIds(tenantId)).toHaveLength(total), {
       timeout: 10_000,
     });
     const delivered = await postgresCheckIds(tenantId);
     expect(delivered).toHaveLength(total);
     expect(new Set(delivered)).toEqual(new Set(inputs.map((input) => input.record.id)));
-    expect(await alarmOf(stub)).toBeNull();
+    expect(await alarmOf(restarted)).toBeNull();
   });
 
   it("backs off exponentially while Postgres is unreachable, then delivers everything", async () => {
@@ -284,7 +286,7 @@ describe("outbox to Postgres", () => {
     expect(await postgresCheckIds(tenantId)).toHaveLength(0);
 
     await abortAllDurableObjects();
-    await runDurableObjectAlarm(stub);
+    await runDurableObjectAlarm(meters.shard(0));
     expect((await postgresCheckIds(tenantId)).sort()).toEqual(inputs.map((input) => input.record.id).sort());
   });
 });

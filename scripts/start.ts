@@ -18,6 +18,7 @@ import { openNodeDatabase } from "../db/local/node-database";
 import { prepareDatabase, workerDatabaseUrl } from "../db/local/prepare";
 import { startWsBridge } from "../db/local/ws-bridge";
 import { createTenant } from "../db/tenants";
+import { ensureDemoAdmin, localSessionSecret } from "./demo-admin";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const EMBEDDED_PORT = Number(process.env.PREP_EMBEDDED_PG_PORT ?? 54329);
@@ -71,6 +72,7 @@ async function main() {
   );
   await prepareDatabase(ownerUrl);
   const demo = await ensureDemoTenant(ownerUrl);
+  const admin = await ensureDemoAdmin(ownerUrl, demo.tenantId);
   const bridge = await startWsBridge({
     target: { host: dbTarget.hostname, port: Number(dbTarget.port || 5432) },
   });
@@ -110,6 +112,8 @@ async function main() {
       "--ip",
       "127.0.0.1",
       "--var",
+      `SESSION_SECRET:${localSessionSecret()}`,
+      "--var",
       `DATABASE_URL:${workerDatabaseUrl(ownerUrl)}`,
       "--var",
       `DB_WS_PROXY:${bridge.proxy}`,
@@ -135,6 +139,7 @@ async function main() {
           `  API reference:  ${url}/docs`,
           `  Demo tenant:    ${demo.tenantId}`,
           `  Demo API key:   ${demo.apiKey}`,
+          `  Web app:        ${url} — sign in as ${admin.email} / ${admin.password}`,
           `  Try:            curl -H "Authorization: Bearer ${demo.apiKey}" ${url}/v1/me`,
           "  Stop:           Ctrl-C",
           "",

@@ -7,20 +7,32 @@ import { sfRestaurant } from "./fixtures";
 import { BASE, call, newTenant } from "./helpers";
 import { asUser, PASSWORD, sessionCookie, signUp, uniqueEmail } from "./sessions";
 
-const signIn = (email: string, password = PASSWORD) => call("/v1/auth/signin", { method: "POST", json: { email, password } });
+const signIn = (email: string, password = PASSWORD) =>
+  call("/v1/auth/signin", { method: "POST", json: { email, password } });
 
 describe("sign-up", () => {
   it("creates a tenant and its owner, signed in with a hardened cookie", async () => {
     const email = uniqueEmail("Owner");
-    const response = await call("/v1/auth/signup", { method: "POST", json: { companyName: "Taco Co", name: "Rosa", email, password: PASSWORD } });
+    const response = await call("/v1/auth/signup", {
+      method: "POST",
+      json: { companyName: "Taco Co", name: "Rosa", email, password: PASSWORD },
+    });
     expect(response.status).toBe(201);
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith("__Host-prep_session=")) ?? "";
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/Secure/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     expect(cookie).toMatch(/Path=\//);
-    const body = (await response.json()) as { user: { email: string; role: string; name: string }; tenant: { name: string }; csrfToken: string };
-    expect(body).toMatchObject({ user: { email: email.toLowerCase(), role: "owner", name: "Rosa" }, tenant: { name: "Taco Co" }, locations: null });
+    const body = (await response.json()) as {
+      user: { email: string; role: string; name: string };
+      tenant: { name: string };
+      csrfToken: string;
+    };
+    expect(body).toMatchObject({
+      user: { email: email.toLowerCase(), role: "owner", name: "Rosa" },
+      tenant: { name: "Taco Co" },
+      locations: null,
+    });
     expect(body.csrfToken.length).toBeGreaterThan(30);
   });
 
@@ -28,7 +40,8 @@ describe("sign-up", () => {
     const session = await signUp();
     const owner = openDatabase({ databaseUrl: env.OWNER_DATABASE_URL ?? "", wsProxy: env.DB_WS_PROXY });
     try {
-      const rows = (await owner.db.execute(sql`SELECT password_hash FROM users WHERE id = ${session.userId}`)).rows as { password_hash: string }[];
+      const rows = (await owner.db.execute(sql`SELECT password_hash FROM users WHERE id = ${session.userId}`))
+        .rows as { password_hash: string }[];
       expect(rows[0]?.password_hash).toMatch(/^pbkdf2-sha256-chain\$6\$100000\$[\w-]{22}\$[\w-]{43}$/);
       expect(rows[0]?.password_hash).not.toContain(PASSWORD);
     } finally {
@@ -38,13 +51,19 @@ describe("sign-up", () => {
 
   it("refuses an email already registered, whatever its case (409)", async () => {
     const session = await signUp();
-    const response = await call("/v1/auth/signup", { method: "POST", json: { companyName: "Again", email: session.email.toUpperCase(), password: PASSWORD } });
+    const response = await call("/v1/auth/signup", {
+      method: "POST",
+      json: { companyName: "Again", email: session.email.toUpperCase(), password: PASSWORD },
+    });
     expect(response.status).toBe(409);
     expect(await response.json()).toMatchObject({ code: "email_taken" });
   });
 
   it("points at each invalid field (422)", async () => {
-    const response = await call("/v1/auth/signup", { method: "POST", json: { companyName: "", email: "nope", password: "short" } });
+    const response = await call("/v1/auth/signup", {
+      method: "POST",
+      json: { companyName: "", email: "nope", password: "short" },
+    });
     expect(response.status).toBe(422);
     const body = (await response.json()) as { errors: { pointer: string }[] };
     expect(body.errors.map((e) => e.pointer).sort()).toEqual(["/companyName", "/email", "/password"]);
@@ -56,7 +75,10 @@ describe("sign-in and sign-out", () => {
     const { email, tenantId } = await signUp();
     const response = await signIn(email.toUpperCase());
     expect(response.status).toBe(200);
-    const session = await asUser({ cookie: sessionCookie(response), csrf: "", tenantId, userId: "", email }, "/v1/session");
+    const session = await asUser(
+      { cookie: sessionCookie(response), csrf: "", tenantId, userId: "", email },
+      "/v1/session",
+    );
     expect(await session.json()).toMatchObject({ tenant: { id: tenantId }, user: { role: "owner" } });
   });
 
@@ -66,14 +88,20 @@ describe("sign-in and sign-out", () => {
     const unknown = await signIn(uniqueEmail("nobody"));
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
-    expect(((await wrong.json()) as { detail: string }).detail).toBe(((await unknown.json()) as { detail: string }).detail);
+    expect(((await wrong.json()) as { detail: string }).detail).toBe(
+      ((await unknown.json()) as { detail: string }).detail,
+    );
     expect(wrong.headers.getSetCookie()).toEqual([]);
   });
 
   it("limits attempts per email and IP (429 with Retry-After)", async () => {
     const email = uniqueEmail("guessed");
     const attempt = (ip: string) =>
-      call("/v1/auth/signin", { method: "POST", json: { email, password: "wrong password" }, headers: { "cf-connecting-ip": ip } });
+      call("/v1/auth/signin", {
+        method: "POST",
+        json: { email, password: "wrong password" },
+        headers: { "cf-connecting-ip": ip },
+      });
     // Windows are fixed minutes: one may roll over mid-test, so allow a second window's worth.
     const statuses: number[] = [];
     let limited: Response | undefined;
@@ -119,10 +147,18 @@ describe("the session cookie on the API", () => {
 
   it("demands the CSRF token on state-changing requests (403)", async () => {
     const session = await signUp();
-    const missing = await asUser(session, "/v1/facilities", { method: "POST", json: sfRestaurant(), csrf: null });
+    const missing = await asUser(session, "/v1/facilities", {
+      method: "POST",
+      json: sfRestaurant(),
+      csrf: null,
+    });
     expect(missing.status).toBe(403);
     expect(await missing.json()).toMatchObject({ code: "csrf_failed" });
-    const wrong = await asUser(session, "/v1/facilities", { method: "POST", json: sfRestaurant(), csrf: "x".repeat(43) });
+    const wrong = await asUser(session, "/v1/facilities", {
+      method: "POST",
+      json: sfRestaurant(),
+      csrf: "x".repeat(43),
+    });
     expect(wrong.status).toBe(403);
   });
 
@@ -140,7 +176,12 @@ describe("the session cookie on the API", () => {
   it("judges a request with an API key by the key alone (no CSRF needed)", async () => {
     const session = await signUp();
     const other = await newTenant("Key Holder");
-    const response = await call("/v1/facilities", { method: "POST", key: other.key, json: sfRestaurant(), headers: { cookie: session.cookie } });
+    const response = await call("/v1/facilities", {
+      method: "POST",
+      key: other.key,
+      json: sfRestaurant(),
+      headers: { cookie: session.cookie },
+    });
     expect(response.status).toBe(201);
     expect((await response.json()) as object).toHaveProperty("id");
     const mine = (await (await asUser(session, "/v1/facilities")).json()) as { data: unknown[] };
@@ -155,7 +196,10 @@ describe("the session cookie on the API", () => {
   });
 
   it("sends no session cookie to a different site (CORS stays credential-free)", async () => {
-    const response = await call("/v1/session", { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "GET" } });
+    const response = await call("/v1/session", {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "GET" },
+    });
     expect(response.headers.get("access-control-allow-credentials")).toBeNull();
     expect(BASE).toMatch(/^https:/);
   });

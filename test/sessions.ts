@@ -13,7 +13,8 @@ export interface TestSession {
 }
 
 let counter = 0;
-export const uniqueEmail = (label = "user") => `${label}-${Date.now()}-${++counter}-${crypto.randomUUID().slice(0, 8)}@example.test`;
+export const uniqueEmail = (label = "user") =>
+  `${label}-${Date.now()}-${++counter}-${crypto.randomUUID().slice(0, 8)}@example.test`;
 export const PASSWORD = "correct horse battery staple";
 
 /** The session cookie a response sets, as a Cookie header value. */
@@ -24,22 +25,43 @@ export function sessionCookie(response: Response): string {
 }
 
 export async function sessionFrom(response: Response): Promise<TestSession> {
-  if (![200, 201].includes(response.status)) throw new Error(`expected a session, got ${response.status}: ${await response.text()}`);
-  const body = (await response.clone().json()) as { csrfToken: string; tenant: { id: string }; user: { id: string; email: string } };
-  return { cookie: sessionCookie(response), csrf: body.csrfToken, tenantId: body.tenant.id, userId: body.user.id, email: body.user.email };
+  if (![200, 201].includes(response.status))
+    throw new Error(`expected a session, got ${response.status}: ${await response.text()}`);
+  const body = (await response.clone().json()) as {
+    csrfToken: string;
+    tenant: { id: string };
+    user: { id: string; email: string };
+  };
+  return {
+    cookie: sessionCookie(response),
+    csrf: body.csrfToken,
+    tenantId: body.tenant.id,
+    userId: body.user.id,
+    email: body.user.email,
+  };
 }
 
 /** A fresh client address per call: sign-up and invite attempts are rate-limited per IP. */
-const clientIp = () => ({ "cf-connecting-ip": `10.${counter % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
+const clientIp = () => ({
+  "cf-connecting-ip": `10.${counter % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+});
 
 export async function signUp(companyName = "Web Kitchen Co"): Promise<TestSession> {
   return sessionFrom(
-    await call("/v1/auth/signup", { method: "POST", headers: clientIp(), json: { companyName, email: uniqueEmail("owner"), password: PASSWORD } }),
+    await call("/v1/auth/signup", {
+      method: "POST",
+      headers: clientIp(),
+      json: { companyName, email: uniqueEmail("owner"), password: PASSWORD },
+    }),
   );
 }
 
 /** Calls the API as the signed-in browser: cookie, CSRF token and a same-origin Origin. */
-export function asUser(session: TestSession, path: string, init: RequestInit & { json?: unknown; csrf?: string | null } = {}) {
+export function asUser(
+  session: TestSession,
+  path: string,
+  init: RequestInit & { json?: unknown; csrf?: string | null } = {},
+) {
   const headers = new Headers(init.headers);
   headers.set("cookie", session.cookie);
   const method = (init.method ?? "GET").toUpperCase();
@@ -51,9 +73,22 @@ export function asUser(session: TestSession, path: string, init: RequestInit & {
 }
 
 /** Invites someone with `role` and accepts the invite: a signed-in member of the same tenant. */
-export async function addMember(owner: TestSession, role: string, assigned: { facilityIds?: string[]; groupIds?: string[] } = {}) {
-  const invited = await asUser(owner, "/v1/invites", { method: "POST", json: { email: uniqueEmail(role), role, ...assigned } });
+export async function addMember(
+  owner: TestSession,
+  role: string,
+  assigned: { facilityIds?: string[]; groupIds?: string[] } = {},
+) {
+  const invited = await asUser(owner, "/v1/invites", {
+    method: "POST",
+    json: { email: uniqueEmail(role), role, ...assigned },
+  });
   if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${await invited.text()}`);
   const { token } = (await invited.json()) as { token: string };
-  return sessionFrom(await call("/v1/auth/invites/accept", { method: "POST", headers: clientIp(), json: { token, password: PASSWORD } }));
+  return sessionFrom(
+    await call("/v1/auth/invites/accept", {
+      method: "POST",
+      headers: clientIp(),
+      json: { token, password: PASSWORD },
+    }),
+  );
 }

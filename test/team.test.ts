@@ -27,20 +27,37 @@ describe("invites", () => {
       await ownerDb.close();
     }
 
-    const accepted = await call("/v1/auth/invites/accept", { method: "POST", json: { token: body.token, name: "Vic", password: PASSWORD } });
+    const accepted = await call("/v1/auth/invites/accept", {
+      method: "POST",
+      json: { token: body.token, name: "Vic", password: PASSWORD },
+    });
     expect(accepted.status).toBe(201);
-    expect(await accepted.json()).toMatchObject({ user: { email, role: "viewer", name: "Vic" }, tenant: { id: owner.tenantId } });
-    const again = await call("/v1/auth/invites/accept", { method: "POST", json: { token: body.token, password: PASSWORD } });
+    expect(await accepted.json()).toMatchObject({
+      user: { email, role: "viewer", name: "Vic" },
+      tenant: { id: owner.tenantId },
+    });
+    const again = await call("/v1/auth/invites/accept", {
+      method: "POST",
+      json: { token: body.token, password: PASSWORD },
+    });
     expect(again.status).toBe(410);
-    const unknown = await call("/v1/auth/invites/accept", { method: "POST", json: { token: "f".repeat(64), password: PASSWORD } });
+    const unknown = await call("/v1/auth/invites/accept", {
+      method: "POST",
+      json: { token: "f".repeat(64), password: PASSWORD },
+    });
     expect(unknown.status).toBe(404);
   });
 
   it("can be withdrawn, and refuses emails that already have an account", async () => {
     const owner = await signUp();
-    const taken = await asUser(owner, "/v1/invites", { method: "POST", json: { email: owner.email, role: "admin" } });
+    const taken = await asUser(owner, "/v1/invites", {
+      method: "POST",
+      json: { email: owner.email, role: "admin" },
+    });
     expect(taken.status).toBe(409);
-    const { invite } = (await (await asUser(owner, "/v1/invites", { method: "POST", json: { email: uniqueEmail(), role: "admin" } })).json()) as {
+    const { invite } = (await (
+      await asUser(owner, "/v1/invites", { method: "POST", json: { email: uniqueEmail(), role: "admin" } })
+    ).json()) as {
       invite: { id: string };
     };
     expect((await asUser(owner, `/v1/invites/${invite.id}`, { method: "DELETE" })).status).toBe(204);
@@ -51,7 +68,9 @@ describe("invites", () => {
 describe("roles", () => {
   it("a viewer reads but cannot change anything (403 on every write)", async () => {
     const owner = await signUp();
-    const facility = (await (await asUser(owner, "/v1/facilities", { method: "POST", json: sfRestaurant() })).json()) as { id: string };
+    const facility = (await (
+      await asUser(owner, "/v1/facilities", { method: "POST", json: sfRestaurant() })
+    ).json()) as { id: string };
     const viewer = await addMember(owner, "viewer");
 
     expect((await asUser(viewer, "/v1/facilities")).status).toBe(200);
@@ -79,7 +98,10 @@ describe("roles", () => {
     const owner = await signUp();
     const member = await addMember(owner, "viewer");
     expect((await asUser(member, "/v1/keys", { method: "POST", json: { name: "K" } })).status).toBe(403);
-    const changed = await asUser(owner, `/v1/users/${member.userId}`, { method: "PATCH", json: { role: "admin" } });
+    const changed = await asUser(owner, `/v1/users/${member.userId}`, {
+      method: "PATCH",
+      json: { role: "admin" },
+    });
     expect(changed.status).toBe(200);
     expect(await changed.json()).toMatchObject({ role: "admin" });
     expect((await asUser(member, "/v1/keys", { method: "POST", json: { name: "K" } })).status).toBe(201);
@@ -96,21 +118,37 @@ describe("roles", () => {
     const owner = await signUp();
     const admin = await addMember(owner, "admin");
     const viewer = await addMember(owner, "viewer");
-    const promote = await asUser(admin, `/v1/users/${viewer.userId}`, { method: "PATCH", json: { role: "owner" } });
+    const promote = await asUser(admin, `/v1/users/${viewer.userId}`, {
+      method: "PATCH",
+      json: { role: "owner" },
+    });
     expect(promote.status).toBe(403);
     expect(await promote.json()).toMatchObject({ code: "owner_only" });
     expect((await asUser(admin, `/v1/users/${owner.userId}`, { method: "DELETE" })).status).toBe(403);
-    expect((await asUser(admin, "/v1/invites", { method: "POST", json: { email: uniqueEmail(), role: "owner" } })).status).toBe(403);
-    const self = await asUser(owner, `/v1/users/${owner.userId}`, { method: "PATCH", json: { role: "viewer" } });
+    expect(
+      (await asUser(admin, "/v1/invites", { method: "POST", json: { email: uniqueEmail(), role: "owner" } }))
+        .status,
+    ).toBe(403);
+    const self = await asUser(owner, `/v1/users/${owner.userId}`, {
+      method: "PATCH",
+      json: { role: "viewer" },
+    });
     expect(self.status).toBe(409);
     expect(await self.json()).toMatchObject({ code: "cannot_change_self" });
-    expect((await asUser(admin, `/v1/users/${viewer.userId}`, { method: "PATCH", json: { role: "manager" } })).status).toBe(200);
-    expect((await asUser(owner, `/v1/users/${admin.userId}`, { method: "PATCH", json: { role: "owner" } })).status).toBe(200);
+    expect(
+      (await asUser(admin, `/v1/users/${viewer.userId}`, { method: "PATCH", json: { role: "manager" } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await asUser(owner, `/v1/users/${admin.userId}`, { method: "PATCH", json: { role: "owner" } })).status,
+    ).toBe(200);
   });
 
   it("API keys never manage the team (no team scopes)", async () => {
     const owner = await signUp();
-    const { key } = (await (await asUser(owner, "/v1/keys", { method: "POST", json: { name: "All scopes" } })).json()) as { key: string };
+    const { key } = (await (
+      await asUser(owner, "/v1/keys", { method: "POST", json: { name: "All scopes" } })
+    ).json()) as { key: string };
     const response = await call("/v1/users", { key });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ requiredScope: "team:read" });
@@ -122,13 +160,20 @@ describe("tenant isolation", () => {
     const a = await signUp("A Co");
     const b = await signUp("B Co");
     const bMember = await addMember(b, "viewer");
-    const bFacility = (await (await asUser(b, "/v1/facilities", { method: "POST", json: sfRestaurant() })).json()) as { id: string };
+    const bFacility = (await (
+      await asUser(b, "/v1/facilities", { method: "POST", json: sfRestaurant() })
+    ).json()) as { id: string };
 
     const team = (await (await asUser(a, "/v1/users")).json()) as { data: { id: string }[] };
     expect(team.data.map((u) => u.id)).toEqual([a.userId]);
-    expect((await asUser(a, `/v1/users/${bMember.userId}`, { method: "PATCH", json: { role: "admin" } })).status).toBe(404);
+    expect(
+      (await asUser(a, `/v1/users/${bMember.userId}`, { method: "PATCH", json: { role: "admin" } })).status,
+    ).toBe(404);
     expect((await asUser(a, `/v1/users/${bMember.userId}`, { method: "DELETE" })).status).toBe(404);
-    const foreign = await asUser(a, "/v1/invites", { method: "POST", json: { email: uniqueEmail(), role: "manager", facilityIds: [bFacility.id] } });
+    const foreign = await asUser(a, "/v1/invites", {
+      method: "POST",
+      json: { email: uniqueEmail(), role: "manager", facilityIds: [bFacility.id] },
+    });
     expect(foreign.status).toBe(422);
     expect(await foreign.json()).toMatchObject({ errors: [{ pointer: "/facilityIds/0" }] });
     expect((await asUser(a, `/v1/facilities/${bFacility.id}`)).status).toBe(404);

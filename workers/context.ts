@@ -2,6 +2,7 @@
  * The Hono environment: bindings plus the typed variables middleware puts on each request.
  */
 import type { Env } from "./env";
+import type { PlatformAdmin } from "./middleware/admin-auth";
 import type { Principal } from "./middleware/auth";
 import type { Services } from "./services/services";
 
@@ -12,5 +13,7 @@ export interface AppEnv {
     services: Services;
     /** Set by `authenticate`; routes behind it can rely on it. */
     principal: Principal;
+    /** Set by `authenticateAdmin` on /v1/admin routes: the platform operator acting. */
+    admin: PlatformAdmin;
   };
 }

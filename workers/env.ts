@@ -21,7 +21,7 @@ export interface Env {
   /** Which keys this deployment accepts: `live` in production, `test` elsewhere. */
   API_KEY_MODE: "live" | "test";
   /** Where freshness-SLO incidents go (PagerDuty Events API v2 enqueue URL); empty = log only. */
-  INCIDENT_WEBHOOK_URL?: string;
+  INCIDENT_WEBHOOK_URL: string;
   /** The PagerDuty integration's routing key (a secret). */
   INCIDENT_ROUTING_KEY?: string;
 }

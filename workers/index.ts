@@ -1,6 +1,9 @@
 /**
  * The Worker's entry: the HTTP app, the cron handler and the Durable Object classes.
  */
+
+import { runScheduled } from "../cron";
+import { withWorkerJobContext } from "../cron/context";
 import { createApp } from "./app";
 import type { Env } from "./env";
 
@@ -10,4 +13,7 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  scheduled: (controller, env, ctx) => {
+    ctx.waitUntil(withWorkerJobContext(env, (jobs) => runScheduled(controller.cron, jobs)));
+  },
 } satisfies ExportedHandler<Env>;

@@ -24,9 +24,9 @@ const card = { type: "food_handler_card", issuedAt: "2025-02-01" };
 describe("FL-LIC public food service license (FS 509.241)", () => {
   const license = (issuedAt: string) => ({ type: "public_food_service_license", number: "SEA-1", issuedAt });
   it("passes with a current license and lapses one year after issue", () => {
-    expect(only(check({ address: MIAMI, permits: [license("2025-06-01")] }, "2026-03-02"), "FL-LIC").status).toBe(
-      "pass",
-    );
+    expect(
+      only(check({ address: MIAMI, permits: [license("2025-06-01")] }, "2026-03-02"), "FL-LIC").status,
+    ).toBe("pass");
     const f = only(check({ address: MIAMI, permits: [license("2025-03-01")] }, "2026-03-02"), "FL-LIC");
     expect(f).toMatchObject({ status: "fail" });
     expect(f.message).toMatch(/expired on 2026-03-01/);
@@ -51,13 +51,16 @@ describe("FL-CFPM managers certified within 30 days (FS 509.039)", () => {
 });
 
 describe("FL-CFPM-PRESENT certified manager present with 4+ food workers (FAC 61C-4.023(1))", () => {
-  const crew = (n: number) => Array.from({ length: n }, (_, i) => worker(`e${i}`, "2025-01-01", "food_employee", [card]));
+  const crew = (n: number) =>
+    Array.from({ length: n }, (_, i) => worker(`e${i}`, "2025-01-01", "food_employee", [card]));
   it("does not apply with 3 food workers and applies with 4", () => {
     expect(only(check({ address: MIAMI, staff: crew(3) }, "2026-03-02"), "FL-CFPM-PRESENT")).toMatchObject({
       status: "not_applicable",
       message: expect.stringMatching(/at least 4 .* 3 are listed/),
     });
-    expect(only(check({ address: MIAMI, staff: crew(4) }, "2026-03-02"), "FL-CFPM-PRESENT").status).toBe("fail");
+    expect(only(check({ address: MIAMI, staff: crew(4) }, "2026-03-02"), "FL-CFPM-PRESENT").status).toBe(
+      "fail",
+    );
   });
   it("passes with a certified manager among 4", () => {
     const v = check({ address: MIAMI, staff: [...crew(3), certified("m")] }, "2026-03-02");
@@ -116,7 +119,10 @@ describe("institutional kitchens under the Department of Health (FAC 64E-11.012)
   it("takes the DOH rules instead of the DBPR rules", () => {
     const v = check(kitchen([worker("m", "2026-02-01", "manager")]), "2026-03-04");
     for (const id of ["FL-LIC", "FL-CFPM", "FL-FH", "FL-CFPM-PRESENT"]) {
-      expect(only(v, id)).toMatchObject({ status: "not_applicable", message: expect.stringMatching(/Applies only to/) });
+      expect(only(v, id)).toMatchObject({
+        status: "not_applicable",
+        message: expect.stringMatching(/Applies only to/),
+      });
     }
     expect(only(v, "FL-DOH-CFPM", "m")).toMatchObject({ status: "fail", dueBy: "2026-03-03" });
     expect(only(v, "FL-DOH-TRAIN").status).toBe("not_applicable");
@@ -125,7 +131,9 @@ describe("institutional kitchens under the Department of Health (FAC 64E-11.012)
     const two = [worker("a"), worker("b")];
     expect(only(check(kitchen(two), "2026-03-02"), "FL-DOH-PRESENT").status).toBe("not_applicable");
     expect(only(check(kitchen([...two, worker("c")]), "2026-03-02"), "FL-DOH-PRESENT").status).toBe("fail");
-    expect(only(check(kitchen([...two, certified("m")]), "2026-03-02"), "FL-DOH-PRESENT").status).toBe("pass");
+    expect(only(check(kitchen([...two, certified("m")]), "2026-03-02"), "FL-DOH-PRESENT").status).toBe(
+      "pass",
+    );
   });
   it("does not apply the DOH rules to restaurants", () => {
     expect(only(check({ address: MIAMI, staff: [worker("a")] }, "2026-03-02"), "FL-DOH-CFPM").status).toBe(

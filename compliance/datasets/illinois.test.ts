@@ -18,14 +18,21 @@ const manager = (credentials: object[], hiredAt = "2020-01-01") => ({
   hiredAt,
   credentials,
 });
-const cook = (hiredAt: string, credentials: object[] = []) => ({ id: "e", role: "food_employee", hiredAt, credentials });
+const cook = (hiredAt: string, credentials: object[] = []) => ({
+  id: "e",
+  role: "food_employee",
+  hiredAt,
+  credentials,
+});
 
 describe("IL-CFSSM certified food service sanitation manager (410 ILCS 625/3)", () => {
   it("passes with a certified manager and fails without one", () => {
-    expect(only(check({ address: SPRINGFIELD, staff: [manager([stateCert])] }, "2026-03-02"), "IL-CFSSM").status).toBe(
-      "pass",
+    expect(
+      only(check({ address: SPRINGFIELD, staff: [manager([stateCert])] }, "2026-03-02"), "IL-CFSSM").status,
+    ).toBe("pass");
+    expect(only(check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02"), "IL-CFSSM").status).toBe(
+      "fail",
     );
-    expect(only(check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02"), "IL-CFSSM").status).toBe("fail");
   });
 });
 
@@ -46,9 +53,10 @@ describe("IL-FH food handler training (410 ILCS 625/3.06)", () => {
     );
   });
   it("exempts the certified manager", () => {
-    expect(only(check({ address: SPRINGFIELD, staff: [manager([stateCert])] }, "2026-03-02"), "IL-FH", "m").message).toMatch(
-      /is exempt/,
-    );
+    expect(
+      only(check({ address: SPRINGFIELD, staff: [manager([stateCert])] }, "2026-03-02"), "IL-FH", "m")
+        .message,
+    ).toMatch(/is exempt/);
   });
 });
 
@@ -62,19 +70,32 @@ describe("IL-ALG allergen training for certified managers in restaurants (410 IL
     expect(only(check({ address: SPRINGFIELD, staff }, "2026-03-04"), "IL-ALG", "m").status).toBe("fail");
   });
   it("passes with current training and expires after 3 years", () => {
-    expect(only(check({ address: SPRINGFIELD, staff: [manager([stateCert, allergen])] }, "2026-03-02"), "IL-ALG", "m").status).toBe(
-      "pass",
-    );
-    expect(only(check({ address: SPRINGFIELD, staff: [manager([stateCert, allergen])] }, "2027-01-02"), "IL-ALG", "m").status).toBe(
-      "fail",
-    );
+    expect(
+      only(
+        check({ address: SPRINGFIELD, staff: [manager([stateCert, allergen])] }, "2026-03-02"),
+        "IL-ALG",
+        "m",
+      ).status,
+    ).toBe("pass");
+    expect(
+      only(
+        check({ address: SPRINGFIELD, staff: [manager([stateCert, allergen])] }, "2027-01-02"),
+        "IL-ALG",
+        "m",
+      ).status,
+    ).toBe("fail");
   });
   it("covers only certified managers, and only in restaurants", () => {
-    expect(only(check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02"), "IL-ALG")).toMatchObject({
-      status: "not_applicable",
-      message: expect.stringMatching(/holding a food protection manager certificate/),
-    });
-    const caterer = check({ address: SPRINGFIELD, type: "caterer", staff: [manager([stateCert])] }, "2026-03-02");
+    expect(only(check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02"), "IL-ALG")).toMatchObject(
+      {
+        status: "not_applicable",
+        message: expect.stringMatching(/holding a food protection manager certificate/),
+      },
+    );
+    const caterer = check(
+      { address: SPRINGFIELD, type: "caterer", staff: [manager([stateCert])] },
+      "2026-03-02",
+    );
     expect(only(caterer, "IL-ALG").message).toMatch(/Applies only to restaurant facilities/);
   });
 });
@@ -96,16 +117,23 @@ describe("CHI-FSSC Chicago food service sanitation certificate (Municipal Code 7
     expect(only(v, "CHI-FSSC").status).toBe("pass");
   });
   it("expires 5 years after the exam and refuses another city's certificate", () => {
-    expect(only(check({ address: CHICAGO, staff: [manager([cityCert])] }, "2029-01-02"), "CHI-FSSC").status).toBe("fail");
+    expect(
+      only(check({ address: CHICAGO, staff: [manager([cityCert])] }, "2029-01-02"), "CHI-FSSC").status,
+    ).toBe("fail");
     const other = { ...cityCert, issuer: `${IL}/place:springfield` };
-    expect(only(check({ address: CHICAGO, staff: [manager([other])] }, "2026-03-02"), "CHI-FSSC").message).toMatch(
-      /not accepted here/,
-    );
+    expect(
+      only(check({ address: CHICAGO, staff: [manager([other])] }, "2026-03-02"), "CHI-FSSC").message,
+    ).toMatch(/not accepted here/);
   });
   it("does not apply where no TCS food is handled, nor outside Chicago", () => {
-    const packaged = check({ address: CHICAGO, handlesUnpackagedTcsFood: false, staff: [manager([])] }, "2026-03-02");
+    const packaged = check(
+      { address: CHICAGO, handlesUnpackagedTcsFood: false, staff: [manager([])] },
+      "2026-03-02",
+    );
     expect(only(packaged, "CHI-FSSC").status).toBe("not_applicable");
-    expect(findings(check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02"), "CHI-FSSC")).toEqual([]);
+    expect(findings(check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02"), "CHI-FSSC")).toEqual(
+      [],
+    );
   });
 });
 

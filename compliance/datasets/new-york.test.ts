@@ -7,8 +7,18 @@ import { check, only } from "../test-helpers";
 const NY = "ocd-division/country:us/state:ny";
 const NYC = `${NY}/place:new_york`;
 const BROOKLYN = { city: "Brooklyn", state: "NY" };
-const supervisor = (credentials: object[]) => ({ id: "m", role: "manager", hiredAt: "1995-01-01", credentials });
-const fpc = (extra: object = {}) => ({ type: "local_manager_certificate", issuer: NYC, issuedAt: "1996-05-01", ...extra });
+const supervisor = (credentials: object[]) => ({
+  id: "m",
+  role: "manager",
+  hiredAt: "1995-01-01",
+  credentials,
+});
+const fpc = (extra: object = {}) => ({
+  type: "local_manager_certificate",
+  issuer: NYC,
+  issuedAt: "1996-05-01",
+  ...extra,
+});
 
 describe("NYC-FPC Food Protection Certificate on site (Health Code § 81.15)", () => {
   it("never expires: expiresAt null still passes decades later", () => {
@@ -17,12 +27,18 @@ describe("NYC-FPC Food Protection Certificate on site (Health Code § 81.15)", (
     expect(only(v, "NYC-FPC").message).toMatch(/on site/);
   });
   it("counts an undated certificate, and assumes an issuer-less local certificate is the city's", () => {
-    const v = check({ address: BROOKLYN, staff: [supervisor([{ type: "local_manager_certificate" }])] }, "2026-03-02");
+    const v = check(
+      { address: BROOKLYN, staff: [supervisor([{ type: "local_manager_certificate" }])] },
+      "2026-03-02",
+    );
     expect(only(v, "NYC-FPC").status).toBe("pass");
   });
   it("replaces the FDA certified-manager rule: an accredited manager certificate alone fails", () => {
     const v = check(
-      { address: BROOKLYN, staff: [supervisor([{ type: "food_protection_manager", issuedAt: "2024-01-01" }])] },
+      {
+        address: BROOKLYN,
+        staff: [supervisor([{ type: "food_protection_manager", issuedAt: "2024-01-01" }])],
+      },
       "2026-03-02",
     );
     expect(only(v, "NYC-FPC").status).toBe("fail");
@@ -32,7 +48,10 @@ describe("NYC-FPC Food Protection Certificate on site (Health Code § 81.15)", (
 
 describe("NYC-GRADE letter grades (Health Code § 81.51): fewer points is better", () => {
   const graded = (score: number) =>
-    only(check({ address: BROOKLYN, inspections: [{ date: "2026-02-01", score }] }, "2026-03-02"), "NYC-GRADE");
+    only(
+      check({ address: BROOKLYN, inspections: [{ date: "2026-02-01", score }] }, "2026-03-02"),
+      "NYC-GRADE",
+    );
   it.each([
     [0, "A"],
     [13, "A"],

@@ -46,7 +46,10 @@ describe("TX-FH food handler course (25 TAC 228.31(d)–(e))", () => {
     expect(f).toMatchObject({ status: "pass", verified: false });
   });
   it("fails with a card older than 2 years", () => {
-    const staff = [CERTIFIED_MANAGER, cook("2020-01-01", [{ type: "food_handler_card", issuedAt: "2023-01-01" }])];
+    const staff = [
+      CERTIFIED_MANAGER,
+      cook("2020-01-01", [{ type: "food_handler_card", issuedAt: "2023-01-01" }]),
+    ];
     expect(only(check({ address: AUSTIN, staff }, "2026-03-02"), "TX-FH", "s-1").message).toMatch(
       /expired on 2025-01-01/,
     );
@@ -59,7 +62,9 @@ describe("TX-FH food handler course (25 TAC 228.31(d)–(e))", () => {
     expect(findings(v, "TX-FH")).toEqual([]); // the 30-day version is not in force yet
   });
   it("uses the 30-day rule from 2021-08-08: day 30 warns, day 31 fails", () => {
-    expect(only(check({ address: AUSTIN, staff: [cook("2021-08-02")] }, "2021-09-01"), "TX-FH", "s-1")).toMatchObject({
+    expect(
+      only(check({ address: AUSTIN, staff: [cook("2021-08-02")] }, "2021-09-01"), "TX-FH", "s-1"),
+    ).toMatchObject({
       status: "warn",
       dueBy: "2021-09-01",
     });
@@ -70,7 +75,9 @@ describe("TX-FH food handler course (25 TAC 228.31(d)–(e))", () => {
     expect(late.message).toMatch(/within 30 days of hire/);
   });
   it("asks to re-evaluate when the 30-day rule takes effect", () => {
-    expect(check({ address: AUSTIN, staff: [cook("2021-07-20")] }, "2021-08-01").reevaluateAt).toBe("2021-08-08");
+    expect(check({ address: AUSTIN, staff: [cook("2021-07-20")] }, "2021-08-01").reevaluateAt).toBe(
+      "2021-08-08",
+    );
   });
 });
 
@@ -105,21 +112,29 @@ describe("TX-CEIL local food-handler rules capped at the state level (HSC 437.00
     if (!local.ok) throw new Error(JSON.stringify(local.problems));
     const layers = [...bundledLayersFor(["ocd-division/country:us", TX]), local.dataset].map(compileDataset);
     const v = evaluate(facility({ address: AUSTIN, staff: [cook("2026-02-20")] }), layers, "2026-03-02");
-    expect(only(v, "ATX-FH").message).toMatch(/Preempted by TX-CEIL \(Tex\. Health & Safety Code § 437\.0057\(b\)/);
+    expect(only(v, "ATX-FH").message).toMatch(
+      /Preempted by TX-CEIL \(Tex\. Health & Safety Code § 437\.0057\(b\)/,
+    );
     expect(only(v, "TX-FH", "s-1").status).toBe("warn"); // day 10 of 30, a failure under the 7-day city rule
   });
 });
 
 describe("Austin ATX-FM food manager certificate (City Code § 10-3-31)", () => {
   it("passes with a certified manager, fails without, and is flagged unverified (city registration)", () => {
-    expect(only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "ATX-FM")).toMatchObject({
+    expect(
+      only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "ATX-FM"),
+    ).toMatchObject({
       status: "pass",
       verified: false,
     });
-    expect(only(check({ address: AUSTIN, staff: [cook("2020-01-01")] }, "2026-03-02"), "ATX-FM").status).toBe("fail");
+    expect(only(check({ address: AUSTIN, staff: [cook("2020-01-01")] }, "2026-03-02"), "ATX-FM").status).toBe(
+      "fail",
+    );
   });
   it("does not apply in Houston", () => {
-    expect(findings(check({ address: HOUSTON, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "ATX-FM")).toEqual([]);
+    expect(findings(check({ address: HOUSTON, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "ATX-FM")).toEqual(
+      [],
+    );
   });
 });
 

@@ -142,7 +142,8 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
               `Tightened by ${m.id} of ${m.jurisdiction}; the most stringent limits of both are evaluated under ${m.id}.`,
             );
           }
-          if (requirement !== rule.requirement) {
+          // Compare citations, not requirements: tighten may return the child's own requirement.
+          if (citations.length > 1) {
             effective = {
               meta: Object.freeze({ ...m, citation: citations.join("; ") }),
               requirement,

@@ -38,12 +38,63 @@ describe("resolveJurisdictions", () => {
     });
   });
   it("answers not_covered for states without datasets and for inconsistent counties", () => {
-    const tx = resolveJurisdictions({ city: "Austin", state: "TX" });
-    expect(tx).toMatchObject({ ok: false, reason: "not_covered" });
-    expect(!tx.ok && tx.detail).toMatch(/TX.*covered states: CA/);
+    const wy = resolveJurisdictions({ city: "Cheyenne", state: "WY" });
+    expect(wy).toMatchObject({ ok: false, reason: "not_covered" });
+    expect(!wy.ok && wy.detail).toMatch(/WY.*covered states: CA, TX, FL, IL, NY/);
     expect(resolveJurisdictions({ city: "Pasadena", county: "Orange", state: "CA" })).toMatchObject({
       ok: false,
     });
     expect(resolveJurisdictions({ city: "X", county: "Narnia", state: "CA" })).toMatchObject({ ok: false });
+    expect(resolveJurisdictions({ city: "Austin", county: "Harris", state: "TX" })).toMatchObject({
+      ok: false,
+    });
+  });
+  it("resolves the cities with their own datasets, in the county given when a city spans several", () => {
+    const TX = "ocd-division/country:us/state:tx";
+    expect(resolveJurisdictions({ city: "Houston", state: "TX" })).toEqual({
+      ok: true,
+      coverage: "city",
+      jurisdictions: ["ocd-division/country:us", TX, `${TX}/county:harris`, `${TX}/place:houston`],
+    });
+    const austin = resolveJurisdictions({ city: "Austin", county: "Williamson County", state: "TX" });
+    expect(austin.ok && austin.jurisdictions.slice(2)).toEqual([
+      `${TX}/county:williamson`,
+      `${TX}/place:austin`,
+    ]);
+    const chicago = resolveJurisdictions({ city: "Chicago", state: "IL" });
+    expect(chicago.ok && chicago.jurisdictions[2]).toBe("ocd-division/country:us/state:il/county:cook");
+  });
+  it("maps the five boroughs to their counties and to New York City", () => {
+    const NY = "ocd-division/country:us/state:ny";
+    const at = (city: string, county?: string) => {
+      const r = resolveJurisdictions({ city, state: "NY", ...(county ? { county } : {}) });
+      return r.ok ? r.jurisdictions.slice(2) : r.detail;
+    };
+    const nyc = `${NY}/place:new_york`;
+    expect(at("Manhattan")).toEqual([`${NY}/county:new_york`, nyc]);
+    expect(at("New York")).toEqual([`${NY}/county:new_york`, nyc]);
+    expect(at("Brooklyn")).toEqual([`${NY}/county:kings`, nyc]);
+    expect(at("Queens")).toEqual([`${NY}/county:queens`, nyc]);
+    expect(at("The Bronx")).toEqual([`${NY}/county:bronx`, nyc]);
+    expect(at("Staten Island")).toEqual([`${NY}/county:richmond`, nyc]);
+    expect(at("New York City", "Kings County")).toEqual([`${NY}/county:kings`, nyc]);
+  });
+  it("answers state-level coverage for places without local datasets", () => {
+    for (const [city, state] of [
+      ["Dallas", "TX"],
+      ["Miami", "FL"],
+      ["Springfield", "IL"],
+      ["Buffalo", "NY"],
+    ] as const) {
+      expect(resolveJurisdictions({ city, state })).toEqual({
+        ok: true,
+        coverage: "state",
+        jurisdictions: ["ocd-division/country:us", `ocd-division/country:us/state:${state.toLowerCase()}`],
+      });
+    }
+    // A county Prep has no rules for adds no layer instead of being rejected.
+    expect(resolveJurisdictions({ city: "Dallas", county: "Dallas", state: "TX" })).toMatchObject({
+      coverage: "state",
+    });
   });
 });

@@ -99,14 +99,7 @@ export function compileEachStaffCredential(req: RequirementOf<"each_staff_creden
       }
     }
     if (inScope === 0) {
-      emit(
-        ctx,
-        meta,
-        "not_applicable",
-        nobody,
-        null,
-        Number.NaN,
-      );
+      emit(ctx, meta, "not_applicable", nobody, null, Number.NaN);
     }
   };
 }

@@ -25,7 +25,7 @@ const dataset = (rules: unknown[], extra: object = {}) => ({
 
 describe("validateDataset", () => {
   it("accepts every bundled dataset", () => {
-    expect(bundledDatasets.length).toBe(7);
+    expect(bundledDatasets.length).toBe(15);
     for (const d of bundledDatasets)
       expect(validateDataset(JSON.parse(JSON.stringify(d)))).toMatchObject({ ok: true });
   });
@@ -78,6 +78,27 @@ describe("validateDataset", () => {
     expect(r.ok || r.problems.map((p) => p.pointer)).toEqual([
       "/rules/0/applicability/excludedJurisdictions/0",
       "/rules/0/requirement/bands/1/minScore",
+    ]);
+  });
+  it("checks lower_is_better bands: maxScore rising, only the last band open-ended", () => {
+    const grade = (bands: object[]) =>
+      validateDataset(
+        dataset([{ ...rule, requirement: { kind: "inspection_grade", scoring: "lower_is_better", bands } }]),
+      );
+    expect(
+      grade([
+        { maxScore: 13, label: "A", status: "pass" },
+        { label: "C", status: "pass" },
+      ]),
+    ).toMatchObject({ ok: true });
+    const r = grade([
+      { maxScore: 27, label: "B", status: "pass" },
+      { maxScore: 13, label: "A", status: "pass" },
+      { minScore: 28, label: "C", status: "pass" },
+    ]);
+    expect(r.ok || r.problems.map((p) => p.pointer)).toEqual([
+      "/rules/0/requirement/bands/1/maxScore",
+      "/rules/0/requirement/bands/2/minScore",
     ]);
   });
   it("never throws on garbage", () => {

@@ -31,15 +31,20 @@ function checkBands(
   const bound = lower ? "maxScore" : "minScore";
   const other = lower ? "minScore" : "maxScore";
   req.bands.forEach((band, k) => {
-    if (band[other] !== undefined) add(`${at}/${k}/${other}`, `must be absent when scoring is ${req.scoring ?? "higher_is_better"}`);
+    if (band[other] !== undefined)
+      add(`${at}/${k}/${other}`, `must be absent when scoring is ${req.scoring ?? "higher_is_better"}`);
     const value = band[bound];
     if (value === undefined) {
-      if (!lower || k < req.bands.length - 1) add(`${at}/${k}/${bound}`, `is required (only the last lower_is_better band may omit maxScore)`);
+      if (!lower || k < req.bands.length - 1)
+        add(`${at}/${k}/${bound}`, `is required (only the last lower_is_better band may omit maxScore)`);
       return;
     }
     const prev = req.bands[k - 1]?.[bound];
     if (prev !== undefined && (lower ? value <= prev : value >= prev)) {
-      add(`${at}/${k}/${bound}`, `bands must be ordered from the best score: ${lower ? "lowest maxScore up" : "highest minScore down"}`);
+      add(
+        `${at}/${k}/${bound}`,
+        `bands must be ordered from the best score: ${lower ? "lowest maxScore up" : "highest minScore down"}`,
+      );
     }
   });
 }

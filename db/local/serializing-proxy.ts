@@ -8,7 +8,7 @@
  * transaction block, so two clients' statements could interleave and corrupt each other.
  * This proxy gives the session to one client from its first byte until the server reports
  * ReadyForQuery with status idle ('I'), i.e. until the statement or transaction is done, or
- * until it sends Terminate or disconnects.
+ * until it sends Terminate or disconnects. Like PostgreSQL, it closes a connection on Terminate.
  */
 import { connect, createServer, type Server, type Socket } from "node:net";
 
@@ -94,7 +94,14 @@ export async function startSerializingProxy(
         .then(() => acquire(client))
         .then(() => {
           upstream.write(chunk);
-          if (chunk.subarray(-TERMINATE.length).equals(TERMINATE)) release(client);
+          if (chunk.subarray(-TERMINATE.length).equals(TERMINATE)) {
+            // PostgreSQL closes the connection on Terminate; pglite-socket keeps it open, so
+            // do it here, or every closed client pool would leave a connection behind.
+            release(client);
+            upstream.end();
+            client.end();
+            return;
+          }
           client.resume();
         });
     });

@@ -147,11 +147,18 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
 
     // Hidden is not enough: the API refuses the viewer's session too.
     const cookie = (await viewer.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-    const session = (await (await fetch(`${server.url}/v1/session`, { headers: { cookie } })).json()) as { csrfToken: string };
+    const session = (await (await fetch(`${server.url}/v1/session`, { headers: { cookie } })).json()) as {
+      csrfToken: string;
+    };
     const id = locationUrl.split("/").at(-1);
     const patch = await fetch(`${server.url}/v1/facilities/${id}`, {
       method: "PATCH",
-      headers: { cookie, "x-csrf-token": session.csrfToken, "content-type": "application/json", origin: server.url },
+      headers: {
+        cookie,
+        "x-csrf-token": session.csrfToken,
+        "content-type": "application/json",
+        origin: server.url,
+      },
       body: JSON.stringify({ name: "Hijacked" }),
     });
     expect(patch.status).toBe(403);

@@ -36,7 +36,10 @@ async function freePort(): Promise<number> {
 function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {
   return new Promise((done, fail) => {
     let output = "";
-    const timer = setTimeout(() => fail(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (/Ready on/.test(output)) {
@@ -64,7 +67,9 @@ export async function startAppServer(): Promise<AppServer> {
   }
   await prepareDatabase(ownerUrl);
   const target = new URL(ownerUrl);
-  const bridge = await startWsBridge({ target: { host: target.hostname, port: Number(target.port || 5432) } });
+  const bridge = await startWsBridge({
+    target: { host: target.hostname, port: Number(target.port || 5432) },
+  });
   await build({ configFile: resolve(ROOT, "web/vite.config.ts"), logLevel: "warn" });
 
   const port = await freePort();
@@ -73,11 +78,29 @@ export async function startAppServer(): Promise<AppServer> {
     resolve(ROOT, "node_modules/.bin/wrangler"),
     [
       "dev",
-      ...["--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--inspector-port", String(await freePort())],
+      ...[
+        "--port",
+        String(port),
+        "--ip",
+        "127.0.0.1",
+        "--persist-to",
+        state,
+        "--inspector-port",
+        String(await freePort()),
+      ],
       ...["--var", `DATABASE_URL:${workerDatabaseUrl(ownerUrl)}`, "--var", `DB_WS_PROXY:${bridge.proxy}`],
-      ...["--var", `SESSION_SECRET:${randomBytes(32).toString("base64url")}`, "--show-interactive-dev-session=false"],
+      ...[
+        "--var",
+        `SESSION_SECRET:${randomBytes(32).toString("base64url")}`,
+        "--show-interactive-dev-session=false",
+      ],
     ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    },
   );
   const stop = async () => {
     if (wrangler.pid && wrangler.exitCode === null) {

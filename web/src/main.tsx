@@ -38,7 +38,9 @@ const SIGNED_OUT_PATHS = new Set(["/signin", "/signup", "/accept-invite"]);
 function SignedIn() {
   const location = useLocation().pathname;
   const path = SIGNED_OUT_PATHS.has(location) ? "/" : location;
-  const found = PAGES.map(([pattern, page, title]) => ({ params: match(pattern, path), page, title })).find((p) => p.params);
+  const found = PAGES.map(([pattern, page, title]) => ({ params: match(pattern, path), page, title })).find(
+    (p) => p.params,
+  );
   useEffect(() => {
     document.title = `${found?.title ?? "Not found"} · Prep`;
     // Move focus to the new page so screen readers announce it.

@@ -2,12 +2,15 @@
  * The signed-in session for every component: who the user is, what their role allows, and
  * sign-in / sign-out. Loaded from GET /v1/session on start; the CSRF token goes to the client.
  */
-import { createContext, type ComponentChildren } from "preact";
+import { type ComponentChildren, createContext } from "preact";
 import { useContext, useEffect, useState } from "preact/hooks";
 import { api, onSessionLost, setCsrfToken } from "./api/client";
 import type { Session } from "./api/types";
 
-export type SessionState = { status: "loading" } | { status: "signed_out" } | { status: "signed_in"; session: Session };
+export type SessionState =
+  | { status: "loading" }
+  | { status: "signed_out" }
+  | { status: "signed_in"; session: Session };
 
 interface SessionApi {
   state: SessionState;

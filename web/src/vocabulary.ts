@@ -42,4 +42,5 @@ export const PERMIT_LABEL: Record<Permit["type"], string> = {
   public_food_service_license: "Public food service license",
 };
 
-export const options = <K extends string>(labels: Record<K, string>) => Object.entries(labels) as [K, string][];
+export const options = <K extends string>(labels: Record<K, string>) =>
+  Object.entries(labels) as [K, string][];

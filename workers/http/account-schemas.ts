@@ -6,7 +6,13 @@ import * as v from "valibot";
 
 export const ROLE_NAMES = ["owner", "admin", "manager", "viewer"] as const;
 
-export const EmailSchema = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email("must be an email address"), v.maxLength(254));
+export const EmailSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.toLowerCase(),
+  v.email("must be an email address"),
+  v.maxLength(254),
+);
 const PasswordSchema = v.pipe(
   v.string(),
   v.minLength(12, "must be at least 12 characters"),
@@ -37,7 +43,12 @@ export const AcceptInviteSchema = v.object({
 });
 
 export const SessionSchema = v.object({
-  user: v.object({ id: v.string(), email: v.string(), name: v.nullable(v.string()), role: v.picklist(ROLE_NAMES) }),
+  user: v.object({
+    id: v.string(),
+    email: v.string(),
+    name: v.nullable(v.string()),
+    role: v.picklist(ROLE_NAMES),
+  }),
   tenant: v.object({ id: v.string(), name: v.string() }),
   scopes: v.array(v.string()),
   /** The facility ids a manager may touch; null = all. */
@@ -68,7 +79,11 @@ export const UpdateMemberSchema = v.object({
   groupIds: v.optional(v.pipe(v.array(GroupId), v.maxLength(100))),
 });
 
-export const CreateInviteSchema = v.object({ email: EmailSchema, role: v.picklist(ROLE_NAMES), ...AssignmentEntries });
+export const CreateInviteSchema = v.object({
+  email: EmailSchema,
+  role: v.picklist(ROLE_NAMES),
+  ...AssignmentEntries,
+});
 
 export const InviteSchema = v.object({
   id: v.string(),
@@ -85,8 +100,12 @@ export const InviteSchema = v.object({
 /** The token (and the link built from it) appear in this response only. */
 export const CreatedInviteSchema = v.object({ invite: InviteSchema, token: v.string(), url: v.string() });
 
-export const UserIdParams = v.object({ id: v.pipe(v.string(), v.regex(/^usr_[0-9A-Z]{26}$/, "must be a user id (usr_…)")) });
-export const InviteIdParams = v.object({ id: v.pipe(v.string(), v.regex(/^inv_[0-9A-Z]{26}$/, "must be an invite id (inv_…)")) });
+export const UserIdParams = v.object({
+  id: v.pipe(v.string(), v.regex(/^usr_[0-9A-Z]{26}$/, "must be a user id (usr_…)")),
+});
+export const InviteIdParams = v.object({
+  id: v.pipe(v.string(), v.regex(/^inv_[0-9A-Z]{26}$/, "must be an invite id (inv_…)")),
+});
 
 export const GroupSchema = v.object({
   id: v.string(),

@@ -31,6 +31,8 @@ const FindingSchema = v.object({
   ),
   dueBy: v.nullable(v.string()),
   verified: v.boolean(),
+  /** Present when a manual override (docs/data-pipeline.md) produced the rule. */
+  override: v.optional(v.object({ id: v.string(), reason: v.string() })),
 });
 
 export const CheckResultSchema = v.object({

@@ -37,7 +37,8 @@ const REASONS = {
   malformed: "The API key is malformed. Keys look like prep_live_… or prep_test_….",
   unknown: "The API key is not valid.",
   revoked: "The API key has been revoked. Create a new key.",
-  wrong_mode: "This key's mode does not match this deployment: use a prep_live_ key in production and prep_test_ elsewhere.",
+  wrong_mode:
+    "This key's mode does not match this deployment: use a prep_live_ key in production and prep_test_ elsewhere.",
 } as const;
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {

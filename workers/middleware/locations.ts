@@ -24,7 +24,8 @@ export const requireAllLocations = createMiddleware<AppEnv>(async (c, next) => {
       status: 403,
       code: "location_limited",
       title: "Forbidden",
-      detail: "You manage chosen locations only; adding, removing or grouping locations needs an owner or admin.",
+      detail:
+        "You manage chosen locations only; adding, removing or grouping locations needs an owner or admin.",
     });
   }
   await next();

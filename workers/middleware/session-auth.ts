@@ -18,7 +18,8 @@ import type { Principal } from "./auth";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-const csrfFailed = (detail: string) => new Problem({ status: 403, code: "csrf_failed", title: "Forbidden", detail });
+const csrfFailed = (detail: string) =>
+  new Problem({ status: 403, code: "csrf_failed", title: "Forbidden", detail });
 
 function constantTimeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
@@ -30,12 +31,16 @@ function constantTimeEqual(a: string, b: string): boolean {
 function checkCsrf(c: Context<AppEnv>, session: SessionClaims): void {
   const origin = c.req.header("origin");
   if (origin && origin !== new URL(c.req.url).origin) {
-    throw csrfFailed(`Requests from ${origin} may not use this site's session. Call the API with an API key instead.`);
+    throw csrfFailed(
+      `Requests from ${origin} may not use this site's session. Call the API with an API key instead.`,
+    );
   }
   if (SAFE_METHODS.has(c.req.method)) return;
   const token = c.req.header(CSRF_HEADER) ?? "";
   if (!constantTimeEqual(token, session.csrf)) {
-    throw csrfFailed("Missing or invalid CSRF token: send the X-CSRF-Token header with the csrfToken from GET /v1/session.");
+    throw csrfFailed(
+      "Missing or invalid CSRF token: send the X-CSRF-Token header with the csrfToken from GET /v1/session.",
+    );
   }
 }
 
@@ -43,7 +48,9 @@ export async function sessionPrincipal(c: Context<AppEnv>): Promise<Principal> {
   const session = await readSession(c);
   if (!session) throw unauthorized("Your session has expired or is not valid. Sign in again.");
   checkCsrf(c, session);
-  const user = await withTenant(c.get("services").db(), session.tenantId, (tx) => loadUserAccess(tx, session.userId));
+  const user = await withTenant(c.get("services").db(), session.tenantId, (tx) =>
+    loadUserAccess(tx, session.userId),
+  );
   if (!user) throw unauthorized("This account no longer exists. Sign in again.");
   return {
     tenantId: session.tenantId,

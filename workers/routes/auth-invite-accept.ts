@@ -20,7 +20,8 @@ import { sessionBody } from "../services/session-view";
 import { startSession } from "../services/sessions";
 import type { App } from "./index";
 
-const inviteUnusable = (detail: string) => new Problem({ status: 410, code: "invite_unusable", title: "Invite not usable", detail });
+const inviteUnusable = (detail: string) =>
+  new Problem({ status: 410, code: "invite_unusable", title: "Invite not usable", detail });
 
 export function registerAcceptInvite(app: App): void {
   app.post(
@@ -29,7 +30,10 @@ export function registerAcceptInvite(app: App): void {
       tags: ["Account"],
       summary: "Accept an invite: create the account and sign in",
       requestBody: jsonRequestBody(AcceptInviteSchema),
-      responses: { 201: jsonResponse("The new session", SessionSchema), ...problemResponses(404, 409, 415, 422, 429) },
+      responses: {
+        201: jsonResponse("The new session", SessionSchema),
+        ...problemResponses(404, 409, 415, 422, 429),
+      },
     }),
     ...json(AcceptInviteSchema),
     async (c) => {
@@ -38,24 +42,48 @@ export function registerAcceptInvite(app: App): void {
       const db = c.get("services").db();
       const found = await findInviteTenant(db, body.token);
       if (!found) {
-        throw new Problem({ status: 404, code: "not_found", title: "Not found", detail: "This invite link is not valid. Ask your admin for a new one." });
+        throw new Problem({
+          status: 404,
+          code: "not_found",
+          title: "Not found",
+          detail: "This invite link is not valid. Ask your admin for a new one.",
+        });
       }
       const passwordHash = await hashPassword(body.password);
       let userId: string;
       try {
         userId = await withTenant(db, found.tenantId, async (tx) => {
           const invite = await loadInvite(tx, found.id);
-          if (!invite || invite.acceptedAt) throw inviteUnusable("This invite was already used. Sign in instead.");
-          if (Date.parse(invite.expiresAt) < Date.now()) throw inviteUnusable("This invite has expired. Ask your admin for a new one.");
-          if (!(await markInviteAccepted(tx, invite.id))) throw inviteUnusable("This invite was already used. Sign in instead.");
-          const id = await insertUser(tx, { tenantId: found.tenantId, email: invite.email, name: body.name ?? null, passwordHash, role: invite.role });
+          if (!invite || invite.acceptedAt)
+            throw inviteUnusable("This invite was already used. Sign in instead.");
+          if (Date.parse(invite.expiresAt) < Date.now())
+            throw inviteUnusable("This invite has expired. Ask your admin for a new one.");
+          if (!(await markInviteAccepted(tx, invite.id)))
+            throw inviteUnusable("This invite was already used. Sign in instead.");
+          const id = await insertUser(tx, {
+            tenantId: found.tenantId,
+            email: invite.email,
+            name: body.name ?? null,
+            passwordHash,
+            role: invite.role,
+          });
           // Locations deleted since the invite was sent are skipped, not an error.
-          const gone = new Set([...(await unknownIds(tx, "facility", invite.facilityIds)), ...(await unknownIds(tx, "group", invite.groupIds))]);
+          const gone = new Set([
+            ...(await unknownIds(tx, "facility", invite.facilityIds)),
+            ...(await unknownIds(tx, "group", invite.groupIds)),
+          ]);
           await setAssignments(tx, found.tenantId, id, {
             facilityIds: invite.facilityIds.filter((f) => !gone.has(f)),
             groupIds: invite.groupIds.filter((g) => !gone.has(g)),
           });
-          await tx.insert(auditLog).values({ id: newId("aud"), tenantId: found.tenantId, actor: id, action: "user.joined", target: id, detail: { inviteId: invite.id, role: invite.role } });
+          await tx.insert(auditLog).values({
+            id: newId("aud"),
+            tenantId: found.tenantId,
+            actor: id,
+            action: "user.joined",
+            target: id,
+            detail: { inviteId: invite.id, role: invite.role },
+          });
           return id;
         });
       } catch (error) {

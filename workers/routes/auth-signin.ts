@@ -21,7 +21,10 @@ export function registerSignIn(app: App): void {
       tags: ["Account"],
       summary: "Sign in with email and password",
       requestBody: jsonRequestBody(SignInSchema),
-      responses: { 200: jsonResponse("The new session", SessionSchema), ...problemResponses(401, 415, 422, 429) },
+      responses: {
+        200: jsonResponse("The new session", SessionSchema),
+        ...problemResponses(401, 415, 422, 429),
+      },
     }),
     ...json(SignInSchema),
     async (c) => {
@@ -29,7 +32,8 @@ export function registerSignIn(app: App): void {
       await limitLoginAttempts(c, email);
       const user = await findUserForSignIn(c.get("services").db(), email);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
-      if (!user?.passwordHash || !valid) throw unauthorized("The email or password is not right. Check both and try again.");
+      if (!user?.passwordHash || !valid)
+        throw unauthorized("The email or password is not right. Check both and try again.");
       const session = await startSession(c, { userId: user.id, tenantId: user.tenantId });
       return c.json(await sessionBody(c, session));
     },

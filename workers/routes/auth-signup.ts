@@ -22,7 +22,10 @@ export function registerSignUp(app: App): void {
       tags: ["Account"],
       summary: "Sign up: a new company (tenant) and its owner, signed in",
       requestBody: jsonRequestBody(SignUpSchema),
-      responses: { 201: jsonResponse("The new session", SessionSchema), ...problemResponses(409, 415, 422, 429) },
+      responses: {
+        201: jsonResponse("The new session", SessionSchema),
+        ...problemResponses(409, 415, 422, 429),
+      },
     }),
     ...json(SignUpSchema),
     async (c) => {
@@ -41,7 +44,8 @@ export function registerSignUp(app: App): void {
           status: 409,
           code: "email_taken",
           title: "Email already registered",
-          detail: "An account with this email already exists. Sign in instead, or ask your team's admin for an invite.",
+          detail:
+            "An account with this email already exists. Sign in instead, or ask your team's admin for an invite.",
         });
       }
       const session = await startSession(c, created);

@@ -7,7 +7,14 @@ import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
 import { withTenant } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
-import { deleteGroup, findGroup, insertGroup, listGroups, renameGroup, setGroupMembers } from "../../db/groups";
+import {
+  deleteGroup,
+  findGroup,
+  insertGroup,
+  listGroups,
+  renameGroup,
+  setGroupMembers,
+} from "../../db/groups";
 import { CreateGroupSchema, GroupIdParams, GroupSchema, UpdateGroupSchema } from "../http/account-schemas";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../http/openapi";
 import { notFound, Problem } from "../http/problem";
@@ -18,7 +25,12 @@ import { assertKnownAssignments } from "../services/team-rules";
 import type { App } from "./index";
 
 const nameTaken = () =>
-  new Problem({ status: 409, code: "group_name_taken", title: "Conflict", detail: "A group of this kind with this name exists. Pick another name." });
+  new Problem({
+    status: 409,
+    code: "group_name_taken",
+    title: "Conflict",
+    detail: "A group of this kind with this name exists. Pick another name.",
+  });
 
 /** Runs `work`, turning a duplicate name into a 409. */
 async function uniqueName<T>(work: () => Promise<T>): Promise<T> {
@@ -36,7 +48,10 @@ export function registerGroups(app: App): void {
     describeRoute({
       tags: ["Facilities"],
       summary: "List location groups",
-      responses: { 200: jsonResponse("Groups", v.object({ data: v.array(GroupSchema) })), ...problemResponses(401, 403) },
+      responses: {
+        200: jsonResponse("Groups", v.object({ data: v.array(GroupSchema) })),
+        ...problemResponses(401, 403),
+      },
     }),
     authenticate,
     requireScope("facilities:read"),
@@ -52,7 +67,10 @@ export function registerGroups(app: App): void {
       tags: ["Facilities"],
       summary: "Create a location group",
       requestBody: jsonRequestBody(CreateGroupSchema),
-      responses: { 201: jsonResponse("The group", GroupSchema), ...problemResponses(401, 403, 409, 415, 422) },
+      responses: {
+        201: jsonResponse("The group", GroupSchema),
+        ...problemResponses(401, 403, 409, 415, 422),
+      },
     }),
     authenticate,
     requireScope("facilities:write"),
@@ -79,7 +97,10 @@ export function registerGroups(app: App): void {
       tags: ["Facilities"],
       summary: "Rename a group or replace its locations",
       requestBody: jsonRequestBody(UpdateGroupSchema),
-      responses: { 200: jsonResponse("The group", GroupSchema), ...problemResponses(401, 403, 404, 409, 415, 422) },
+      responses: {
+        200: jsonResponse("The group", GroupSchema),
+        ...problemResponses(401, 403, 404, 409, 415, 422),
+      },
     }),
     authenticate,
     requireScope("facilities:write"),
@@ -116,7 +137,9 @@ export function registerGroups(app: App): void {
     validate("param", GroupIdParams),
     async (c) => {
       const { id } = c.req.valid("param");
-      const deleted = await withTenant(c.get("services").db(), c.get("principal").tenantId, (tx) => deleteGroup(tx, id));
+      const deleted = await withTenant(c.get("services").db(), c.get("principal").tenantId, (tx) =>
+        deleteGroup(tx, id),
+      );
       if (!deleted) throw notFound(`Group ${id}`);
       return c.body(null, 204);
     },

@@ -5,6 +5,9 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { Problem } from "../http/problem";
+import { registerAdminDatasets } from "./admin-datasets";
+import { registerAdminOverrides } from "./admin-overrides";
+import { registerAdminRefresh } from "./admin-refresh";
 import { registerAlerts } from "./alerts";
 import { registerApiKeys } from "./api-keys";
 import { registerAcceptInvite } from "./auth-invite-accept";
@@ -25,6 +28,7 @@ import { registerGroups } from "./groups";
 import { registerJurisdictions } from "./jurisdictions";
 import { registerMe } from "./me";
 import { registerSession } from "./session";
+import { registerStatus } from "./status";
 import { registerTeamInvites } from "./team-invites";
 import { registerTeamUsers } from "./team-users";
 import { registerUsage } from "./usage";
@@ -54,6 +58,10 @@ const ROUTES: ((app: App) => void)[] = [
   registerTeamInvites,
   registerGroups,
   registerFacilityHistory,
+  registerStatus,
+  registerAdminRefresh,
+  registerAdminDatasets,
+  registerAdminOverrides,
 ];
 
 export function registerRoutes(app: App): void {

@@ -23,7 +23,8 @@ export function registerSession(app: App): void {
     async (c) => {
       // `authenticate` accepted either a key or a session; only a session has one to describe.
       const session = c.get("principal").userId ? await readSession(c) : null;
-      if (!session) throw unauthorized("No web session: sign in first. API keys are described by GET /v1/me.");
+      if (!session)
+        throw unauthorized("No web session: sign in first. API keys are described by GET /v1/me.");
       c.header("cache-control", "no-store");
       return c.json(await sessionBody(c, session));
     },

@@ -10,7 +10,12 @@ import { newId } from "../../db/ids";
 import { createInvite, deleteInvite, listPendingInvites } from "../../db/invites";
 import { auditLog } from "../../db/schema";
 import { findUserForSignIn } from "../../db/users";
-import { CreatedInviteSchema, CreateInviteSchema, InviteIdParams, InviteSchema } from "../http/account-schemas";
+import {
+  CreatedInviteSchema,
+  CreateInviteSchema,
+  InviteIdParams,
+  InviteSchema,
+} from "../http/account-schemas";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../http/openapi";
 import { notFound, Problem } from "../http/problem";
 import { json, validate } from "../http/validation";
@@ -24,7 +29,10 @@ export function registerTeamInvites(app: App): void {
     describeRoute({
       tags: ["Team"],
       summary: "List pending invites",
-      responses: { 200: jsonResponse("Pending invites", v.object({ data: v.array(InviteSchema) })), ...problemResponses(401, 403) },
+      responses: {
+        200: jsonResponse("Pending invites", v.object({ data: v.array(InviteSchema) })),
+        ...problemResponses(401, 403),
+      },
     }),
     authenticate,
     requireScope("team:write"),
@@ -40,7 +48,10 @@ export function registerTeamInvites(app: App): void {
       tags: ["Team"],
       summary: "Invite someone; the invite link is shown once",
       requestBody: jsonRequestBody(CreateInviteSchema),
-      responses: { 201: jsonResponse("The invite and its link", CreatedInviteSchema), ...problemResponses(401, 403, 409, 415, 422) },
+      responses: {
+        201: jsonResponse("The invite and its link", CreatedInviteSchema),
+        ...problemResponses(401, 403, 409, 415, 422),
+      },
     }),
     authenticate,
     requireScope("team:write"),
@@ -49,15 +60,29 @@ export function registerTeamInvites(app: App): void {
       const body = c.req.valid("json");
       const principal = c.get("principal");
       if (body.role === "owner" && principal.role !== "owner") {
-        throw new Problem({ status: 403, code: "owner_only", title: "Forbidden", detail: "Only an owner can invite another owner." });
+        throw new Problem({
+          status: 403,
+          code: "owner_only",
+          title: "Forbidden",
+          detail: "Only an owner can invite another owner.",
+        });
       }
       const db = c.get("services").db();
       if (await findUserForSignIn(db, body.email)) {
-        throw new Problem({ status: 409, code: "email_taken", title: "Email already registered", detail: `${body.email} already has a Prep account.` });
+        throw new Problem({
+          status: 409,
+          code: "email_taken",
+          title: "Email already registered",
+          detail: `${body.email} already has a Prep account.`,
+        });
       }
       const created = await withTenant(db, principal.tenantId, async (tx) => {
         await assertKnownAssignments(tx, body);
-        const result = await createInvite(tx, { tenantId: principal.tenantId, ...body, createdBy: principal.keyId });
+        const result = await createInvite(tx, {
+          tenantId: principal.tenantId,
+          ...body,
+          createdBy: principal.keyId,
+        });
         await tx.insert(auditLog).values({
           id: newId("aud"),
           tenantId: principal.tenantId,
@@ -87,7 +112,9 @@ export function registerTeamInvites(app: App): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const principal = c.get("principal");
-      const deleted = await withTenant(c.get("services").db(), principal.tenantId, (tx) => deleteInvite(tx, id));
+      const deleted = await withTenant(c.get("services").db(), principal.tenantId, (tx) =>
+        deleteInvite(tx, id),
+      );
       if (!deleted) throw notFound(`Invite ${id}`);
       return c.body(null, 204);
     },

@@ -23,7 +23,10 @@ export function registerTeamUsers(app: App): void {
     describeRoute({
       tags: ["Team"],
       summary: "List the team",
-      responses: { 200: jsonResponse("Team members", v.object({ data: v.array(TeamMemberSchema) })), ...problemResponses(401, 403) },
+      responses: {
+        200: jsonResponse("Team members", v.object({ data: v.array(TeamMemberSchema) })),
+        ...problemResponses(401, 403),
+      },
     }),
     authenticate,
     requireScope("team:read"),
@@ -39,7 +42,10 @@ export function registerTeamUsers(app: App): void {
       tags: ["Team"],
       summary: "Change a member's role, locations or groups",
       requestBody: jsonRequestBody(UpdateMemberSchema),
-      responses: { 200: jsonResponse("The member", TeamMemberSchema), ...problemResponses(401, 403, 404, 409, 415, 422) },
+      responses: {
+        200: jsonResponse("The member", TeamMemberSchema),
+        ...problemResponses(401, 403, 404, 409, 415, 422),
+      },
     }),
     authenticate,
     requireScope("team:write"),
@@ -61,7 +67,14 @@ export function registerTeamUsers(app: App): void {
             groupIds: body.groupIds ?? target.groupIds,
           });
         }
-        await tx.insert(auditLog).values({ id: newId("aud"), tenantId: principal.tenantId, actor: principal.keyId, action: "user.changed", target: id, detail: body });
+        await tx.insert(auditLog).values({
+          id: newId("aud"),
+          tenantId: principal.tenantId,
+          actor: principal.keyId,
+          action: "user.changed",
+          target: id,
+          detail: body,
+        });
         return findTeamMember(tx, id);
       });
       return c.json(member);
@@ -86,7 +99,14 @@ export function registerTeamUsers(app: App): void {
         if (!target) throw notFound(`User ${id}`);
         assertMayManage(principal, target);
         await deleteUser(tx, id);
-        await tx.insert(auditLog).values({ id: newId("aud"), tenantId: principal.tenantId, actor: principal.keyId, action: "user.removed", target: id, detail: { email: target.email } });
+        await tx.insert(auditLog).values({
+          id: newId("aud"),
+          tenantId: principal.tenantId,
+          actor: principal.keyId,
+          action: "user.removed",
+          target: id,
+          detail: { email: target.email },
+        });
       });
       return c.body(null, 204);
     },

@@ -6,7 +6,13 @@
  * version reaches every isolate within a minute and no check waits on the database.
  * Approved manual overrides are folded into each dataset before it is compiled.
  */
-import { applyOverrides, type CompiledDataset, compileDataset, type Dataset, type Override } from "../../compliance";
+import {
+  applyOverrides,
+  type CompiledDataset,
+  compileDataset,
+  type Dataset,
+  type Override,
+} from "../../compliance";
 import type { Database } from "../../db/client";
 import { type ActiveDataset, loadActiveDatasets } from "../../db/datasets";
 import { loadApprovedOverrides } from "../../db/overrides";
@@ -44,12 +50,20 @@ export function withOverrides(dataset: Dataset, overrides: readonly Override[] =
   const applied = applyOverrides(dataset, overrides);
   if (applied.ok) return applied.dataset;
   console.error(
-    JSON.stringify({ level: "error", message: "overrides no longer apply", jurisdiction: dataset.jurisdiction, problems: applied.problems }),
+    JSON.stringify({
+      level: "error",
+      message: "overrides no longer apply",
+      jurisdiction: dataset.jurisdiction,
+      problems: applied.problems,
+    }),
   );
   return dataset;
 }
 
-function toLoaded(rows: ActiveDataset[], overrides: ReadonlyMap<string, Override[]>): Map<string, LoadedDataset> {
+function toLoaded(
+  rows: ActiveDataset[],
+  overrides: ReadonlyMap<string, Override[]>,
+): Map<string, LoadedDataset> {
   const map = new Map<string, LoadedDataset>();
   for (const row of rows) {
     const dataset = withOverrides(row.content, overrides.get(row.jurisdiction));

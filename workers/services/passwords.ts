@@ -31,13 +31,24 @@ function fromBase64Url(text: string): Uint8Array {
   return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
 }
 
-async function derive(password: string, salt: Uint8Array, rounds: number, iterations: number): Promise<Uint8Array> {
+async function derive(
+  password: string,
+  salt: Uint8Array,
+  rounds: number,
+  iterations: number,
+): Promise<Uint8Array> {
   let secret: Uint8Array = encoder.encode(password);
   for (let round = 0; round < rounds; round++) {
     const key = await crypto.subtle.importKey("raw", secret, "PBKDF2", false, ["deriveBits"]);
     // The round number is mixed into the salt so no two rounds compute the same function.
     const roundSalt = new Uint8Array([...salt, round]);
-    secret = new Uint8Array(await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: roundSalt, iterations }, key, HASH_BITS));
+    secret = new Uint8Array(
+      await crypto.subtle.deriveBits(
+        { name: "PBKDF2", hash: "SHA-256", salt: roundSalt, iterations },
+        key,
+        HASH_BITS,
+      ),
+    );
   }
   return secret;
 }

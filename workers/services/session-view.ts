@@ -16,7 +16,8 @@ export async function sessionBody(c: Context<AppEnv>, session: SessionClaims) {
     user: await loadUserAccess(tx, session.userId),
     tenantName: await loadTenantName(tx, session.tenantId),
   }));
-  if (!loaded.user || loaded.tenantName === null) throw unauthorized("This account no longer exists. Sign in again.");
+  if (!loaded.user || loaded.tenantName === null)
+    throw unauthorized("This account no longer exists. Sign in again.");
   const { facilityIds, ...user } = loaded.user;
   return {
     user,

@@ -34,19 +34,29 @@ function secretKey(c: Context<AppEnv>): Uint8Array {
   const secret = c.env.SESSION_SECRET;
   if (!secret || secret.length < 32) {
     // Refuse rather than sign with something guessable; RUNBOOK.md says how to set it.
-    console.error(JSON.stringify({ level: "error", message: "SESSION_SECRET is missing or shorter than 32 characters" }));
-    throw serviceUnavailable("Sign-in is not configured on this deployment (SESSION_SECRET). Use an API key or contact support.");
+    console.error(
+      JSON.stringify({ level: "error", message: "SESSION_SECRET is missing or shorter than 32 characters" }),
+    );
+    throw serviceUnavailable(
+      "Sign-in is not configured on this deployment (SESSION_SECRET). Use an API key or contact support.",
+    );
   }
   return new TextEncoder().encode(secret);
 }
 
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 /** Signs a new session, sets its cookie and returns its claims (the CSRF token included). */
-export async function startSession(c: Context<AppEnv>, user: { userId: string; tenantId: string }): Promise<SessionClaims> {
+export async function startSession(
+  c: Context<AppEnv>,
+  user: { userId: string; tenantId: string },
+): Promise<SessionClaims> {
   const claims = { ...user, csrf: randomToken() };
   const token = await new SignJWT({ tid: claims.tenantId, csrf: claims.csrf })
     .setProtectedHeader({ alg: "HS256" })
@@ -56,13 +66,26 @@ export async function startSession(c: Context<AppEnv>, user: { userId: string; t
     .setIssuedAt()
     .setExpirationTime(`${SESSION_SECONDS}s`)
     .sign(secretKey(c));
-  setCookie(c, SESSION_COOKIE, token, { prefix: "host", httpOnly: true, secure: true, sameSite: "Strict", path: "/", maxAge: SESSION_SECONDS });
+  setCookie(c, SESSION_COOKIE, token, {
+    prefix: "host",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Strict",
+    path: "/",
+    maxAge: SESSION_SECONDS,
+  });
   setCookie(c, HINT_COOKIE, "1", { secure: true, sameSite: "Strict", path: "/", maxAge: SESSION_SECONDS });
   return claims;
 }
 
 export function endSession(c: Context<AppEnv>): void {
-  deleteCookie(c, SESSION_COOKIE, { prefix: "host", httpOnly: true, secure: true, sameSite: "Strict", path: "/" });
+  deleteCookie(c, SESSION_COOKIE, {
+    prefix: "host",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Strict",
+    path: "/",
+  });
   deleteCookie(c, HINT_COOKIE, { secure: true, sameSite: "Strict", path: "/" });
 }
 
@@ -75,8 +98,17 @@ export async function readSession(c: Context<AppEnv>): Promise<SessionClaims | n
   const token = getCookie(c, SESSION_COOKIE, "host");
   if (!token) return null;
   try {
-    const { payload } = await jwtVerify(token, secretKey(c), { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
-    if (typeof payload.sub !== "string" || typeof payload.tid !== "string" || typeof payload.csrf !== "string") return null;
+    const { payload } = await jwtVerify(token, secretKey(c), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ["HS256"],
+    });
+    if (
+      typeof payload.sub !== "string" ||
+      typeof payload.tid !== "string" ||
+      typeof payload.csrf !== "string"
+    )
+      return null;
     return { userId: payload.sub, tenantId: payload.tid, csrf: payload.csrf };
   } catch (error) {
     if (error instanceof errors.JOSEError) return null;

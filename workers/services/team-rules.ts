@@ -5,11 +5,15 @@
  */
 import type { Tx } from "../../db/client";
 import { unknownIds } from "../../db/users";
-import type { Principal } from "../middleware/auth";
 import { type FieldError, Problem, validationFailed } from "../http/problem";
+import type { Principal } from "../middleware/auth";
 import type { Role } from "./roles";
 
-export function assertMayManage(principal: Principal, target: { id: string; role: Role }, newRole?: Role): void {
+export function assertMayManage(
+  principal: Principal,
+  target: { id: string; role: Role },
+  newRole?: Role,
+): void {
   if (target.id === principal.userId) {
     throw new Problem({
       status: 409,
@@ -19,18 +23,33 @@ export function assertMayManage(principal: Principal, target: { id: string; role
     });
   }
   if ((target.role === "owner" || newRole === "owner") && principal.role !== "owner") {
-    throw new Problem({ status: 403, code: "owner_only", title: "Forbidden", detail: "Only an owner can make, change or remove owners." });
+    throw new Problem({
+      status: 403,
+      code: "owner_only",
+      title: "Forbidden",
+      detail: "Only an owner can make, change or remove owners.",
+    });
   }
 }
 
 /** 422 with a pointer per unknown id (another tenant's ids are unknown too). */
-export async function assertKnownAssignments(tx: Tx, assigned: { facilityIds?: readonly string[]; groupIds?: readonly string[] }): Promise<void> {
+export async function assertKnownAssignments(
+  tx: Tx,
+  assigned: { facilityIds?: readonly string[]; groupIds?: readonly string[] },
+): Promise<void> {
   const errors: FieldError[] = [];
-  for (const [field, kind] of [["facilityIds", "facility"], ["groupIds", "group"]] as const) {
+  for (const [field, kind] of [
+    ["facilityIds", "facility"],
+    ["groupIds", "group"],
+  ] as const) {
     const ids = assigned[field] ?? [];
     const unknown = new Set(await unknownIds(tx, kind, ids));
     ids.forEach((id, i) => {
-      if (unknown.has(id)) errors.push({ pointer: `/${field}/${i}`, detail: `no such ${kind === "facility" ? "location" : "group"}` });
+      if (unknown.has(id))
+        errors.push({
+          pointer: `/${field}/${i}`,
+          detail: `no such ${kind === "facility" ? "location" : "group"}`,
+        });
     });
   }
   if (errors.length > 0) throw validationFailed(errors);

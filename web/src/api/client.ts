@@ -56,7 +56,11 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (response.status === 204) return undefined as T;
   const body = await response.json().catch(() => null);
   if (!response.ok) {
-    const problem = (body as Problem | null) ?? { ...networkProblem(), status: response.status, detail: `The server answered ${response.status}.` };
+    const problem = (body as Problem | null) ?? {
+      ...networkProblem(),
+      status: response.status,
+      detail: `The server answered ${response.status}.`,
+    };
     if (response.status === 401 && !path.startsWith("/v1/auth/")) onUnauthorized();
     throw new ApiError(problem);
   }

@@ -63,7 +63,13 @@ export function Field({ label, name, id: givenId, error, hint, ...input }: Field
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
       {hint && (
         <p id={`${id}-hint`} class="hint">
           {hint}

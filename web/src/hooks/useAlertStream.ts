@@ -20,7 +20,9 @@ export function useAlertStream(onAlert: (alert: Alert) => void, enabled = true):
     let closed = false;
     const connect = () => {
       setStatus("connecting");
-      socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/alerts/stream`);
+      socket = new WebSocket(
+        `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/alerts/stream`,
+      );
       socket.onopen = () => {
         attempts = 0;
         setStatus("live");

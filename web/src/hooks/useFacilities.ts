@@ -3,7 +3,7 @@
  * the overview and the locations list, which filter and sort in the browser.
  */
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, api } from "../api/client";
+import { type ApiError, api } from "../api/client";
 import type { Facility, Page } from "../api/types";
 import type { Resource } from "./useResource";
 
@@ -11,7 +11,9 @@ import type { Resource } from "./useResource";
 export const MAX_LOCATIONS = 2000;
 
 export function useFacilities(): Resource<Facility[]> {
-  const [state, setState] = useState<{ data?: Facility[]; error?: ApiError; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: Facility[]; error?: ApiError; loading: boolean }>({
+    loading: true,
+  });
   const [version, setVersion] = useState(0);
   useEffect(() => {
     let current = true;
@@ -19,7 +21,9 @@ export function useFacilities(): Resource<Facility[]> {
       const all: Facility[] = [];
       let cursor: string | null | undefined;
       do {
-        const page = await api<Page<Facility>>(`/v1/facilities?limit=100${cursor ? `&cursor=${cursor}` : ""}`);
+        const page = await api<Page<Facility>>(
+          `/v1/facilities?limit=100${cursor ? `&cursor=${cursor}` : ""}`,
+        );
         all.push(...page.data);
         cursor = page.nextCursor;
       } while (cursor && all.length < MAX_LOCATIONS);

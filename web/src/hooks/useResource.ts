@@ -26,7 +26,22 @@ export function useResource<T>(path: string | null): Resource<T> {
         setData(value);
         setError(undefined);
       })
-      .catch((e: unknown) => current && setError(e instanceof ApiError ? e : new ApiError({ type: "", title: "Error", status: 0, code: "client_error", detail: String(e), requestId: null })))
+      .catch(
+        (e: unknown) =>
+          current &&
+          setError(
+            e instanceof ApiError
+              ? e
+              : new ApiError({
+                  type: "",
+                  title: "Error",
+                  status: 0,
+                  code: "client_error",
+                  detail: String(e),
+                  requestId: null,
+                }),
+          ),
+      )
       .finally(() => current && setLoading(false));
     return () => {
       current = false;

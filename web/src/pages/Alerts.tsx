@@ -18,8 +18,13 @@ const STREAM_LABEL = { connecting: "Connecting…", live: "Live", offline: "Offl
 function describe(alert: Alert): string {
   const failing = alert.changes.filter((c) => c.to === "fail").length;
   const fixed = alert.changes.filter((c) => c.from === "fail" && c.to !== "fail").length;
-  const parts = [failing && `${failing} rule${failing === 1 ? "" : "s"} now failing`, fixed && `${fixed} fixed`].filter(Boolean);
-  return parts.join(", ") || `${alert.changes.length} finding${alert.changes.length === 1 ? "" : "s"} changed`;
+  const parts = [
+    failing && `${failing} rule${failing === 1 ? "" : "s"} now failing`,
+    fixed && `${fixed} fixed`,
+  ].filter(Boolean);
+  return (
+    parts.join(", ") || `${alert.changes.length} finding${alert.changes.length === 1 ? "" : "s"} changed`
+  );
 }
 
 export function Alerts() {
@@ -51,15 +56,17 @@ export function Alerts() {
       {page.error && <ErrorNotice error={page.error} retry={page.reload} />}
       {!page.loading && !page.error && alerts.length === 0 && (
         <Empty title="No alerts yet.">
-          <p>When a location's status changes — a credential expires, a rule changes — it appears here at once.</p>
+          <p>
+            When a location's status changes — a credential expires, a rule changes — it appears here at once.
+          </p>
         </Empty>
       )}
       <ul class="list alerts">
         {alerts.map((alert) => (
           <li key={alert.id} class={alert.acknowledgedAt ? "acknowledged" : "open"}>
             <p>
-              <Link href={`/locations/${alert.facilityId}`}>{alert.facilityName}</Link>: <StatusBadge status={alert.previousStatus} /> →{" "}
-              <StatusBadge status={alert.status} />
+              <Link href={`/locations/${alert.facilityId}`}>{alert.facilityName}</Link>:{" "}
+              <StatusBadge status={alert.previousStatus} /> → <StatusBadge status={alert.status} />
             </p>
             <p>
               {describe(alert)} · {formatDateTime(alert.detectedAt)} · cause: {alert.reason ?? alert.cause}

@@ -26,9 +26,18 @@ export function ApiKeys() {
     <>
       <h1>API keys</h1>
       <p>Keys let your POS, scheduling or HR systems call the Prep API. Treat them like passwords.</p>
-      <form class="inline-form" onSubmit={(e) => create.run(formValues(e), e.currentTarget as HTMLFormElement)}>
+      <form
+        class="inline-form"
+        onSubmit={(e) => create.run(formValues(e), e.currentTarget as HTMLFormElement)}
+      >
         {create.error && <ErrorNotice error={create.error} />}
-        <Field label="Key name" name="name" required placeholder="e.g. POS integration" error={create.error?.fieldError("/name")} />
+        <Field
+          label="Key name"
+          name="name"
+          required
+          placeholder="e.g. POS integration"
+          error={create.error?.fieldError("/name")}
+        />
         <button type="submit" class="primary" disabled={create.pending}>
           Create key
         </button>
@@ -51,7 +60,9 @@ export function ApiKeys() {
       {revoke.error && <ErrorNotice error={revoke.error} />}
       {keys.loading && !keys.data && <Loading what="keys" />}
       {keys.error && <ErrorNotice error={keys.error} retry={keys.reload} />}
-      {keys.data && keys.data.data.length === 0 && <Empty title="No keys yet.">Create one above to call the API.</Empty>}
+      {keys.data && keys.data.data.length === 0 && (
+        <Empty title="No keys yet.">Create one above to call the API.</Empty>
+      )}
       {keys.data && keys.data.data.length > 0 && (
         <div class="table-wrap">
           <table>
@@ -77,7 +88,13 @@ export function ApiKeys() {
                   <td>{key.revokedAt ? `Revoked ${formatDateTime(key.revokedAt)}` : "Active"}</td>
                   <td>
                     {!key.revokedAt && (
-                      <button type="button" class="danger" aria-label={`Revoke ${key.name}`} disabled={revoke.pending} onClick={() => void revoke.run(key)}>
+                      <button
+                        type="button"
+                        class="danger"
+                        aria-label={`Revoke ${key.name}`}
+                        disabled={revoke.pending}
+                        onClick={() => void revoke.run(key)}
+                      >
                         Revoke
                       </button>
                     )}

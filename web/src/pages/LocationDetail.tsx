@@ -69,8 +69,9 @@ export function LocationDetail({ id }: { id: string }) {
         <StatusBadge status={facility.status} />
       </div>
       <p class="muted">
-        {FACILITY_TYPE_LABEL[facility.type]} · {[facility.address.line1, facility.address.city, facility.address.state].filter(Boolean).join(", ")} · last
-        checked {formatDateTime(facility.lastCheckedAt)}
+        {FACILITY_TYPE_LABEL[facility.type]} ·{" "}
+        {[facility.address.line1, facility.address.city, facility.address.state].filter(Boolean).join(", ")} ·
+        last checked {formatDateTime(facility.lastCheckedAt)}
       </p>
       {canEdit && <EditDetails facility={facility} onPatch={onPatch} />}
 
@@ -78,7 +79,12 @@ export function LocationDetail({ id }: { id: string }) {
         <div class="page-head">
           <h2 id="findings">Findings</h2>
           {canCheck && (
-            <button type="button" class="primary" disabled={runCheck.pending} onClick={() => void runCheck.run()}>
+            <button
+              type="button"
+              class="primary"
+              disabled={runCheck.pending}
+              onClick={() => void runCheck.run()}
+            >
               {runCheck.pending ? "Checking…" : "Run a check"}
             </button>
           )}
@@ -87,7 +93,9 @@ export function LocationDetail({ id }: { id: string }) {
         {result ? (
           <Findings result={result} stale={stale} />
         ) : (
-          <p class="muted">{canCheck ? "No check yet. Run one to see which rules pass and fail here." : "No check yet."}</p>
+          <p class="muted">
+            {canCheck ? "No check yet. Run one to see which rules pass and fail here." : "No check yet."}
+          </p>
         )}
       </section>
 
@@ -99,12 +107,15 @@ export function LocationDetail({ id }: { id: string }) {
       <section aria-labelledby="history">
         <h2 id="history">Check history</h2>
         {history.error && <ErrorNotice error={history.error} retry={history.reload} />}
-        {history.data && history.data.data.length === 0 && <p class="muted">No checks recorded yet (a new check can take a few seconds to appear).</p>}
+        {history.data && history.data.data.length === 0 && (
+          <p class="muted">No checks recorded yet (a new check can take a few seconds to appear).</p>
+        )}
         {history.data && history.data.data.length > 0 && (
           <ul class="list">
             {history.data.data.map((c) => (
               <li key={c.id}>
-                <StatusBadge status={c.status} /> {formatDateTime(c.evaluatedAt)} (as of {formatDate(c.asOf)}), {c.failing} failing{" "}
+                <StatusBadge status={c.status} /> {formatDateTime(c.evaluatedAt)} (as of {formatDate(c.asOf)}
+                ), {c.failing} failing{" "}
                 <button type="button" class="link" onClick={() => void show(c.id)}>
                   Show findings
                 </button>

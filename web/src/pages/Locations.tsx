@@ -16,7 +16,10 @@ const SORTS = {
     label: "Status (worst first)",
     compare: (a: Facility, b: Facility) => rank(b) - rank(a) || a.name.localeCompare(b.name),
   },
-  checked: { label: "Last checked", compare: (a: Facility, b: Facility) => (b.lastCheckedAt ?? "").localeCompare(a.lastCheckedAt ?? "") },
+  checked: {
+    label: "Last checked",
+    compare: (a: Facility, b: Facility) => (b.lastCheckedAt ?? "").localeCompare(a.lastCheckedAt ?? ""),
+  },
 } as const;
 type SortKey = keyof typeof SORTS;
 
@@ -43,12 +46,16 @@ export function Locations() {
   };
 
   if (facilities.loading) return <Loading what="locations" />;
-  if (facilities.error || !facilities.data) return facilities.error ? <ErrorNotice error={facilities.error} retry={facilities.reload} /> : null;
+  if (facilities.error || !facilities.data)
+    return facilities.error ? <ErrorNotice error={facilities.error} retry={facilities.reload} /> : null;
   const all = facilities.data;
   const members = new Set(groups.data?.data.find((g) => g.id === group)?.facilityIds ?? []);
   const needle = q.trim().toLowerCase();
   const shown = all
-    .filter((f) => !needle || f.name.toLowerCase().includes(needle) || f.address.city.toLowerCase().includes(needle))
+    .filter(
+      (f) =>
+        !needle || f.name.toLowerCase().includes(needle) || f.address.city.toLowerCase().includes(needle),
+    )
     .filter((f) => !status || f.status === status)
     .filter((f) => !state || f.address.state === state)
     .filter((f) => !group || members.has(f.id))
@@ -65,10 +72,16 @@ export function Locations() {
           </Link>
         )}
       </div>
-      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+      <search class="filters">
         <div class="field">
           <label for="q">Search</label>
-          <input id="q" type="search" value={q} placeholder="Name or city" onInput={(e) => setParam("q", e.currentTarget.value)} />
+          <input
+            id="q"
+            type="search"
+            value={q}
+            placeholder="Name or city"
+            onInput={(e) => setParam("q", e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="status">Status</label>
@@ -113,10 +126,14 @@ export function Locations() {
             ))}
           </select>
         </div>
-      </form>
+      </search>
       {all.length === 0 ? (
         <Empty title="No locations yet.">
-          <p>{session.locations === null ? "Add your first kitchen to check it." : "No locations are assigned to you yet. Ask an owner or admin of your team."}</p>
+          <p>
+            {session.locations === null
+              ? "Add your first kitchen to check it."
+              : "No locations are assigned to you yet. Ask an owner or admin of your team."}
+          </p>
         </Empty>
       ) : shown.length === 0 ? (
         <Empty title="No location matches these filters.">

@@ -45,11 +45,36 @@ export function NewLocation() {
             ))}
           </select>
         </div>
-        <Field label="Street address" name="line1" autoComplete="address-line1" error={fieldError("/address/line1")} />
+        <Field
+          label="Street address"
+          name="line1"
+          autoComplete="address-line1"
+          error={fieldError("/address/line1")}
+        />
         <div class="row">
-          <Field label="City" name="city" required autoComplete="address-level2" error={fieldError("/address/city")} />
-          <Field label="State" name="state" required maxLength={2} size={3} hint="Two letters, e.g. CA" autoComplete="address-level1" error={fieldError("/address/state")} />
-          <Field label="ZIP code" name="postalCode" autoComplete="postal-code" error={fieldError("/address/postalCode")} />
+          <Field
+            label="City"
+            name="city"
+            required
+            autoComplete="address-level2"
+            error={fieldError("/address/city")}
+          />
+          <Field
+            label="State"
+            name="state"
+            required
+            maxLength={2}
+            size={3}
+            hint="Two letters, e.g. CA"
+            autoComplete="address-level1"
+            error={fieldError("/address/state")}
+          />
+          <Field
+            label="ZIP code"
+            name="postalCode"
+            autoComplete="postal-code"
+            error={fieldError("/address/postalCode")}
+          />
         </div>
         <Field label="Opened on" name="openedAt" type="date" error={fieldError("/openedAt")} />
         <button type="submit" class="primary" disabled={submit.pending}>

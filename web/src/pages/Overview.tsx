@@ -24,12 +24,17 @@ function deadlines(facilities: Facility[]): Deadline[] {
   const out: Deadline[] = [];
   for (const facility of facilities) {
     for (const permit of facility.permits ?? []) {
-      if (permit.expiresAt) out.push({ date: permit.expiresAt, what: `${PERMIT_LABEL[permit.type]} expires`, facility });
+      if (permit.expiresAt)
+        out.push({ date: permit.expiresAt, what: `${PERMIT_LABEL[permit.type]} expires`, facility });
     }
     for (const person of facility.staff ?? []) {
       for (const credential of person.credentials ?? []) {
         if (credential.expiresAt) {
-          out.push({ date: credential.expiresAt, what: `${person.name ?? person.id}'s ${CREDENTIAL_LABEL[credential.type].toLowerCase()} expires`, facility });
+          out.push({
+            date: credential.expiresAt,
+            what: `${person.name ?? person.id}'s ${CREDENTIAL_LABEL[credential.type].toLowerCase()} expires`,
+            facility,
+          });
         }
       }
     }
@@ -42,7 +47,8 @@ export function Overview() {
   const canReadAlerts = useCan("alerts:read");
   const alerts = useResource<Page<Alert>>(canReadAlerts ? "/v1/alerts?limit=5" : null);
   if (facilities.loading) return <Loading what="your locations" />;
-  if (facilities.error || !facilities.data) return facilities.error ? <ErrorNotice error={facilities.error} retry={facilities.reload} /> : null;
+  if (facilities.error || !facilities.data)
+    return facilities.error ? <ErrorNotice error={facilities.error} retry={facilities.reload} /> : null;
   const list = facilities.data;
   const count = (status: Status) => list.filter((f) => f.status === status).length;
   const upcoming = deadlines(list).slice(0, 8);
@@ -95,13 +101,16 @@ export function Overview() {
             <h2 id="drift">Recent drift</h2>
             {alerts.loading && <Loading what="alerts" />}
             {alerts.error && <ErrorNotice error={alerts.error} retry={alerts.reload} />}
-            {alerts.data && alerts.data.data.length === 0 && <p class="muted">No status changes yet. They appear here and on the Alerts page.</p>}
+            {alerts.data && alerts.data.data.length === 0 && (
+              <p class="muted">No status changes yet. They appear here and on the Alerts page.</p>
+            )}
             {alerts.data && alerts.data.data.length > 0 && (
               <ul class="list">
                 {alerts.data.data.map((a) => (
                   <li key={a.id}>
-                    <Link href={`/locations/${a.facilityId}`}>{a.facilityName}</Link>: <StatusBadge status={a.previousStatus} /> →{" "}
-                    <StatusBadge status={a.status} /> <span class="muted">{formatDateTime(a.detectedAt)}</span>
+                    <Link href={`/locations/${a.facilityId}`}>{a.facilityName}</Link>:{" "}
+                    <StatusBadge status={a.previousStatus} /> → <StatusBadge status={a.status} />{" "}
+                    <span class="muted">{formatDateTime(a.detectedAt)}</span>
                   </li>
                 ))}
               </ul>

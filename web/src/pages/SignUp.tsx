@@ -14,7 +14,12 @@ export function SignUp() {
   const submit = useSubmit(async (values: Record<string, string>) => {
     const session = await api<Session>("/v1/auth/signup", {
       method: "POST",
-      body: { companyName: values.companyName, name: values.name || undefined, email: values.email, password: values.password },
+      body: {
+        companyName: values.companyName,
+        name: values.name || undefined,
+        email: values.email,
+        password: values.password,
+      },
     });
     navigate("/", { replace: true });
     signedIn(session);
@@ -24,9 +29,22 @@ export function SignUp() {
     <AuthShell title="Create your Prep account">
       <form onSubmit={(e) => submit.run(formValues(e))}>
         {submit.error && <ErrorNotice error={submit.error} />}
-        <Field label="Company name" name="companyName" required autoComplete="organization" error={fieldError("/companyName")} />
+        <Field
+          label="Company name"
+          name="companyName"
+          required
+          autoComplete="organization"
+          error={fieldError("/companyName")}
+        />
         <Field label="Your name" name="name" autoComplete="name" error={fieldError("/name")} />
-        <Field label="Work email" name="email" type="email" required autoComplete="email" error={fieldError("/email")} />
+        <Field
+          label="Work email"
+          name="email"
+          type="email"
+          required
+          autoComplete="email"
+          error={fieldError("/email")}
+        />
         <Field
           label="Password"
           name="password"

@@ -34,13 +34,18 @@ export function Team() {
     await api(`/v1/invites/${invite.id}`, { method: "DELETE" });
     invites.reload();
   });
-  const mayChange = (m: TeamMember) => canManage && m.id !== session.user.id && (m.role !== "owner" || session.user.role === "owner");
-  const roleChoices = (Object.keys(ROLE_HELP) as Role[]).filter((r) => r !== "owner" || session.user.role === "owner");
+  const mayChange = (m: TeamMember) =>
+    canManage && m.id !== session.user.id && (m.role !== "owner" || session.user.role === "owner");
+  const roleChoices = (Object.keys(ROLE_HELP) as Role[]).filter(
+    (r) => r !== "owner" || session.user.role === "owner",
+  );
 
   return (
     <>
       <h1>Team</h1>
-      {[change.error, remove.error, withdraw.error].map((e) => e && <ErrorNotice key={e.problem.requestId} error={e} />)}
+      {[change.error, remove.error, withdraw.error].map(
+        (e) => e && <ErrorNotice key={e.problem.requestId} error={e} />,
+      )}
       {members.loading && !members.data && <Loading what="the team" />}
       {members.error && <ErrorNotice error={members.error} retry={members.reload} />}
       {members.data && (
@@ -48,13 +53,19 @@ export function Team() {
           {members.data.data.map((m) => (
             <li key={m.id}>
               <p>
-                <strong>{m.name ?? m.email}</strong> {m.name && <span class="muted">{m.email}</span>} {m.id === session.user.id && <span class="muted">(you)</span>}
+                <strong>{m.name ?? m.email}</strong> {m.name && <span class="muted">{m.email}</span>}{" "}
+                {m.id === session.user.id && <span class="muted">(you)</span>}
               </p>
               {mayChange(m) ? (
                 <div class="row">
                   <div class="field">
                     <label for={`role-${m.id}`}>Role</label>
-                    <select id={`role-${m.id}`} value={m.role} disabled={change.pending} onChange={(e) => void change.run(m, e.currentTarget.value as Role)}>
+                    <select
+                      id={`role-${m.id}`}
+                      value={m.role}
+                      disabled={change.pending}
+                      onChange={(e) => void change.run(m, e.currentTarget.value as Role)}
+                    >
                       {roleChoices.map((r) => (
                         <option key={r} value={r}>
                           {r}
@@ -62,7 +73,12 @@ export function Team() {
                       ))}
                     </select>
                   </div>
-                  <button type="button" class="danger" aria-label={`Remove ${m.email}`} onClick={() => void remove.run(m)}>
+                  <button
+                    type="button"
+                    class="danger"
+                    aria-label={`Remove ${m.email}`}
+                    onClick={() => void remove.run(m)}
+                  >
                     Remove
                   </button>
                 </div>
@@ -70,7 +86,12 @@ export function Team() {
                 <p>Role: {m.role}</p>
               )}
               {m.role === "manager" && canManage && (
-                <Assignments member={m} facilities={facilities.data ?? []} groups={groups.data?.data ?? []} onSaved={members.reload} />
+                <Assignments
+                  member={m}
+                  facilities={facilities.data ?? []}
+                  groups={groups.data?.data ?? []}
+                  onSaved={members.reload}
+                />
               )}
             </li>
           ))}

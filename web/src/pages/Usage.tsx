@@ -13,7 +13,8 @@ const HEIGHT = 200;
 export function Usage() {
   const usage = useResource<UsageBody>("/v1/usage?granularity=day");
   if (usage.loading) return <Loading what="usage" />;
-  if (usage.error || !usage.data) return usage.error ? <ErrorNotice error={usage.error} retry={usage.reload} /> : null;
+  if (usage.error || !usage.data)
+    return usage.error ? <ErrorNotice error={usage.error} retry={usage.reload} /> : null;
   const { series, total } = usage.data;
   const max = Math.max(1, ...series.map((d) => d.count));
   const bar = WIDTH / Math.max(1, series.length);
@@ -21,7 +22,8 @@ export function Usage() {
     <>
       <h1>Usage</h1>
       <p>
-        <strong>{total.toLocaleString()}</strong> billable checks from {formatDate(usage.data.from)} to {formatDate(usage.data.to)}.
+        <strong>{total.toLocaleString()}</strong> billable checks from {formatDate(usage.data.from)} to{" "}
+        {formatDate(usage.data.to)}.
       </p>
       {total === 0 ? (
         <Empty title="No checks in the last 30 days.">
@@ -29,7 +31,12 @@ export function Usage() {
         </Empty>
       ) : (
         <figure>
-          <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + 20}`} role="img" aria-label={`Checks per day, most ${max} in one day`} class="chart">
+          <svg
+            viewBox={`0 0 ${WIDTH} ${HEIGHT + 20}`}
+            role="img"
+            aria-label={`Checks per day, most ${max} in one day`}
+            class="chart"
+          >
             {series.map((d, i) => {
               const h = (d.count / max) * HEIGHT;
               return (

@@ -7,13 +7,19 @@ import { formatDate, formatDateTime, jurisdictionName } from "../../format";
 import { StatusBadge } from "../ui";
 
 const ORDER: Record<Finding["status"], number> = { fail: 0, warn: 1, pass: 2, not_applicable: 3 };
-const LABEL: Record<Finding["status"], string> = { fail: "Fails", warn: "Warning", pass: "Passes", not_applicable: "Not applicable" };
+const LABEL: Record<Finding["status"], string> = {
+  fail: "Fails",
+  warn: "Warning",
+  pass: "Passes",
+  not_applicable: "Not applicable",
+};
 
 function FindingItem({ finding }: { finding: Finding }) {
   return (
     <li class={`finding finding-${finding.status}`}>
       <p>
-        <span class={`pill pill-${finding.status}`}>{LABEL[finding.status]}</span> <strong>{finding.title}</strong>
+        <span class={`pill pill-${finding.status}`}>{LABEL[finding.status]}</span>{" "}
+        <strong>{finding.title}</strong>
       </p>
       <p>{finding.message}</p>
       <p class="muted">
@@ -33,12 +39,15 @@ function FindingItem({ finding }: { finding: Finding }) {
 export function Findings({ result, stale }: { result: CheckResult; stale: boolean }) {
   const layers = result.jurisdictions.map((jurisdiction) => ({
     jurisdiction,
-    findings: result.findings.filter((f) => f.jurisdiction === jurisdiction).sort((a, b) => ORDER[a.status] - ORDER[b.status]),
+    findings: result.findings
+      .filter((f) => f.jurisdiction === jurisdiction)
+      .sort((a, b) => ORDER[a.status] - ORDER[b.status]),
   }));
   return (
     <div>
       <p>
-        <StatusBadge status={result.status} /> Checked {formatDateTime(result.evaluatedAt)} as of {formatDate(result.asOf)}.
+        <StatusBadge status={result.status} /> Checked {formatDateTime(result.evaluatedAt)} as of{" "}
+        {formatDate(result.asOf)}.
         {stale && <strong> The location changed since; run a check to refresh.</strong>}
       </p>
       {layers.map(({ jurisdiction, findings }) => {
@@ -47,7 +56,15 @@ export function Findings({ result, stale }: { result: CheckResult; stale: boolea
         return (
           <section key={jurisdiction} class="layer" aria-label={jurisdictionName(jurisdiction)}>
             <h3>{jurisdictionName(jurisdiction)}</h3>
-            {open.length === 0 ? <p class="muted">No problems at this level.</p> : <ul class="findings">{open.map((f) => <FindingItem key={`${f.ruleId}-${f.subject?.id ?? ""}`} finding={f} />)}</ul>}
+            {open.length === 0 ? (
+              <p class="muted">No problems at this level.</p>
+            ) : (
+              <ul class="findings">
+                {open.map((f) => (
+                  <FindingItem key={`${f.ruleId}-${f.subject?.id ?? ""}`} finding={f} />
+                ))}
+              </ul>
+            )}
             {rest.length > 0 && (
               <details>
                 <summary>

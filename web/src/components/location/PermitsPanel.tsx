@@ -9,7 +9,15 @@ import { ErrorNotice, Field, formValues } from "../ui";
 
 type Permit = NonNullable<FacilityInput["permits"]>[number];
 
-export function PermitsPanel({ facility, canEdit, onPatch }: { facility: Facility; canEdit: boolean; onPatch(patch: Partial<FacilityInput>): Promise<void> }) {
+export function PermitsPanel({
+  facility,
+  canEdit,
+  onPatch,
+}: {
+  facility: Facility;
+  canEdit: boolean;
+  onPatch(patch: Partial<FacilityInput>): Promise<void>;
+}) {
   const permits = facility.permits ?? [];
   const submit = useSubmit(async (values: Record<string, string>) => {
     const permit = {
@@ -30,7 +38,8 @@ export function PermitsPanel({ facility, canEdit, onPatch }: { facility: Facilit
           {permits.map((p, i) => (
             <li key={`${p.type}-${i}`}>
               <strong>{PERMIT_LABEL[p.type]}</strong>
-              {p.number && ` ${p.number}`} — issued {formatDate(p.issuedAt)}, expires {formatDate(p.expiresAt)}
+              {p.number && ` ${p.number}`} — issued {formatDate(p.issuedAt)}, expires{" "}
+              {formatDate(p.expiresAt)}
             </li>
           ))}
         </ul>

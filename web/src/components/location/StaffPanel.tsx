@@ -18,7 +18,12 @@ interface Props {
   onPatch(patch: Partial<FacilityInput>): Promise<void>;
 }
 
-function AddCredential({ person, index, facility, onPatch }: { person: Staff; index: number } & Omit<Props, "canEdit">) {
+function AddCredential({
+  person,
+  index,
+  facility,
+  onPatch,
+}: { person: Staff; index: number } & Omit<Props, "canEdit">) {
   const [open, setOpen] = useState(false);
   const submit = useSubmit(async (values: Record<string, string>) => {
     const credential = {
@@ -26,7 +31,9 @@ function AddCredential({ person, index, facility, onPatch }: { person: Staff; in
       ...(values.issuedAt ? { issuedAt: values.issuedAt } : {}),
       expiresAt: values.expiresAt || null,
     } as Credential;
-    const staff = (facility.staff ?? []).map((s, i) => (i === index ? { ...s, credentials: [...(s.credentials ?? []), credential] } : s));
+    const staff = (facility.staff ?? []).map((s, i) =>
+      i === index ? { ...s, credentials: [...(s.credentials ?? []), credential] } : s,
+    );
     await onPatch({ staff });
     setOpen(false);
   });
@@ -39,7 +46,11 @@ function AddCredential({ person, index, facility, onPatch }: { person: Staff; in
   }
   const id = `cred-${index}`;
   return (
-    <form class="inline-form" aria-label={`Add a credential for ${person.name ?? person.id}`} onSubmit={(e) => submit.run(formValues(e))}>
+    <form
+      class="inline-form"
+      aria-label={`Add a credential for ${person.name ?? person.id}`}
+      onSubmit={(e) => submit.run(formValues(e))}
+    >
       {submit.error && <ErrorNotice error={submit.error} />}
       <div class="field">
         <label for={`${id}-type`}>Credential</label>
@@ -65,7 +76,12 @@ function AddCredential({ person, index, facility, onPatch }: { person: Staff; in
 
 function AddPerson({ facility, onPatch }: Omit<Props, "canEdit">) {
   const submit = useSubmit(async (values: Record<string, string>) => {
-    const person = { id: values.externalId || crypto.randomUUID().slice(0, 8), name: values.name, role: values.role, hiredAt: values.hiredAt } as Staff;
+    const person = {
+      id: values.externalId || crypto.randomUUID().slice(0, 8),
+      name: values.name,
+      role: values.role,
+      hiredAt: values.hiredAt,
+    } as Staff;
     await onPatch({ staff: [...(facility.staff ?? []), person] });
   });
   return (
@@ -85,7 +101,11 @@ function AddPerson({ facility, onPatch }: Omit<Props, "canEdit">) {
           </select>
         </div>
         <Field label="Hired on" name="hiredAt" type="date" required />
-        <Field label="Employee id (optional)" name="externalId" hint="Your own id for this person, e.g. from payroll." />
+        <Field
+          label="Employee id (optional)"
+          name="externalId"
+          hint="Your own id for this person, e.g. from payroll."
+        />
         <button type="submit" class="primary" disabled={submit.pending}>
           Add person
         </button>
@@ -99,17 +119,23 @@ export function StaffPanel({ facility, canEdit, onPatch }: Props) {
   return (
     <section aria-labelledby="staff">
       <h2 id="staff">Staff and credentials</h2>
-      {staff.length === 0 && <p class="muted">No staff recorded. Rules about food handler cards and certified managers need them.</p>}
+      {staff.length === 0 && (
+        <p class="muted">
+          No staff recorded. Rules about food handler cards and certified managers need them.
+        </p>
+      )}
       <ul class="list">
         {staff.map((person, index) => (
           <li key={person.id}>
             <p>
-              <strong>{person.name ?? person.id}</strong> — {STAFF_ROLE_LABEL[person.role]}, hired {formatDate(person.hiredAt)}
+              <strong>{person.name ?? person.id}</strong> — {STAFF_ROLE_LABEL[person.role]}, hired{" "}
+              {formatDate(person.hiredAt)}
             </p>
             <ul>
               {(person.credentials ?? []).map((c, i) => (
                 <li key={`${c.type}-${i}`}>
-                  {CREDENTIAL_LABEL[c.type]}: issued {formatDate(c.issuedAt)}, expires {formatDate(c.expiresAt)}
+                  {CREDENTIAL_LABEL[c.type]}: issued {formatDate(c.issuedAt)}, expires{" "}
+                  {formatDate(c.expiresAt)}
                 </li>
               ))}
               {(person.credentials ?? []).length === 0 && <li class="muted">No credentials.</li>}

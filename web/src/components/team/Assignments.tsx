@@ -6,19 +6,33 @@ import type { Facility, Group, TeamMember } from "../../api/types";
 import { useSubmit } from "../../hooks/useSubmit";
 import { ErrorNotice } from "../ui";
 
-export function Assignments({ member, facilities, groups, onSaved }: { member: TeamMember; facilities: Facility[]; groups: Group[]; onSaved(): void }) {
+export function Assignments({
+  member,
+  facilities,
+  groups,
+  onSaved,
+}: {
+  member: TeamMember;
+  facilities: Facility[];
+  groups: Group[];
+  onSaved(): void;
+}) {
   const submit = useSubmit(async (form: HTMLFormElement) => {
     const data = new FormData(form);
     await api(`/v1/users/${member.id}`, {
       method: "PATCH",
-      body: { facilityIds: data.getAll("facilityIds").map(String), groupIds: data.getAll("groupIds").map(String) },
+      body: {
+        facilityIds: data.getAll("facilityIds").map(String),
+        groupIds: data.getAll("groupIds").map(String),
+      },
     });
     onSaved();
   });
   return (
     <details>
       <summary>
-        Locations: {member.facilityIds.length} assigned, {member.groupIds.length} group{member.groupIds.length === 1 ? "" : "s"}
+        Locations: {member.facilityIds.length} assigned, {member.groupIds.length} group
+        {member.groupIds.length === 1 ? "" : "s"}
       </summary>
       <form
         class="inline-form"
@@ -33,7 +47,13 @@ export function Assignments({ member, facilities, groups, onSaved }: { member: T
           {facilities.length === 0 && <p class="muted">No locations yet.</p>}
           {facilities.map((f) => (
             <label key={f.id} class="check">
-              <input type="checkbox" name="facilityIds" value={f.id} checked={member.facilityIds.includes(f.id)} /> {f.name}
+              <input
+                type="checkbox"
+                name="facilityIds"
+                value={f.id}
+                checked={member.facilityIds.includes(f.id)}
+              />{" "}
+              {f.name}
             </label>
           ))}
         </fieldset>
@@ -42,7 +62,13 @@ export function Assignments({ member, facilities, groups, onSaved }: { member: T
             <legend>Groups (every location in them)</legend>
             {groups.map((g) => (
               <label key={g.id} class="check">
-                <input type="checkbox" name="groupIds" value={g.id} checked={member.groupIds.includes(g.id)} /> {g.name} ({g.kind})
+                <input
+                  type="checkbox"
+                  name="groupIds"
+                  value={g.id}
+                  checked={member.groupIds.includes(g.id)}
+                />{" "}
+                {g.name} ({g.kind})
               </label>
             ))}
           </fieldset>

@@ -11,7 +11,12 @@ import { ROLE_HELP } from "./roles";
 export function InviteForm({ inviterRole, onInvited }: { inviterRole: Role; onInvited(): void }) {
   const [created, setCreated] = useState<CreatedInvite>();
   const submit = useSubmit(async (values: Record<string, string>, form: HTMLFormElement) => {
-    setCreated(await api<CreatedInvite>("/v1/invites", { method: "POST", body: { email: values.email, role: values.role } }));
+    setCreated(
+      await api<CreatedInvite>("/v1/invites", {
+        method: "POST",
+        body: { email: values.email, role: values.role },
+      }),
+    );
     form.reset();
     onInvited();
   });
@@ -19,9 +24,19 @@ export function InviteForm({ inviterRole, onInvited }: { inviterRole: Role; onIn
   return (
     <section aria-labelledby="invite">
       <h2 id="invite">Invite someone</h2>
-      <form class="inline-form" onSubmit={(e) => submit.run(formValues(e), e.currentTarget as HTMLFormElement)}>
+      <form
+        class="inline-form"
+        onSubmit={(e) => submit.run(formValues(e), e.currentTarget as HTMLFormElement)}
+      >
         {submit.error && <ErrorNotice error={submit.error} />}
-        <Field id="invite-email" label="Email" name="email" type="email" required error={submit.error?.fieldError("/email")} />
+        <Field
+          id="invite-email"
+          label="Email"
+          name="email"
+          type="email"
+          required
+          error={submit.error?.fieldError("/email")}
+        />
         <div class="field">
           <label for="invite-role">Role</label>
           <select id="invite-role" name="role">
@@ -39,7 +54,8 @@ export function InviteForm({ inviterRole, onInvited }: { inviterRole: Role; onIn
       {created && (
         <div class="notice notice-success" role="status">
           <p>
-            <strong>Send this link to {created.invite.email}.</strong> It works once, for 7 days, and will not be shown again.
+            <strong>Send this link to {created.invite.email}.</strong> It works once, for 7 days, and will not
+            be shown again.
           </p>
           <p>
             <code class="secret" data-testid="invite-link">

@@ -1,0 +1,127 @@
+// What Prep covers, derived from the datasets themselves (never maintained by hand): per state,
+// the counties and cities with their own datasets (elsewhere in the state: state-level only),
+// and the markdown of docs/coverage.md. Pure, so the route, the generator script and the
+// staleness test all produce exactly the same text.
+import { type DivisionLevel, levelOf } from "./jurisdictions/ocd";
+import type { Dataset, Requirement, Rule } from "./schema/dataset";
+
+export interface DatasetRef {
+  jurisdiction: string;
+  name: string;
+}
+
+export interface StateCoverage {
+  jurisdiction: string;
+  name: string;
+  /** County and city datasets inside the state; every other place there has state-level coverage. */
+  local: { jurisdiction: string; name: string; level: DivisionLevel }[];
+}
+
+/** The state datasets, each with the narrower datasets inside it, in jurisdiction order. */
+export function coverageByState(datasets: readonly DatasetRef[]): StateCoverage[] {
+  const sorted = [...datasets].sort((a, b) => a.jurisdiction.localeCompare(b.jurisdiction));
+  return sorted
+    .filter((d) => levelOf(d.jurisdiction) === "state")
+    .map((state) => ({
+      jurisdiction: state.jurisdiction,
+      name: state.name,
+      local: sorted
+        .filter((d) => d.jurisdiction.startsWith(`${state.jurisdiction}/`))
+        .map((d) => ({ jurisdiction: d.jurisdiction, name: d.name, level: levelOf(d.jurisdiction) })),
+    }));
+}
+
+const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+const list = (xs: readonly string[]) => xs.map((x) => x.replaceAll("_", " ")).join(", ");
+const years = (n: number | null) => (n === null ? "never expires" : `valid ${n} year${n === 1 ? "" : "s"}`);
+
+/** One line saying what a requirement checks, in the dataset's own terms. */
+export function describeRequirement(req: Requirement): string {
+  switch (req.kind) {
+    case "each_staff_credential": {
+      const scope = req.onlyIfHolding ? ` holding a ${list(req.onlyIfHolding)}` : "";
+      const exempt = req.exemptIfHolding ? `; holders of a ${list(req.exemptIfHolding)} exempt` : "";
+      return `each ${list(req.roles)}${scope}: ${list([req.credential.type])} within ${req.graceDays} days of hire (${years(req.credential.validityYears)})${exempt}`;
+    }
+    case "credential_holder": {
+      const what = req.credential
+        ? `${list([req.credential.type])} (${years(req.credential.validityYears)})`
+        : "present";
+      const staffing = req.minimumStaffing
+        ? `; when ${req.minimumStaffing.atLeast}+ ${list(req.minimumStaffing.roles)} work at once`
+        : "";
+      const grace =
+        req.graceDaysFromOpening === undefined ? "" : `; within ${req.graceDaysFromOpening} days of opening`;
+      return `one ${list(req.roles)} ${req.credential ? "holds a " : "is "}${what}${req.onSite ? ", on site" : ""}${staffing}${grace}`;
+    }
+    case "permit":
+      return `valid ${list(req.permitTypes)} (${req.validityYears === null ? "until its expiry date" : years(req.validityYears)})${req.voidOnOwnershipChange ? "; void on change of ownership" : ""}`;
+    case "temperature":
+      return [
+        req.coldMaxF === undefined ? "" : `cold ≤ ${req.coldMaxF}°F`,
+        req.hotMinF === undefined ? "" : `hot ≥ ${req.hotMinF}°F`,
+        `last ${req.lookbackDays} days of readings`,
+      ]
+        .filter(Boolean)
+        .join(", ");
+    case "inspection_grade":
+      return `grade from the latest inspection: ${req.bands
+        .map(
+          (b) =>
+            `${b.label} ${b.minScore !== undefined ? `≥ ${b.minScore}` : b.maxScore !== undefined ? `≤ ${b.maxScore}` : "above"}`,
+        )
+        .join(", ")}`;
+    case "preemption":
+      return `local rules preempted on: ${list(req.topics)}${req.exceptJurisdictions ? ` (except ${req.exceptJurisdictions.join(", ")})` : ""}`;
+    case "informational":
+      return `not checkable from the payload: ${req.reason}`;
+  }
+}
+
+function inForce(rule: Rule): string {
+  return rule.effectiveTo
+    ? `${rule.effectiveFrom} – ${rule.effectiveTo} (excl.)`
+    : `from ${rule.effectiveFrom}`;
+}
+
+/** docs/coverage.md for these datasets. */
+export function renderCoverageMarkdown(datasets: readonly Dataset[]): string {
+  const out: string[] = [
+    "# Coverage",
+    "",
+    "<!-- Generated from compliance/datasets by `npm run docs:coverage` (scripts/generate-coverage.ts). Do not edit by hand: compliance/coverage-doc.test.ts fails when this file is stale. -->",
+    "",
+    "Not legal advice. Every jurisdiction Prep checks, its rules, their citations and whether each fact is verified. " +
+      "Rules marked **unverified** encode facts not yet confirmed against a primary source.",
+    "",
+    "## Where Prep has local rules",
+    "",
+    "| State | Counties and cities with their own rules | Elsewhere in the state |",
+    "|---|---|---|",
+  ];
+  const refs = datasets.map((d) => ({ jurisdiction: d.jurisdiction, name: d.shortName ?? d.name }));
+  for (const s of coverageByState(refs)) {
+    const local = s.local.map((l) => `${l.name} (${l.level})`).join("; ") || "none";
+    out.push(`| ${cell(s.name)} | ${cell(local)} | state-level rules only |`);
+  }
+  const sorted = [...datasets].sort((a, b) => a.jurisdiction.localeCompare(b.jurisdiction));
+  for (const d of sorted) {
+    const unverified = d.rules.filter((r) => !r.verified).length;
+    out.push(
+      "",
+      `## ${d.shortName ?? d.name}`,
+      "",
+      `\`${d.jurisdiction}\` · ${d.name} · version ${d.version} · ${levelOf(d.jurisdiction)} level · ${d.rules.length} rules, ${unverified} unverified` +
+        (d.parent ? ` · within \`${d.parent}\`` : ""),
+      "",
+      "| Rule | Title | Checks | In force | Composition | Citation | Verified |",
+      "|---|---|---|---|---|---|---|",
+    );
+    for (const r of d.rules) {
+      out.push(
+        `| ${r.id} | ${cell(r.title)} | ${cell(describeRequirement(r.requirement))} | ${inForce(r)} | ${r.composition} | ${cell(r.citation)} | ${r.verified ? "yes" : "**unverified**"} |`,
+      );
+    }
+  }
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,76 @@
+/**
+ * A tiny HTTP server (Node, started by the global setup) standing in for the outside world
+ * of the data pipeline, so the production fetch code runs for real: dataset sources whose
+ * answer each test controls (content with an ETag and 304s, errors, slow answers, broken
+ * JSON) and a webhook receiver that records what it was sent (PagerDuty events).
+ *
+ *   PUT  /control/{name}   {"status"?, "body"?, "etag"?, "delayMs"?}: how /datasets/{name}.json answers
+ *   GET  /datasets/{name}.json
+ *   POST /hooks/{name}     recorded; answers 202
+ *   GET  /hooks/{name}     what was recorded, oldest first
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+
+interface SourceConfig {
+  status?: number;
+  body?: string;
+  etag?: string;
+  delayMs?: number;
+}
+
+export interface UpstreamServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function startUpstreamServer(): Promise<UpstreamServer> {
+  const sources = new Map<string, SourceConfig>();
+  const hooks = new Map<string, unknown[]>();
+  const server: Server = createServer(async (request, response) => {
+    const [, kind, rawName] = /^\/(control|datasets|hooks)\/([^/]+)$/.exec(request.url ?? "") ?? [];
+    const name = rawName?.replace(/\.json$/, "") ?? "";
+    const reply = (status: number, body = "", headers: Record<string, string> = {}) => {
+      response.writeHead(status, { "content-type": "application/json", ...headers });
+      response.end(body);
+    };
+    if (kind === "control" && request.method === "PUT") {
+      sources.set(name, JSON.parse(await readBody(request)) as SourceConfig);
+      return reply(204);
+    }
+    if (kind === "datasets" && request.method === "GET") {
+      const config = sources.get(name) ?? { status: 404 };
+      if (config.delayMs) await new Promise((resolve) => setTimeout(resolve, config.delayMs));
+      if (config.etag && request.headers["if-none-match"] === config.etag)
+        return reply(304, "", { etag: config.etag });
+      return reply(config.status ?? 200, config.body ?? "", config.etag ? { etag: config.etag } : {});
+    }
+    if (kind === "hooks" && request.method === "POST") {
+      const list = hooks.get(name) ?? [];
+      list.push(JSON.parse(await readBody(request)));
+      hooks.set(name, list);
+      return reply(202, '{"status":"success"}');
+    }
+    if (kind === "hooks" && request.method === "GET")
+      return reply(200, JSON.stringify(hooks.get(name) ?? []));
+    return reply(404, '{"error":"not found"}');
+  });
+  // A client that gave up (timeout tests) must not crash the server.
+  server.on("clientError", (_error, socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("upstream server has no port");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
