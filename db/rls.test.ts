@@ -18,16 +18,14 @@ beforeAll(async () => {
   b = await newTenant("Tenant B");
   facilityOfA = newId("fac");
   await withTenant(db, a.tenantId, (tx) =>
-    tx
-      .insert(facilities)
-      .values({
-        id: facilityOfA,
-        tenantId: a.tenantId,
-        name: "A's kitchen",
-        type: "restaurant",
-        city: "Oakland",
-        state: "CA",
-      }),
+    tx.insert(facilities).values({
+      id: facilityOfA,
+      tenantId: a.tenantId,
+      name: "A's kitchen",
+      type: "restaurant",
+      city: "Oakland",
+      state: "CA",
+    }),
   );
 });
 afterAll(() => handle.close());
@@ -83,16 +81,14 @@ describe("row-level security", () => {
   it("refuses rows written into another tenant", async () => {
     await expect(
       withTenant(db, b.tenantId, (tx) =>
-        tx
-          .insert(facilities)
-          .values({
-            id: newId("fac"),
-            tenantId: a.tenantId,
-            name: "planted",
-            type: "restaurant",
-            city: "Oakland",
-            state: "CA",
-          }),
+        tx.insert(facilities).values({
+          id: newId("fac"),
+          tenantId: a.tenantId,
+          name: "planted",
+          type: "restaurant",
+          city: "Oakland",
+          state: "CA",
+        }),
       ),
     ).rejects.toSatisfy((error: Error) => /row-level security/.test(String((error.cause as Error)?.message)));
   });

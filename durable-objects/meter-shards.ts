@@ -61,8 +61,7 @@ export class TenantMeters {
   ) {}
 
   static of(env: Env, tenantId: string): TenantMeters {
-    const setting = (env as Env & { METER_SHARDS?: string }).METER_SHARDS;
-    return new TenantMeters(env.TENANT, tenantId, meterShardCount(setting, tenantId));
+    return new TenantMeters(env.TENANT, tenantId, meterShardCount(env.METER_SHARDS, tenantId));
   }
 
   shard(index: number): DurableObjectStub<TenantObject> {

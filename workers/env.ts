@@ -20,6 +20,8 @@ export interface Env {
   PREP_ENV: "development" | "test" | "staging" | "production";
   /** Which keys this deployment accepts: `live` in production, `test` elsewhere. */
   API_KEY_MODE: "live" | "test";
+  /** Meter shards per tenant: a default and overrides, e.g. `"1,ten_…=8"` (docs/tenant-object.md). */
+  METER_SHARDS?: string;
   /** Where freshness-SLO incidents go (PagerDuty Events API v2 enqueue URL); empty = log only. */
   INCIDENT_WEBHOOK_URL: string;
   /** The PagerDuty integration's routing key (a secret). */

@@ -34,7 +34,7 @@ export function registerGetCheck(app: App): void {
       if (!principal.scopes.has("checks:read") && !principal.scopes.has("checks:write"))
         throw forbiddenScope("checks:read");
       const { id } = c.req.valid("param");
-      const record = await c.get("services").tenant(principal.tenantId).getCheck(id);
+      const record = await c.get("services").meters(principal.tenantId).findCheck(id);
       // A manager sees checks of their own locations only (and ad-hoc checks).
       if (!record || (record.facilityId && !canTouchFacility(principal, record.facilityId)))
         throw notFound(`Check ${id}`);

@@ -8,7 +8,6 @@
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
 import type { UsageGranularity, UsageRow } from "../../durable-objects/contract";
-import { TenantMeters } from "../../durable-objects/meter-shards";
 import { jsonResponse, problemResponses } from "../http/openapi";
 import { validationFailed } from "../http/problem";
 import { validate } from "../http/validation";
@@ -126,7 +125,7 @@ export function registerUsage(app: App): void {
           },
         ]);
       }
-      const rows = await TenantMeters.of(c.env, c.get("principal").tenantId).usage({
+      const rows = await c.get("services").meters(c.get("principal").tenantId).usage({
         fromMs,
         toMs,
         granularity,

@@ -38,7 +38,7 @@ export async function runCheck(
     evaluatedAt,
     result: { id, asOf, evaluatedAt, facilityId: input.facilityId, ...verdict },
   };
-  const outcome = await services.tenant(principal.tenantId).recordCheck({
+  const outcome = await services.meters(principal.tenantId).record({
     record,
     idempotencyKey: input.idempotencyKey,
     requestHash: input.requestHash,

@@ -6,6 +6,7 @@
  * are isolate-scoped singletons handed in here.
  */
 import { type Database, type DatabaseHandle, openDatabase } from "../../db/client";
+import { TenantMeters } from "../../durable-objects/meter-shards";
 import type { TenantObject } from "../../durable-objects/tenant-object";
 import type { Env } from "../env";
 import { type ApiKeyVerifier, apiKeyVerifier } from "./api-key-verifier";
@@ -17,6 +18,8 @@ export interface Services {
   apiKeys: ApiKeyVerifier;
   datasets: DatasetRegistry;
   tenant(tenantId: string): DurableObjectStub<TenantObject>;
+  /** The tenant's usage meters (one or more shards of its object); checks are recorded here. */
+  meters(tenantId: string): TenantMeters;
   /** Work that may finish after the response (the request's database stays open for it). */
   background(work: Promise<unknown>): void;
   /** Waits for background work, then closes what the request opened. */
@@ -39,6 +42,7 @@ export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => v
     apiKeys: apiKeyVerifier,
     datasets: datasetRegistry,
     tenant: (tenantId) => env.TENANT.get(env.TENANT.idFromName(tenantId)),
+    meters: (tenantId) => TenantMeters.of(env, tenantId),
     background: (work) => {
       const settled = work.catch(() => undefined);
       pending.push(settled);

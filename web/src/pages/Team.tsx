@@ -3,7 +3,7 @@
  * and inviting someone. Only owners and admins see the controls; the API enforces it.
  */
 import { api } from "../api/client";
-import type { Facility, Group, Invite, Page, Role, TeamMember } from "../api/types";
+import type { Group, Invite, Page, Role, TeamMember } from "../api/types";
 import { Assignments } from "../components/team/Assignments";
 import { InviteForm } from "../components/team/InviteForm";
 import { ROLE_HELP } from "../components/team/roles";
