@@ -7,7 +7,8 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 
-export const CHROMIUM = "/usr/bin/chromium";
+/** Debian's Chromium by default; CHROMIUM_PATH names another system Chromium or Chrome. */
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const RESULTS = resolve(import.meta.dirname, "../../test-results");
 
 export async function launchBrowser(): Promise<Browser> {
