@@ -17,10 +17,8 @@ import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
-import { type EmbeddedPostgres, startEmbeddedPostgres } from "../db/local/embedded";
 import { openNodeDatabase } from "../db/local/node-database";
-import { prepareDatabase, workerDatabaseUrl } from "../db/local/prepare";
-import { startWsBridge } from "../db/local/ws-bridge";
+import { startLocalDatabase } from "../db/local/stack";
 import { createTenant } from "../db/tenants";
 import { sfRestaurant } from "../test/fixtures";
 
@@ -94,17 +92,8 @@ const medianRound = (rounds: RoundResult[]) =>
   [...rounds].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds.length / 2)] as RoundResult;
 
 async function main() {
-  let embedded: EmbeddedPostgres | undefined;
-  let ownerUrl = process.env.DATABASE_URL;
-  if (!ownerUrl) {
-    embedded = await startEmbeddedPostgres({});
-    ownerUrl = embedded.url;
-  }
-  await prepareDatabase(ownerUrl);
-  const target = new URL(ownerUrl);
-  const bridge = await startWsBridge({
-    target: { host: target.hostname, port: Number(target.port || 5432) },
-  });
+  const database = await startLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
+  const ownerUrl = database.ownerUrl;
   const owner = await openNodeDatabase(ownerUrl);
   const { apiKey, tenantId } = await createTenant(owner.db, {
     name: "Bench Kitchen Co",
@@ -129,9 +118,9 @@ async function main() {
       "--persist-to",
       state,
       "--var",
-      `DATABASE_URL:${workerDatabaseUrl(ownerUrl)}`,
+      `DATABASE_URL:${database.workerUrl}`,
       "--var",
-      `DB_WS_PROXY:${bridge.proxy}`,
+      `DB_WS_PROXY:${database.wsProxy}`,
       "--log-level",
       "error",
     ],
@@ -164,7 +153,7 @@ async function main() {
           machine: `${cpus()[0]?.model ?? "unknown CPU"} ×${cpus().length}, Node ${process.version}, load ${loadavg()
             .map((l) => l.toFixed(1))
             .join(" ")}`,
-          database: embedded ? "embedded PGlite" : "PostgreSQL",
+          database: database.kind,
           tenantId,
           requestsPerRound: REQUESTS,
           rounds: ROUNDS,
@@ -186,8 +175,7 @@ async function main() {
   } finally {
     worker.kill("SIGTERM");
     rmSync(state, { recursive: true, force: true });
-    await bridge.close();
-    await embedded?.stop();
+    await database.stop();
   }
 }
 

@@ -10,9 +10,10 @@ import {
   type CreatedApiKey,
   createApiKey,
 } from "./api-keys";
+import { recordAudit } from "./audit";
 import { type Database, type Tx, withTenant } from "./client";
 import { newId } from "./ids";
-import { auditLog, tenants } from "./schema";
+import { tenants } from "./schema";
 import { insertUser } from "./users";
 
 export interface CreatedTenant {
@@ -31,8 +32,7 @@ function withNewTenant<T>(
   return withTenant(db, tenantId, async (tx) => {
     await tx.insert(tenants).values({ id: tenantId, name: input.name });
     const { result, detail } = await work(tx, tenantId);
-    await tx.insert(auditLog).values({
-      id: newId("aud"),
+    await recordAudit(tx, {
       tenantId,
       actor: input.actor,
       action: "tenant.created",

@@ -13,10 +13,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { resolve } from "node:path";
 import { sql } from "drizzle-orm";
 import { DATA_DIR, RUNTIME_FILE } from "../cli/runtime";
-import { type EmbeddedPostgres, startEmbeddedPostgres } from "../db/local/embedded";
 import { openNodeDatabase } from "../db/local/node-database";
-import { prepareDatabase, workerDatabaseUrl } from "../db/local/prepare";
-import { startWsBridge } from "../db/local/ws-bridge";
+import { startLocalDatabase } from "../db/local/stack";
 import { createTenant } from "../db/tenants";
 import { ensureDemoAdmin, localSessionSecret } from "./demo-admin";
 
@@ -58,31 +56,26 @@ async function ensureDemoTenant(ownerUrl: string): Promise<DemoCredentials> {
 async function main() {
   mkdirSync(DATA_DIR, { recursive: true });
   const children: ChildProcess[] = [];
-  let embedded: EmbeddedPostgres | undefined;
   let stopping = false;
 
-  let ownerUrl = process.env.DATABASE_URL;
-  if (!ownerUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: resolve(DATA_DIR, "pglite"), port: EMBEDDED_PORT });
-    ownerUrl = embedded.url;
-  }
-  const dbTarget = new URL(ownerUrl);
+  const database = await startLocalDatabase({
+    databaseUrl: process.env.DATABASE_URL,
+    dataDir: resolve(DATA_DIR, "pglite"),
+    port: EMBEDDED_PORT,
+  });
+  const ownerUrl = database.ownerUrl;
+  const host = new URL(ownerUrl).host;
   console.log(
-    `• database: ${embedded ? `embedded PGlite (.data/pglite) on ${dbTarget.host}` : `DATABASE_URL (${dbTarget.host})`}`,
+    `• database: ${database.kind === "pglite" ? `embedded PGlite (.data/pglite) on ${host}` : `DATABASE_URL (${host})`}`,
   );
-  await prepareDatabase(ownerUrl);
   const demo = await ensureDemoTenant(ownerUrl);
   const admin = await ensureDemoAdmin(ownerUrl, demo.tenantId);
-  const bridge = await startWsBridge({
-    target: { host: dbTarget.hostname, port: Number(dbTarget.port || 5432) },
-  });
 
   const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     for (const child of children) if (child.pid) killTree(child.pid);
-    await bridge.close();
-    await embedded?.stop();
+    await database.stop();
     rmSync(RUNTIME_FILE, { force: true });
     console.log("Prep stopped.");
     process.exit(code);
@@ -114,9 +107,9 @@ async function main() {
       "--var",
       `SESSION_SECRET:${localSessionSecret()}`,
       "--var",
-      `DATABASE_URL:${workerDatabaseUrl(ownerUrl)}`,
+      `DATABASE_URL:${database.workerUrl}`,
       "--var",
-      `DB_WS_PROXY:${bridge.proxy}`,
+      `DB_WS_PROXY:${database.wsProxy}`,
       "--show-interactive-dev-session=false",
     ],
     {

@@ -5,9 +5,7 @@
  * the address of a local HTTP server standing in for dataset sources and incident webhooks.
  */
 import type { TestProject } from "vitest/node";
-import { type EmbeddedPostgres, startEmbeddedPostgres } from "../db/local/embedded";
-import { prepareDatabase, workerDatabaseUrl } from "../db/local/prepare";
-import { startWsBridge } from "../db/local/ws-bridge";
+import { startLocalDatabase } from "../db/local/stack";
 import { startUpstreamServer } from "./upstream-server";
 
 declare module "vitest" {
@@ -22,28 +20,16 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  let embedded: EmbeddedPostgres | undefined;
-  let ownerUrl = process.env.DATABASE_URL;
-  if (!ownerUrl) {
-    embedded = await startEmbeddedPostgres({});
-    ownerUrl = embedded.url;
-  }
-  await prepareDatabase(ownerUrl);
-  const target = new URL(ownerUrl);
-  const bridge = await startWsBridge({
-    target: { host: target.hostname, port: Number(target.port || 5432) },
-  });
-
-  project.provide("ownerDatabaseUrl", ownerUrl);
-  project.provide("workerDatabaseUrl", workerDatabaseUrl(ownerUrl));
-  project.provide("wsProxy", bridge.proxy);
-  project.provide("databaseKind", embedded ? "pglite" : "postgres");
+  const database = await startLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
+  project.provide("ownerDatabaseUrl", database.ownerUrl);
+  project.provide("workerDatabaseUrl", database.workerUrl);
+  project.provide("wsProxy", database.wsProxy);
+  project.provide("databaseKind", database.kind);
   const upstream = await startUpstreamServer();
   project.provide("upstreamUrl", upstream.url);
 
   return async () => {
     await upstream.close();
-    await bridge.close();
-    await embedded?.stop();
+    await database.stop();
   };
 }

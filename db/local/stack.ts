@@ -44,7 +44,9 @@ export async function startLocalDatabase(options: LocalDatabaseOptions): Promise
     throw error;
   }
   const target = new URL(ownerUrl);
-  const bridge = await startWsBridge({ target: { host: target.hostname, port: Number(target.port || 5432) } });
+  const bridge = await startWsBridge({
+    target: { host: target.hostname, port: Number(target.port || 5432) },
+  });
   return {
     kind: embedded ? "pglite" : "postgres",
     ownerUrl,

@@ -10,9 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "vite";
-import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../db/local/embedded";
-import { prepareDatabase, workerDatabaseUrl } from "../../db/local/prepare";
-import { startWsBridge } from "../../db/local/ws-bridge";
+import { startLocalDatabase } from "../../db/local/stack";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -59,17 +57,7 @@ function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {
 }
 
 export async function startAppServer(): Promise<AppServer> {
-  let embedded: EmbeddedPostgres | undefined;
-  let ownerUrl = process.env.DATABASE_URL;
-  if (!ownerUrl) {
-    embedded = await startEmbeddedPostgres({});
-    ownerUrl = embedded.url;
-  }
-  await prepareDatabase(ownerUrl);
-  const target = new URL(ownerUrl);
-  const bridge = await startWsBridge({
-    target: { host: target.hostname, port: Number(target.port || 5432) },
-  });
+  const database = await startLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
   await build({ configFile: resolve(ROOT, "web/vite.config.ts"), logLevel: "warn" });
 
   const port = await freePort();
@@ -88,7 +76,7 @@ export async function startAppServer(): Promise<AppServer> {
         "--inspector-port",
         String(await freePort()),
       ],
-      ...["--var", `DATABASE_URL:${workerDatabaseUrl(ownerUrl)}`, "--var", `DB_WS_PROXY:${bridge.proxy}`],
+      ...["--var", `DATABASE_URL:${database.workerUrl}`, "--var", `DB_WS_PROXY:${database.wsProxy}`],
       ...[
         "--var",
         `SESSION_SECRET:${randomBytes(32).toString("base64url")}`,
@@ -108,8 +96,7 @@ export async function startAppServer(): Promise<AppServer> {
       process.kill(-wrangler.pid, "SIGTERM");
       await exited;
     }
-    await bridge.close();
-    await embedded?.stop();
+    await database.stop();
     rmSync(state, { recursive: true, force: true });
   };
   try {
@@ -118,5 +105,5 @@ export async function startAppServer(): Promise<AppServer> {
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, ownerDatabaseUrl: ownerUrl, stop };
+  return { url: `http://127.0.0.1:${port}`, ownerDatabaseUrl: database.ownerUrl, stop };
 }

@@ -62,3 +62,28 @@ export const FacilityResponseSchema = v.intersect([
     updatedAt: v.string(),
   }),
 ]);
+
+/**
+ * `cursor` (the previous page's `nextCursor`: an id with `idPrefix`) and `limit` (1–100) for
+ * list routes; spread into a route's query schema.
+ */
+export function paginationQuery(idPrefix: string, defaultLimit: number) {
+  return {
+    cursor: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(new RegExp(`^${idPrefix}_[0-9A-Z]{26}$`), "must be the nextCursor of a previous page"),
+      ),
+    ),
+    limit: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^\d{1,3}$/, "must be a whole number from 1 to 100"),
+        v.transform(Number),
+        v.minValue(1, "must be a whole number from 1 to 100"),
+        v.maxValue(100, "must be a whole number from 1 to 100"),
+      ),
+      String(defaultLimit),
+    ),
+  };
+}

@@ -18,6 +18,7 @@ import { STREAM_FACILITIES_HEADER } from "../../durable-objects/live-alerts";
 import type { AppEnv } from "../context";
 import { jsonResponse, problemResponses } from "../http/openapi";
 import { notFound, Problem } from "../http/problem";
+import { paginationQuery } from "../http/schemas";
 import { validate } from "../http/validation";
 import { authenticate, type Principal, requireScope } from "../middleware/auth";
 import type { App } from "./index";
@@ -29,17 +30,7 @@ const BEARER_PROTOCOL = /^bearer\.(\S+)$/;
 const AlertIdParams = v.object({ id: v.pipe(v.string(), v.regex(ALERT_ID, "must be an alert id (alr_…)")) });
 
 const AlertListQuery = v.object({
-  cursor: v.optional(v.pipe(v.string(), v.regex(ALERT_ID, "must be the nextCursor of a previous page"))),
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,3}$/, "must be an integer from 1 to 100"),
-      v.transform(Number),
-      v.minValue(1, "must be an integer from 1 to 100"),
-      v.maxValue(100, "must be an integer from 1 to 100"),
-    ),
-    "25",
-  ),
+  ...paginationQuery("alr", 25),
   facilityId: v.optional(v.pipe(v.string(), v.regex(/^fac_[0-9A-Z]{26}$/, "must be a facility id (fac_…)"))),
   status: v.optional(v.picklist(STATUSES, `must be one of: ${STATUSES.join(", ")}`)),
   acknowledged: v.optional(

@@ -3,12 +3,12 @@
  * the user (with the invite's role and locations) and sign them in. A link works once and
  * for seven days.
  */
+
 import { describeRoute } from "hono-openapi";
+import { recordAudit } from "../../db/audit";
 import { withTenant } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
-import { newId } from "../../db/ids";
 import { findInviteTenant, loadInvite, markInviteAccepted } from "../../db/invites";
-import { auditLog } from "../../db/schema";
 import { insertUser, setAssignments, unknownIds } from "../../db/users";
 import { AcceptInviteSchema, SessionSchema } from "../http/account-schemas";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../http/openapi";
@@ -76,8 +76,7 @@ export function registerAcceptInvite(app: App): void {
             facilityIds: invite.facilityIds.filter((f) => !gone.has(f)),
             groupIds: invite.groupIds.filter((g) => !gone.has(g)),
           });
-          await tx.insert(auditLog).values({
-            id: newId("aud"),
+          await recordAudit(tx, {
             tenantId: found.tenantId,
             actor: id,
             action: "user.joined",

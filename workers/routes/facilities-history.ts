@@ -11,26 +11,14 @@ import { facilities } from "../../db/schema";
 import { CheckSummarySchema } from "../http/account-schemas";
 import { jsonResponse, problemResponses } from "../http/openapi";
 import { forbiddenScope, notFound } from "../http/problem";
-import { FacilityIdParams } from "../http/schemas";
+import { FacilityIdParams, paginationQuery } from "../http/schemas";
 import { validate } from "../http/validation";
 import { authenticate } from "../middleware/auth";
 import { requireLocation } from "../middleware/locations";
 import type { App } from "./index";
 
 const HistoryQuery = v.object({
-  cursor: v.optional(
-    v.pipe(v.string(), v.regex(/^chk_[0-9A-Z]{26}$/, "must be a nextCursor value from a previous page")),
-  ),
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, "must be a whole number"),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(100),
-    ),
-    "20",
-  ),
+  ...paginationQuery("chk", 20),
 });
 
 export function registerFacilityHistory(app: App): void {

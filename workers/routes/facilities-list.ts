@@ -7,7 +7,7 @@ import * as v from "valibot";
 import { withTenant } from "../../db/client";
 import { listFacilities } from "../../db/facilities";
 import { jsonResponse, problemResponses } from "../http/openapi";
-import { FacilityResponseSchema } from "../http/schemas";
+import { FacilityResponseSchema, paginationQuery } from "../http/schemas";
 import { validate } from "../http/validation";
 import { authenticate, requireScope } from "../middleware/auth";
 import { facilityBody } from "../services/facilities";
@@ -18,19 +18,7 @@ const ListQuery = v.object({
     v.pipe(v.string(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, "must be a two-letter USPS state code")),
   ),
   status: v.optional(v.picklist(["compliant", "at_risk", "non_compliant"])),
-  cursor: v.optional(
-    v.pipe(v.string(), v.regex(/^fac_[0-9A-Z]{26}$/, "must be a nextCursor value from a previous page")),
-  ),
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+$/, "must be a whole number"),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(100),
-    ),
-    "50",
-  ),
+  ...paginationQuery("fac", 50),
 });
 
 export function registerListFacilities(app: App): void {

@@ -3,12 +3,12 @@
  * Prep sends no email, the admin passes the link on), DELETE /v1/invites/{id} to withdraw
  * one. `team:write`; only owners invite owners.
  */
+
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
+import { recordAudit } from "../../db/audit";
 import { withTenant } from "../../db/client";
-import { newId } from "../../db/ids";
 import { createInvite, deleteInvite, listPendingInvites } from "../../db/invites";
-import { auditLog } from "../../db/schema";
 import { findUserForSignIn } from "../../db/users";
 import {
   CreatedInviteSchema,
@@ -83,8 +83,7 @@ export function registerTeamInvites(app: App): void {
           ...body,
           createdBy: principal.keyId,
         });
-        await tx.insert(auditLog).values({
-          id: newId("aud"),
+        await recordAudit(tx, {
           tenantId: principal.tenantId,
           actor: principal.keyId,
           action: "invite.created",

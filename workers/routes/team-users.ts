@@ -3,11 +3,11 @@
  * manager's locations and groups, DELETE /v1/users/{id} to remove someone (`team:write`,
  * owners and admins; see services/team-rules.ts).
  */
+
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
+import { recordAudit } from "../../db/audit";
 import { withTenant } from "../../db/client";
-import { newId } from "../../db/ids";
-import { auditLog } from "../../db/schema";
 import { deleteUser, findTeamMember, listUsers, setAssignments, setUserRole } from "../../db/users";
 import { TeamMemberSchema, UpdateMemberSchema, UserIdParams } from "../http/account-schemas";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../http/openapi";
@@ -67,8 +67,7 @@ export function registerTeamUsers(app: App): void {
             groupIds: body.groupIds ?? target.groupIds,
           });
         }
-        await tx.insert(auditLog).values({
-          id: newId("aud"),
+        await recordAudit(tx, {
           tenantId: principal.tenantId,
           actor: principal.keyId,
           action: "user.changed",
@@ -99,8 +98,7 @@ export function registerTeamUsers(app: App): void {
         if (!target) throw notFound(`User ${id}`);
         assertMayManage(principal, target);
         await deleteUser(tx, id);
-        await tx.insert(auditLog).values({
-          id: newId("aud"),
+        await recordAudit(tx, {
           tenantId: principal.tenantId,
           actor: principal.keyId,
           action: "user.removed",
