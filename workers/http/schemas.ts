@@ -46,6 +46,8 @@ export const CheckResultSchema = v.object({
   findings: v.array(FindingSchema),
   nextDeadline: v.nullable(v.object({ date: v.string(), ruleId: v.string(), subject: v.unknown() })),
   reevaluateAt: v.nullable(v.string()),
+  /** The narrowest level whose rules were evaluated; "state" means no local rules are checked. */
+  coverage: v.nullable(v.picklist(["federal", "state", "county", "city"])),
 });
 
 export const FacilityIdParams = v.object({
