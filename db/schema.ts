@@ -11,6 +11,7 @@
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  customType,
   date,
   index,
   integer,
@@ -21,11 +22,20 @@ import {
   primaryKey,
   real,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
 export const appRole = pgRole("prep_app").existing();
+
+/**
+ * `timestamp with time zone`, read back as RFC 3339 in UTC (`2026-11-25T19:50:49.792Z`)
+ * rather than Postgres's text form (`2026-11-25 19:50:49.792+00`), since these values go
+ * straight into API responses.
+ */
+const timestamptz = customType<{ data: string; driverData: string }>({
+  dataType: () => "timestamp with time zone",
+  fromDriver: (value) => new Date(value).toISOString(),
+});
 
 const tenantMatches = sql`tenant_id = current_setting('app.tenant_id', true)`;
 const tenantIsolation = pgPolicy("tenant_isolation", {
@@ -36,8 +46,7 @@ const tenantIsolation = pgPolicy("tenant_isolation", {
   withCheck: tenantMatches,
 });
 
-const createdAt = () =>
-  timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
+const createdAt = () => timestamptz("created_at").notNull().default(sql`now()`);
 const tenantId = () => text("tenant_id").notNull();
 
 export const tenants = pgTable(
@@ -90,8 +99,8 @@ export const invites = pgTable(
     tokenHash: text("token_hash").notNull(),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "string" }).notNull(),
-    acceptedAt: timestamp("accepted_at", { withTimezone: true, mode: "string" }),
+    expiresAt: timestamptz("expires_at").notNull(),
+    acceptedAt: timestamptz("accepted_at"),
   },
   (t) => [uniqueIndex("invites_token_hash_key").on(t.tokenHash), tenantIsolation],
 );
@@ -109,8 +118,8 @@ export const apiKeys = pgTable(
     mode: text("mode", { enum: ["live", "test"] }).notNull(),
     scopes: text("scopes").array().notNull(),
     createdAt: createdAt(),
-    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "string" }),
-    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "string" }),
+    lastUsedAt: timestamptz("last_used_at"),
+    revokedAt: timestamptz("revoked_at"),
   },
   (t) => [uniqueIndex("api_keys_prefix_key").on(t.prefix), tenantIsolation],
 );
@@ -132,9 +141,9 @@ export const facilities = pgTable(
     ownershipChangedAt: date("ownership_changed_at", { mode: "string" }),
     /** The latest verdict's status; null until the facility is first checked. */
     status: text("status", { enum: ["compliant", "at_risk", "non_compliant"] }),
-    lastCheckedAt: timestamp("last_checked_at", { withTimezone: true, mode: "string" }),
+    lastCheckedAt: timestamptz("last_checked_at"),
     createdAt: createdAt(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().default(sql`now()`),
   },
   (t) => [index("facilities_tenant_state_idx").on(t.tenantId, t.state, t.id), tenantIsolation],
 );
@@ -217,7 +226,7 @@ export const temperatureLogs = pgTable(
     facilityId: text("facility_id")
       .notNull()
       .references(() => facilities.id, { onDelete: "cascade" }),
-    at: timestamp("at", { withTimezone: true, mode: "string" }).notNull(),
+    at: timestamptz("at").notNull(),
     item: text("item"),
     mode: text("mode", { enum: ["cold_holding", "hot_holding"] }).notNull(),
     tempF: real("temp_f").notNull(),
@@ -298,7 +307,7 @@ export const checks = pgTable(
     facilityId: text("facility_id"),
     idempotencyKey: text("idempotency_key"),
     asOf: date("as_of", { mode: "string" }).notNull(),
-    evaluatedAt: timestamp("evaluated_at", { withTimezone: true, mode: "string" }).notNull(),
+    evaluatedAt: timestamptz("evaluated_at").notNull(),
     status: text("status").notNull(),
     state: text("state").notNull(),
     result: jsonb("result").notNull(),
@@ -315,7 +324,7 @@ export const auditLog = pgTable(
     action: text("action").notNull(),
     target: text("target"),
     detail: jsonb("detail"),
-    at: timestamp("at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    at: timestamptz("at").notNull().default(sql`now()`),
   },
   (t) => [index("audit_log_tenant_idx").on(t.tenantId, t.at), tenantIsolation],
 );
@@ -337,11 +346,11 @@ export const datasets = pgTable("datasets", {
   activeVersionId: text("active_version_id"),
   etag: text("etag"),
   /** Last successful refresh (a new version, the same content, or a 304): the freshness SLO's clock. */
-  lastRefreshedAt: timestamp("last_refreshed_at", { withTimezone: true, mode: "string" }),
+  lastRefreshedAt: timestamptz("last_refreshed_at"),
   /** Consecutive failed refreshes; 0 after a success. Drives the retry backoff. */
   failureCount: integer("failure_count").notNull().default(0),
   /** When the hourly job retries a failed refresh; null when nothing is due. */
-  nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "string" }),
+  nextAttemptAt: timestamptz("next_attempt_at"),
   lastError: text("last_error"),
   /**
    * The rules in force as tenants last heard of them (active version + overrides in force).
@@ -361,7 +370,7 @@ export const datasetVersions = pgTable(
     contentHash: text("content_hash").notNull(),
     content: jsonb("content").notNull(),
     source: text("source").notNull(),
-    fetchedAt: timestamp("fetched_at", { withTimezone: true, mode: "string" }).notNull(),
+    fetchedAt: timestamptz("fetched_at").notNull(),
     approvedBy: text("approved_by"),
     status: text("status", { enum: ["active", "pending", "superseded", "rejected"] }).notNull(),
     createdAt: createdAt(),
@@ -393,8 +402,8 @@ export const rules = pgTable(
 export const refreshRuns = pgTable("refresh_runs", {
   id: text("id").primaryKey(),
   trigger: text("trigger", { enum: ["cron", "retry", "cli", "admin"] }).notNull(),
-  startedAt: timestamp("started_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
-  finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
+  startedAt: timestamptz("started_at").notNull().default(sql`now()`),
+  finishedAt: timestamptz("finished_at"),
   status: text("status", { enum: ["running", "succeeded", "partial", "failed"] }).notNull(),
   report: jsonb("report"),
 });
@@ -408,14 +417,14 @@ export const refreshAttempts = pgTable(
       .notNull()
       .references(() => refreshRuns.id, { onDelete: "cascade" }),
     jurisdiction: text("jurisdiction").notNull(),
-    at: timestamp("at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    at: timestamptz("at").notNull().default(sql`now()`),
     outcome: text("outcome", { enum: ["created", "pending_review", "unchanged", "failed"] }).notNull(),
     /** For failures: http_error, timeout, network, invalid_json, invalid_dataset, rules_dropped. */
     errorCode: text("error_code"),
     detail: text("detail"),
     versionId: text("version_id"),
     contentHash: text("content_hash"),
-    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "string" }),
+    nextAttemptAt: timestamptz("next_attempt_at"),
     /** The version-to-version diff report of a new version (the nightly data_diff_report). */
     diff: jsonb("diff"),
   },
@@ -432,7 +441,7 @@ export const platformAdmins = pgTable(
     /** Hex SHA-256 of the admin key; the key itself is shown once and never stored. */
     keyHash: text("key_hash").notNull(),
     createdAt: createdAt(),
-    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "string" }),
+    revokedAt: timestamptz("revoked_at"),
   },
   (t) => [
     uniqueIndex("platform_admins_email_key").on(sql`lower(${t.email})`),
@@ -463,7 +472,7 @@ export const datasetOverrides = pgTable(
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     decidedBy: text("decided_by"),
-    decidedAt: timestamp("decided_at", { withTimezone: true, mode: "string" }),
+    decidedAt: timestamptz("decided_at"),
   },
   (t) => [index("dataset_overrides_jurisdiction_idx").on(t.jurisdiction, t.status)],
 );
@@ -477,7 +486,7 @@ export const platformAuditLog = pgTable(
     action: text("action").notNull(),
     target: text("target"),
     detail: jsonb("detail"),
-    at: timestamp("at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    at: timestamptz("at").notNull().default(sql`now()`),
   },
   (t) => [index("platform_audit_log_at_idx").on(t.at)],
 );
@@ -487,6 +496,6 @@ export const incidents = pgTable("incidents", {
   dedupKey: text("dedup_key").primaryKey(),
   status: text("status", { enum: ["triggered", "resolved"] }).notNull(),
   summary: text("summary").notNull(),
-  triggeredAt: timestamp("triggered_at", { withTimezone: true, mode: "string" }).notNull(),
-  resolvedAt: timestamp("resolved_at", { withTimezone: true, mode: "string" }),
+  triggeredAt: timestamptz("triggered_at").notNull(),
+  resolvedAt: timestamptz("resolved_at"),
 });

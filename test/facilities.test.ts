@@ -23,6 +23,11 @@ describe("facilities", () => {
     const created = await createFacility(key);
     expect(created.id).toMatch(/^fac_/);
     expect(created.status).toBe("non_compliant");
+    // Timestamps are RFC 3339 in UTC, not Postgres's text form.
+    const stamps = created as unknown as { createdAt: string; updatedAt: string; lastCheckedAt: string };
+    for (const stamp of [stamps.createdAt, stamps.updatedAt, stamps.lastCheckedAt]) {
+      expect(stamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    }
     const fetched = (await (await call(`/v1/facilities/${created.id}`, { key })).json()) as FacilityBody;
     expect(fetched).toEqual(created);
     expect(fetched.staff.map((s) => s.id)).toEqual(["mgr-1", "s-1"]);
