@@ -18,16 +18,8 @@ const ADMIN_SCOPES = [...API_KEY_SCOPES, "team:read", "team:write"];
 export const ROLE_SCOPES: Record<Role, readonly string[]> = {
   owner: ADMIN_SCOPES,
   admin: ADMIN_SCOPES,
-  manager: [
-    "checks:write",
-    "checks:read",
-    "facilities:read",
-    "facilities:write",
-    "alerts:read",
-    "alerts:write",
-    "usage:read",
-    "team:read",
-  ],
+  // Everything a key may do except managing keys, and seeing (not changing) the team.
+  manager: [...API_KEY_SCOPES.filter((scope) => scope !== "keys:write"), "team:read"],
   viewer: ["checks:read", "facilities:read", "alerts:read", "usage:read", "team:read"],
 };
 
