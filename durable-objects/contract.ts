@@ -32,9 +32,8 @@ export interface RecordCheckInput {
 }
 
 export type RecordCheckOutcome =
-  | { kind: "recorded"; record: CheckRecord }
-  | { kind: "replayed"; record: CheckRecord }
-  | { kind: "idempotency_conflict" };
+  /** The caller already has the record it sent; not echoing it halves what the RPC carries. */
+  { kind: "recorded" } | { kind: "replayed"; record: CheckRecord } | { kind: "idempotency_conflict" };
 
 /** A stored facility as the DO keeps it, to re-evaluate on deadlines and rule changes. */
 export interface FacilitySnapshot {

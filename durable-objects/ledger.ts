@@ -63,7 +63,7 @@ export class Ledger {
       record.state,
     );
     this.sql.exec("INSERT INTO outbox (check_id, enqueued_at) VALUES (?, ?)", record.id, nowMs);
-    return { kind: "recorded", record };
+    return { kind: "recorded" };
   }
 
   get(id: string): CheckRecord | null {

@@ -137,7 +137,7 @@ describe("metering", () => {
     // Whichever attempt of a key arrived first was recorded; the other replayed that same check.
     const recordedByKey = new Map<string, string>();
     for (const { input, outcome } of outcomes) {
-      if (outcome.kind === "recorded") recordedByKey.set(input.idempotencyKey as string, outcome.record.id);
+      if (outcome.kind === "recorded") recordedByKey.set(input.idempotencyKey as string, input.record.id);
     }
     expect(recordedByKey.size).toBe(2000);
     const replays = outcomes.filter(({ outcome }) => outcome.kind === "replayed");

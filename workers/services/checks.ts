@@ -52,7 +52,8 @@ export async function runCheck(
         "This Idempotency-Key was already used with a different request body. Use a new key for a new request.",
     });
   }
-  return { record: outcome.record, replayed: outcome.kind === "replayed" };
+  if (outcome.kind === "replayed") return { record: outcome.record, replayed: true };
+  return { record, replayed: false };
 }
 
 export async function fingerprint(value: unknown): Promise<string> {
