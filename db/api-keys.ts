@@ -130,7 +130,10 @@ export async function findApiKeyByPrefix(db: Database, prefix: string): Promise<
   };
 }
 
-/** Which tenant owns a key: the CLI revokes by key id alone. */
+/**
+ * Which tenant owns a key: the CLI revokes by key id alone. It reads across tenants, so it
+ * works only on an owner connection (the CLI's); under `prep_app` it finds nothing.
+ */
 export async function findApiKeyTenant(db: Database, keyId: string): Promise<string | null> {
   const result = await db.execute(sql`SELECT tenant_id FROM api_keys WHERE id = ${keyId}`);
   return (result.rows[0] as { tenant_id: string } | undefined)?.tenant_id ?? null;
