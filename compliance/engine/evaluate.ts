@@ -3,7 +3,7 @@
 import { fromDay, toDay } from "../dates";
 import { resolveJurisdictions } from "../jurisdictions/resolve";
 import type { FacilityInput } from "../schema/facility";
-import { planFor } from "./plan";
+import { notApplicableFinding, planFor } from "./plan";
 import { prepareFacility } from "./prepare";
 import type { CompiledDataset, EvalContext, Finding, Verdict } from "./types";
 
@@ -46,19 +46,7 @@ export function evaluate(
     const { meta } = step.rule;
     const reason = step.rule.applies(ctx);
     if (reason !== null) {
-      ctx.findings.push({
-        ruleId: meta.id,
-        jurisdiction: meta.jurisdiction,
-        status: "not_applicable",
-        severity: meta.severity,
-        title: meta.title,
-        citation: meta.citation,
-        message: reason,
-        subject: null,
-        dueBy: null,
-        verified: meta.verified,
-        ...(meta.override ? { override: meta.override } : {}),
-      });
+      ctx.findings.push(notApplicableFinding(meta, reason));
       continue;
     }
     const first = ctx.findings.length;

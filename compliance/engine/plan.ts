@@ -56,9 +56,9 @@ function plansOf(layers: readonly CompiledDataset[]): LayerSetPlans {
   return node.plans;
 }
 
-/** A finding for a rule that is not evaluated; shared (frozen) across verdicts. */
-function notEvaluated(meta: RuleMeta, message: string): Finding {
-  return Object.freeze({
+/** The `not_applicable` finding of a rule, with `message` saying why (and its override, if any). */
+export function notApplicableFinding(meta: RuleMeta, message: string): Finding {
+  return {
     ruleId: meta.id,
     jurisdiction: meta.jurisdiction,
     status: "not_applicable",
@@ -69,7 +69,13 @@ function notEvaluated(meta: RuleMeta, message: string): Finding {
     subject: null,
     dueBy: null,
     verified: meta.verified,
-  });
+    ...(meta.override ? { override: meta.override } : {}),
+  };
+}
+
+/** A finding for a rule the plan never evaluates; shared (frozen) across verdicts. */
+function notEvaluated(meta: RuleMeta, message: string): Finding {
+  return Object.freeze(notApplicableFinding(meta, message));
 }
 
 interface Entry {
