@@ -3,20 +3,22 @@
 // - POST /v1/checks (metered) vs a bare Hono POST route echoing the same body;
 // - POST /v1/checks with metering (the TenantObject RPC: ledger, idempotency, counters,
 //   outbox flushed to Postgres) vs the same endpoint with the RPC replaced by an echo.
-// Real HTTP over loopback (autocannon) to `wrangler dev` (workerd) in its own process, a
-// bounded number of requests, alternating rounds, the median round reported. Absolute rates
-// include wrangler dev's local proxy and a load generator sharing the machine's cores; the
-// ratios, measured in the same run, are the result.
+// Real HTTP over loopback (autocannon) straight to workerd: the Worker is bundled with
+// esbuild and run by Miniflare on a direct socket, so no entry or dev proxy sits in between.
+// The bindings are wrangler.toml's. A bounded number of requests, alternating rounds, the
+// median round reported. Absolute rates include a load generator sharing the machine's
+// cores; the ratios, measured in the same run, are the result.
 //
 // Run: npx tsx bench/http.ts   (DATABASE_URL=postgres://… to use a running PostgreSQL;
 // else embedded PGlite). Knobs: BENCH_REQUESTS (per round, default 3000), BENCH_CONCURRENCY
 // (default 32), BENCH_ROUNDS (default 3; the median round is reported).
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
+import { build } from "esbuild";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { openNodeDatabase } from "../db/local/node-database";
 import { startLocalDatabase } from "../db/local/stack";
 import { createTenant } from "../db/tenants";
@@ -65,26 +67,44 @@ async function load(base: string, key: string, path: Path, requests: number): Pr
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.on("error", reject);
+/**
+ * bench/http-worker.ts bundled as `wrangler deploy` would (workerd conditions, node: and
+ * cloudflare: modules left to the runtime) and run by Miniflare with wrangler.toml's
+ * bindings, answering on its own socket.
+ */
+async function startWorkerd(state: string, vars: Record<string, string>) {
+  const bundleDir = join(state, "bundle");
+  await build({
+    entryPoints: [resolve(ROOT, "bench/http-worker.ts")],
+    outfile: join(bundleDir, "worker.js"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2024",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["node:*", "cloudflare:*"],
+    logLevel: "error",
   });
-}
-
-async function waitUntilServing(base: string): Promise<void> {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    try {
-      await (await fetch(`${base}/v1/me`)).arrayBuffer();
-      return;
-    } catch {
-      await new Promise((wait) => setTimeout(wait, 500));
-    }
-  }
-  throw new Error(`wrangler dev did not answer on ${base} within a minute`);
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(ROOT, "wrangler.toml"), "");
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      ...workerOptions,
+      // One pre-bundled module; no static app, no cron.
+      assets: undefined,
+      cronTriggers: [],
+      modulesRules: undefined,
+      name: "prep-bench",
+      modules: true,
+      modulesRoot: bundleDir,
+      scriptPath: join(bundleDir, "worker.js"),
+      bindings: { ...(workerOptions.bindings as Record<string, string>), ...vars },
+      durableObjectsPersist: join(state, "durable-objects"),
+      unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  const url = (await miniflare.unsafeGetDirectURL("prep-bench")).href.replace(/\/$/, "");
+  return { url, stop: () => miniflare.dispose() };
 }
 
 /** The round with the median throughput (its latencies travel with it). */
@@ -102,32 +122,12 @@ async function main() {
   });
   await owner.close();
 
-  const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "prep-bench-http-"));
-  const worker = spawn(
-    resolve(ROOT, "node_modules/.bin/wrangler"),
-    [
-      "dev",
-      "bench/http-worker.ts",
-      "--config",
-      "wrangler.toml",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--persist-to",
-      state,
-      "--var",
-      `DATABASE_URL:${database.workerUrl}`,
-      "--var",
-      `DB_WS_PROXY:${database.wsProxy}`,
-      "--log-level",
-      "error",
-    ],
-    { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  await waitUntilServing(base);
+  const worker = await startWorkerd(state, {
+    DATABASE_URL: database.workerUrl,
+    DB_WS_PROXY: database.wsProxy,
+  });
+  const base = worker.url;
   try {
     const paths: Path[] = ["bare", "unmetered", "metered"];
     for (const path of paths) await load(base, apiKey.key, path, WARMUP);
@@ -173,7 +173,7 @@ async function main() {
       ),
     );
   } finally {
-    worker.kill("SIGTERM");
+    await worker.stop();
     rmSync(state, { recursive: true, force: true });
     await database.stop();
   }
