@@ -23,8 +23,22 @@ export interface CheckRecord {
   result: CheckResult;
 }
 
+/**
+ * A check on its way to the ledger, serialised once by the Worker: the same JSON is the
+ * ledger row, the outbox's payload to Postgres and (its `result`) the response body, so
+ * neither the RPC nor the object copies or re-serialises the findings.
+ */
+export interface CheckEntry {
+  id: string;
+  tenantId: string;
+  /** USPS state: checks are metered per state. */
+  state: string;
+  /** The whole CheckRecord as JSON. */
+  json: string;
+}
+
 export interface RecordCheckInput {
-  record: CheckRecord;
+  check: CheckEntry;
   /** The caller's Idempotency-Key; a retry with the same key returns the first check. */
   idempotencyKey?: string | undefined;
   /** Fingerprint of the request body: the same key with a different body is refused. */
@@ -32,8 +46,27 @@ export interface RecordCheckInput {
 }
 
 export type RecordCheckOutcome =
-  /** The caller already has the record it sent; not echoing it halves what the RPC carries. */
+  /** The caller already has the check it sent. */
   { kind: "recorded" } | { kind: "replayed"; record: CheckRecord } | { kind: "idempotency_conflict" };
+
+/**
+ * Serialises a check for the ledger and the response in one pass over the findings: the
+ * result is stringified once and spliced into the record's JSON.
+ */
+export function serializeCheck(record: CheckRecord): { entry: CheckEntry; resultJson: string } {
+  const { result, ...header } = record;
+  const resultJson = JSON.stringify(result);
+  const headerJson = JSON.stringify(header);
+  return {
+    entry: {
+      id: record.id,
+      tenantId: record.tenantId,
+      state: record.state,
+      json: `${headerJson.slice(0, -1)},"result":${resultJson}}`,
+    },
+    resultJson,
+  };
+}
 
 /** A stored facility as the DO keeps it, to re-evaluate on deadlines and rule changes. */
 export interface FacilitySnapshot {

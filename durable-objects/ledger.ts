@@ -21,49 +21,28 @@ export class Ledger {
 
   constructor(private readonly sql: SqlStorage) {}
 
-  /** Records `input.record` unless its idempotency key or its id was seen before. */
-  record(input: RecordCheckInput, nowMs: number): RecordCheckOutcome {
-    const { record, idempotencyKey } = input;
-    const requestHash = input.requestHash ?? null;
-    this.claimTenant(record.tenantId);
-    if (idempotencyKey !== undefined) {
-      const prior = this.sql
-        .exec<{ request_hash: string | null; check_id: string }>(
-          "SELECT request_hash, check_id FROM idempotency_keys WHERE key = ?",
-          idempotencyKey,
-        )
-        .toArray()[0];
-      if (prior) {
-        if (prior.request_hash !== requestHash) return { kind: "idempotency_conflict" };
-        return { kind: "replayed", record: this.mustGet(prior.check_id) };
-      }
-    }
-    // The check id is a key too: an RPC the Worker retried after a lost reply counts once.
-    const inserted = this.sql.exec(
-      "INSERT INTO checks (id, recorded_at, idempotency_key, record) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-      record.id,
-      nowMs,
-      idempotencyKey ?? null,
-      JSON.stringify(record),
-    ).rowsWritten;
-    if (inserted === 0) return { kind: "replayed", record: this.mustGet(record.id) };
-    if (idempotencyKey !== undefined) {
+  /**
+   * Records each input in order (a key repeated within the batch replays its first use);
+   * the batch's hourly counters move by one upsert per state.
+   */
+  recordAll(inputs: readonly RecordCheckInput[], nowMs: number): RecordCheckOutcome[] {
+    const perState = new Map<string, number>();
+    const outcomes = inputs.map((input) => {
+      const outcome = this.record(input, nowMs);
+      if (outcome.kind === "recorded")
+        perState.set(input.check.state, (perState.get(input.check.state) ?? 0) + 1);
+      return outcome;
+    });
+    for (const [state, count] of perState) {
       this.sql.exec(
-        "INSERT INTO idempotency_keys (key, request_hash, check_id, created_at) VALUES (?, ?, ?, ?)",
-        idempotencyKey,
-        requestHash,
-        record.id,
-        nowMs,
+        `INSERT INTO usage_hourly (hour_ms, state, count) VALUES (?, ?, ?)
+         ON CONFLICT (hour_ms, state) DO UPDATE SET count = count + excluded.count`,
+        nowMs - (nowMs % HOUR_MS),
+        state,
+        count,
       );
     }
-    this.sql.exec(
-      `INSERT INTO usage_hourly (hour_ms, state, count) VALUES (?, ?, 1)
-       ON CONFLICT (hour_ms, state) DO UPDATE SET count = count + 1`,
-      nowMs - (nowMs % HOUR_MS),
-      record.state,
-    );
-    this.sql.exec("INSERT INTO outbox (check_id, enqueued_at) VALUES (?, ?)", record.id, nowMs);
-    return { kind: "recorded" };
+    return outcomes;
   }
 
   get(id: string): CheckRecord | null {
@@ -93,6 +72,45 @@ export class Ledger {
       "DELETE FROM checks WHERE recorded_at < ? AND id NOT IN (SELECT check_id FROM outbox)",
       nowMs - LEDGER_RETENTION_MS,
     );
+  }
+
+  /** Records `input.check` (not yet counted) unless its idempotency key or its id was seen before. */
+  private record(input: RecordCheckInput, nowMs: number): RecordCheckOutcome {
+    const { check, idempotencyKey } = input;
+    const requestHash = input.requestHash ?? null;
+    this.claimTenant(check.tenantId);
+    if (idempotencyKey !== undefined) {
+      const prior = this.sql
+        .exec<{ request_hash: string | null; check_id: string }>(
+          "SELECT request_hash, check_id FROM idempotency_keys WHERE key = ?",
+          idempotencyKey,
+        )
+        .toArray()[0];
+      if (prior) {
+        if (prior.request_hash !== requestHash) return { kind: "idempotency_conflict" };
+        return { kind: "replayed", record: this.mustGet(prior.check_id) };
+      }
+    }
+    // The check id is a key too: an RPC the Worker retried after a lost reply counts once.
+    const inserted = this.sql.exec(
+      "INSERT INTO checks (id, recorded_at, idempotency_key, record) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+      check.id,
+      nowMs,
+      idempotencyKey ?? null,
+      check.json,
+    ).rowsWritten;
+    if (inserted === 0) return { kind: "replayed", record: this.mustGet(check.id) };
+    if (idempotencyKey !== undefined) {
+      this.sql.exec(
+        "INSERT INTO idempotency_keys (key, request_hash, check_id, created_at) VALUES (?, ?, ?, ?)",
+        idempotencyKey,
+        requestHash,
+        check.id,
+        nowMs,
+      );
+    }
+    this.sql.exec("INSERT INTO outbox (check_id, enqueued_at) VALUES (?, ?)", check.id, nowMs);
+    return { kind: "recorded" };
   }
 
   private mustGet(id: string): CheckRecord {

@@ -7,8 +7,11 @@
  *
  * The count comes from the METER_SHARDS variable: a default and per-tenant overrides,
  * e.g. "1" or "1,ten_01JD…=8". Raise it, never lower it: shards beyond the count are not read.
+ *
+ * Within an isolate, concurrent checks bound for one shard share an RPC (check-batcher.ts).
  */
 import type { Env } from "../workers/env";
+import { batcherFor, type KeepAlive } from "./check-batcher";
 import type { CheckRecord, RecordCheckInput, RecordCheckOutcome, UsageQuery, UsageRow } from "./contract";
 import type { TenantObject } from "./tenant-object";
 
@@ -58,20 +61,26 @@ export class TenantMeters {
     private readonly namespace: DurableObjectNamespace<TenantObject>,
     private readonly tenantId: string,
     readonly shards: number,
+    /** Keeps the request alive while it sends a batch for others (ExecutionContext.waitUntil). */
+    private readonly keepAlive: KeepAlive = () => {},
   ) {}
 
-  static of(env: Env, tenantId: string): TenantMeters {
-    return new TenantMeters(env.TENANT, tenantId, meterShardCount(env.METER_SHARDS, tenantId));
+  static of(env: Env, tenantId: string, keepAlive?: KeepAlive): TenantMeters {
+    return new TenantMeters(env.TENANT, tenantId, meterShardCount(env.METER_SHARDS, tenantId), keepAlive);
   }
 
   shard(index: number): DurableObjectStub<TenantObject> {
-    const name = index === 0 ? this.tenantId : `${this.tenantId}:meter:${index}`;
-    return this.namespace.get(this.namespace.idFromName(name));
+    return this.namespace.get(this.namespace.idFromName(this.shardName(index)));
   }
 
+  /** Records one check, batched with this isolate's concurrent checks for the same shard. */
   record(input: RecordCheckInput): Promise<RecordCheckOutcome> {
-    const routingKey = input.idempotencyKey ?? input.record.id;
-    return this.shard(shardOf(routingKey, this.shards)).recordCheck(input);
+    const index = shardOf(input.idempotencyKey ?? input.check.id, this.shards);
+    return batcherFor(this.namespace, this.shardName(index)).record(
+      input,
+      (inputs) => this.shard(index).recordChecks(inputs),
+      this.keepAlive,
+    );
   }
 
   async findCheck(checkId: string): Promise<CheckRecord | null> {
@@ -90,6 +99,10 @@ export class TenantMeters {
       else merged.set(key, { ...row });
     }
     return [...merged.values()];
+  }
+
+  private shardName(index: number): string {
+    return index === 0 ? this.tenantId : `${this.tenantId}:meter:${index}`;
   }
 
   private all(): DurableObjectStub<TenantObject>[] {

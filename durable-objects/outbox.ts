@@ -5,41 +5,43 @@
  * after Postgres committed it. If the object dies in between, the batch is sent again and
  * the upsert ignores what is already there: nothing lost, nothing doubled.
  */
+import { sql } from "drizzle-orm";
 import { type Database, withTenant } from "../db/client";
-import { checks as checkHistory } from "../db/schema";
-import type { CheckRecord } from "./contract";
 
 export const OUTBOX_BATCH_SIZE = 200;
 /** Batches per alarm run, so one run stays well inside the alarm's wall-time limit. */
 export const OUTBOX_BATCHES_PER_RUN = 25;
 
 export interface PendingCheck {
-  record: CheckRecord;
+  id: string;
+  /** The CheckRecord as the ledger holds it: JSON text. */
+  json: string;
   idempotencyKey: string | null;
 }
 
 /** Writes one tenant's checks to their durable home; must be idempotent per check id. */
 export type CheckDelivery = (db: Database, tenantId: string, checks: PendingCheck[]) => Promise<void>;
 
-export const deliverToPostgres: CheckDelivery = (db, tenantId, pending) =>
-  withTenant(db, tenantId, async (tx) => {
-    await tx
-      .insert(checkHistory)
-      .values(
-        pending.map(({ record, idempotencyKey }) => ({
-          id: record.id,
-          tenantId: record.tenantId,
-          facilityId: record.facilityId,
-          idempotencyKey,
-          asOf: record.asOf,
-          evaluatedAt: record.evaluatedAt,
-          status: record.result.status,
-          state: record.state,
-          result: record.result,
-        })),
-      )
-      .onConflictDoNothing({ target: checkHistory.id });
+/**
+ * One INSERT per batch. The records travel as one JSON array that Postgres unpacks itself:
+ * the object never parses a record only to have the driver serialise it again.
+ */
+export const deliverToPostgres: CheckDelivery = (db, tenantId, pending) => {
+  const batch = `[${pending
+    .map(
+      ({ json, idempotencyKey }) => `{"idempotencyKey":${JSON.stringify(idempotencyKey)},"record":${json}}`,
+    )
+    .join(",")}]`;
+  return withTenant(db, tenantId, async (tx) => {
+    await tx.execute(sql`
+      INSERT INTO checks (id, tenant_id, facility_id, idempotency_key, as_of, evaluated_at, status, state, result)
+      SELECT record->>'id', record->>'tenantId', record->>'facilityId', "idempotencyKey",
+             (record->>'asOf')::date, (record->>'evaluatedAt')::timestamptz,
+             record->'result'->>'status', record->>'state', record->'result'
+      FROM jsonb_to_recordset(${batch}::jsonb) AS pending("idempotencyKey" text, record jsonb)
+      ON CONFLICT (id) DO NOTHING`);
   });
+};
 
 export class Outbox {
   constructor(private readonly sql: SqlStorage) {}
@@ -63,12 +65,21 @@ export class Outbox {
         .toArray();
       if (pending.length === 0) return true;
       const batch = pending.map((row) => ({
-        record: JSON.parse(row.record) as CheckRecord,
+        id: row.id,
+        json: row.record,
         idempotencyKey: row.idempotency_key,
       }));
-      await deliver((batch[0] as PendingCheck).record.tenantId, batch);
-      for (const { id } of pending) this.sql.exec("DELETE FROM outbox WHERE check_id = ?", id);
+      await deliver(this.tenantId(), batch);
+      this.sql.exec(
+        "DELETE FROM outbox WHERE check_id IN (SELECT value FROM json_each(?))",
+        JSON.stringify(pending.map((row) => row.id)),
+      );
     }
     return this.isEmpty();
+  }
+
+  /** The tenant the ledger is bound to (set by its first check, so present once anything is queued). */
+  private tenantId(): string {
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'tenant_id'").one().value;
   }
 }

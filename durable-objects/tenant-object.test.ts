@@ -13,7 +13,7 @@ import { cardFor, sfRestaurant } from "../test/fixtures";
 import { call, newTenant, workerDb } from "../test/helpers";
 import { datasetRegistry } from "../workers/services/dataset-registry";
 import { evaluateFacility } from "../workers/services/evaluator";
-import type { CheckRecord, RecordCheckInput } from "./contract";
+import { type CheckRecord, type RecordCheckInput, serializeCheck } from "./contract";
 import { changedFindings } from "./drift";
 import { TenantMeters } from "./meter-shards";
 import { type CheckDelivery, deliverToPostgres, OUTBOX_BATCH_SIZE } from "./outbox";
@@ -50,7 +50,7 @@ function checkInput(
     evaluatedAt,
     result: { ...verdict, id, asOf: today(), evaluatedAt, facilityId: null },
   };
-  return { record, idempotencyKey, requestHash };
+  return { check: serializeCheck(record).entry, idempotencyKey, requestHash };
 }
 
 /** Runs `jobs` with `concurrency` callers pulling from one queue. */
@@ -86,7 +86,7 @@ async function recordWithRetries(meters: TenantMeters, tenantId: string, checks:
     const key = `idem-${i}-${crypto.randomUUID()}`;
     const first = checkInput(tenantId, STATES[i % STATES.length] as string, key, `hash-${i}`);
     firsts.push(first);
-    if (i % retryEvery === 0) retries.push({ ...checkInput(tenantId, first.record.state, key, `hash-${i}`) });
+    if (i % retryEvery === 0) retries.push({ ...checkInput(tenantId, first.check.state, key, `hash-${i}`) });
   }
   const outcomes = await inParallel(
     shuffle([...firsts, ...retries]).map(
@@ -137,7 +137,7 @@ describe("metering", () => {
     // Whichever attempt of a key arrived first was recorded; the other replayed that same check.
     const recordedByKey = new Map<string, string>();
     for (const { input, outcome } of outcomes) {
-      if (outcome.kind === "recorded") recordedByKey.set(input.idempotencyKey as string, input.record.id);
+      if (outcome.kind === "recorded") recordedByKey.set(input.idempotencyKey as string, input.check.id);
     }
     expect(recordedByKey.size).toBe(2000);
     const replays = outcomes.filter(({ outcome }) => outcome.kind === "replayed");
@@ -157,7 +157,7 @@ describe("metering", () => {
       for (const [state, n] of Object.entries(bucket.byState)) byState[state] = (byState[state] ?? 0) + n;
     expect(byState).toEqual(
       Object.fromEntries(
-        STATES.map((state) => [state, firsts.filter((f) => f.record.state === state).length]),
+        STATES.map((state) => [state, firsts.filter((f) => f.check.state === state).length]),
       ),
     );
   });
@@ -181,7 +181,7 @@ describe("metering", () => {
     const input = checkInput(tenantId, "CA");
     const [a, b] = await Promise.all([meters.record(input), meters.record(input)]);
     expect([a?.kind, b?.kind].sort()).toEqual(["recorded", "replayed"]);
-    expect(await meters.findCheck(input.record.id)).toEqual(input.record);
+    expect(await meters.findCheck(input.check.id)).toEqual(JSON.parse(input.check.json));
   });
 
   it("spreads a hot tenant over meter shards without losing or doubling a count", async () => {
@@ -200,11 +200,11 @@ describe("metering", () => {
     );
     for (const shardRows of perShard)
       expect(shardRows.reduce((sum, row) => sum + row.count, 0)).toBeGreaterThan(40);
-    const sample = firsts[123]?.record.id as string;
+    const sample = firsts[123]?.check.id as string;
     const found = await sharded.findCheck(sample);
     expect(
       found?.id ??
-        (outcomes.find(({ input }) => input.record.id === sample)?.outcome.kind === "replayed"
+        (outcomes.find(({ input }) => input.check.id === sample)?.outcome.kind === "replayed"
           ? sample
           : null),
     ).toBe(sample);
@@ -260,7 +260,7 @@ describe("outbox to Postgres", () => {
     });
     const delivered = await postgresCheckIds(tenantId);
     expect(delivered).toHaveLength(total);
-    expect(new Set(delivered)).toEqual(new Set(inputs.map((input) => input.record.id)));
+    expect(new Set(delivered)).toEqual(new Set(inputs.map((input) => input.check.id)));
     expect(await alarmOf(restarted)).toBeNull();
   });
 
@@ -287,7 +287,7 @@ describe("outbox to Postgres", () => {
 
     await abortAllDurableObjects();
     await runDurableObjectAlarm(meters.shard(0));
-    expect((await postgresCheckIds(tenantId)).sort()).toEqual(inputs.map((input) => input.record.id).sort());
+    expect((await postgresCheckIds(tenantId)).sort()).toEqual(inputs.map((input) => input.check.id).sort());
   });
 });
 

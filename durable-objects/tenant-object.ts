@@ -10,7 +10,7 @@
  * - jobs.ts        the single alarm, multiplexing outbox flushes and deadline re-evaluation
  *
  * A hot tenant's checks may also land on meter shards (meter-shards.ts): objects of this
- * class that only ever see `recordCheck`, `getCheck` and `getUsage`.
+ * class that only ever see `recordChecks`, `getCheck` and `getUsage`.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Verdict } from "../compliance";
@@ -75,17 +75,22 @@ export class TenantObject extends DurableObject<Env> {
 
   // ---- Metering ----
 
-  /** Durable before it returns (the output gate holds the reply until SQLite has it). */
-  async recordCheck(input: RecordCheckInput): Promise<RecordCheckOutcome> {
+  /**
+   * Records a batch of checks (one isolate's concurrent checks, see check-batcher.ts) in one
+   * transaction, each exactly once and in order, so a key repeated within the batch replays
+   * the first. Durable before it returns: the output gate holds the reply until SQLite has it.
+   */
+  async recordChecks(inputs: RecordCheckInput[]): Promise<RecordCheckOutcome[]> {
     const now = Date.now();
     let alarmMoved = false;
-    const outcome = this.ctx.storage.transactionSync(() => {
-      const result = this.ledger.record(input, now);
-      if (result.kind === "recorded") alarmMoved = this.jobs.ensure("flush_outbox", now + FLUSH_DELAY_MS);
-      return result;
+    const outcomes = this.ctx.storage.transactionSync(() => {
+      const results = this.ledger.recordAll(inputs, now);
+      if (results.some((result) => result.kind === "recorded"))
+        alarmMoved = this.jobs.ensure("flush_outbox", now + FLUSH_DELAY_MS);
+      return results;
     });
     if (alarmMoved) await this.jobs.arm();
-    return outcome;
+    return outcomes;
   }
 
   async getCheck(id: string): Promise<CheckRecord | null> {

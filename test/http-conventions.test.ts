@@ -108,6 +108,17 @@ describe("HTTP conventions", () => {
     expect(response.headers.get("access-control-allow-credentials")).toBeNull();
   });
 
+  it("lets browsers on any origin read API answers and their headers, problems included", async () => {
+    for (const response of [
+      await call("/v1/openapi.json", { headers: { origin: "https://pos.example" } }),
+      await call("/v1/me", { headers: { origin: "https://pos.example" } }),
+    ]) {
+      expect(response.headers.get("access-control-allow-origin")).toBe("*");
+      expect(response.headers.get("access-control-expose-headers")?.toLowerCase()).toContain("x-request-id");
+      expect(response.headers.get("access-control-allow-credentials")).toBeNull();
+    }
+  });
+
   it("serves the OpenAPI 3.1 document and the reference page", async () => {
     const spec = (await (await call("/v1/openapi.json")).json()) as {
       openapi: string;

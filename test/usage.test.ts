@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newId } from "../db/ids";
-import type { RecordCheckInput } from "../durable-objects/contract";
+import { type RecordCheckInput, serializeCheck } from "../durable-objects/contract";
 import { TenantMeters } from "../durable-objects/meter-shards";
 import { sfRestaurant } from "./fixtures";
 import { call, newTenant } from "./helpers";
@@ -32,7 +32,7 @@ async function record(tenantId: string, states: string[]): Promise<void> {
       reevaluateAt: null,
     };
     const input: RecordCheckInput = {
-      record: {
+      check: serializeCheck({
         id,
         tenantId,
         facilityId: null,
@@ -40,7 +40,7 @@ async function record(tenantId: string, states: string[]): Promise<void> {
         asOf,
         evaluatedAt,
         result: { ...verdict, id, asOf, evaluatedAt, facilityId: null },
-      },
+      }).entry,
     };
     expect((await meters.record(input)).kind).toBe("recorded");
   }

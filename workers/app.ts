@@ -4,12 +4,12 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { DatabaseUnavailableError } from "../db/client";
 import type { AppEnv } from "./context";
 import { Problem, problemResponse } from "./http/problem";
+import { apiCors } from "./middleware/cors";
 import { requestContext } from "./middleware/request-context";
 import { registerRoutes } from "./routes";
 
@@ -28,18 +28,7 @@ export function createApp(): Hono<AppEnv> {
       crossOriginResourcePolicy: "same-origin",
     }),
   );
-  // The API authenticates with bearer keys, never cookies, so any origin may call it; the
-  // web app's cookie-authenticated calls are same-origin and unaffected (SECURITY.md).
-  app.use(
-    "/v1/*",
-    cors({
-      origin: "*",
-      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
-      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
-      exposeHeaders: ["X-Request-Id", "Retry-After", "Idempotent-Replayed", "Location"],
-      maxAge: 600,
-    }),
-  );
+  app.use("/v1/*", apiCors);
   app.use(
     "/v1/*",
     bodyLimit({

@@ -144,7 +144,16 @@ export function registerAlerts(app: App): void {
       const facilityIds = visibleFacilities(principal);
       if (facilityIds) headers.set(STREAM_FACILITIES_HEADER, JSON.stringify(facilityIds));
       else headers.delete(STREAM_FACILITIES_HEADER);
-      return c.get("services").tenant(principal.tenantId).fetch(new Request(c.req.raw, { headers }));
+      const upgrade = await c
+        .get("services")
+        .tenant(principal.tenantId)
+        .fetch(new Request(c.req.raw, { headers }));
+      // The object's response has immutable headers; the app's middleware adds its own.
+      return new Response(upgrade.body, {
+        status: upgrade.status,
+        headers: upgrade.headers,
+        webSocket: upgrade.webSocket,
+      });
     },
   );
 

@@ -4,6 +4,7 @@
  * (marked `Idempotent-Replayed: true`) and count once.
  */
 import { describeRoute } from "hono-openapi";
+import { jsonText } from "../http/json-text";
 import { jsonResponse, problemResponses } from "../http/openapi";
 import { CheckRequestSchema, CheckResultSchema, IdempotencyKeyHeader } from "../http/schemas";
 import { json, validate } from "../http/validation";
@@ -31,7 +32,7 @@ export function registerCreateCheck(app: App): void {
     async (c) => {
       const body = c.req.valid("json");
       const idempotencyKey = c.req.valid("header")["idempotency-key"];
-      const { record, replayed } = await runCheck(c.get("services"), c.get("principal"), {
+      const { resultJson, replayed } = await runCheck(c.get("services"), c.get("principal"), {
         facility: body.facility,
         asOf: body.asOf,
         facilityId: null,
@@ -39,7 +40,7 @@ export function registerCreateCheck(app: App): void {
         requestHash: idempotencyKey ? await fingerprint(body) : undefined,
       });
       if (replayed) c.header("idempotent-replayed", "true");
-      return c.json(record.result, 200);
+      return jsonText(c, resultJson);
     },
   );
 }

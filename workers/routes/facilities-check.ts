@@ -6,6 +6,7 @@
 import { describeRoute } from "hono-openapi";
 import { withTenant } from "../../db/client";
 import { loadFacility, setFacilityStatus } from "../../db/facilities";
+import { jsonText } from "../http/json-text";
 import { jsonResponse, problemResponses } from "../http/openapi";
 import { notFound } from "../http/problem";
 import {
@@ -47,7 +48,11 @@ export function registerCheckFacility(app: App): void {
       const record = await withTenant(services.db(), principal.tenantId, (tx) => loadFacility(tx, id));
       if (!record) throw notFound(`Facility ${id}`);
       const idempotencyKey = c.req.valid("header")["idempotency-key"];
-      const { record: check, replayed } = await runCheck(services, principal, {
+      const {
+        record: check,
+        resultJson,
+        replayed,
+      } = await runCheck(services, principal, {
         facility: record.facility,
         asOf: body.asOf,
         facilityId: id,
@@ -61,7 +66,7 @@ export function registerCheckFacility(app: App): void {
         await notifyTenantObject(services, principal, id, record.facility, check.result, "check");
       }
       if (replayed) c.header("idempotent-replayed", "true");
-      return c.json(check.result);
+      return jsonText(c, resultJson);
     },
   );
 }

@@ -5,7 +5,7 @@
  */
 import type { FacilityInput } from "../../compliance";
 import { newId } from "../../db/ids";
-import type { CheckRecord } from "../../durable-objects/contract";
+import { type CheckRecord, serializeCheck } from "../../durable-objects/contract";
 import { Problem } from "../http/problem";
 import type { Principal } from "../middleware/auth";
 import { asOfDate, evaluateFacility } from "./evaluator";
@@ -19,11 +19,18 @@ export interface RunCheckInput {
   requestHash?: string | undefined;
 }
 
+export interface RunCheckOutput {
+  record: CheckRecord;
+  /** `record.result` as JSON: the response body, serialised once with the ledger entry. */
+  resultJson: string;
+  replayed: boolean;
+}
+
 export async function runCheck(
   services: Services,
   principal: Principal,
   input: RunCheckInput,
-): Promise<{ record: CheckRecord; replayed: boolean }> {
+): Promise<RunCheckOutput> {
   const datasets = await services.datasets.current(services.db, services.background);
   const asOf = asOfDate(input.asOf);
   const verdict = evaluateFacility(input.facility, asOf, datasets);
@@ -38,8 +45,9 @@ export async function runCheck(
     evaluatedAt,
     result: { id, asOf, evaluatedAt, facilityId: input.facilityId, ...verdict },
   };
+  const { entry, resultJson } = serializeCheck(record);
   const outcome = await services.meters(principal.tenantId).record({
-    record,
+    check: entry,
     idempotencyKey: input.idempotencyKey,
     requestHash: input.requestHash,
   });
@@ -52,8 +60,10 @@ export async function runCheck(
         "This Idempotency-Key was already used with a different request body. Use a new key for a new request.",
     });
   }
-  if (outcome.kind === "replayed") return { record: outcome.record, replayed: true };
-  return { record, replayed: false };
+  if (outcome.kind === "replayed") {
+    return { record: outcome.record, resultJson: JSON.stringify(outcome.record.result), replayed: true };
+  }
+  return { record, resultJson, replayed: false };
 }
 
 export async function fingerprint(value: unknown): Promise<string> {
