@@ -5,6 +5,7 @@
  * after Postgres committed it. If the object dies in between, the batch is sent again and
  * the upsert ignores what is already there: nothing lost, nothing doubled.
  */
+import { Buffer } from "node:buffer";
 import { sql } from "drizzle-orm";
 import { type Database, withTenant } from "../db/client";
 
@@ -24,21 +25,25 @@ export type CheckDelivery = (db: Database, tenantId: string, checks: PendingChec
 
 /**
  * One INSERT per batch. The records travel as one JSON array that Postgres unpacks itself:
- * the object never parses a record only to have the driver serialise it again.
+ * the object never parses a record only to have the driver serialise it again. The array
+ * goes as UTF-8 bytes (a bytea parameter, sent in binary): the runtime's TextEncoder encodes
+ * a batch of a few MB far faster than the driver's string writer.
  */
 export const deliverToPostgres: CheckDelivery = (db, tenantId, pending) => {
-  const batch = `[${pending
+  const json = `[${pending
     .map(
       ({ json, idempotencyKey }) => `{"idempotencyKey":${JSON.stringify(idempotencyKey)},"record":${json}}`,
     )
     .join(",")}]`;
+  const encoded = new TextEncoder().encode(json);
+  const batch = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
   return withTenant(db, tenantId, async (tx) => {
     await tx.execute(sql`
       INSERT INTO checks (id, tenant_id, facility_id, idempotency_key, as_of, evaluated_at, status, state, result)
       SELECT record->>'id', record->>'tenantId', record->>'facilityId', "idempotencyKey",
              (record->>'asOf')::date, (record->>'evaluatedAt')::timestamptz,
              record->'result'->>'status', record->>'state', record->'result'
-      FROM jsonb_to_recordset(${batch}::jsonb) AS pending("idempotencyKey" text, record jsonb)
+      FROM jsonb_to_recordset(convert_from(${batch}::bytea, 'UTF8')::jsonb) AS pending("idempotencyKey" text, record jsonb)
       ON CONFLICT (id) DO NOTHING`);
   });
 };

@@ -212,6 +212,50 @@ describe("metering", () => {
 });
 
 describe("outbox to Postgres", () => {
+  it("delivers each check to Postgres exactly as the API answered it, non-ASCII text included", async () => {
+    const { tenantId, key } = await newTenant();
+    const response = await call("/v1/checks", {
+      method: "POST",
+      key,
+      headers: { "idempotency-key": "outbox-fidelity-1" },
+      json: {
+        facility: sfRestaurant({
+          name: "Café Niño — 東京",
+          staff: [{ id: "s-ü", name: "Zoë Æbelø", role: "food_employee", hiredAt: "2026-01-05" }],
+        }),
+      },
+    });
+    expect(response.status).toBe(200);
+    const answered = (await response.json()) as Record<string, unknown> & { status: string };
+    await runDurableObjectAlarm(TenantMeters.of(env, tenantId).shard(0));
+
+    const handle = workerDb();
+    try {
+      const rows = await withTenant(
+        handle.db,
+        tenantId,
+        async (tx) =>
+          (
+            await tx.execute(sql`SELECT id, facility_id, idempotency_key, as_of::text AS as_of,
+            evaluated_at, status, state, result FROM checks`)
+          ).rows,
+      );
+      expect(rows).toHaveLength(1);
+      const row = rows[0] as Record<string, unknown>;
+      expect(row.id).toBe(answered.id);
+      expect(row.facility_id).toBeNull();
+      expect(row.idempotency_key).toBe("outbox-fidelity-1");
+      expect(row.as_of).toBe(answered.asOf);
+      expect(new Date(row.evaluated_at as string).toISOString()).toBe(answered.evaluatedAt);
+      expect(row.status).toBe(answered.status);
+      expect(row.state).toBe("CA");
+      expect(row.result).toEqual(answered);
+      expect(JSON.stringify(row.result)).toContain("Zoë Æbelø");
+    } finally {
+      await handle.close();
+    }
+  });
+
   it("loses and duplicates nothing when the object dies between a Postgres commit and the outbox delete", async () => {
     const { tenantId } = await newTenant();
     const meters = TenantMeters.of(env, tenantId);

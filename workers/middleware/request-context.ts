@@ -26,6 +26,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     await next();
   } finally {
     c.header("x-request-id", requestId);
-    waitUntil(services.dispose());
+    const disposing = services.dispose();
+    if (disposing) waitUntil(disposing);
   }
 });

@@ -22,8 +22,8 @@ export interface Services {
   meters(tenantId: string): TenantMeters;
   /** Work that may finish after the response (the request's database stays open for it). */
   background(work: Promise<unknown>): void;
-  /** Waits for background work, then closes what the request opened. */
-  dispose(): Promise<void>;
+  /** Waits for background work, then closes what the request opened; null when there is neither. */
+  dispose(): Promise<void> | null;
 }
 
 export function databaseConfig(env: Env) {
@@ -48,11 +48,11 @@ export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => v
       pending.push(settled);
       waitUntil(settled);
     },
-    dispose: async () => {
-      await Promise.all(pending);
+    dispose: () => {
+      if (!handle && pending.length === 0) return null;
       const opened = handle;
       handle = undefined;
-      await opened?.close();
+      return Promise.all(pending).then(() => opened?.close());
     },
   };
 }
