@@ -6,13 +6,16 @@
 // Real HTTP over loopback (autocannon) straight to workerd: the Worker is bundled with
 // esbuild and run by Miniflare on a direct socket, so no entry or dev proxy sits in between.
 // The bindings are wrangler.toml's. A bounded number of requests, alternating rounds, the
-// median round reported. Absolute rates include a load generator sharing the machine's
-// cores; the ratios, measured in the same run, are the result.
+// median round reported. Absolute rates include a load generator (in its own thread) and
+// PostgreSQL sharing the machine's cores; the ratios, measured in the same run, are the
+// result. Each round also reports workerd's own CPU time per request (from /proc), which
+// shows what a path costs whatever else competes for the cores.
 //
 // Run: npx tsx bench/http.ts   (DATABASE_URL=postgres://… to use a running PostgreSQL;
 // else embedded PGlite). Knobs: BENCH_REQUESTS (per round, default 3000), BENCH_CONCURRENCY
 // (default 32), BENCH_ROUNDS (default 3; the median round is reported).
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
@@ -34,18 +37,35 @@ interface RoundResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU time workerd spent per request (user + system): what the path costs, whatever else runs. */
+  workerdCpuUs: number;
 }
 
 type Path = "bare" | "unmetered" | "metered";
 
+/** Linux's USER_HZ: /proc reports CPU times in these ticks. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+function cpuSecondsOf(pid: number): number {
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** One round of `requests` POSTs from CONCURRENCY connections, measured by autocannon. */
-async function load(base: string, key: string, path: Path, requests: number): Promise<RoundResult> {
+async function load(target: Workerd, key: string, path: Path, requests: number): Promise<RoundResult> {
+  const base = target.url;
+  const cpuBefore = cpuSecondsOf(target.pid);
   const started = performance.now();
   const result = await autocannon({
     url: path === "bare" ? `${base}/v1/bench/echo` : `${base}/v1/checks`,
     method: "POST",
     connections: CONCURRENCY,
     amount: requests,
+    // Its own thread: this process's main thread relays the object's Postgres traffic
+    // (the local WebSocket bridge), which must not slow the load generator down.
+    workers: 1,
     headers: {
       authorization: `Bearer ${key}`,
       "content-type": "application/json",
@@ -64,6 +84,7 @@ async function load(base: string, key: string, path: Path, requests: number): Pr
     perSecond: Math.round(result.requests.total / seconds),
     p50: result.latency.p50,
     p99: result.latency.p99,
+    workerdCpuUs: Math.round(((cpuSecondsOf(target.pid) - cpuBefore) * 1e6) / result.requests.total),
   };
 }
 
@@ -72,7 +93,13 @@ async function load(base: string, key: string, path: Path, requests: number): Pr
  * cloudflare: modules left to the runtime) and run by Miniflare with wrangler.toml's
  * bindings, answering on its own socket.
  */
-async function startWorkerd(state: string, vars: Record<string, string>) {
+interface Workerd {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function startWorkerd(state: string, vars: Record<string, string>): Promise<Workerd> {
   const bundleDir = join(state, "bundle");
   await build({
     entryPoints: [resolve(ROOT, "bench/http-worker.ts")],
@@ -104,7 +131,11 @@ async function startWorkerd(state: string, vars: Record<string, string>) {
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
   const url = (await miniflare.unsafeGetDirectURL("prep-bench")).href.replace(/\/$/, "");
-  return { url, stop: () => miniflare.dispose() };
+  // Miniflare runs workerd as this process's only workerd child.
+  const pid = Number(
+    execFileSync("pgrep", ["-P", String(process.pid), "workerd"], { encoding: "utf8" }).trim(),
+  );
+  return { url, pid, stop: () => miniflare.dispose() };
 }
 
 /** The round with the median throughput (its latencies travel with it). */
@@ -130,11 +161,11 @@ async function main() {
   const base = worker.url;
   try {
     const paths: Path[] = ["bare", "unmetered", "metered"];
-    for (const path of paths) await load(base, apiKey.key, path, WARMUP);
+    for (const path of paths) await load(worker, apiKey.key, path, WARMUP);
     const rounds: Record<Path, RoundResult[]> = { bare: [], unmetered: [], metered: [] };
     // Alternate the paths so drift in the machine's state hits all alike.
     for (let round = 0; round < ROUNDS; round++) {
-      for (const path of paths) rounds[path].push(await load(base, apiKey.key, path, REQUESTS));
+      for (const path of paths) rounds[path].push(await load(worker, apiKey.key, path, REQUESTS));
     }
     const [bare, unmetered, metered] = paths.map((path) => medianRound(rounds[path])) as [
       RoundResult,
@@ -147,6 +178,7 @@ async function main() {
     // Only metered checks count: the warm-up and every metered round.
     const expectedTotal = WARMUP + ROUNDS * REQUESTS;
     const ratio = (a: RoundResult, b: RoundResult) => Number((a.perSecond / b.perSecond).toFixed(3));
+    const cpuRatio = (a: RoundResult, b: RoundResult) => Number((b.workerdCpuUs / a.workerdCpuUs).toFixed(3));
     console.log(
       JSON.stringify(
         {
@@ -163,6 +195,12 @@ async function main() {
             checksVsBareRoute: ratio(metered, bare),
             unmeteredChecksVsBareRoute: ratio(unmetered, bare),
             meteredVsUnmetered: ratio(metered, unmetered),
+          },
+          // The same comparisons by workerd CPU per request (bare's ÷ the path's): what the
+          // throughput ratios would be if workerd had the machine to itself.
+          cpuRatios: {
+            checksVsBareRoute: cpuRatio(metered, bare),
+            unmeteredChecksVsBareRoute: cpuRatio(unmetered, bare),
           },
           allRounds: rounds,
           usageTotal: usage.total,
