@@ -1,7 +1,19 @@
 // Calendar arithmetic on "day numbers" (days since 1970-01-01, UTC). Evaluation parses every
 // date once into an integer so rules compare numbers, never strings or Date objects. The
-// conversions are integer arithmetic (proleptic Gregorian, H. Hinnant's days-from-civil):
-// they run per credential and per finding, where allocating Date objects dominated a verdict.
+// conversions run per date of the payload and per credential expiry, where allocating Date
+// objects dominated a verdict: years 1900–2299 are a table lookup, any other year uses integer
+// arithmetic (proleptic Gregorian, H. Hinnant's days-from-civil).
+
+/** First year whose start is tabulated; the table covers TABLE_YEARS years from it. */
+const TABLE_FIRST_YEAR = 1900;
+const TABLE_YEARS = 400;
+/** Day number of January 1 of each tabulated year, plus that of the year after the last. */
+const yearStart = new Int32Array(TABLE_YEARS + 1);
+for (let i = 0; i <= TABLE_YEARS; i++) yearStart[i] = daysFromCivilArithmetic(TABLE_FIRST_YEAR + i, 1, 1);
+/** Days before the first of month m (1–12) in a common year; index 0 unused. */
+const DAYS_BEFORE_MONTH = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334] as const;
+/** Day of the year (0-based) of March 1 in a common year: from there on a leap year is one day ahead. */
+const MARCH_FIRST = 59;
 
 /** Day number for a valid "YYYY-MM-DD" (or the date part of an RFC 3339 datetime); NaN when not a real date. */
 export function toDay(text: string): number {
@@ -9,11 +21,33 @@ export function toDay(text: string): number {
   const y = digits(text, 0, 4);
   const m = digits(text, 5, 7);
   const d = digits(text, 8, 10);
-  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return Number.NaN;
+  if (y < 0 || m < 1 || m > 12 || d < 1 || (d > 28 && d > daysInMonth(y, m))) return Number.NaN;
   return daysFromCivil(y, m, d);
 }
 
 function daysFromCivil(y: number, m: number, d: number): number {
+  const i = y - TABLE_FIRST_YEAR;
+  if (!(i >= 0 && i < TABLE_YEARS)) return daysFromCivilArithmetic(y, m, d);
+  return (yearStart[i] as number) + (DAYS_BEFORE_MONTH[m] as number) + (m > 2 ? leapDays(i) : 0) + d - 1;
+}
+
+/** 1 when the tabulated year `i` is a leap year, else 0. */
+function leapDays(i: number): number {
+  return (yearStart[i + 1] as number) - (yearStart[i] as number) - 365;
+}
+
+/** Index in the table of the year containing `day`, or -1 outside the table. */
+function tabulatedYear(day: number): number {
+  const first = yearStart[0] as number;
+  if (!(day >= first && day < (yearStart[TABLE_YEARS] as number))) return -1;
+  // The mean Gregorian year puts the estimate within one year of the answer.
+  let i = Math.floor((day - first) / 365.2425);
+  if ((yearStart[i + 1] as number) <= day) i++;
+  else if ((yearStart[i] as number) > day) i--;
+  return i;
+}
+
+function daysFromCivilArithmetic(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;
@@ -93,8 +127,19 @@ function formatDay(day: number): string {
  * non-leap year (the last day that exists), never drifting into March.
  */
 export function addYears(day: number, years: number): number {
+  const from = tabulatedYear(day);
+  const to = from + years;
+  if (from < 0 || !(to >= 0 && to < TABLE_YEARS)) return addYearsArithmetic(day, years);
+  const dayOfYear = day - (yearStart[from] as number);
+  // From March 1 on, the same date is one day further into a leap year; Feb 29 itself
+  // (day 59 of a leap year) becomes day 58 of a common year: Feb 28.
+  const shift = dayOfYear < MARCH_FIRST ? 0 : leapDays(to) - leapDays(from);
+  return (yearStart[to] as number) + dayOfYear + shift;
+}
+
+function addYearsArithmetic(day: number, years: number): number {
   civilFromDays(day, ymd);
   const y = (ymd[0] ?? 0) + years;
   const m = ymd[1] ?? 1;
-  return daysFromCivil(y, m, Math.min(ymd[2] ?? 1, daysInMonth(y, m)));
+  return daysFromCivilArithmetic(y, m, Math.min(ymd[2] ?? 1, daysInMonth(y, m)));
 }

@@ -2,9 +2,10 @@
 // request never re-reads rule JSON; it only runs the closures compiled here.
 import { toDay } from "../dates";
 import { compileRequirement } from "../requirements";
-import type { Applicability, Dataset } from "../schema/dataset";
+import type { Applicability, Dataset, Requirement } from "../schema/dataset";
 import type { FacilityType } from "../schema/facility";
-import type { CompiledDataset, CompiledRule, EvalContext, RuleMeta } from "./types";
+import { sharedNotApplicable } from "./finding";
+import type { CompiledDataset, CompiledRule, EvalContext, Finding, RuleMeta } from "./types";
 
 const byIdentity = new WeakMap<Dataset, CompiledDataset>();
 const byKey = new Map<string, CompiledDataset>();
@@ -21,23 +22,67 @@ function contentHash(text: string): string {
 
 const alwaysApplies = (): null => null;
 
-function compileApplicability(a: Applicability | undefined): (ctx: EvalContext) => string | null {
+/**
+ * The rule's applicability as a test returning the shared `not_applicable` finding of the first
+ * condition the facility fails: every message depends only on the rule and the facility type or
+ * jurisdiction, so all of them are built here, never per request.
+ */
+function compileApplicability(
+  a: Applicability | undefined,
+  meta: RuleMeta,
+): (ctx: EvalContext) => Finding | null {
   if (!a) return alwaysApplies;
-  const types = a.facilityTypes ? new Set<FacilityType>(a.facilityTypes) : undefined;
-  const typeList = a.facilityTypes?.map((t) => t.replaceAll("_", " ")).join(", ");
-  const tcs = a.requiresUnpackagedTcsFood === true;
-  const excluded = a.excludedJurisdictions ?? [];
+  const wrongType = a.facilityTypes ? wrongTypeFindings(a.facilityTypes, meta) : undefined;
+  const packagedOnly =
+    a.requiresUnpackagedTcsFood === true
+      ? sharedNotApplicable(
+          meta,
+          "Applies only where unpackaged TCS (time/temperature control for safety) food is handled; this facility reports packaged food only.",
+        )
+      : undefined;
+  const excluded = (a.excludedJurisdictions ?? []).map((jurisdiction) => ({
+    jurisdiction,
+    finding: sharedNotApplicable(
+      meta,
+      `Does not apply in ${jurisdiction}, which is outside this rule's reach.`,
+    ),
+  }));
   return (ctx) => {
-    if (types && !types.has(ctx.facility.type)) {
-      return `Applies only to ${typeList} facilities; this is a ${ctx.facility.type.replaceAll("_", " ")}.`;
-    }
-    if (tcs && !ctx.facility.handlesUnpackagedTcsFood) {
-      return "Applies only where unpackaged TCS (time/temperature control for safety) food is handled; this facility reports packaged food only.";
-    }
-    for (const j of excluded) {
-      if (ctx.chain.includes(j)) return `Does not apply in ${j}, which is outside this rule's reach.`;
-    }
+    const typeFinding = wrongType?.(ctx.facility.type);
+    if (typeFinding) return typeFinding;
+    if (packagedOnly && !ctx.facility.handlesUnpackagedTcsFood) return packagedOnly;
+    for (const e of excluded) if (ctx.chain.includes(e.jurisdiction)) return e.finding;
     return null;
+  };
+}
+
+/** Facility type → the finding saying the rule is only for `types` (null for those), memoised. */
+function wrongTypeFindings(types: readonly FacilityType[], meta: RuleMeta) {
+  const typeList = types.map((t) => t.replaceAll("_", " ")).join(", ");
+  const byType = new Map<FacilityType, Finding | null>();
+  return (type: FacilityType): Finding | null => {
+    let finding = byType.get(type);
+    if (finding === undefined) {
+      const message = `Applies only to ${typeList} facilities; this is a ${type.replaceAll("_", " ")}.`;
+      finding = types.includes(type) ? null : sharedNotApplicable(meta, message);
+      byType.set(type, finding);
+    }
+    return finding;
+  };
+}
+
+/** A rule ready to run: its requirement and applicability compiled against its own metadata. */
+export function compileRule(
+  meta: RuleMeta,
+  requirement: Requirement,
+  applicability: Applicability | undefined,
+): CompiledRule {
+  return {
+    meta,
+    requirement,
+    applicability,
+    notApplicable: compileApplicability(applicability, meta),
+    check: compileRequirement(requirement, meta),
   };
 }
 
@@ -67,12 +112,7 @@ export function compileDataset(dataset: Dataset): CompiledDataset {
       to: rule.effectiveTo === undefined ? Number.POSITIVE_INFINITY : toDay(rule.effectiveTo),
       ...(rule.override ? { override: rule.override } : {}),
     });
-    return {
-      meta,
-      requirement: rule.requirement,
-      applies: compileApplicability(rule.applicability),
-      check: compileRequirement(rule.requirement),
-    };
+    return compileRule(meta, rule.requirement, rule.applicability);
   });
   const compiled: CompiledDataset = Object.freeze({
     jurisdiction: dataset.jurisdiction,

@@ -3,9 +3,9 @@
 import { fromDay, toDay } from "../dates";
 import { resolveJurisdictions } from "../jurisdictions/resolve";
 import type { FacilityInput } from "../schema/facility";
-import { notApplicableFinding, planFor } from "./plan";
+import { planFor } from "./plan";
 import { prepareFacility } from "./prepare";
-import type { CompiledDataset, EvalContext, Finding, Verdict } from "./types";
+import type { CompiledDataset, EvalContext, Verdict } from "./types";
 
 export interface EvaluateOptions {
   /** The facility's divisions, broadest first; default: resolved from its address, else the layers'. */
@@ -34,6 +34,8 @@ export function evaluate(
     chain,
     findings: [],
     reevaluate: Number.POSITIVE_INFINITY,
+    status: "compliant",
+    nextDeadline: undefined,
   };
   const { steps, nextChange, coverage } = planFor(layers, asOfDay);
   if (nextChange > asOfDay && nextChange < ctx.reevaluate) ctx.reevaluate = nextChange;
@@ -43,35 +45,14 @@ export function evaluate(
       ctx.findings.push(step.finding);
       continue;
     }
-    const { meta } = step.rule;
-    const reason = step.rule.applies(ctx);
-    if (reason !== null) {
-      ctx.findings.push(notApplicableFinding(meta, reason));
-      continue;
-    }
-    const first = ctx.findings.length;
-    step.rule.check(ctx, meta);
-    // Requirement checks know nothing of overrides; name the override on what they produced.
-    if (meta.override) {
-      for (let i = first; i < ctx.findings.length; i++) {
-        ctx.findings[i] = { ...(ctx.findings[i] as Finding), override: meta.override };
-      }
-    }
+    const skipped = step.rule.notApplicable(ctx);
+    if (skipped) ctx.findings.push(skipped);
+    else step.rule.check(ctx);
   }
 
-  let fail = false;
-  let warn = false;
-  let next: Finding | undefined;
-  for (const f of ctx.findings) {
-    if (f.status === "fail") fail = true;
-    else if (f.status === "warn") {
-      warn = true;
-      if (f.dueBy !== null && (next === undefined || (next.dueBy !== null && f.dueBy < next.dueBy))) next = f;
-    }
-  }
-
+  const next = ctx.nextDeadline;
   return {
-    status: fail ? "non_compliant" : warn ? "at_risk" : "compliant",
+    status: ctx.status,
     jurisdictions: [...chain],
     datasets: layers.map((l) => ({ jurisdiction: l.jurisdiction, version: l.version })),
     coverage,

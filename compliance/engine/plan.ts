@@ -3,8 +3,9 @@
 // only on the layer set and on which rules are in effect, so it is cached per layer set and per
 // interval between effective-date boundaries, never rebuilt per request.
 import { type DivisionLevel, narrowestLevel } from "../jurisdictions/ocd";
-import { compileRequirement } from "../requirements";
 import { tighten } from "../requirements/tighten";
+import { compileRule } from "./compile";
+import { sharedNotApplicable } from "./finding";
 import type { CompiledDataset, CompiledRule, Finding, RuleMeta } from "./types";
 
 export type PlanStep = { rule: CompiledRule; finding?: undefined } | { rule?: undefined; finding: Finding };
@@ -56,31 +57,10 @@ function plansOf(layers: readonly CompiledDataset[]): LayerSetPlans {
   return node.plans;
 }
 
-/** The `not_applicable` finding of a rule, with `message` saying why (and its override, if any). */
-export function notApplicableFinding(meta: RuleMeta, message: string): Finding {
-  return {
-    ruleId: meta.id,
-    jurisdiction: meta.jurisdiction,
-    status: "not_applicable",
-    severity: meta.severity,
-    title: meta.title,
-    citation: meta.citation,
-    message,
-    subject: null,
-    dueBy: null,
-    verified: meta.verified,
-    ...(meta.override ? { override: meta.override } : {}),
-  };
-}
-
-/** A finding for a rule the plan never evaluates; shared (frozen) across verdicts. */
-function notEvaluated(meta: RuleMeta, message: string): Finding {
-  return Object.freeze(notApplicableFinding(meta, message));
-}
-
 interface Entry {
   rule: CompiledRule;
   layer: number;
+  /** Set when the rule is not evaluated: the shared finding saying why (superseded, preempted…). */
   off?: Finding;
 }
 
@@ -102,7 +82,7 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
         entries.push({
           rule,
           layer: li,
-          off: notEvaluated(
+          off: sharedNotApplicable(
             m,
             "Recorded for reference only: this rule is preempted by a broader jurisdiction's law and is not enforced.",
           ),
@@ -116,7 +96,10 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
         entries.push({
           rule,
           layer: li,
-          off: notEvaluated(m, `Preempted by ${p.meta.id} (${p.meta.citation}); this local rule is ignored.`),
+          off: sharedNotApplicable(
+            m,
+            `Preempted by ${p.meta.id} (${p.meta.citation}); this local rule is ignored.`,
+          ),
         });
         continue;
       }
@@ -129,7 +112,7 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
         );
         if (m.composition === "override") {
           for (const t of targets) {
-            t.off = notEvaluated(
+            t.off = sharedNotApplicable(
               t.rule.meta,
               `Superseded by ${m.id} of ${m.jurisdiction} (${m.citation}), which replaces this rule there.`,
             );
@@ -143,19 +126,15 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
             if (!merged) continue; // incompatible kinds: both stay in force (additive)
             requirement = merged;
             citations.push(t.rule.meta.citation);
-            t.off = notEvaluated(
+            t.off = sharedNotApplicable(
               t.rule.meta,
               `Tightened by ${m.id} of ${m.jurisdiction}; the most stringent limits of both are evaluated under ${m.id}.`,
             );
           }
           // Compare citations, not requirements: tighten may return the child's own requirement.
           if (citations.length > 1) {
-            effective = {
-              meta: Object.freeze({ ...m, citation: citations.join("; ") }),
-              requirement,
-              applies: rule.applies,
-              check: compileRequirement(requirement),
-            };
+            const meta = Object.freeze({ ...m, citation: citations.join("; ") });
+            effective = compileRule(meta, requirement, rule.applicability);
           }
         }
       }

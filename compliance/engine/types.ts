@@ -2,7 +2,7 @@
 // (prepared facility, evaluation context, compiled rules) that keep evaluate allocation-light.
 
 import type { DivisionLevel } from "../jurisdictions/ocd";
-import type { Composition, Requirement } from "../schema/dataset";
+import type { Applicability, Composition, Requirement } from "../schema/dataset";
 import type { CredentialType, FacilityType, HoldingMode, PermitType, StaffRole } from "../schema/facility";
 
 export type FindingStatus = "pass" | "warn" | "fail" | "not_applicable";
@@ -127,15 +127,24 @@ export interface EvalContext {
   findings: Finding[];
   /** Minimum future day at which a finding may change (Infinity = none). */
   reevaluate: number;
+  /**
+   * The verdict's status and earliest-due warning (the first one on ties), tallied by `emit`
+   * as findings are produced: the findings shared across verdicts are all `not_applicable`.
+   */
+  status: Verdict["status"];
+  nextDeadline: Finding | undefined;
 }
 
-export type Check = (ctx: EvalContext, meta: RuleMeta) => void;
+/** A rule's requirement compiled for that rule: pushes its findings onto `ctx.findings`. */
+export type Check = (ctx: EvalContext) => void;
 
 export interface CompiledRule {
   meta: RuleMeta;
+  /** The source of `check` and `notApplicable`, kept so a `floor` merge can recompile the rule. */
   requirement: Requirement;
-  /** null when the rule applies to the facility, else the reason it does not. */
-  applies: (ctx: EvalContext) => string | null;
+  applicability: Applicability | undefined;
+  /** null when the rule applies to the facility, else the (shared) finding saying why it does not. */
+  notApplicable: (ctx: EvalContext) => Finding | null;
   check: Check;
 }
 

@@ -4,22 +4,24 @@
 // approximates "N employees engaged in food work at once" with the count of listed staff in
 // those roles (an over-estimate, so the rule errs towards applying).
 import { fromDay } from "../dates";
-import type { Check, PreparedStaff } from "../engine/types";
+import type { Check, PreparedStaff, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
 import type { StaffRole } from "../schema/facility";
-import type { CredentialLookup } from "./shared";
+import type { MissingCredential } from "./shared";
 import {
+  acceptedIssuers,
   CREDENTIAL_LABELS,
   changesOn,
   describeMissing,
   emit,
   lookupCredential,
+  NO_CREDENTIAL,
   validityStatus,
 } from "./shared";
 
 const FACILITY = { kind: "facility", id: "facility" } as const;
 
-export function compileCredentialHolder(req: RequirementOf<"credential_holder">): Check {
+export function compileCredentialHolder(req: RequirementOf<"credential_holder">, meta: RuleMeta): Check {
   const roles = new Set<StaffRole>(req.roles);
   const staffing = req.minimumStaffing;
   const staffingRoles = new Set<StaffRole>(staffing?.roles ?? []);
@@ -29,9 +31,11 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">)
   const onSite = req.onSite
     ? " The holder must be on site during all hours of operation (Prep has no shift data and assumes listed staff work every shift)."
     : "";
+  const holdsCurrent = ` holds a current ${what}.${onSite}`;
 
-  return (ctx, meta) => {
+  return (ctx) => {
     const asOf = ctx.asOf;
+    const accepted = spec && acceptedIssuers(spec, ctx.chain);
     if (staffing) {
       let count = 0;
       for (const s of ctx.facility.staff) {
@@ -53,7 +57,7 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">)
 
     let holder: PreparedStaff | undefined;
     let bestUntil = Number.NEGATIVE_INFINITY;
-    let closest: CredentialLookup = { found: "none" };
+    let closest: MissingCredential = NO_CREDENTIAL;
     for (const s of ctx.facility.staff) {
       if (!roles.has(s.role)) continue;
       if (s.hired > asOf) {
@@ -65,14 +69,14 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">)
         bestUntil = Number.POSITIVE_INFINITY;
         break;
       }
-      const found = lookupCredential(ctx, spec, s.credentials);
-      if (found.found === "valid") {
-        if (found.until > bestUntil) {
-          bestUntil = found.until;
+      const lookup = lookupCredential(ctx, spec, accepted, s.credentials);
+      if (typeof lookup === "number") {
+        if (lookup > bestUntil) {
+          bestUntil = lookup;
           holder = s;
         }
       } else if (closest.found === "none") {
-        closest = found;
+        closest = lookup;
       }
     }
 
@@ -89,10 +93,10 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">)
           bestUntil,
         );
       } else {
-        const msg = spec
-          ? `${holder.label} holds a current ${what}.`
-          : `${holder.label} is a ${holder.role.replaceAll("_", " ")}.`;
-        emit(ctx, meta, "pass", `${msg}${onSite}`, FACILITY, Number.NaN);
+        const message = spec
+          ? `${holder.label}${holdsCurrent}`
+          : `${holder.label} is a ${holder.role.replaceAll("_", " ")}.${onSite}`;
+        emit(ctx, meta, "pass", message, FACILITY, Number.NaN);
       }
       return;
     }

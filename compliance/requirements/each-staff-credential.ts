@@ -2,10 +2,12 @@
 // "every certified manager holds …" via onlyIfHolding (IL-ALG): one finding per person in
 // scope, a warning with a due date inside the grace period.
 import { fromDay } from "../dates";
-import type { Check, EvalContext, PreparedStaff } from "../engine/types";
+import { sharedNotApplicable } from "../engine/finding";
+import type { Check, EvalContext, PreparedStaff, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
 import type { CredentialType, StaffRole } from "../schema/facility";
 import {
+  acceptedIssuers,
   CREDENTIAL_LABELS,
   changesOn,
   describeMissing,
@@ -34,17 +36,28 @@ function heldUntil(ctx: EvalContext, s: PreparedStaff, types: readonly Credentia
   return until;
 }
 
-export function compileEachStaffCredential(req: RequirementOf<"each_staff_credential">): Check {
+export function compileEachStaffCredential(
+  req: RequirementOf<"each_staff_credential">,
+  meta: RuleMeta,
+): Check {
   const roles = new Set<StaffRole>(req.roles);
   const exempt = req.exemptIfHolding?.length ? req.exemptIfHolding : undefined;
-  const exemptLabel = CREDENTIAL_LABELS[exempt?.[0] ?? req.credential.type];
   const only = req.onlyIfHolding?.length ? req.onlyIfHolding : undefined;
-  const nobody = `No staff with role ${req.roles.join(" or ")}${only ? ` holding a ${only.map((t) => CREDENTIAL_LABELS[t]).join(" or ")}` : ""} are listed, so there is nobody to check.`;
+  const nobody = sharedNotApplicable(
+    meta,
+    `No staff with role ${req.roles.join(" or ")}${only ? ` holding a ${only.map((t) => CREDENTIAL_LABELS[t]).join(" or ")}` : ""} are listed, so there is nobody to check.`,
+  );
   const spec = req.credential;
   const what = CREDENTIAL_LABELS[spec.type];
   const grace = req.graceDays;
+  // The constant middles of the per-person messages, so a message is a few concatenations.
+  const isExempt = ` holds a ${CREDENTIAL_LABELS[exempt?.[0] ?? spec.type]} and is exempt.`;
+  const holdsCurrent = ` holds a current ${what}`;
+  const validThrough = `${holdsCurrent} (valid through `;
+  const requiresWithinGrace = `; ${meta.authority} requires one within ${grace} days of hire (by `;
 
-  return (ctx, meta) => {
+  return (ctx) => {
+    const accepted = acceptedIssuers(spec, ctx.chain);
     let inScope = 0;
     for (const s of ctx.facility.staff) {
       if (!roles.has(s.role)) continue;
@@ -58,48 +71,39 @@ export function compileEachStaffCredential(req: RequirementOf<"each_staff_creden
 
       // "other than the certificate holder": a holder of an exempting credential is out of scope.
       if (exempt && heldUntil(ctx, s, exempt) !== Number.NEGATIVE_INFINITY) {
-        emit(ctx, meta, "pass", `${s.label} holds a ${exemptLabel} and is exempt.`, subject, Number.NaN);
+        emit(ctx, meta, "pass", `${s.label}${isExempt}`, subject, Number.NaN);
         continue;
       }
 
-      const found = lookupCredential(ctx, spec, s.credentials);
-      if (found.found === "valid") {
-        const status = validityStatus(ctx, found.until);
-        if (status === "warn") {
-          const date = fromDay(found.until);
+      const lookup = lookupCredential(ctx, spec, accepted, s.credentials);
+      if (typeof lookup === "number") {
+        if (validityStatus(ctx, lookup) === "warn") {
+          const date = fromDay(lookup);
           emit(
             ctx,
             meta,
             "warn",
             `${s.label}'s ${what} expires on ${date}; renew it by ${date}.`,
             subject,
-            found.until,
+            lookup,
           );
         } else {
-          const until = Number.isFinite(found.until) ? ` (valid through ${fromDay(found.until)})` : "";
-          emit(ctx, meta, "pass", `${s.label} holds a current ${what}${until}.`, subject, Number.NaN);
+          const message = Number.isFinite(lookup)
+            ? `${s.label}${validThrough}${fromDay(lookup)}).`
+            : `${s.label}${holdsCurrent}.`;
+          emit(ctx, meta, "pass", message, subject, Number.NaN);
         }
         continue;
       }
       const deadline = s.hired + grace;
-      const missing = describeMissing(found, what);
-      const rule = `${meta.authority} requires one within ${grace} days of hire (by ${fromDay(deadline)})`;
+      const shortfall = `${s.label} has ${describeMissing(lookup, what)}${requiresWithinGrace}${fromDay(deadline)})`;
       if (ctx.asOf <= deadline) {
         changesOn(ctx, deadline + 1);
-        emit(ctx, meta, "warn", `${s.label} has ${missing}; ${rule}.`, subject, deadline);
+        emit(ctx, meta, "warn", `${shortfall}.`, subject, deadline);
       } else {
-        emit(
-          ctx,
-          meta,
-          "fail",
-          `${s.label} has ${missing}; ${rule}. Get a current ${what} now.`,
-          subject,
-          deadline,
-        );
+        emit(ctx, meta, "fail", `${shortfall}. Get a current ${what} now.`, subject, deadline);
       }
     }
-    if (inScope === 0) {
-      emit(ctx, meta, "not_applicable", nobody, null, Number.NaN);
-    }
+    if (inScope === 0) ctx.findings.push(nobody);
   };
 }

@@ -1,6 +1,6 @@
 // Requirement kind → compiled check. Adding a requirement kind = a schema variant + one module here.
 
-import type { Check } from "../engine/types";
+import type { Check, RuleMeta } from "../engine/types";
 import type { Requirement } from "../schema/dataset";
 import { compileCredentialHolder } from "./credential-holder";
 import { compileEachStaffCredential } from "./each-staff-credential";
@@ -9,21 +9,21 @@ import { compileInspectionGrade } from "./inspection-grade";
 import { compilePermit } from "./permit";
 import { compileTemperature } from "./temperature";
 
-export function compileRequirement(req: Requirement): Check {
+export function compileRequirement(req: Requirement, meta: RuleMeta): Check {
   switch (req.kind) {
     case "each_staff_credential":
-      return compileEachStaffCredential(req);
+      return compileEachStaffCredential(req, meta);
     case "credential_holder":
-      return compileCredentialHolder(req);
+      return compileCredentialHolder(req, meta);
     case "permit":
-      return compilePermit(req);
+      return compilePermit(req, meta);
     case "temperature":
-      return compileTemperature(req);
+      return compileTemperature(req, meta);
     case "inspection_grade":
-      return compileInspectionGrade(req);
+      return compileInspectionGrade(req, meta);
     case "preemption":
-      return compilePreemption(req);
+      return compilePreemption(req, meta);
     case "informational":
-      return compileInformational(req);
+      return compileInformational(req, meta);
   }
 }

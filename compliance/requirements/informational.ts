@@ -1,17 +1,24 @@
 // Rules the payload cannot show compliance with (cooling logs, handwashing sinks, illness
-// reporting) and preemption declarations: always `not_applicable`, never a silent pass.
+// reporting) and preemption declarations: always `not_applicable`, never a silent pass. The
+// finding depends on the rule alone, so it is built once and shared by every verdict.
 
-import type { Check } from "../engine/types";
+import { sharedNotApplicable } from "../engine/finding";
+import type { Check, Finding, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
-import { emit } from "./shared";
 
-export function compileInformational(req: RequirementOf<"informational">): Check {
-  const message = `Not checkable from the payload: ${req.reason}. ${req.action}.`;
-  return (ctx, meta) => emit(ctx, meta, "not_applicable", message, null, Number.NaN);
+/** A check that reports the same shared finding on every facility. */
+const always =
+  (finding: Finding): Check =>
+  (ctx) => {
+    ctx.findings.push(finding);
+  };
+
+export function compileInformational(req: RequirementOf<"informational">, meta: RuleMeta): Check {
+  return always(sharedNotApplicable(meta, `Not checkable from the payload: ${req.reason}. ${req.action}.`));
 }
 
-export function compilePreemption(req: RequirementOf<"preemption">): Check {
+export function compilePreemption(req: RequirementOf<"preemption">, meta: RuleMeta): Check {
   const except = req.exceptJurisdictions?.length ? ` (except ${req.exceptJurisdictions.join(", ")})` : "";
   const message = `Local rules on ${req.topics.join(", ")} are preempted${except}; any such local rule is ignored.`;
-  return (ctx, meta) => emit(ctx, meta, "not_applicable", message, null, Number.NaN);
+  return always(sharedNotApplicable(meta, message));
 }

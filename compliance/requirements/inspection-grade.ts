@@ -2,13 +2,14 @@
 // below 70; NYC-GRADE, where fewer violation points are better: A 0–13, B 14–27, C 28+). The
 // payload cannot show the card is posted; the finding says which card to post.
 import { fromDay } from "../dates";
-import type { Check } from "../engine/types";
+import { sharedNotApplicable } from "../engine/finding";
+import type { Check, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
 import { changesOn, emit } from "./shared";
 
 const FACILITY = { kind: "facility", id: "facility" } as const;
 
-export function compileInspectionGrade(req: RequirementOf<"inspection_grade">): Check {
+export function compileInspectionGrade(req: RequirementOf<"inspection_grade">, meta: RuleMeta): Check {
   // Bands become "score ≥ min" or "score ≤ max" tests once, so the check compares numbers only.
   const lower = req.scoring === "lower_is_better";
   const bands = req.bands.map((b) => ({
@@ -17,7 +18,12 @@ export function compileInspectionGrade(req: RequirementOf<"inspection_grade">): 
       ? (score: number) => score <= (b.maxScore ?? Number.POSITIVE_INFINITY)
       : (score: number) => score >= (b.minScore ?? Number.NEGATIVE_INFINITY),
   }));
-  return (ctx, meta) => {
+  const unscored = sharedNotApplicable(
+    meta,
+    "No scored inspection is in the payload, so the grade cannot be checked.",
+    FACILITY,
+  );
+  return (ctx) => {
     let latestDay = Number.NEGATIVE_INFINITY;
     let score: number | undefined;
     for (const i of ctx.facility.inspections) {
@@ -33,14 +39,7 @@ export function compileInspectionGrade(req: RequirementOf<"inspection_grade">): 
       }
     }
     if (score === undefined) {
-      emit(
-        ctx,
-        meta,
-        "not_applicable",
-        "No scored inspection is in the payload, so the grade cannot be checked.",
-        FACILITY,
-        Number.NaN,
-      );
+      ctx.findings.push(unscored);
       return;
     }
     const band = bands.find((b) => b.reaches(score));

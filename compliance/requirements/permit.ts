@@ -1,7 +1,7 @@
 // "A valid <permit> before operating" (CA-PERMIT, SF-PERMIT, CA-MFF commissary agreement):
 // no grace period; a permit expiring within 30 days is a warning due on its last valid day.
 import { fromDay } from "../dates";
-import type { Check, PreparedPermit } from "../engine/types";
+import type { Check, PreparedPermit, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
 import type { PermitType } from "../schema/facility";
 import { changesOn, emit, lastValidDay, validityStatus } from "./shared";
@@ -16,7 +16,7 @@ const LABELS: Record<PermitType, string> = {
   public_food_service_license: "public food service license",
 };
 
-export function compilePermit(req: RequirementOf<"permit">): Check {
+export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Check {
   const types = new Set<PermitType>(req.permitTypes);
   const issuers = req.acceptedIssuers;
   const first = req.permitTypes[0] ?? "health_permit";
@@ -24,7 +24,7 @@ export function compilePermit(req: RequirementOf<"permit">): Check {
   const voidOnSale = req.voidOnOwnershipChange === true;
   const renewal = req.validityYears === 1 ? " (renewed yearly)" : "";
 
-  return (ctx, meta) => {
+  return (ctx) => {
     let best: PreparedPermit | undefined;
     let bestUntil = Number.NEGATIVE_INFINITY;
     let lapsed: PreparedPermit | undefined;

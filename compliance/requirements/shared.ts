@@ -1,7 +1,15 @@
 // Helpers every requirement kind uses: emitting findings, tracking the re-evaluation date,
 // resolving credential/permit expiry and "accepted in" issuer semantics.
 import { addYears, fromDay } from "../dates";
-import type { EvalContext, FindingStatus, PreparedCredential, RuleMeta, Subject } from "../engine/types";
+import { newFinding } from "../engine/finding";
+import type {
+  EvalContext,
+  Finding,
+  FindingStatus,
+  PreparedCredential,
+  RuleMeta,
+  Subject,
+} from "../engine/types";
 import type { CredentialSpec } from "../schema/dataset";
 import type { CredentialType } from "../schema/facility";
 
@@ -23,18 +31,27 @@ export function emit(
   subject: Subject,
   dueByDay: number,
 ): void {
-  ctx.findings.push({
-    ruleId: meta.id,
-    jurisdiction: meta.jurisdiction,
+  const finding = newFinding(
+    meta,
     status,
-    severity: meta.severity,
-    title: meta.title,
-    citation: meta.citation,
     message,
     subject,
-    dueBy: Number.isFinite(dueByDay) ? fromDay(dueByDay) : null,
-    verified: meta.verified,
-  });
+    Number.isFinite(dueByDay) ? fromDay(dueByDay) : null,
+  );
+  ctx.findings.push(finding);
+  tally(ctx, finding);
+}
+
+/** Folds an emitted finding into the verdict's status and next deadline. */
+function tally(ctx: EvalContext, finding: Finding): void {
+  if (finding.status === "fail") ctx.status = "non_compliant";
+  else if (finding.status === "warn") {
+    if (ctx.status === "compliant") ctx.status = "at_risk";
+    const due = finding.dueBy;
+    if (due !== null && (ctx.nextDeadline === undefined || due < (ctx.nextDeadline.dueBy as string))) {
+      ctx.nextDeadline = finding;
+    }
+  }
 }
 
 /** Record a future day on which some finding changes status. */
@@ -59,50 +76,56 @@ function inChain(chain: readonly string[], ids: readonly string[]): boolean {
   return false;
 }
 
-/** Whether the rule accepts a credential from this issuer where the facility lies. */
-export function issuerAccepted(
+/**
+ * The issuers whose credentials `spec` accepts where the facility lies (undefined: any issuer).
+ * Resolved once per check from the "accepted in" / "not accepted in" lists, so that each
+ * credential's issuer is then a plain membership test.
+ */
+export function acceptedIssuers(
   spec: CredentialSpec,
-  issuer: string | undefined,
   chain: readonly string[],
-): boolean {
-  const accepted = spec.acceptedIssuers;
-  if (accepted === undefined) return true;
-  const effective = issuer ?? spec.assumeIssuer;
-  if (effective === undefined) return false;
-  for (const entry of accepted) {
-    if (entry.issuer !== effective) continue;
+): readonly string[] | undefined {
+  if (spec.acceptedIssuers === undefined) return undefined;
+  const issuers: string[] = [];
+  for (const entry of spec.acceptedIssuers) {
     if (entry.acceptedIn && !inChain(chain, entry.acceptedIn)) continue;
     if (entry.notAcceptedIn && inChain(chain, entry.notAcceptedIn)) continue;
-    return true;
+    issuers.push(entry.issuer);
   }
-  return false;
+  return issuers;
 }
 
-/** Outcome of looking for a credential of one type on one person. */
-export type CredentialLookup =
-  | { found: "valid"; until: number }
+/** Why a person has no credential of a type that counts. */
+export type MissingCredential =
   | { found: "expired"; on: number }
   | { found: "not_accepted"; issuer: string }
   | { found: "undated" }
   | { found: "none" };
 
-const NONE: CredentialLookup = { found: "none" };
-const UNDATED: CredentialLookup = { found: "undated" };
+export const NO_CREDENTIAL: MissingCredential = { found: "none" };
+const UNDATED: MissingCredential = { found: "undated" };
 
-/** The best credential of `spec.type` among `credentials` (latest expiry wins), recording future changes. */
+/**
+ * The last valid day of the best credential of `spec.type` among `credentials` (latest expiry
+ * wins), else why none counts; records future changes. A plain number in the common case, so
+ * looking up every staff member's card allocates nothing. `accepted` is
+ * `acceptedIssuers(spec, ctx.chain)`.
+ */
 export function lookupCredential(
   ctx: EvalContext,
   spec: CredentialSpec,
+  accepted: readonly string[] | undefined,
   credentials: readonly PreparedCredential[],
-): CredentialLookup {
+): number | MissingCredential {
   let bestUntil = Number.NEGATIVE_INFINITY;
   let expiredOn = Number.NEGATIVE_INFINITY;
   let rejectedIssuer: string | undefined;
   let undated = false;
   for (const c of credentials) {
     if (c.type !== spec.type) continue;
-    if (!issuerAccepted(spec, c.issuer, ctx.chain)) {
-      rejectedIssuer = c.issuer ?? spec.assumeIssuer ?? "an unknown issuer";
+    const issuer = c.issuer ?? spec.assumeIssuer;
+    if (accepted && (issuer === undefined || !accepted.includes(issuer))) {
+      rejectedIssuer = issuer ?? "an unknown issuer";
       continue;
     }
     if (c.issued > ctx.asOf) {
@@ -114,11 +137,11 @@ export function lookupCredential(
     else if (until >= ctx.asOf) bestUntil = Math.max(bestUntil, until);
     else expiredOn = Math.max(expiredOn, until);
   }
-  if (bestUntil !== Number.NEGATIVE_INFINITY) return { found: "valid", until: bestUntil };
+  if (bestUntil !== Number.NEGATIVE_INFINITY) return bestUntil;
   if (expiredOn !== Number.NEGATIVE_INFINITY) return { found: "expired", on: expiredOn };
   if (undated) return UNDATED;
   if (rejectedIssuer !== undefined) return { found: "not_accepted", issuer: rejectedIssuer };
-  return NONE;
+  return NO_CREDENTIAL;
 }
 
 /** Status of something valid through `until`: warn inside the expiring-soon window, else pass. */
@@ -130,7 +153,7 @@ export function validityStatus(ctx: EvalContext, until: number): "pass" | "warn"
 }
 
 /** Phrase completing "<who> has …" for a credential that does not count. */
-export function describeMissing(lookup: CredentialLookup, what: string): string {
+export function describeMissing(lookup: MissingCredential, what: string): string {
   switch (lookup.found) {
     case "expired":
       return `a ${what} that expired on ${fromDay(lookup.on)}`;
