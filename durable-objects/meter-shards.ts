@@ -7,11 +7,8 @@
  *
  * The count comes from the METER_SHARDS variable: a default and per-tenant overrides,
  * e.g. "1" or "1,ten_01JD…=8". Raise it, never lower it: shards beyond the count are not read.
- *
- * Within an isolate, concurrent checks bound for one shard share an RPC (check-batcher.ts).
  */
 import type { Env } from "../workers/env";
-import { batcherFor, type KeepAlive } from "./check-batcher";
 import type { CheckRecord, RecordCheckInput, RecordCheckOutcome, UsageQuery, UsageRow } from "./contract";
 import type { TenantObject } from "./tenant-object";
 
@@ -61,26 +58,22 @@ export class TenantMeters {
     private readonly namespace: DurableObjectNamespace<TenantObject>,
     private readonly tenantId: string,
     readonly shards: number,
-    /** Keeps the request alive while it sends a batch for others (ExecutionContext.waitUntil). */
-    private readonly keepAlive: KeepAlive = () => {},
   ) {}
 
-  static of(env: Env, tenantId: string, keepAlive?: KeepAlive): TenantMeters {
-    return new TenantMeters(env.TENANT, tenantId, meterShardCount(env.METER_SHARDS, tenantId), keepAlive);
+  static of(env: Env, tenantId: string): TenantMeters {
+    return new TenantMeters(env.TENANT, tenantId, meterShardCount(env.METER_SHARDS, tenantId));
   }
 
   shard(index: number): DurableObjectStub<TenantObject> {
     return this.namespace.get(this.namespace.idFromName(this.shardName(index)));
   }
 
-  /** Records one check, batched with this isolate's concurrent checks for the same shard. */
-  record(input: RecordCheckInput): Promise<RecordCheckOutcome> {
+  /** Records one check on the shard its Idempotency-Key (else its id) hashes to. */
+  async record(input: RecordCheckInput): Promise<RecordCheckOutcome> {
     const index = shardOf(input.idempotencyKey ?? input.check.id, this.shards);
-    return batcherFor(this.namespace, this.shardName(index)).record(
-      input,
-      (inputs) => this.shard(index).recordChecks(inputs),
-      this.keepAlive,
-    );
+    const [outcome] = await this.shard(index).recordChecks([input]);
+    if (!outcome) throw new Error("meter shard answered no outcome for the check");
+    return outcome;
   }
 
   async findCheck(checkId: string): Promise<CheckRecord | null> {

@@ -76,9 +76,10 @@ export class TenantObject extends DurableObject<Env> {
   // ---- Metering ----
 
   /**
-   * Records a batch of checks (one isolate's concurrent checks, see check-batcher.ts) in one
-   * transaction, each exactly once and in order, so a key repeated within the batch replays
-   * the first. Durable before it returns: the output gate holds the reply until SQLite has it.
+   * Records checks in one transaction, each exactly once and in order, so a key repeated
+   * within the call replays its first use. The Worker sends one check per call
+   * (docs/performance.md says why it does not batch). Durable before it returns: the output
+   * gate holds the reply until SQLite has it.
    */
   async recordChecks(inputs: RecordCheckInput[]): Promise<RecordCheckOutcome[]> {
     const now = Date.now();

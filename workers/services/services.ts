@@ -42,7 +42,7 @@ export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => v
     apiKeys: apiKeyVerifier,
     datasets: datasetRegistry,
     tenant: (tenantId) => env.TENANT.get(env.TENANT.idFromName(tenantId)),
-    meters: (tenantId) => TenantMeters.of(env, tenantId, waitUntil),
+    meters: (tenantId) => TenantMeters.of(env, tenantId),
     background: (work) => {
       const settled = work.catch(() => undefined);
       pending.push(settled);
