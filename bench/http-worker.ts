@@ -18,7 +18,7 @@ const unlimited = { limit: async () => ({ success: true }) };
 const echoTenant = {
   idFromName: (name: string) => name,
   get: () => ({
-    recordChecks: async (inputs: RecordCheckInput[]) => inputs.map(() => ({ kind: "recorded" })),
+    recordCheck: async (_input: RecordCheckInput) => ({ kind: "recorded" }),
   }),
 };
 

@@ -21,30 +21,6 @@ export class Ledger {
 
   constructor(private readonly sql: SqlStorage) {}
 
-  /**
-   * Records each input in order (a key repeated within the batch replays its first use);
-   * the batch's hourly counters move by one upsert per state.
-   */
-  recordAll(inputs: readonly RecordCheckInput[], nowMs: number): RecordCheckOutcome[] {
-    const perState = new Map<string, number>();
-    const outcomes = inputs.map((input) => {
-      const outcome = this.record(input, nowMs);
-      if (outcome.kind === "recorded")
-        perState.set(input.check.state, (perState.get(input.check.state) ?? 0) + 1);
-      return outcome;
-    });
-    for (const [state, count] of perState) {
-      this.sql.exec(
-        `INSERT INTO usage_hourly (hour_ms, state, count) VALUES (?, ?, ?)
-         ON CONFLICT (hour_ms, state) DO UPDATE SET count = count + excluded.count`,
-        nowMs - (nowMs % HOUR_MS),
-        state,
-        count,
-      );
-    }
-    return outcomes;
-  }
-
   get(id: string): CheckRecord | null {
     const row = this.sql.exec<{ record: string }>("SELECT record FROM checks WHERE id = ?", id).toArray()[0];
     return row ? (JSON.parse(row.record) as CheckRecord) : null;
@@ -74,8 +50,8 @@ export class Ledger {
     );
   }
 
-  /** Records `input.check` (not yet counted) unless its idempotency key or its id was seen before. */
-  private record(input: RecordCheckInput, nowMs: number): RecordCheckOutcome {
+  /** Records `input.check` unless its idempotency key or its id was seen before. */
+  record(input: RecordCheckInput, nowMs: number): RecordCheckOutcome {
     const { check, idempotencyKey } = input;
     const requestHash = input.requestHash ?? null;
     this.claimTenant(check.tenantId);
@@ -109,6 +85,12 @@ export class Ledger {
         nowMs,
       );
     }
+    this.sql.exec(
+      `INSERT INTO usage_hourly (hour_ms, state, count) VALUES (?, ?, 1)
+       ON CONFLICT (hour_ms, state) DO UPDATE SET count = count + 1`,
+      nowMs - (nowMs % HOUR_MS),
+      check.state,
+    );
     this.sql.exec("INSERT INTO outbox (check_id, enqueued_at) VALUES (?, ?)", check.id, nowMs);
     return { kind: "recorded" };
   }

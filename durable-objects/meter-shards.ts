@@ -69,11 +69,8 @@ export class TenantMeters {
   }
 
   /** Records one check on the shard its Idempotency-Key (else its id) hashes to. */
-  async record(input: RecordCheckInput): Promise<RecordCheckOutcome> {
-    const index = shardOf(input.idempotencyKey ?? input.check.id, this.shards);
-    const [outcome] = await this.shard(index).recordChecks([input]);
-    if (!outcome) throw new Error("meter shard answered no outcome for the check");
-    return outcome;
+  record(input: RecordCheckInput): Promise<RecordCheckOutcome> {
+    return this.shard(shardOf(input.idempotencyKey ?? input.check.id, this.shards)).recordCheck(input);
   }
 
   async findCheck(checkId: string): Promise<CheckRecord | null> {

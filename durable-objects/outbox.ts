@@ -14,7 +14,6 @@ export const OUTBOX_BATCH_SIZE = 200;
 export const OUTBOX_BATCHES_PER_RUN = 25;
 
 export interface PendingCheck {
-  id: string;
   /** The CheckRecord as the ledger holds it: JSON text. */
   json: string;
   idempotencyKey: string | null;
@@ -70,7 +69,6 @@ export class Outbox {
         .toArray();
       if (pending.length === 0) return true;
       const batch = pending.map((row) => ({
-        id: row.id,
         json: row.record,
         idempotencyKey: row.idempotency_key,
       }));

@@ -162,22 +162,6 @@ describe("metering", () => {
     );
   });
 
-  it("records one call's checks in order: a key repeated within it replays its first use", async () => {
-    const { tenantId } = await newTenant();
-    const stub = TenantMeters.of(env, tenantId).shard(0);
-    const first = checkInput(tenantId, "CA", "same-key", "hash-a");
-    const outcomes = await stub.recordChecks([
-      first,
-      checkInput(tenantId, "CA", "same-key", "hash-a"),
-      checkInput(tenantId, "NY"),
-    ]);
-    expect(outcomes.map((outcome) => outcome.kind)).toEqual(["recorded", "replayed", "recorded"]);
-    expect(outcomes[1]?.kind === "replayed" && outcomes[1].record.id).toBe(first.check.id);
-    const now = Date.now();
-    const rows = await stub.getUsage({ fromMs: now - DAY_MS, toMs: now + DAY_MS, granularity: "day" });
-    expect(Object.fromEntries(rows.map((row) => [row.state, row.count]))).toEqual({ CA: 1, NY: 1 });
-  });
-
   it("refuses the same Idempotency-Key with a different body, without counting it", async () => {
     const { tenantId } = await newTenant();
     const meters = TenantMeters.of(env, tenantId);

@@ -10,7 +10,7 @@
  * - jobs.ts        the single alarm, multiplexing outbox flushes and deadline re-evaluation
  *
  * A hot tenant's checks may also land on meter shards (meter-shards.ts): objects of this
- * class that only ever see `recordChecks`, `getCheck` and `getUsage`.
+ * class that only ever see `recordCheck`, `getCheck` and `getUsage`.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Verdict } from "../compliance";
@@ -75,23 +75,17 @@ export class TenantObject extends DurableObject<Env> {
 
   // ---- Metering ----
 
-  /**
-   * Records checks in one transaction, each exactly once and in order, so a key repeated
-   * within the call replays its first use. The Worker sends one check per call
-   * (docs/performance.md says why it does not batch). Durable before it returns: the output
-   * gate holds the reply until SQLite has it.
-   */
-  async recordChecks(inputs: RecordCheckInput[]): Promise<RecordCheckOutcome[]> {
+  /** Durable before it returns (the output gate holds the reply until SQLite has it). */
+  async recordCheck(input: RecordCheckInput): Promise<RecordCheckOutcome> {
     const now = Date.now();
     let alarmMoved = false;
-    const outcomes = this.ctx.storage.transactionSync(() => {
-      const results = this.ledger.recordAll(inputs, now);
-      if (results.some((result) => result.kind === "recorded"))
-        alarmMoved = this.jobs.ensure("flush_outbox", now + FLUSH_DELAY_MS);
-      return results;
+    const outcome = this.ctx.storage.transactionSync(() => {
+      const result = this.ledger.record(input, now);
+      if (result.kind === "recorded") alarmMoved = this.jobs.ensure("flush_outbox", now + FLUSH_DELAY_MS);
+      return result;
     });
     if (alarmMoved) await this.jobs.arm();
-    return outcomes;
+    return outcome;
   }
 
   async getCheck(id: string): Promise<CheckRecord | null> {
