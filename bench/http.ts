@@ -2,7 +2,8 @@
 // run, as throughput ratios with p50/p99 latencies:
 // - POST /v1/checks (metered) vs a bare Hono POST route echoing the same body;
 // - POST /v1/checks with metering (the TenantObject RPC: ledger, idempotency, counters,
-//   outbox flushed to Postgres) vs the same endpoint with the RPC replaced by an echo.
+//   outbox flushed to Postgres) vs the same endpoint with the RPC replaced by an echo, and
+//   with an RPC to the real object that does nothing (the price of the call alone).
 // Real HTTP over loopback (autocannon) straight to workerd: the Worker is bundled with
 // esbuild and run by Miniflare on a direct socket, so no entry or dev proxy sits in between.
 // The bindings are wrangler.toml's. A bounded number of requests, alternating rounds, the
@@ -12,10 +13,11 @@
 // shows what a path costs whatever else competes for the cores.
 //
 // Run: npx tsx bench/http.ts   (DATABASE_URL=postgres://… to use a running PostgreSQL;
-// else embedded PGlite). Knobs: BENCH_REQUESTS (per round, default 3000), BENCH_CONCURRENCY
-// (default 32), BENCH_ROUNDS (default 3; the median round is reported).
+// else embedded PGlite). Knobs: BENCH_REQUESTS (per round, default 10000), BENCH_CONCURRENCY
+// (default 32), BENCH_ROUNDS (default 3; the median round is reported), BENCH_STATE_DIR (where
+// the tenant object's storage lives; default /dev/shm when present).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
@@ -29,7 +31,7 @@ import { startLocalDatabase } from "../db/local/stack";
 import { createTenant } from "../db/tenants";
 import { sfRestaurant } from "../test/fixtures";
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = 300;
@@ -43,7 +45,7 @@ interface RoundResult {
   workerdCpuUs: number;
 }
 
-type Path = "bare" | "unmetered" | "metered";
+type Path = "bare" | "unmetered" | "rpc" | "metered";
 
 /** Linux's USER_HZ: /proc reports CPU times in these ticks. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -69,7 +71,6 @@ async function load(
 ): Promise<RoundResult> {
   const base = target.url;
   const cpuBefore = cpuSecondsOf(target.pid);
-  const started = performance.now();
   const result = await autocannon({
     url: path === "bare" ? `${base}/v1/bench/echo` : `${base}/v1/checks`,
     method: "POST",
@@ -78,10 +79,13 @@ async function load(
     // Its own thread: this process's main thread relays the object's Postgres traffic
     // (the local WebSocket bridge), which must not slow the load generator down.
     workers: 1,
+    // autocannon ends a run at its next sample tick: at the default 1 s, every round would
+    // last a whole number of seconds (10,000 requests in 1.3 s would count as 2 s).
+    sampleInt: 10,
     headers: {
       authorization: `Bearer ${key}`,
       "content-type": "application/json",
-      ...(path === "unmetered" ? { "x-bench-unmetered": "1" } : {}),
+      ...(path === "unmetered" || path === "rpc" ? { "x-bench-path": path } : {}),
     },
     body: JSON.stringify({ facility: sfRestaurant() }),
   });
@@ -90,8 +94,9 @@ async function load(
       `${path}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
   }
-  // autocannon reports its duration in whole seconds: time the round ourselves.
-  const seconds = (performance.now() - started) / 1000;
+  // The load generator's own clock, started once its thread is up: timing the call from here
+  // would add the thread's start-up (~1 s), which flattens every ratio towards 1.
+  const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
   await settle();
   return {
     perSecond: Math.round(result.requests.total / seconds),
@@ -177,14 +182,20 @@ async function main() {
     actor: "bench",
   });
 
-  const state = mkdtempSync(join(tmpdir(), "prep-bench-http-"));
+  // The tenant object's SQLite lives in memory where the machine has a tmpfs: the local
+  // runtime syncs every commit to a file, and a virtual disk's fsync (not Prep's code) would
+  // otherwise set the metered pace. BENCH_STATE_DIR chooses another place (e.g. a disk).
+  const stateRoot = process.env.BENCH_STATE_DIR ?? (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
+  const state = mkdtempSync(join(stateRoot, "prep-bench-http-"));
+  // workerd's SQLite keeps its temporary files (statement journals) in TMPDIR: the same place.
+  process.env.TMPDIR = state;
   const worker = await startWorkerd(state, {
     DATABASE_URL: database.workerUrl,
     DB_WS_PROXY: database.wsProxy,
   });
   const base = worker.url;
   try {
-    const paths: Path[] = ["bare", "unmetered", "metered"];
+    const paths: Path[] = ["bare", "unmetered", "rpc", "metered"];
     let meteredSoFar = 0;
     const run = (path: Path, requests: number) => {
       if (path !== "metered") return load(worker, apiKey.key, path, requests);
@@ -193,12 +204,13 @@ async function main() {
       return load(worker, apiKey.key, path, requests, () => waitForDelivery(owner.db, tenantId, expected));
     };
     for (const path of paths) await run(path, WARMUP);
-    const rounds: Record<Path, RoundResult[]> = { bare: [], unmetered: [], metered: [] };
+    const rounds: Record<Path, RoundResult[]> = { bare: [], unmetered: [], rpc: [], metered: [] };
     // Alternate the paths so drift in the machine's state hits all alike.
     for (let round = 0; round < ROUNDS; round++) {
       for (const path of paths) rounds[path].push(await run(path, REQUESTS));
     }
-    const [bare, unmetered, metered] = paths.map((path) => medianRound(rounds[path])) as [
+    const [bare, unmetered, rpc, metered] = paths.map((path) => medianRound(rounds[path])) as [
+      RoundResult,
       RoundResult,
       RoundResult,
       RoundResult,
@@ -221,10 +233,11 @@ async function main() {
           requestsPerRound: REQUESTS,
           rounds: ROUNDS,
           concurrency: CONCURRENCY,
-          median: { bare, unmetered, metered },
+          median: { bare, unmetered, rpc, metered },
           ratios: {
             checksVsBareRoute: ratio(metered, bare),
             unmeteredChecksVsBareRoute: ratio(unmetered, bare),
+            rpcOnlyChecksVsBareRoute: ratio(rpc, bare),
             meteredVsUnmetered: ratio(metered, unmetered),
           },
           // The same comparisons by workerd CPU per request (bare's ÷ the path's): what the
@@ -232,6 +245,7 @@ async function main() {
           cpuRatios: {
             checksVsBareRoute: cpuRatio(metered, bare),
             unmeteredChecksVsBareRoute: cpuRatio(unmetered, bare),
+            rpcOnlyChecksVsBareRoute: cpuRatio(rpc, bare),
           },
           allRounds: rounds,
           usageTotal: usage.total,

@@ -15,6 +15,7 @@ export {
 } from "./diff";
 export { compileDataset } from "./engine/compile";
 export { type EvaluateOptions, evaluate } from "./engine/evaluate";
+export { findingsJson } from "./engine/findings-json";
 export { findingsByLayer } from "./engine/group";
 export type {
   CompiledDataset,

@@ -2,7 +2,7 @@
  * What the Worker and the tenant Durable Object exchange over RPC. Plain, structured-clone-
  * able data only.
  */
-import type { FacilityInput, Finding, Verdict } from "../compliance";
+import { type FacilityInput, type Finding, findingsJson, type Verdict } from "../compliance";
 
 /** The body of a check response (`POST /v1/checks`, `GET /v1/checks/{id}`). */
 export type CheckResult = Verdict & {
@@ -55,7 +55,9 @@ export type RecordCheckOutcome =
  */
 export function serializeCheck(record: CheckRecord): { entry: CheckEntry; resultJson: string } {
   const { result, ...header } = record;
-  const resultJson = JSON.stringify(result);
+  const { findings, ...resultHead } = result;
+  // The findings go last: most of their text is cached (compliance findingsJson).
+  const resultJson = `${JSON.stringify(resultHead).slice(0, -1)},"findings":${findingsJson(findings)}}`;
   const headerJson = JSON.stringify(header);
   return {
     entry: {

@@ -9,6 +9,15 @@ export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;
 
 export class Jobs {
+  /**
+   * For each job `ensure` scheduled, a time it is known to be due by. Every check calls
+   * `ensure("flush_outbox")`; while a flush is already pending this answers without touching
+   * storage (three statements and a row written per check otherwise). Any other write to
+   * the job forgets it. `ensure` is always the last write of its transaction, so no rollback
+   * can leave this ahead of storage.
+   */
+  private readonly dueBy = new Map<JobName, number>();
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly storage: DurableObjectStorage,
@@ -16,6 +25,8 @@ export class Jobs {
 
   /** Schedules `name` at `dueMs` unless it is already due earlier. True when that moved the earliest job. */
   ensure(name: JobName, dueMs: number): boolean {
+    const knownDue = this.dueBy.get(name);
+    if (knownDue !== undefined && knownDue <= dueMs) return false;
     const before = this.earliest();
     this.sql.exec(
       `INSERT INTO jobs (name, due_ms) VALUES (?, ?)
@@ -23,11 +34,13 @@ export class Jobs {
       name,
       dueMs,
     );
+    this.dueBy.set(name, dueMs);
     return this.earliest() !== before;
   }
 
   /** Sets (or, with null, removes) the due time of a job whose schedule is derived elsewhere. */
   set(name: JobName, dueMs: number | null): void {
+    this.dueBy.delete(name);
     if (dueMs === null) this.complete(name);
     else
       this.sql.exec(
@@ -38,11 +51,13 @@ export class Jobs {
   }
 
   complete(name: JobName): void {
+    this.dueBy.delete(name);
     this.sql.exec("DELETE FROM jobs WHERE name = ?", name);
   }
 
   /** Moves a failed job to now + base·2^attempts (capped); returns the delay. */
   retryLater(name: JobName, nowMs: number): number {
+    this.dueBy.delete(name);
     const attempts =
       this.sql.exec<{ attempts: number }>("SELECT attempts FROM jobs WHERE name = ?", name).toArray()[0]
         ?.attempts ?? 0;

@@ -256,6 +256,31 @@ describe("outbox to Postgres", () => {
     }
   });
 
+  it("schedules one flush for a burst of checks, and the next flush for the next check after delivery", async () => {
+    const { tenantId } = await newTenant();
+    const meters = TenantMeters.of(env, tenantId);
+    const stub = meters.shard(0);
+    const before = Date.now();
+    const first = checkInput(tenantId, "CA");
+    await meters.record(first);
+    const flushAt = (await alarmOf(stub)) as number;
+    expect(flushAt).toBeGreaterThanOrEqual(before);
+    const burst = Array.from({ length: 5 }, () => checkInput(tenantId, "CA"));
+    for (const input of burst) await meters.record(input);
+    // Later checks ride on the flush already pending: they never push it back.
+    expect(await alarmOf(stub)).toBe(flushAt);
+
+    await runDurableObjectAlarm(stub);
+    expect(await postgresCheckIds(tenantId)).toHaveLength(6);
+    expect(await alarmOf(stub)).toBeNull();
+
+    const next = checkInput(tenantId, "CA");
+    await meters.record(next);
+    expect(await alarmOf(stub)).not.toBeNull();
+    await runDurableObjectAlarm(stub);
+    expect(await postgresCheckIds(tenantId)).toContain(next.check.id);
+  });
+
   it("loses and duplicates nothing when the object dies between a Postgres commit and the outbox delete", async () => {
     const { tenantId } = await newTenant();
     const meters = TenantMeters.of(env, tenantId);

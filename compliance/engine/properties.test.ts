@@ -1,4 +1,5 @@
-// Property tests: random valid facilities never make evaluate throw and are deterministic;
+// Property tests: random valid facilities never make evaluate throw and are deterministic (their
+// findings serialise exactly as JSON.stringify would);
 // random invalid payloads are rejected by the schema with JSON pointers, never by an exception.
 import fc from "fast-check";
 import * as v from "valibot";
@@ -15,6 +16,7 @@ import {
 } from "../schema/facility";
 import { compileDataset } from "./compile";
 import { evaluate } from "./evaluate";
+import { findingsJson } from "./findings-json";
 
 const layers = bundledDatasets.map(compileDataset);
 const day0 = toDay("2015-01-01");
@@ -90,6 +92,9 @@ describe("properties", () => {
         const a = evaluate(f, layers, asOf);
         const b = evaluate(v.parse(FacilityInputSchema, structuredClone(raw)), layers, asOf);
         expect(b).toEqual(a);
+        // The second call serves the shared findings' text from its cache.
+        expect(findingsJson(a.findings)).toBe(JSON.stringify(a.findings));
+        expect(findingsJson(b.findings)).toBe(JSON.stringify(b.findings));
         const statuses = new Set(a.findings.map((x) => x.status));
         expect(a.status).toBe(
           statuses.has("fail") ? "non_compliant" : statuses.has("warn") ? "at_risk" : "compliant",
