@@ -3,6 +3,7 @@
  * tenants with keys. Each test makes its own tenants, so files never see each other's data.
  */
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 import type { ApiKeyScope } from "../db/api-keys";
 import { type DatabaseHandle, openDatabase } from "../db/client";
 import { createTenant } from "../db/tenants";
@@ -41,4 +42,16 @@ export async function newTenant(name = "Test Kitchen Co", scopes?: readonly ApiK
   } finally {
     await handle.close();
   }
+}
+
+/** Asserts an RFC 9457 problem with this status and code; returns its body. */
+export async function expectProblem(response: Response, status: number, code: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get("content-type")).toBe("application/problem+json");
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(body).toMatchObject({ status, code, type: `https://prep.dev/problems/${code}` });
+  expect(typeof body.title).toBe("string");
+  expect(typeof body.detail).toBe("string");
+  expect(body.requestId).toBe(response.headers.get("x-request-id"));
+  return body;
 }

@@ -1,17 +1,6 @@
 // HTTP conventions every route shares: request ids, problem+json errors, security headers.
 import { describe, expect, it } from "vitest";
-import { call, newTenant } from "./helpers";
-
-async function expectProblem(response: Response, status: number, code: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("content-type")).toBe("application/problem+json");
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toMatchObject({ status, code, type: `https://prep.dev/problems/${code}` });
-  expect(typeof body.title).toBe("string");
-  expect(typeof body.detail).toBe("string");
-  expect(body.requestId).toBe(response.headers.get("x-request-id"));
-  return body;
-}
+import { call, expectProblem, newTenant } from "./helpers";
 
 describe("HTTP conventions", () => {
   it("puts a request id and security headers on every response", async () => {
