@@ -1,6 +1,8 @@
-// The Worker under test for bench/http.ts. Four paths, one workerd process:
+// The Worker under test for bench/http.ts. Five paths, one workerd process:
 // - `POST /v1/bench/echo` (under /v1 so the Worker, not static assets, answers it): a bare Hono
 //   app that parses the JSON body and echoes it — the baseline a check endpoint is compared with;
+// - `POST /v1/bench/verdict`: the same bare app, answering with the exact text of a real check
+//   response (captured once) instead of the echo — what answering 10 kB costs with no work;
 // - `POST /v1/checks`: Prep's real app and TenantObject (metered);
 // - the same with `x-bench-path: unmetered`: the tenant object replaced by an echo in the
 //   Worker, so the two differ only by metering (the RPC, ledger, idempotency, counters, outbox);
@@ -21,7 +23,14 @@ export class TenantObject extends PrepTenantObject {
 }
 
 const app = createApp();
-const bare = new Hono().post("/v1/bench/echo", async (c) => c.json(await c.req.json()));
+/** One real check response's text, captured on the verdict route's first request. */
+let checkResponseText: string | undefined;
+const bare = new Hono()
+  .post("/v1/bench/echo", async (c) => c.json(await c.req.json()))
+  .post("/v1/bench/verdict", async (c) => {
+    await c.req.json();
+    return c.body(checkResponseText ?? "", 200, { "content-type": "application/json" });
+  });
 const unlimited = { limit: async () => ({ success: true }) };
 const echoTenant = {
   idFromName: (name: string) => name,
@@ -38,12 +47,27 @@ const rpcOnlyTenant = (namespace: DurableObjectNamespace<TenantObject>) => ({
 });
 
 export default {
-  fetch(request: Request, env: Env, ctx: ExecutionContext) {
-    if (new URL(request.url).pathname === "/v1/bench/echo") return bare.fetch(request);
+  async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    // A slice, not new URL(): the wrapper should add as little as it can to every path.
+    const pathname = request.url.slice(request.url.indexOf("/", "https://".length));
+    if (pathname === "/v1/bench/verdict" && checkResponseText === undefined) {
+      const check = new Request(request.url.replace(pathname, "/v1/checks"), {
+        method: "POST",
+        headers: request.headers,
+        body: await request.clone().text(),
+      });
+      const answer = await app.fetch(check, benchEnvFor(env, echoTenant), ctx);
+      if (answer.status !== 200) return answer;
+      checkResponseText = await answer.text();
+    }
+    if (pathname.startsWith("/v1/bench/")) return bare.fetch(request);
     const path = request.headers.get("x-bench-path");
     const namespace = env.TENANT as unknown as DurableObjectNamespace<TenantObject>;
     const tenant = path === "unmetered" ? echoTenant : path === "rpc" ? rpcOnlyTenant(namespace) : namespace;
-    const benchEnv = { ...env, API_RATE_LIMIT: unlimited, TENANT: tenant } as unknown as Env;
-    return app.fetch(request, benchEnv, ctx);
+    return app.fetch(request, benchEnvFor(env, tenant), ctx);
   },
 } satisfies ExportedHandler<Env>;
+
+function benchEnvFor(env: Env, tenant: unknown): Env {
+  return { ...env, API_RATE_LIMIT: unlimited, TENANT: tenant } as unknown as Env;
+}

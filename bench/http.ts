@@ -1,6 +1,8 @@
 // Benchmark (not a test): the check endpoint on workerd against baselines measured in the same
 // run, as throughput ratios with p50/p99 latencies:
 // - POST /v1/checks (metered) vs a bare Hono POST route echoing the same body;
+// - a bare route answering a check's exact response text vs the echo: the share of the gap
+//   that is the size of the answer, whatever computes it;
 // - POST /v1/checks with metering (the TenantObject RPC: ledger, idempotency, counters,
 //   outbox flushed to Postgres) vs the same endpoint with the RPC replaced by an echo, and
 //   with an RPC to the real object that does nothing (the price of the call alone).
@@ -45,7 +47,15 @@ interface RoundResult {
   workerdCpuUs: number;
 }
 
-type Path = "bare" | "unmetered" | "rpc" | "metered";
+type Path = "bare" | "verdict" | "unmetered" | "rpc" | "metered";
+
+const PATH_URLS: Record<Path, string> = {
+  bare: "/v1/bench/echo",
+  verdict: "/v1/bench/verdict",
+  unmetered: "/v1/checks",
+  rpc: "/v1/checks",
+  metered: "/v1/checks",
+};
 
 /** Linux's USER_HZ: /proc reports CPU times in these ticks. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -72,7 +82,7 @@ async function load(
   const base = target.url;
   const cpuBefore = cpuSecondsOf(target.pid);
   const result = await autocannon({
-    url: path === "bare" ? `${base}/v1/bench/echo` : `${base}/v1/checks`,
+    url: `${base}${PATH_URLS[path]}`,
     method: "POST",
     connections: CONCURRENCY,
     amount: requests,
@@ -195,7 +205,7 @@ async function main() {
   });
   const base = worker.url;
   try {
-    const paths: Path[] = ["bare", "unmetered", "rpc", "metered"];
+    const paths: Path[] = ["bare", "verdict", "unmetered", "rpc", "metered"];
     let meteredSoFar = 0;
     const run = (path: Path, requests: number) => {
       if (path !== "metered") return load(worker, apiKey.key, path, requests);
@@ -204,12 +214,19 @@ async function main() {
       return load(worker, apiKey.key, path, requests, () => waitForDelivery(owner.db, tenantId, expected));
     };
     for (const path of paths) await run(path, WARMUP);
-    const rounds: Record<Path, RoundResult[]> = { bare: [], unmetered: [], rpc: [], metered: [] };
+    const rounds: Record<Path, RoundResult[]> = {
+      bare: [],
+      verdict: [],
+      unmetered: [],
+      rpc: [],
+      metered: [],
+    };
     // Alternate the paths so drift in the machine's state hits all alike.
     for (let round = 0; round < ROUNDS; round++) {
       for (const path of paths) rounds[path].push(await run(path, REQUESTS));
     }
-    const [bare, unmetered, rpc, metered] = paths.map((path) => medianRound(rounds[path])) as [
+    const [bare, verdict, unmetered, rpc, metered] = paths.map((path) => medianRound(rounds[path])) as [
+      RoundResult,
       RoundResult,
       RoundResult,
       RoundResult,
@@ -233,9 +250,10 @@ async function main() {
           requestsPerRound: REQUESTS,
           rounds: ROUNDS,
           concurrency: CONCURRENCY,
-          median: { bare, unmetered, rpc, metered },
+          median: { bare, verdict, unmetered, rpc, metered },
           ratios: {
             checksVsBareRoute: ratio(metered, bare),
+            verdictSizedBareRouteVsBareRoute: ratio(verdict, bare),
             unmeteredChecksVsBareRoute: ratio(unmetered, bare),
             rpcOnlyChecksVsBareRoute: ratio(rpc, bare),
             meteredVsUnmetered: ratio(metered, unmetered),
@@ -244,6 +262,7 @@ async function main() {
           // throughput ratios would be if workerd had the machine to itself.
           cpuRatios: {
             checksVsBareRoute: cpuRatio(metered, bare),
+            verdictSizedBareRouteVsBareRoute: cpuRatio(verdict, bare),
             unmeteredChecksVsBareRoute: cpuRatio(unmetered, bare),
             rpcOnlyChecksVsBareRoute: cpuRatio(rpc, bare),
           },

@@ -49,9 +49,14 @@ export function parseApiKey(key: string): ParsedApiKey | null {
   return { mode: match[1] as ApiKeyMode, prefix: key.slice(0, 18) };
 }
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+/** Lower-case hex SHA-256 of the key (what `api_keys.hash` stores); runs on every API request. */
 export async function hashApiKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
+  let hex = "";
+  for (const byte of digest) hex += HEX_BYTES[byte];
+  return hex;
 }
 
 export interface CreatedApiKey {

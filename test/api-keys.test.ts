@@ -38,6 +38,11 @@ describe("API keys", () => {
     }
   });
 
+  it("hashes keys as lower-case hex SHA-256, so stored hashes stay comparable", async () => {
+    // FIPS 180-2's test vector for "abc".
+    expect(await hashApiKey("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+
   it("creates a key shown once, lists it without the secret, and revokes it", async () => {
     const { key } = await newTenant();
     const created = await call("/v1/keys", {

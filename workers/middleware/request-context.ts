@@ -25,7 +25,9 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   try {
     await next();
   } finally {
-    c.header("x-request-id", requestId);
+    // On the response's own headers, as secureHeaders does: c.header() on a finished response
+    // makes Hono build the whole Response again (body and headers) just to add one header.
+    c.res.headers.set("x-request-id", requestId);
     const disposing = services.dispose();
     if (disposing) waitUntil(disposing);
   }
