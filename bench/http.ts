@@ -79,10 +79,16 @@ async function load(
   requests: number,
   settle: () => Promise<void> = async () => {},
 ): Promise<RoundResult> {
-  const base = target.url;
+  const url = `${target.url}${PATH_URLS[path]}`;
+  const headers = {
+    authorization: `Bearer ${key}`,
+    "content-type": "application/json",
+    ...(path === "unmetered" || path === "rpc" ? { "x-bench-path": path } : {}),
+  };
+  const body = JSON.stringify({ facility: sfRestaurant() });
   const cpuBefore = cpuSecondsOf(target.pid);
   const result = await autocannon({
-    url: `${base}${PATH_URLS[path]}`,
+    url,
     method: "POST",
     connections: CONCURRENCY,
     amount: requests,
@@ -92,16 +98,14 @@ async function load(
     // autocannon ends a run at its next sample tick: at the default 1 s, every round would
     // last a whole number of seconds (10,000 requests in 1.3 s would count as 2 s).
     sampleInt: 10,
-    headers: {
-      authorization: `Bearer ${key}`,
-      "content-type": "application/json",
-      ...(path === "unmetered" || path === "rpc" ? { "x-bench-path": path } : {}),
-    },
-    body: JSON.stringify({ facility: sfRestaurant() }),
+    headers,
+    body,
   });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    // autocannon keeps no bodies: send the same request once more so the failure says why.
+    const sample = await fetch(url, { method: "POST", headers, body });
     throw new Error(
-      `${path}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`,
+      `${path}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts; the same request now answers ${sample.status}: ${(await sample.text()).slice(0, 500)}`,
     );
   }
   // The load generator's own clock, started once its thread is up: timing the call from here
