@@ -392,11 +392,12 @@ console.log(
 console.log(
   `engine ${fmt(engineRate)}/s · json-rules-engine ${fmt(jreRate)}/s · hand-written ${fmt(handRate)}/s`,
 );
+// The interleaved ratios are the result: the one-after-the-other ones move with the machine.
 console.log(
-  `engine / json-rules-engine = ${(engineRate / jreRate).toFixed(0)}× (target ≥ 100×) · hand-written / engine = ${(handRate / engineRate).toFixed(2)}× (target ≤ 2×)`,
+  `engine / json-rules-engine = ${median(engineVsJre).toFixed(0)}× (target ≥ 100×) · hand-written / engine = ${median(handVsEngine).toFixed(2)}× (target ≤ 2×) — interleaved, median of ${ROUNDS} rounds of 60/60/200 ms slices`,
 );
 console.log(
-  `interleaved (median of ${ROUNDS} rounds of 60/60/200 ms slices): engine / json-rules-engine = ${median(engineVsJre).toFixed(0)}× · hand-written / engine = ${median(handVsEngine).toFixed(2)}×\n`,
+  `one after the other (context; drifts with the machine): ${(engineRate / jreRate).toFixed(0)}× · ${(handRate / engineRate).toFixed(2)}×\n`,
 );
 console.log("| Implementation | verdicts/s | µs/verdict | vs engine |");
 console.log("|---|---:|---:|---:|");
