@@ -172,10 +172,14 @@ describe("CA-FSC food safety certificate (HSC 113947.1, 113947.3)", () => {
       dueBy: "2026-03-20",
     });
   });
-  it("does not apply where only packaged food is handled", () => {
-    expect(only(check({ handlesUnpackagedTcsFood: false }, "2026-03-02"), "CA-FSC").status).toBe(
-      "not_applicable",
-    );
+  it("does not apply where only packaged food is handled, and neither does FDA-CFPM", () => {
+    const v = check({ handlesUnpackagedTcsFood: false }, "2026-03-02");
+    expect(only(v, "CA-FSC").status).toBe("not_applicable");
+    // Not "superseded": CA-FSC replaces FDA-CFPM only where it applies itself.
+    expect(only(v, "FDA-CFPM")).toMatchObject({
+      status: "not_applicable",
+      message: expect.stringMatching(/Applies only where unpackaged TCS/),
+    });
   });
 });
 

@@ -135,6 +135,17 @@ describe("institutional kitchens under the Department of Health (FAC 64E-11.012)
       "pass",
     );
   });
+  it("still needs a health permit: FL-LIC replaces the FDA permit rule only where FL-LIC applies", () => {
+    const permit = { type: "health_permit", number: "DOH-1", issuedAt: "2025-06-01" };
+    expect(only(check(kitchen([]), "2026-03-02"), "FDA-PERMIT").status).toBe("fail");
+    expect(only(check({ ...kitchen([]), permits: [permit] }, "2026-03-02"), "FDA-PERMIT").status).toBe(
+      "pass",
+    );
+    expect(only(check({ address: MIAMI }, "2026-03-02"), "FDA-PERMIT")).toMatchObject({
+      status: "not_applicable",
+      message: expect.stringMatching(/Superseded by FL-LIC/),
+    });
+  });
   it("does not apply the DOH rules to restaurants", () => {
     expect(only(check({ address: MIAMI, staff: [worker("a")] }, "2026-03-02"), "FL-DOH-CFPM").status).toBe(
       "not_applicable",

@@ -79,6 +79,60 @@ describe("override", () => {
   });
 });
 
+describe("a narrower rule scoped by applicability", () => {
+  const restaurantsOnly = { facilityTypes: ["restaurant" as const] };
+  const state = layer(`${US}/state:zz`, [
+    base({
+      id: "S-HOLD",
+      topic: "holding",
+      composition: "override",
+      applicability: restaurantsOnly,
+      requirement: hold(45, 135),
+    }),
+  ]);
+  it("overrides the parent only for the facilities it applies to; elsewhere the parent binds", () => {
+    const restaurant = run([fed, state], logs(44), "2026-03-02");
+    expect(only(restaurant, "S-HOLD").status).toBe("pass");
+    expect(only(restaurant, "F-HOLD").message).toMatch(/Superseded by S-HOLD/);
+
+    const caterer = run([fed, state], { type: "caterer", ...logs(44) }, "2026-03-02");
+    expect(only(caterer, "S-HOLD").message).toMatch(/Applies only to restaurant/);
+    expect(only(caterer, "F-HOLD").status).toBe("fail");
+    expect(caterer.status).toBe("non_compliant");
+  });
+  it("tightens the parent only for the facilities it applies to", () => {
+    const city = layer(`${US}/state:zz/place:c`, [
+      base({
+        id: "C-HOLD",
+        topic: "holding",
+        composition: "floor",
+        applicability: restaurantsOnly,
+        requirement: hold(38, 135),
+      }),
+    ]);
+    const restaurant = run([fed, city], logs(40), "2026-03-02");
+    expect(only(restaurant, "C-HOLD").status).toBe("fail");
+    expect(only(restaurant, "F-HOLD").message).toMatch(/Tightened by C-HOLD/);
+    const caterer = run([fed, city], { type: "caterer", ...logs(40) }, "2026-03-02");
+    expect(only(caterer, "F-HOLD").status).toBe("pass");
+    expect(only(caterer, "C-HOLD").status).toBe("not_applicable");
+  });
+  it("keeps a later floor from merging a parent that the scoped override replaces", () => {
+    const city = layer(`${US}/state:zz/place:c`, [
+      base({ id: "C-HOLD", topic: "holding", composition: "floor", requirement: hold(50, 140) }),
+    ]);
+    // For a restaurant S-HOLD's 45°F governs, tightened by the city: the FDA's 41°F does not.
+    const restaurant = run([fed, state, city], logs(44), "2026-03-02");
+    expect(only(restaurant, "C-HOLD").status).toBe("pass");
+    expect(only(restaurant, "F-HOLD").message).toMatch(/Superseded by S-HOLD/);
+    expect(restaurant.status).toBe("compliant");
+    // For a caterer S-HOLD does not apply, so the FDA's 41°F binds again.
+    expect(
+      only(run([fed, state, city], { type: "caterer", ...logs(44) }, "2026-03-02"), "F-HOLD").status,
+    ).toBe("fail");
+  });
+});
+
 describe("additive + accepted-in credentials (Illinois + Chicago)", () => {
   const IL = `${US}/state:il`;
   const CHI = `${IL}/place:chicago`;

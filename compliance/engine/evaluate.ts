@@ -3,9 +3,9 @@
 import { fromDay, toDay } from "../dates";
 import { resolveJurisdictions } from "../jurisdictions/resolve";
 import type { FacilityInput } from "../schema/facility";
-import { planFor } from "./plan";
+import { planFor, type ScopedReplacement } from "./plan";
 import { prepareFacility } from "./prepare";
-import type { CompiledDataset, EvalContext, Verdict } from "./types";
+import type { CompiledDataset, EvalContext, Finding, Verdict } from "./types";
 
 export interface EvaluateOptions {
   /** The facility's divisions, broadest first; default: resolved from its address, else the layers'. */
@@ -45,7 +45,8 @@ export function evaluate(
       ctx.findings.push(step.finding);
       continue;
     }
-    const skipped = step.rule.notApplicable(ctx);
+    const replaced = step.replacedWhere && replacementFor(step.replacedWhere, ctx);
+    const skipped = replaced ?? step.rule.notApplicable(ctx);
     if (skipped) ctx.findings.push(skipped);
     else step.rule.check(ctx);
   }
@@ -60,4 +61,10 @@ export function evaluate(
     nextDeadline: next?.dueBy ? { date: next.dueBy, ruleId: next.ruleId, subject: next.subject } : null,
     reevaluateAt: Number.isFinite(ctx.reevaluate) ? fromDay(ctx.reevaluate) : null,
   };
+}
+
+/** The finding of the first scoped replacement that applies to this facility, if any. */
+function replacementFor(replacements: readonly ScopedReplacement[], ctx: EvalContext): Finding | undefined {
+  for (const r of replacements) if (r.by.notApplicable(ctx) === null) return r.finding;
+  return undefined;
 }

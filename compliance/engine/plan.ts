@@ -2,13 +2,27 @@
 // superseded (override), merged (floor), added (additive) or ignored (preempted). A plan depends
 // only on the layer set and on which rules are in effect, so it is cached per layer set and per
 // interval between effective-date boundaries, never rebuilt per request.
+//
+// A narrower rule replaces or tightens its parent only for the facilities it applies to: where
+// it does not (another facility type, packaged food only, an excluded place) the parent still
+// binds. Such a replacement cannot be settled in the plan, which knows no facility, so the
+// parent's step carries it and the evaluation settles it with the narrower rule's applicability.
 import { type DivisionLevel, narrowestLevel } from "../jurisdictions/ocd";
 import { tighten } from "../requirements/tighten";
 import { compileRule } from "./compile";
 import { sharedNotApplicable } from "./finding";
 import type { CompiledDataset, CompiledRule, Finding, RuleMeta } from "./types";
 
-export type PlanStep = { rule: CompiledRule; finding?: undefined } | { rule?: undefined; finding: Finding };
+/** A narrower rule that replaces or tightens a step's rule wherever it applies itself. */
+export interface ScopedReplacement {
+  by: CompiledRule;
+  /** The shared finding shown instead of the replaced rule's own where `by` applies. */
+  finding: Finding;
+}
+
+export type PlanStep =
+  | { rule: CompiledRule; replacedWhere?: readonly ScopedReplacement[]; finding?: undefined }
+  | { rule?: undefined; finding: Finding };
 
 interface LayerSetPlans {
   /** Sorted distinct effectiveFrom/effectiveTo days of every rule in the layer set. */
@@ -62,6 +76,14 @@ interface Entry {
   layer: number;
   /** Set when the rule is not evaluated: the shared finding saying why (superseded, preempted…). */
   off?: Finding;
+  /** Narrower rules that replace this one for the facilities they apply to. */
+  replacedWhere?: ScopedReplacement[];
+}
+
+/** Takes `target` out of force: for every facility, or where `by` applies when `by` is scoped. */
+function replace(target: Entry, by: CompiledRule, finding: Finding): void {
+  if (by.applicability === undefined) target.off = finding;
+  else (target.replacedWhere ??= []).push({ by, finding });
 }
 
 function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] {
@@ -108,13 +130,22 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
       if (m.composition === "override" || m.composition === "floor") {
         const targets = entries.filter(
           (e) =>
-            !e.off && e.layer < li && (e.rule.meta.topic === m.topic || m.replaces.includes(e.rule.meta.id)),
+            !e.off &&
+            e.layer < li &&
+            (e.rule.meta.topic === m.topic || m.replaces.includes(e.rule.meta.id)) &&
+            // A floor merges only parents in force wherever it is: merging one that a scoped
+            // override replaces would carry its limits to the facilities that override governs.
+            (m.composition === "override" || e.replacedWhere === undefined),
         );
         if (m.composition === "override") {
           for (const t of targets) {
-            t.off = sharedNotApplicable(
-              t.rule.meta,
-              `Superseded by ${m.id} of ${m.jurisdiction} (${m.citation}), which replaces this rule there.`,
+            replace(
+              t,
+              rule,
+              sharedNotApplicable(
+                t.rule.meta,
+                `Superseded by ${m.id} of ${m.jurisdiction} (${m.citation}), which replaces this rule there.`,
+              ),
             );
           }
         } else {
@@ -126,9 +157,13 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
             if (!merged) continue; // incompatible kinds: both stay in force (additive)
             requirement = merged;
             citations.push(t.rule.meta.citation);
-            t.off = sharedNotApplicable(
-              t.rule.meta,
-              `Tightened by ${m.id} of ${m.jurisdiction}; the most stringent limits of both are evaluated under ${m.id}.`,
+            replace(
+              t,
+              rule,
+              sharedNotApplicable(
+                t.rule.meta,
+                `Tightened by ${m.id} of ${m.jurisdiction}; the most stringent limits of both are evaluated under ${m.id}.`,
+              ),
             );
           }
           // Compare citations, not requirements: tighten may return the child's own requirement.
@@ -149,7 +184,13 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
       }
     }
   });
-  return entries.map((e) => (e.off ? { finding: e.off } : { rule: e.rule }));
+  return entries.map((e) =>
+    e.off
+      ? { finding: e.off }
+      : e.replacedWhere
+        ? { rule: e.rule, replacedWhere: e.replacedWhere }
+        : { rule: e.rule },
+  );
 }
 
 function boundariesOf(layers: readonly CompiledDataset[]): number[] {
