@@ -35,7 +35,7 @@ describe("CA-FHC food handler card (HSC 113948)", () => {
     const day30 = only(check({ staff }, "2026-03-14"), "CA-FHC", "s-12");
     expect(day30).toMatchObject({ status: "warn", dueBy: "2026-03-14" });
     expect(day30.message).toBe(
-      "Maria (staff s-12) has no food handler card; California requires one within 30 days of hire (by 2026-03-14).",
+      "Maria (staff s-12) has no food handler card. California requires one within 30 days of hire (by 2026-03-14).",
     );
     expect(only(check({ staff }, "2026-03-15"), "CA-FHC", "s-12")).toMatchObject({
       status: "fail",
@@ -300,8 +300,8 @@ describe("CA-MFF commissary for mobile food facilities (HSC 114295)", () => {
     expect(only(v, "CA-MFF")).toMatchObject({ status: "warn", dueBy: "2026-03-10" });
   });
   it("does not apply to other facility types", () => {
-    expect(only(check({ type: "restaurant" }, "2026-03-02"), "CA-MFF").message).toMatch(
-      /only to mobile food facility/,
+    expect(only(check({ type: "restaurant" }, "2026-03-02"), "CA-MFF").message).toBe(
+      "Applies only to mobile food facilities; this is a restaurant.",
     );
   });
 });

@@ -96,7 +96,7 @@ describe("IL-ALG allergen training for certified managers in restaurants (410 IL
       { address: SPRINGFIELD, type: "caterer", staff: [manager([stateCert])] },
       "2026-03-02",
     );
-    expect(only(caterer, "IL-ALG").message).toMatch(/Applies only to restaurant facilities/);
+    expect(only(caterer, "IL-ALG").message).toBe("Applies only to restaurants; this is a caterer.");
   });
 });
 

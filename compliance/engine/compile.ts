@@ -1,9 +1,11 @@
 // compileDataset: validated JSON → plain closures, ONCE per jurisdiction@version+content. A
 // request never re-reads rule JSON; it only runs the closures compiled here.
 import { toDay } from "../dates";
+import { divisionName } from "../jurisdictions/ocd";
 import { compileRequirement } from "../requirements";
 import type { Applicability, Dataset, Requirement } from "../schema/dataset";
 import type { FacilityType } from "../schema/facility";
+import { facilityTypeLabel, orList, withArticle } from "../wording";
 import { sharedNotApplicable } from "./finding";
 import type { CompiledDataset, CompiledRule, EvalContext, Finding, RuleMeta } from "./types";
 
@@ -44,7 +46,7 @@ function compileApplicability(
     jurisdiction,
     finding: sharedNotApplicable(
       meta,
-      `Does not apply in ${jurisdiction}, which is outside this rule's reach.`,
+      `Does not apply in ${divisionName(jurisdiction)}, which is outside this rule's reach.`,
     ),
   }));
   return (ctx) => {
@@ -58,12 +60,12 @@ function compileApplicability(
 
 /** Facility type → the finding saying the rule is only for `types` (null for those), memoised. */
 function wrongTypeFindings(types: readonly FacilityType[], meta: RuleMeta) {
-  const typeList = types.map((t) => t.replaceAll("_", " ")).join(", ");
+  const typeList = orList(types.map((t) => facilityTypeLabel(t, true)));
   const byType = new Map<FacilityType, Finding | null>();
   return (type: FacilityType): Finding | null => {
     let finding = byType.get(type);
     if (finding === undefined) {
-      const message = `Applies only to ${typeList} facilities; this is a ${type.replaceAll("_", " ")}.`;
+      const message = `Applies only to ${typeList}; this is ${withArticle(facilityTypeLabel(type))}.`;
       finding = types.includes(type) ? null : sharedNotApplicable(meta, message);
       byType.set(type, finding);
     }

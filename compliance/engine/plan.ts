@@ -82,8 +82,12 @@ interface Entry {
 
 /** Takes `target` out of force: for every facility, or where `by` applies when `by` is scoped. */
 function replace(target: Entry, by: CompiledRule, finding: Finding): void {
-  if (by.applicability === undefined) target.off = finding;
-  else (target.replacedWhere ??= []).push({ by, finding });
+  if (by.applicability === undefined) {
+    target.off = finding;
+    return;
+  }
+  target.replacedWhere ??= [];
+  target.replacedWhere.push({ by, finding });
 }
 
 function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] {
@@ -144,7 +148,7 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
               rule,
               sharedNotApplicable(
                 t.rule.meta,
-                `Superseded by ${m.id} of ${m.jurisdiction} (${m.citation}), which replaces this rule there.`,
+                `Superseded by ${m.id} of ${m.authority} (${m.citation}), which replaces this rule there.`,
               ),
             );
           }
@@ -162,7 +166,7 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
               rule,
               sharedNotApplicable(
                 t.rule.meta,
-                `Tightened by ${m.id} of ${m.jurisdiction}; the most stringent limits of both are evaluated under ${m.id}.`,
+                `Tightened by ${m.id} of ${m.authority}; the most stringent limits of both are evaluated under ${m.id}.`,
               ),
             );
           }

@@ -7,6 +7,7 @@ import { fromDay } from "../dates";
 import type { Check, PreparedStaff, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
 import type { StaffRole } from "../schema/facility";
+import { orList, roleLabel, withArticle } from "../wording";
 import type { MissingCredential } from "./shared";
 import {
   acceptedIssuers,
@@ -26,12 +27,13 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
   const staffing = req.minimumStaffing;
   const staffingRoles = new Set<StaffRole>(staffing?.roles ?? []);
   const spec = req.credential;
-  const what = spec ? CREDENTIAL_LABELS[spec.type] : `${req.roles.join(" or ")}`;
-  const who = req.roles.map((r) => r.replaceAll("_", " ")).join(" or ");
+  const who = orList(req.roles.map(roleLabel));
+  const what = spec ? CREDENTIAL_LABELS[spec.type] : who;
   const onSite = req.onSite
     ? " The holder must be on site during all hours of operation (Prep has no shift data and assumes listed staff work every shift)."
     : "";
   const holdsCurrent = ` holds a current ${what}.${onSite}`;
+  const certifyNow = `Certify ${withArticle(who)} now.`;
 
   return (ctx) => {
     const asOf = ctx.asOf;
@@ -47,7 +49,7 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
           ctx,
           meta,
           "not_applicable",
-          `Applies when at least ${staffing.atLeast} ${staffing.roles.join("/")} staff work at once; ${count} are listed.`,
+          `Applies when at least ${staffing.atLeast} staff (${orList(staffing.roles.map(roleLabel))}) work at once; ${count} are listed.`,
           FACILITY,
           Number.NaN,
         );
@@ -95,7 +97,7 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
       } else {
         const message = spec
           ? `${holder.label}${holdsCurrent}`
-          : `${holder.label} is a ${holder.role.replaceAll("_", " ")}.${onSite}`;
+          : `${holder.label} is ${withArticle(roleLabel(holder.role))}.${onSite}`;
         emit(ctx, meta, "pass", message, FACILITY, Number.NaN);
       }
       return;
@@ -111,9 +113,9 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
       const rule = `${meta.authority} requires one within ${grace} days of opening or change of ownership (by ${fromDay(deadline)})`;
       if (asOf <= deadline) {
         changesOn(ctx, deadline + 1);
-        emit(ctx, meta, "warn", `${missing}; ${rule}.${onSite}`, FACILITY, deadline);
+        emit(ctx, meta, "warn", `${missing}. ${rule}.${onSite}`, FACILITY, deadline);
       } else {
-        emit(ctx, meta, "fail", `${missing}; ${rule}. Certify a ${who} now.${onSite}`, FACILITY, deadline);
+        emit(ctx, meta, "fail", `${missing}. ${rule}. ${certifyNow}${onSite}`, FACILITY, deadline);
       }
       return;
     }
@@ -125,7 +127,7 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
       ctx,
       meta,
       "fail",
-      `${missing}${unknownOpening}; ${meta.authority} requires one. ${spec ? `Certify a ${who} now.` : `Designate a ${who}.`}${onSite}`,
+      `${missing}${unknownOpening}. ${meta.authority} requires one. ${spec ? certifyNow : `Designate ${withArticle(who)}.`}${onSite}`,
       FACILITY,
       Number.NaN,
     );

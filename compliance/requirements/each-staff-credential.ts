@@ -6,6 +6,7 @@ import { sharedNotApplicable } from "../engine/finding";
 import type { Check, EvalContext, PreparedStaff, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
 import type { CredentialType, StaffRole } from "../schema/facility";
+import { orList, roleLabel, withArticle } from "../wording";
 import {
   acceptedIssuers,
   CREDENTIAL_LABELS,
@@ -45,16 +46,16 @@ export function compileEachStaffCredential(
   const only = req.onlyIfHolding?.length ? req.onlyIfHolding : undefined;
   const nobody = sharedNotApplicable(
     meta,
-    `No staff with role ${req.roles.join(" or ")}${only ? ` holding a ${only.map((t) => CREDENTIAL_LABELS[t]).join(" or ")}` : ""} are listed, so there is nobody to check.`,
+    `No ${orList(req.roles.map(roleLabel))}${only ? ` holding ${withArticle(orList(only.map((t) => CREDENTIAL_LABELS[t])))}` : ""} is listed, so there is nobody to check.`,
   );
   const spec = req.credential;
   const what = CREDENTIAL_LABELS[spec.type];
   const grace = req.graceDays;
   // The constant middles of the per-person messages, so a message is a few concatenations.
-  const isExempt = ` holds a ${CREDENTIAL_LABELS[exempt?.[0] ?? spec.type]} and is exempt.`;
+  const isExempt = ` holds ${withArticle(CREDENTIAL_LABELS[exempt?.[0] ?? spec.type])} and is exempt.`;
   const holdsCurrent = ` holds a current ${what}`;
   const validThrough = `${holdsCurrent} (valid through `;
-  const requiresWithinGrace = `; ${meta.authority} requires one within ${grace} days of hire (by `;
+  const requiresWithinGrace = `. ${meta.authority} requires one within ${grace} days of hire (by `;
 
   return (ctx) => {
     const accepted = acceptedIssuers(spec, ctx.chain);

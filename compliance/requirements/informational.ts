@@ -4,6 +4,7 @@
 
 import { sharedNotApplicable } from "../engine/finding";
 import type { Check, Finding, RuleMeta } from "../engine/types";
+import { divisionName } from "../jurisdictions/ocd";
 import type { RequirementOf } from "../schema/dataset";
 
 /** A check that reports the same shared finding on every facility. */
@@ -18,7 +19,10 @@ export function compileInformational(req: RequirementOf<"informational">, meta: 
 }
 
 export function compilePreemption(req: RequirementOf<"preemption">, meta: RuleMeta): Check {
-  const except = req.exceptJurisdictions?.length ? ` (except ${req.exceptJurisdictions.join(", ")})` : "";
-  const message = `Local rules on ${req.topics.join(", ")} are preempted${except}; any such local rule is ignored.`;
+  const except = req.exceptJurisdictions?.length
+    ? ` (except ${req.exceptJurisdictions.map(divisionName).join(", ")})`
+    : "";
+  const topics = req.topics.map((topic) => topic.replaceAll("_", " ")).join(", ");
+  const message = `Local rules on ${topics} are preempted${except}; any such local rule is ignored.`;
   return always(sharedNotApplicable(meta, message));
 }

@@ -2,6 +2,7 @@
 // no grace period; a permit expiring within 30 days is a warning due on its last valid day.
 import { fromDay } from "../dates";
 import type { Check, PreparedPermit, RuleMeta } from "../engine/types";
+import { divisionName } from "../jurisdictions/ocd";
 import type { RequirementOf } from "../schema/dataset";
 import type { PermitType } from "../schema/facility";
 import { changesOn, emit, lastValidDay, validityStatus } from "./shared";
@@ -34,7 +35,7 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
       // A permit without an issuer is assumed to come from the local authority.
       if (issuers && p.issuer !== undefined && !issuers.includes(p.issuer)) {
         lapsed ??= p;
-        lapsedReason ||= `was issued by ${p.issuer}, which is not the issuing authority here`;
+        lapsedReason ||= `was issued by ${divisionName(p.issuer)}, which is not the issuing authority here`;
         continue;
       }
       if (p.issued > ctx.asOf) {
@@ -94,7 +95,7 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
         ctx,
         meta,
         "warn",
-        `${why}; ${meta.authority} requires a valid ${what}${renewal} before operating (by ${fromDay(opening - 1)}).`,
+        `${why}. ${meta.authority} requires a valid ${what}${renewal} before operating (by ${fromDay(opening - 1)}).`,
         subject,
         opening - 1,
       );
@@ -104,7 +105,7 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
       ctx,
       meta,
       "fail",
-      `${why}; ${meta.authority} requires a valid ${what}${renewal} to operate. Obtain or renew it now.`,
+      `${why}. ${meta.authority} requires a valid ${what}${renewal} to operate. Obtain or renew it now.`,
       subject,
       Number.NaN,
     );

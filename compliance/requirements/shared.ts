@@ -10,8 +10,10 @@ import type {
   RuleMeta,
   Subject,
 } from "../engine/types";
+import { divisionName } from "../jurisdictions/ocd";
 import type { CredentialSpec } from "../schema/dataset";
 import type { CredentialType } from "../schema/facility";
+import { withArticle } from "../wording";
 
 /** A credential or permit expiring within this many days is a warning (fixed product semantics). */
 export const EXPIRING_SOON_DAYS = 30;
@@ -156,11 +158,11 @@ export function validityStatus(ctx: EvalContext, until: number): "pass" | "warn"
 export function describeMissing(lookup: MissingCredential, what: string): string {
   switch (lookup.found) {
     case "expired":
-      return `a ${what} that expired on ${fromDay(lookup.on)}`;
+      return `${withArticle(what)} that expired on ${fromDay(lookup.on)}`;
     case "not_accepted":
-      return `a ${what} from ${lookup.issuer}, which is not accepted here`;
+      return `${withArticle(what)} from ${divisionName(lookup.issuer)}, which is not accepted here`;
     case "undated":
-      return `a ${what} with no issue or expiry date, so it cannot be shown to be current`;
+      return `${withArticle(what)} with no issue or expiry date, so it cannot be shown to be current`;
     default:
       return `no ${what}`;
   }
