@@ -79,6 +79,32 @@ describe("applyOverrides", () => {
     expect(findingAt(applied.dataset, "2026-03-01", "T-NEW")?.override?.id).toBe("ovr_1");
   });
 
+  it("names the override on the finding of the parent rule its new rule supersedes", () => {
+    const US = "ocd-division/country:us";
+    const federal: Dataset = {
+      ...dataset,
+      jurisdiction: US,
+      name: "Federal",
+      rules: [{ ...(dataset.rules[0] as Rule), id: "F-INFO" }],
+    };
+    const added = override({
+      action: "add",
+      ruleId: "T-EMERGENCY",
+      rule: { ...dataset.rules[0], title: "Emergency notice", composition: "override" },
+    });
+    const applied = applyOverrides({ ...dataset, parent: US }, [added]);
+    if (!applied.ok) throw new Error(JSON.stringify(applied.problems));
+    const layers = [federal, applied.dataset].map(compileDataset);
+    const federalFinding = (asOf: string) =>
+      evaluate(facility(), layers, asOf, { jurisdictions: [US, ST] }).findings.find(
+        (f) => f.ruleId === "F-INFO",
+      );
+    expect(federalFinding("2026-03-15")?.message).toBe(
+      "Superseded by T-EMERGENCY of Test (Code § 1), which replaces this rule there, as set by manual override ovr_1 (Emergency order).",
+    );
+    expect(federalFinding("2026-02-15")?.message).not.toMatch(/Superseded/);
+  });
+
   it("refuses an override of a missing rule or one that breaks the dataset", () => {
     expect(applyOverrides(dataset, [override({ ruleId: "T-NONE" })]).ok).toBe(false);
     expect(applyOverrides(dataset, [override({ rule: { citation: "" } })]).ok).toBe(false);

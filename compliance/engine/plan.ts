@@ -80,6 +80,11 @@ interface Entry {
   replacedWhere?: ScopedReplacement[];
 }
 
+/** Names the manual override behind a replacing rule, so the replaced rule's finding shows it too. */
+function byOverride(meta: RuleMeta): string {
+  return meta.override ? `, as set by manual override ${meta.override.id} (${meta.override.reason})` : "";
+}
+
 /** Takes `target` out of force: for every facility, or where `by` applies when `by` is scoped. */
 function replace(target: Entry, by: CompiledRule, finding: Finding): void {
   if (by.applicability === undefined) {
@@ -148,7 +153,7 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
               rule,
               sharedNotApplicable(
                 t.rule.meta,
-                `Superseded by ${m.id} of ${m.authority} (${m.citation}), which replaces this rule there.`,
+                `Superseded by ${m.id} of ${m.authority} (${m.citation}), which replaces this rule there${byOverride(m)}.`,
               ),
             );
           }
@@ -166,7 +171,7 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
               rule,
               sharedNotApplicable(
                 t.rule.meta,
-                `Tightened by ${m.id} of ${m.authority}; the most stringent limits of both are evaluated under ${m.id}.`,
+                `Tightened by ${m.id} of ${m.authority}${byOverride(m)}; the most stringent limits of both are evaluated under ${m.id}.`,
               ),
             );
           }
