@@ -4,6 +4,7 @@
 // staleness test all produce exactly the same text.
 import { type DivisionLevel, levelOf } from "./jurisdictions/ocd";
 import type { Dataset, Requirement, Rule } from "./schema/dataset";
+import { enumLabel } from "./wording";
 
 export interface DatasetRef {
   jurisdiction: string;
@@ -32,7 +33,7 @@ export function coverageByState(datasets: readonly DatasetRef[]): StateCoverage[
 }
 
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
-const list = (xs: readonly string[]) => xs.map((x) => x.replaceAll("_", " ")).join(", ");
+const list = (xs: readonly string[]) => xs.map(enumLabel).join(", ");
 const years = (n: number | null) => (n === null ? "never expires" : `valid ${n} year${n === 1 ? "" : "s"}`);
 
 /** One line saying what a requirement checks, in the dataset's own terms. */

@@ -1,6 +1,6 @@
 // Messages read as prose: lists, articles, enum values and division names.
 import { describe, expect, it } from "vitest";
-import { divisionName } from "./jurisdictions/ocd";
+import { divisionName } from "./jurisdictions/resolve";
 import { check, only } from "./test-helpers";
 import { facilityTypeLabel, orList, withArticle } from "./wording";
 

@@ -2,8 +2,10 @@
 // readable names of enum values. Messages are the product's explanation, so they read as prose.
 import type { FacilityType, StaffRole } from "./schema/facility";
 
-/** "food_employee" → "food employee". */
-export const roleLabel = (role: StaffRole): string => role.replaceAll("_", " ");
+/** An enum value as words: "food_employee" → "food employee". */
+export const enumLabel = (value: string): string => value.replaceAll("_", " ");
+
+export const roleLabel = (role: StaffRole): string => enumLabel(role);
 
 /** "a", "a or b", "a, b or c". */
 export function orList(words: readonly string[]): string {
@@ -26,4 +28,4 @@ const FACILITY_TYPE_PLURALS: Record<FacilityType, string> = {
 
 /** "mobile_food_facility" → "mobile food facility"; `plural` → "mobile food facilities". */
 export const facilityTypeLabel = (type: FacilityType, plural = false): string =>
-  plural ? FACILITY_TYPE_PLURALS[type] : type.replaceAll("_", " ");
+  plural ? FACILITY_TYPE_PLURALS[type] : enumLabel(type);

@@ -1,7 +1,7 @@
 // compileDataset: validated JSON → plain closures, ONCE per jurisdiction@version+content. A
 // request never re-reads rule JSON; it only runs the closures compiled here.
 import { toDay } from "../dates";
-import { divisionName } from "../jurisdictions/ocd";
+import { divisionName } from "../jurisdictions/resolve";
 import { compileRequirement } from "../requirements";
 import type { Applicability, Dataset, Requirement } from "../schema/dataset";
 import type { FacilityType } from "../schema/facility";

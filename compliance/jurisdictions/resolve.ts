@@ -34,6 +34,27 @@ export function coveredStateName(code: string): string | undefined {
 
 export const COVERED_STATES = Object.keys(STATES);
 
+const titleCase = (slugged: string) =>
+  slugged.replace(/(^|_)([a-z])/g, (_, sep: string, c: string) => `${sep ? " " : ""}${c.toUpperCase()}`);
+
+/**
+ * A division as a reader names it, for messages: "California", "Riverside County",
+ * "San Francisco" (a state Prep does not cover keeps its USPS code). An id of another shape is
+ * returned as given.
+ */
+export function divisionName(ocdId: string): string {
+  const last = ocdId.slice(ocdId.lastIndexOf("/") + 1);
+  const colon = last.indexOf(":");
+  const type = last.slice(0, colon);
+  const value = last.slice(colon + 1);
+  if (!ocdId.startsWith(US) || colon < 0 || value === "") return ocdId;
+  if (type === "country") return value === "us" ? "the United States" : ocdId;
+  if (type === "state") return coveredStateName(value.toUpperCase()) ?? value.toUpperCase();
+  if (type === "county") return `${titleCase(value)} County`;
+  if (type === "place") return titleCase(value);
+  return ocdId;
+}
+
 /** Any address with a city and a state code (a validated `Address` fits). */
 type AddressLike = Pick<Address, "city"> & { state: string; county?: string | undefined };
 

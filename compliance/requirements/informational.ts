@@ -4,8 +4,9 @@
 
 import { sharedNotApplicable } from "../engine/finding";
 import type { Check, Finding, RuleMeta } from "../engine/types";
-import { divisionName } from "../jurisdictions/ocd";
+import { divisionName } from "../jurisdictions/resolve";
 import type { RequirementOf } from "../schema/dataset";
+import { enumLabel } from "../wording";
 
 /** A check that reports the same shared finding on every facility. */
 const always =
@@ -22,7 +23,7 @@ export function compilePreemption(req: RequirementOf<"preemption">, meta: RuleMe
   const except = req.exceptJurisdictions?.length
     ? ` (except ${req.exceptJurisdictions.map(divisionName).join(", ")})`
     : "";
-  const topics = req.topics.map((topic) => topic.replaceAll("_", " ")).join(", ");
+  const topics = req.topics.map(enumLabel).join(", ");
   const message = `Local rules on ${topics} are preempted${except}; any such local rule is ignored.`;
   return always(sharedNotApplicable(meta, message));
 }

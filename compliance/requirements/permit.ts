@@ -2,7 +2,7 @@
 // no grace period; a permit expiring within 30 days is a warning due on its last valid day.
 import { fromDay } from "../dates";
 import type { Check, PreparedPermit, RuleMeta } from "../engine/types";
-import { divisionName } from "../jurisdictions/ocd";
+import { divisionName } from "../jurisdictions/resolve";
 import type { RequirementOf } from "../schema/dataset";
 import type { PermitType } from "../schema/facility";
 import { changesOn, emit, lastValidDay, validityStatus } from "./shared";

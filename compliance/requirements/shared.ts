@@ -10,7 +10,7 @@ import type {
   RuleMeta,
   Subject,
 } from "../engine/types";
-import { divisionName } from "../jurisdictions/ocd";
+import { divisionName } from "../jurisdictions/resolve";
 import type { CredentialSpec } from "../schema/dataset";
 import type { CredentialType } from "../schema/facility";
 import { withArticle } from "../wording";
