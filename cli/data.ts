@@ -13,12 +13,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Dataset, validateDataset } from "../compliance";
-import { DEFAULT_FETCH_TIMEOUT_MS, type JobContext } from "../cron/context";
-import { buildReport, buildStoredReport, type DiffReport, renderMarkdown } from "../cron/diff-report";
-import { type DatasetOutcome, refreshDatasets } from "../cron/refresh";
-import { isAllowedSourceUrl } from "../cron/sources";
 import type { Database } from "../db/client";
 import { configureSource } from "../db/datasets";
+import { DEFAULT_FETCH_TIMEOUT_MS, type JobContext } from "../pipeline/context";
+import { buildReport, buildStoredReport, type DiffReport, renderMarkdown } from "../pipeline/diff-report";
+import { type DatasetOutcome, refreshDatasets } from "../pipeline/refresh";
+import { isAllowedSourceUrl } from "../pipeline/sources";
 import { print, UsageError, withDatabase } from "./shared";
 
 export const DATA_USAGE = `  prep data refresh [--jurisdiction <ocd id>]…      refresh datasets now (per-dataset progress on stderr)

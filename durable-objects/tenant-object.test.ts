@@ -9,13 +9,13 @@ import { describe, expect, it, vi } from "vitest";
 import { type FacilityInput, FacilityInputSchema, type Verdict } from "../compliance";
 import { withTenant } from "../db/client";
 import { newId } from "../db/ids";
+import { datasetRegistry } from "../runtime/dataset-registry";
+import { evaluateFacility } from "../runtime/evaluation";
 import { cardFor, sfRestaurant } from "../test/fixtures";
 import { call, newTenant, workerDb } from "../test/helpers";
-import { datasetRegistry } from "../workers/services/dataset-registry";
-import { evaluateFacility } from "../workers/services/evaluator";
+import { TenantMeters } from "../workers/services/tenant-meters";
 import { type CheckRecord, type RecordCheckInput, serializeCheck } from "./contract";
 import { changedFindings } from "./drift";
-import { TenantMeters } from "./meter-shards";
 import { type CheckDelivery, deliverToPostgres, OUTBOX_BATCH_SIZE } from "./outbox";
 import type { TenantObject } from "./tenant-object";
 
@@ -111,7 +111,7 @@ async function postgresCheckIds(tenantId: string): Promise<string[]> {
 async function verdictAt(facility: FacilityInput, asOf: string): Promise<Verdict> {
   const handle = workerDb();
   try {
-    return evaluateFacility(
+    const evaluation = evaluateFacility(
       facility,
       asOf,
       await datasetRegistry.current(
@@ -119,6 +119,8 @@ async function verdictAt(facility: FacilityInput, asOf: string): Promise<Verdict
         () => {},
       ),
     );
+    if (!evaluation.covered) throw new Error(evaluation.why);
+    return evaluation.verdict;
   } finally {
     await handle.close();
   }

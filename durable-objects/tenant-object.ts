@@ -16,12 +16,11 @@ import { DurableObject } from "cloudflare:workers";
 import type { Verdict } from "../compliance";
 import { openDatabase } from "../db/client";
 import { newId } from "../db/ids";
-import type { Env } from "../workers/env";
-import { Problem } from "../workers/http/problem";
-import { datasetRegistry, type LoadedDataset } from "../workers/services/dataset-registry";
-import { asOfDate, evaluateFacility } from "../workers/services/evaluator";
-import { databaseConfig } from "../workers/services/services";
-import { AlertStore } from "./alerts";
+import { databaseConfig } from "../runtime/database";
+import { datasetRegistry, type LoadedDataset } from "../runtime/dataset-registry";
+import type { RuntimeEnv } from "../runtime/env";
+import { asOfDate, evaluateFacility } from "../runtime/evaluation";
+import { AlertStore } from "./alert-store";
 import type {
   Alert,
   AlertPage,
@@ -35,7 +34,7 @@ import type {
   UsageRow,
 } from "./contract";
 import { changedFindings } from "./drift";
-import { FacilityStore, type StoredFacility } from "./facilities";
+import { FacilityStore, type StoredFacility } from "./facility-store";
 import { Jobs } from "./jobs";
 import { Ledger } from "./ledger";
 import { acceptAlertStream, answerClientMessage, broadcastAlert, closeAlertStream } from "./live-alerts";
@@ -53,7 +52,7 @@ function log(level: "info" | "error", message: string, detail: Record<string, un
   console[level](JSON.stringify({ level, message, ...detail }));
 }
 
-export class TenantObject extends DurableObject<Env> {
+export class TenantObject extends DurableObject<RuntimeEnv> {
   private readonly ledger: Ledger;
   private readonly outbox: Outbox;
   private readonly jobs: Jobs;
@@ -62,7 +61,7 @@ export class TenantObject extends DurableObject<Env> {
   /** Where flushed checks go. Tests wrap it to fail a flush at a chosen point. */
   deliverChecks: CheckDelivery = deliverToPostgres;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: RuntimeEnv) {
     super(ctx, env);
     const sql = ctx.storage.sql;
     ctx.storage.transactionSync(() => migrate(sql));
@@ -248,17 +247,14 @@ export class TenantObject extends DurableObject<Env> {
 
   /** The verdict at `asOf`, or null (and no more deadlines) when no dataset covers the facility any more. */
   private evaluate(stored: StoredFacility, asOf: string, datasets: Datasets): Verdict | null {
-    try {
-      return evaluateFacility(stored.facility, asOf, datasets);
-    } catch (error) {
-      if (!(error instanceof Problem)) throw error;
-      this.facilities.clearDue(stored.facilityId);
-      log("error", "facility can no longer be evaluated", {
-        facilityId: stored.facilityId,
-        detail: error.message,
-      });
-      return null;
-    }
+    const evaluation = evaluateFacility(stored.facility, asOf, datasets);
+    if (evaluation.covered) return evaluation.verdict;
+    this.facilities.clearDue(stored.facilityId);
+    log("error", "facility can no longer be evaluated", {
+      facilityId: stored.facilityId,
+      detail: evaluation.why,
+    });
+    return null;
   }
 
   /** Runs `work` with the active datasets, loaded (or refreshed) through a database opened for it. */

@@ -13,9 +13,10 @@
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import type { Dataset, Rule } from "../compliance";
-import { type JobContext, workerJobContext } from "../cron/context";
 import { configureSource, storeDatasetVersion } from "../db/datasets";
 import { createPlatformAdmin } from "../db/platform-admins";
+import type { JobContext } from "../pipeline/context";
+import { workerJobContext } from "../workers/job-context";
 import { workerDb } from "./helpers";
 
 export const upstreamUrl = () => inject("upstreamUrl");

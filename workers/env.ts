@@ -3,8 +3,9 @@
  * `Cloudflare.Env` so `cloudflare:workers` and `cloudflare:test` see them.
  */
 import type { TenantObject } from "../durable-objects/tenant-object";
+import type { RuntimeEnv } from "../runtime/env";
 
-export interface Env {
+export interface Env extends RuntimeEnv {
   TENANT: DurableObjectNamespace<TenantObject>;
   ASSETS: Fetcher;
   /** Per-API-key request limit (Workers Rate Limiting binding). */
@@ -13,11 +14,6 @@ export interface Env {
   LOGIN_RATE_LIMIT: RateLimit;
   /** Signs session cookies (HS256); a secret of at least 32 characters. Never in wrangler.toml. */
   SESSION_SECRET: string;
-  /** Postgres connection string (a secret in staging and production). */
-  DATABASE_URL: string;
-  /** Local only: `host:port/path` of the WebSocket bridge in front of PGlite or PostgreSQL. */
-  DB_WS_PROXY: string;
-  PREP_ENV: "development" | "test" | "staging" | "production";
   /** Which keys this deployment accepts: `live` in production, `test` elsewhere. */
   API_KEY_MODE: "live" | "test";
   /** Meter shards per tenant: a default and overrides, e.g. `"1,ten_…=8"` (docs/tenant-object.md). */

@@ -1,11 +1,9 @@
 /**
  * The Worker's entry: the HTTP app, the cron handler and the Durable Object classes.
  */
-
-import { runScheduled } from "../cron";
-import { withWorkerJobContext } from "../cron/context";
 import { createApp } from "./app";
 import type { Env } from "./env";
+import { scheduled } from "./scheduled";
 
 export { TenantObject } from "../durable-objects/tenant-object";
 
@@ -13,7 +11,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  scheduled: (controller, env, ctx) => {
-    ctx.waitUntil(withWorkerJobContext(env, (jobs) => runScheduled(controller.cron, jobs)));
-  },
+  scheduled,
 } satisfies ExportedHandler<Env>;

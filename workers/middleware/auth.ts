@@ -22,8 +22,8 @@ const RATE_LIMIT_PERIOD_SECONDS = 10;
 
 export interface Principal {
   tenantId: string;
-  /** The acting credential, recorded as the actor: an API key id, or the user id of a session. */
-  keyId: string;
+  /** Who acts, as recorded in audit entries and acknowledgements: the API key's id, or the signed-in user's id. */
+  actorId: string;
   scopes: ReadonlySet<string>;
   mode: "live" | "test";
   /** Sessions only: the signed-in user and their role. */
@@ -45,7 +45,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   if (!header && hasSessionCookie(c)) {
     const principal = await sessionPrincipal(c);
-    await enforceRateLimit(c.env.API_RATE_LIMIT, principal.keyId, "This account");
+    await enforceRateLimit(c.env.API_RATE_LIMIT, principal.actorId, "This account");
     c.set("principal", principal);
     return next();
   }
@@ -58,7 +58,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   await enforceRateLimit(c.env.API_RATE_LIMIT, result.key.id, "This API key");
   c.set("principal", {
     tenantId: result.key.tenantId,
-    keyId: result.key.id,
+    actorId: result.key.id,
     scopes: new Set(result.key.scopes),
     mode: result.key.mode,
   });

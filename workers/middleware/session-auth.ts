@@ -54,8 +54,7 @@ export async function sessionPrincipal(c: Context<AppEnv>): Promise<Principal> {
   if (!user) throw unauthorized("This account no longer exists. Sign in again.");
   return {
     tenantId: session.tenantId,
-    // The actor recorded in audit entries and acknowledgements: the user.
-    keyId: user.id,
+    actorId: user.id,
     userId: user.id,
     role: user.role,
     scopes: new Set(ROLE_SCOPES[user.role]),

@@ -6,9 +6,10 @@
 import type { FacilityInput } from "../../compliance";
 import { newId } from "../../db/ids";
 import { type CheckRecord, serializeCheck } from "../../durable-objects/contract";
+import { asOfDate } from "../../runtime/evaluation";
 import { Problem } from "../http/problem";
 import type { Principal } from "../middleware/auth";
-import { asOfDate, evaluateFacility } from "./evaluator";
+import { verdictFor } from "./evaluate";
 import type { Services } from "./services";
 
 export interface RunCheckInput {
@@ -33,7 +34,7 @@ export async function runCheck(
 ): Promise<RunCheckOutput> {
   const datasets = await services.datasets.current(services.db, services.background);
   const asOf = asOfDate(input.asOf);
-  const verdict = evaluateFacility(input.facility, asOf, datasets);
+  const verdict = verdictFor(input.facility, asOf, datasets);
   const id = newId("chk");
   const evaluatedAt = new Date().toISOString();
   const record: CheckRecord = {

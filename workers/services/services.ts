@@ -6,11 +6,12 @@
  * are isolate-scoped singletons handed in here.
  */
 import { type Database, type DatabaseHandle, openDatabase } from "../../db/client";
-import { TenantMeters } from "../../durable-objects/meter-shards";
 import type { TenantObject } from "../../durable-objects/tenant-object";
+import { databaseConfig } from "../../runtime/database";
+import { type DatasetRegistry, datasetRegistry } from "../../runtime/dataset-registry";
 import type { Env } from "../env";
 import { type ApiKeyVerifier, apiKeyVerifier } from "./api-key-verifier";
-import { type DatasetRegistry, datasetRegistry } from "./dataset-registry";
+import { TenantMeters } from "./tenant-meters";
 
 export interface Services {
   /** The request's database; opened on first use. */
@@ -24,10 +25,6 @@ export interface Services {
   background(work: Promise<unknown>): void;
   /** Waits for background work, then closes what the request opened; null when there is neither. */
   dispose(): Promise<void> | null;
-}
-
-export function databaseConfig(env: Env) {
-  return { databaseUrl: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY || undefined };
 }
 
 export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => void): Services {

@@ -1,0 +1,31 @@
+/**
+ * What a job needs, passed in rather than reached for, so the same job runs from the cron
+ * trigger, the admin endpoint (both inside the Worker) and the CLI (Node, no Durable Objects).
+ */
+import type { Database } from "../db/client";
+
+export interface JobContext {
+  db: Database;
+  fetch: typeof fetch;
+  now(): Date;
+  log(event: Record<string, unknown>): void;
+  /** How long a source may take to answer. */
+  fetchTimeoutMs: number;
+  /**
+   * Asks a tenant's Durable Object to re-evaluate its facilities. Absent in the CLI: the
+   * Worker's hourly drift sweep then tells the tenants (docs/data-pipeline.md).
+   */
+  notifyTenant?: ((tenantId: string, reason: string) => Promise<unknown>) | undefined;
+  /** Drops this isolate's compiled datasets after an activation. */
+  invalidateDatasets(): void;
+  /** Where incident events go (PagerDuty Events API v2); absent = log only. */
+  incidentWebhookUrl?: string | undefined;
+  incidentRoutingKey?: string | undefined;
+  /** Names the deployment in incident payloads and dedup keys. */
+  environment: string;
+}
+
+export const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
+
+export const logJson = (event: Record<string, unknown>) =>
+  console.log(JSON.stringify({ level: "info", ...event }));

@@ -1,0 +1,12 @@
+/**
+ * The bindings and variables that code shared by the Worker, the tenant object and the
+ * data pipeline reads. The Worker's full `Env` (workers/env.ts) extends this one; the
+ * tenant object is constructed with it.
+ */
+export interface RuntimeEnv {
+  /** Postgres connection string (a secret in staging and production). */
+  DATABASE_URL: string;
+  /** Local only: `host:port/path` of the WebSocket bridge in front of PGlite or PostgreSQL. */
+  DB_WS_PROXY: string;
+  PREP_ENV: "development" | "test" | "staging" | "production";
+}

@@ -1,0 +1,35 @@
+/**
+ * The data pipeline's job context as the Worker provides it: its database, its tenant
+ * objects (told about rule changes) and this isolate's dataset registry. Used by the cron
+ * handler and the admin endpoints that run a job on demand.
+ */
+import { type Database, openDatabase } from "../db/client";
+import { DEFAULT_FETCH_TIMEOUT_MS, type JobContext, logJson } from "../pipeline/context";
+import { databaseConfig } from "../runtime/database";
+import { datasetRegistry } from "../runtime/dataset-registry";
+import type { Env } from "./env";
+
+export function workerJobContext(env: Env, db: Database): JobContext {
+  return {
+    db,
+    fetch: (input, init) => fetch(input, init),
+    now: () => new Date(),
+    log: logJson,
+    fetchTimeoutMs: DEFAULT_FETCH_TIMEOUT_MS,
+    notifyTenant: (tenantId, reason) => env.TENANT.get(env.TENANT.idFromName(tenantId)).reevaluateAll(reason),
+    invalidateDatasets: () => datasetRegistry.invalidate(),
+    incidentWebhookUrl: env.INCIDENT_WEBHOOK_URL || undefined,
+    incidentRoutingKey: env.INCIDENT_ROUTING_KEY || undefined,
+    environment: env.PREP_ENV,
+  };
+}
+
+/** Runs `work` with a job context on a database opened for it (a cron event has no request). */
+export async function withWorkerJobContext<T>(env: Env, work: (ctx: JobContext) => Promise<T>): Promise<T> {
+  const handle = openDatabase(databaseConfig(env));
+  try {
+    return await work(workerJobContext(env, handle.db));
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * POST /v1/facilities — store a facility (the check contract's facility object is the
+ * body), evaluated at once so it has a status. Scope `facilities:write`.
+ */
+import { describeRoute } from "hono-openapi";
+import { FacilityInputSchema } from "../../../compliance/index";
+import { withTenant } from "../../../db/client";
+import { insertFacility, loadFacility } from "../../../db/facility-records";
+import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
+import { FacilityResponseSchema } from "../../http/schemas";
+import { json } from "../../http/validation";
+import { authenticate, requireScope } from "../../middleware/auth";
+import { requireAllLocations } from "../../middleware/locations";
+import { evaluateToday, facilityBody, notifyTenantObject } from "../../services/facility-evaluation";
+import type { App } from "../index";
+
+export function registerCreateFacility(app: App): void {
+  app.post(
+    "/v1/facilities",
+    describeRoute({
+      tags: ["Facilities"],
+      summary: "Add a facility",
+      requestBody: jsonRequestBody(FacilityInputSchema),
+      responses: {
+        201: jsonResponse("The stored facility", FacilityResponseSchema),
+        ...problemResponses(401, 403, 413, 415, 422),
+      },
+    }),
+    authenticate,
+    requireScope("facilities:write"),
+    requireAllLocations,
+    ...json(FacilityInputSchema),
+    async (c) => {
+      const facility = c.req.valid("json");
+      const services = c.get("services");
+      const principal = c.get("principal");
+      // Evaluating first also refuses places no dataset covers, before anything is stored.
+      const { verdict, evaluated } = await evaluateToday(services, facility);
+      const record = await withTenant(services.db(), principal.tenantId, async (tx) => {
+        const id = await insertFacility(tx, principal.tenantId, facility, evaluated);
+        return loadFacility(tx, id);
+      });
+      if (!record) throw new Error("facility vanished inside its own transaction");
+      await notifyTenantObject(services, principal, record.id, facility, verdict, "created");
+      c.header("location", `/v1/facilities/${record.id}`);
+      return c.json(facilityBody(record), 201);
+    },
+  );
+}

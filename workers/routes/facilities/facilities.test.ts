@@ -1,0 +1,177 @@
+// Facilities: CRUD with pagination and filters, checks of stored facilities, tenant isolation.
+import { describe, expect, it } from "vitest";
+import { type CheckBody, cardFor, findingFor, sfRestaurant } from "../../../test/fixtures";
+import { call, newTenant } from "../../../test/helpers";
+
+interface FacilityBody {
+  id: string;
+  name: string;
+  status: string | null;
+  staff: { id: string; credentials: unknown[] }[];
+  address: { city: string; state: string };
+}
+
+async function createFacility(key: string, facility: unknown = sfRestaurant()) {
+  const response = await call("/v1/facilities", { method: "POST", key, json: facility });
+  expect(response.status).toBe(201);
+  return (await response.json()) as FacilityBody;
+}
+
+describe("facilities", () => {
+  it("stores a facility, evaluates it at once and reads it back as given", async () => {
+    const { key } = await newTenant();
+    const created = await createFacility(key);
+    expect(created.id).toMatch(/^fac_/);
+    expect(created.status).toBe("non_compliant");
+    // Timestamps are RFC 3339 in UTC, not Postgres's text form.
+    const stamps = created as unknown as { createdAt: string; updatedAt: string; lastCheckedAt: string };
+    for (const stamp of [stamps.createdAt, stamps.updatedAt, stamps.lastCheckedAt]) {
+      expect(stamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    }
+    const fetched = (await (await call(`/v1/facilities/${created.id}`, { key })).json()) as FacilityBody;
+    expect(fetched).toEqual(created);
+    expect(fetched.staff.map((s) => s.id)).toEqual(["mgr-1", "s-1"]);
+  });
+
+  it("lists with filters and cursor pagination", async () => {
+    const { key } = await newTenant();
+    const ids = [];
+    for (let i = 0; i < 3; i++)
+      ids.push((await createFacility(key, sfRestaurant({ name: `Kitchen ${i}` }))).id);
+    const page1 = (await (await call("/v1/facilities?limit=2", { key })).json()) as {
+      data: FacilityBody[];
+      nextCursor: string;
+    };
+    expect(page1.data.map((f) => f.id)).toEqual(ids.slice(0, 2));
+    const page2 = (await (
+      await call(`/v1/facilities?limit=2&cursor=${page1.nextCursor}`, { key })
+    ).json()) as { data: FacilityBody[]; nextCursor: string | null };
+    expect(page2.data.map((f) => f.id)).toEqual(ids.slice(2));
+    expect(page2.nextCursor).toBeNull();
+    const compliant = (await (await call("/v1/facilities?status=compliant", { key })).json()) as {
+      data: unknown[];
+    };
+    expect(compliant.data).toHaveLength(0);
+    const inTexas = (await (await call("/v1/facilities?state=tx", { key })).json()) as { data: unknown[] };
+    expect(inTexas.data).toHaveLength(0);
+    const bad = await call("/v1/facilities?limit=1000&status=great", { key });
+    expect(bad.status).toBe(422);
+    const pointers = ((await bad.json()) as { errors: { pointer: string }[] }).errors
+      .map((e) => e.pointer)
+      .sort();
+    expect(pointers).toEqual(["/query/limit", "/query/status"]);
+  });
+
+  it("patches with merge semantics, re-evaluates, and rejects a change that would make it invalid", async () => {
+    const { key } = await newTenant();
+    const created = await createFacility(key);
+    const staff = sfRestaurant().staff as Record<string, unknown>[];
+    staff[1] = { ...staff[1], credentials: [cardFor("2026-09-10")] };
+    const patched = await call(`/v1/facilities/${created.id}`, {
+      method: "PATCH",
+      key,
+      json: { staff, address: { line1: "2001 Mission St" } },
+    });
+    expect(patched.status).toBe(200);
+    const body = (await patched.json()) as FacilityBody & { address: { line1: string } };
+    expect(body.address).toMatchObject({ line1: "2001 Mission St", city: "San Francisco" });
+    expect(body.staff[1]?.credentials).toHaveLength(1);
+    expect(body.status).not.toBe("non_compliant");
+
+    const invalid = await call(`/v1/facilities/${created.id}`, {
+      method: "PATCH",
+      key,
+      json: { address: { city: null } },
+    });
+    expect(invalid.status).toBe(422);
+    expect(((await invalid.json()) as { errors: { pointer: string }[] }).errors[0]?.pointer).toBe(
+      "/address/city",
+    );
+  });
+
+  it("checks a stored facility at a given date", async () => {
+    const { key } = await newTenant();
+    const created = await createFacility(key);
+    const response = await call(`/v1/facilities/${created.id}/checks`, {
+      method: "POST",
+      key,
+      json: { asOf: "2026-09-20" },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as CheckBody & { facilityId: string };
+    expect(body.facilityId).toBe(created.id);
+    expect(findingFor(body, "CA-FHC", "s-1")?.status).toBe("warn");
+    const noBody = await call(`/v1/facilities/${created.id}/checks`, { method: "POST", key });
+    expect(noBody.status).toBe(200);
+  });
+
+  it("deletes a facility", async () => {
+    const { key } = await newTenant();
+    const created = await createFacility(key);
+    expect((await call(`/v1/facilities/${created.id}`, { method: "DELETE", key })).status).toBe(204);
+    expect((await call(`/v1/facilities/${created.id}`, { key })).status).toBe(404);
+    expect((await call(`/v1/facilities/${created.id}`, { method: "DELETE", key })).status).toBe(404);
+  });
+
+  it("hides every facility from other tenants (404 on read, change, delete and check)", async () => {
+    const owner = await newTenant("Owner");
+    const other = await newTenant("Other");
+    const created = await createFacility(owner.key);
+    const path = `/v1/facilities/${created.id}`;
+    expect((await call(path, { key: other.key })).status).toBe(404);
+    expect((await call(path, { method: "PATCH", key: other.key, json: { name: "x" } })).status).toBe(404);
+    expect((await call(path, { method: "DELETE", key: other.key })).status).toBe(404);
+    expect((await call(`${path}/checks`, { method: "POST", key: other.key })).status).toBe(404);
+    const list = (await (await call("/v1/facilities", { key: other.key })).json()) as { data: unknown[] };
+    expect(list.data).toHaveLength(0);
+    expect((await call(path, { key: owner.key })).status).toBe(200);
+  });
+
+  it("enforces scopes", async () => {
+    const reader = await newTenant("Reader", ["facilities:read"]);
+    expect(
+      (await call("/v1/facilities", { method: "POST", key: reader.key, json: sfRestaurant() })).status,
+    ).toBe(403);
+    const writer = await newTenant("Writer", ["facilities:write"]);
+    expect((await call("/v1/facilities", { key: writer.key })).status).toBe(403);
+  });
+
+  it("refuses places no dataset covers, storing nothing", async () => {
+    const { key } = await newTenant();
+    const response = await call("/v1/facilities", {
+      method: "POST",
+      key,
+      json: sfRestaurant({ address: { city: "Cheyenne", state: "WY" } }),
+    });
+    expect(response.status).toBe(422);
+    const list = (await (await call("/v1/facilities", { key })).json()) as { data: unknown[] };
+    expect(list.data).toHaveLength(0);
+  });
+});
+
+describe("jurisdictions", () => {
+  it("lists coverage with versions and serves a dataset's rules by OCD id", async () => {
+    const { key } = await newTenant();
+    const list = (await (await call("/v1/jurisdictions", { key })).json()) as {
+      data: { jurisdiction: string; version: string; rules: number }[];
+    };
+    const california = list.data.find((d) => d.jurisdiction === "ocd-division/country:us/state:ca");
+    expect(california?.rules).toBeGreaterThan(5);
+    const encoded = encodeURIComponent("ocd-division/country:us/state:ca");
+    const rules = (await (await call(`/v1/jurisdictions/${encoded}/rules`, { key })).json()) as {
+      rules: { id: string; citation: string }[];
+      disclaimer: string;
+    };
+    expect(rules.rules.find((r) => r.id === "CA-FHC")?.citation).toContain("113948");
+    expect(rules.disclaimer).toMatch(/legal advice/i);
+    const raw = await call("/v1/jurisdictions/ocd-division/country:us/state:ca/rules", { key });
+    expect(raw.status).toBe(200);
+    expect(
+      (
+        await call(`/v1/jurisdictions/${encodeURIComponent("ocd-division/country:us/state:wy")}/rules`, {
+          key,
+        })
+      ).status,
+    ).toBe(404);
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * GET /v1/facilities/{id}/checks — the facility's check history, newest first, with cursor
+ * pagination. Scope `checks:read` (or `checks:write`); managers only for their locations.
+ */
+import { eq } from "drizzle-orm";
+import { describeRoute } from "hono-openapi";
+import * as v from "valibot";
+import { listFacilityChecks } from "../../../db/check-history";
+import { withTenant } from "../../../db/client";
+import { facilities } from "../../../db/schema";
+import { CheckSummarySchema } from "../../http/account-schemas";
+import { jsonResponse, problemResponses } from "../../http/openapi";
+import { forbiddenScope, notFound } from "../../http/problem";
+import { FacilityIdParams, paginationQuery } from "../../http/schemas";
+import { validate } from "../../http/validation";
+import { authenticate } from "../../middleware/auth";
+import { requireLocation } from "../../middleware/locations";
+import type { App } from "../index";
+
+const HistoryQuery = v.object({
+  ...paginationQuery("chk", 20),
+});
+
+export function registerFacilityHistory(app: App): void {
+  app.get(
+    "/v1/facilities/:id/checks",
+    describeRoute({
+      tags: ["Checks", "Facilities"],
+      summary: "A facility's check history",
+      responses: {
+        200: jsonResponse(
+          "A page of past checks",
+          v.object({ data: v.array(CheckSummarySchema), nextCursor: v.nullable(v.string()) }),
+        ),
+        ...problemResponses(401, 403, 404, 422),
+      },
+    }),
+    authenticate,
+    validate("param", FacilityIdParams),
+    requireLocation,
+    validate("query", HistoryQuery),
+    async (c) => {
+      const principal = c.get("principal");
+      if (!principal.scopes.has("checks:read") && !principal.scopes.has("checks:write"))
+        throw forbiddenScope("checks:read", principal.role);
+      const { id } = c.req.valid("param");
+      const query = c.req.valid("query");
+      const page = await withTenant(c.get("services").db(), principal.tenantId, async (tx) => {
+        const [exists] = await tx.select({ id: facilities.id }).from(facilities).where(eq(facilities.id, id));
+        if (!exists) throw notFound(`Facility ${id}`);
+        return listFacilityChecks(tx, id, { before: query.cursor, limit: Number(query.limit) });
+      });
+      return c.json(page);
+    },
+  );
+}

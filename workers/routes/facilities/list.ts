@@ -1,0 +1,57 @@
+/**
+ * GET /v1/facilities — the tenant's facilities, oldest first, with cursor pagination and
+ * filters by state and status. Scope `facilities:read`.
+ */
+import { describeRoute } from "hono-openapi";
+import * as v from "valibot";
+import { withTenant } from "../../../db/client";
+import { listFacilities } from "../../../db/facility-records";
+import { jsonResponse, problemResponses } from "../../http/openapi";
+import { FacilityResponseSchema, paginationQuery } from "../../http/schemas";
+import { validate } from "../../http/validation";
+import { authenticate, requireScope } from "../../middleware/auth";
+import { facilityBody } from "../../services/facility-evaluation";
+import type { App } from "../index";
+
+const ListQuery = v.object({
+  state: v.optional(
+    v.pipe(v.string(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, "must be a two-letter USPS state code")),
+  ),
+  status: v.optional(v.picklist(["compliant", "at_risk", "non_compliant"])),
+  ...paginationQuery("fac", 50),
+});
+
+export function registerListFacilities(app: App): void {
+  app.get(
+    "/v1/facilities",
+    describeRoute({
+      tags: ["Facilities"],
+      summary: "List facilities",
+      responses: {
+        200: jsonResponse(
+          "A page of facilities",
+          v.object({ data: v.array(FacilityResponseSchema), nextCursor: v.nullable(v.string()) }),
+        ),
+        ...problemResponses(401, 403, 422),
+      },
+    }),
+    authenticate,
+    requireScope("facilities:read"),
+    validate("query", ListQuery),
+    async (c) => {
+      const query = c.req.valid("query");
+      const principal = c.get("principal");
+      const page = await withTenant(c.get("services").db(), principal.tenantId, (tx) =>
+        listFacilities(tx, {
+          state: query.state,
+          status: query.status,
+          after: query.cursor,
+          limit: Number(query.limit),
+          // A manager lists only their locations.
+          ids: principal.locations ? [...principal.locations] : undefined,
+        }),
+      );
+      return c.json({ data: page.data.map(facilityBody), nextCursor: page.nextCursor });
+    },
+  );
+}

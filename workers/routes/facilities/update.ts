@@ -1,0 +1,86 @@
+/**
+ * PATCH /v1/facilities/{id} — change a facility with a JSON merge patch (RFC 7396): fields
+ * given replace the stored ones, `address` merges field by field, arrays (permits, staff,
+ * inspections, temperatureLogs) are replaced whole, `null` removes an optional field. The
+ * merged facility must be valid as a whole; it is re-evaluated and drift is raised.
+ * Scope `facilities:write`.
+ */
+import { describeRoute } from "hono-openapi";
+import * as v from "valibot";
+import { FacilityInputSchema, toProblems } from "../../../compliance/index";
+import { withTenant } from "../../../db/client";
+import { loadFacility, replaceFacility } from "../../../db/facility-records";
+import { jsonResponse, problemResponses } from "../../http/openapi";
+import { notFound, validationFailed } from "../../http/problem";
+import { FacilityIdParams, FacilityResponseSchema } from "../../http/schemas";
+import { json, validate } from "../../http/validation";
+import { authenticate, requireScope } from "../../middleware/auth";
+import { requireLocation } from "../../middleware/locations";
+import { evaluateToday, facilityBody, notifyTenantObject } from "../../services/facility-evaluation";
+import type { App } from "../index";
+
+const PatchSchema = v.pipe(
+  v.record(v.string(), v.unknown()),
+  v.check((patch) => !("id" in patch) && !("status" in patch), "id and status cannot be changed"),
+);
+
+type Json = unknown;
+
+/** RFC 7396 JSON merge patch. */
+export function mergePatch(target: Json, patch: Json): Json {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const result: Record<string, Json> =
+    target !== null && typeof target === "object" && !Array.isArray(target)
+      ? { ...(target as Record<string, Json>) }
+      : {};
+  for (const [key, value] of Object.entries(patch as Record<string, Json>)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
+
+export function registerUpdateFacility(app: App): void {
+  app.patch(
+    "/v1/facilities/:id",
+    describeRoute({
+      tags: ["Facilities"],
+      summary: "Change a facility (JSON merge patch)",
+      responses: {
+        200: jsonResponse("The changed facility", FacilityResponseSchema),
+        ...problemResponses(401, 403, 404, 413, 415, 422),
+      },
+    }),
+    authenticate,
+    requireScope("facilities:write"),
+    validate("param", FacilityIdParams),
+    requireLocation,
+    ...json(PatchSchema),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const patch = c.req.valid("json");
+      const services = c.get("services");
+      const principal = c.get("principal");
+      const current = await withTenant(services.db(), principal.tenantId, (tx) => loadFacility(tx, id));
+      if (!current) throw notFound(`Facility ${id}`);
+
+      const merged = v.safeParse(FacilityInputSchema, mergePatch(current.facility, patch));
+      if (!merged.success) {
+        const errors = toProblems(merged.issues).map((p) => ({
+          pointer: p.pointer || "/",
+          detail: p.message,
+        }));
+        throw validationFailed(errors, "The facility would be invalid after this change; see errors[].");
+      }
+      const facility = merged.output;
+      const { verdict, evaluated } = await evaluateToday(services, facility);
+      const record = await withTenant(services.db(), principal.tenantId, async (tx) => {
+        if (!(await replaceFacility(tx, principal.tenantId, id, facility, evaluated))) return null;
+        return loadFacility(tx, id);
+      });
+      if (!record) throw notFound(`Facility ${id}`);
+      await notifyTenantObject(services, principal, id, facility, verdict, "updated");
+      return c.json(facilityBody(record));
+    },
+  );
+}

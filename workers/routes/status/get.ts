@@ -1,0 +1,60 @@
+/**
+ * GET /v1/status — public service health: no authentication, nothing tenant-specific. The
+ * API answers (it is answering this), and the datasets' freshness SLO: `degraded` when any
+ * active dataset went more than 24 h without a successful refresh. 503 when the database
+ * cannot be reached, since nothing but checks would work then.
+ */
+import { describeRoute } from "hono-openapi";
+import * as v from "valibot";
+import { breached, loadFreshness } from "../../../pipeline/freshness";
+import { jsonResponse } from "../../http/openapi";
+import type { App } from "../index";
+
+const StatusSchema = v.object({
+  status: v.picklist(["ok", "degraded"]),
+  database: v.picklist(["ok", "unavailable"]),
+  freshness: v.nullable(
+    v.object({
+      compliance: v.number(),
+      datasets: v.array(
+        v.object({
+          jurisdiction: v.string(),
+          version: v.nullable(v.string()),
+          lastRefreshedAt: v.nullable(v.string()),
+          fresh: v.boolean(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export function registerStatus(app: App): void {
+  app.get(
+    "/v1/status",
+    describeRoute({
+      tags: ["Status"],
+      summary: "Service health and dataset freshness",
+      responses: {
+        200: jsonResponse("Healthy or degraded", StatusSchema),
+        503: jsonResponse("Database unavailable", StatusSchema),
+      },
+    }),
+    async (c) => {
+      c.header("cache-control", "no-store");
+      try {
+        const freshness = await loadFreshness({ db: c.get("services").db(), now: () => new Date() });
+        return c.json({ status: breached(freshness) ? "degraded" : "ok", database: "ok", freshness });
+      } catch (error) {
+        console.error(
+          JSON.stringify({
+            level: "error",
+            requestId: c.get("requestId"),
+            message: "status: database unavailable",
+            error: String(error),
+          }),
+        );
+        return c.json({ status: "degraded", database: "unavailable", freshness: null }, 503);
+      }
+    },
+  );
+}
