@@ -6,6 +6,9 @@
  * - HOURLY: retry failed refreshes that are due, check the freshness SLO (incident
  *   trigger/resolve), and sweep for rule changes tenants have not heard of yet (overrides
  *   approved or expiring, versions activated from the CLI, failed notifications).
+ *
+ * Each step is named, and logged as it finishes, so an operator (and the schedule's test)
+ * can see which jobs a trigger ran.
  */
 import type { JobContext } from "./context";
 import { sweepDrift } from "./drift-sweep";
@@ -15,32 +18,29 @@ import { refreshDatasets } from "./refresh";
 export const NIGHTLY_CRON = "0 2 * * *";
 export const HOURLY_CRON = "0 * * * *";
 
-export async function runNightly(ctx: JobContext) {
-  const refresh = await refreshDatasets(ctx, { trigger: "cron" });
-  const freshness = await checkFreshness(ctx);
-  return { refresh, freshness };
-}
+type Step = readonly [name: string, run: (ctx: JobContext) => Promise<unknown>];
 
-export async function runHourly(ctx: JobContext) {
-  const retries = await refreshDatasets(ctx, { trigger: "retry", dueOnly: true });
-  const freshness = await checkFreshness(ctx);
-  const drift = await sweepDrift(ctx, { reason: "drift sweep" });
-  return { retries, freshness, drift };
-}
+const refreshAll: Step = ["refresh", (ctx) => refreshDatasets(ctx, { trigger: "cron" })];
+const retryDue: Step = ["retry refreshes", (ctx) => refreshDatasets(ctx, { trigger: "retry", dueOnly: true })];
+const freshness: Step = ["freshness", checkFreshness];
+const driftSweep: Step = ["drift sweep", (ctx) => sweepDrift(ctx, { reason: "drift sweep" })];
 
-const JOBS: Record<string, (ctx: JobContext) => Promise<unknown>> = {
-  [NIGHTLY_CRON]: runNightly,
-  [HOURLY_CRON]: runHourly,
+export const SCHEDULE: Readonly<Record<string, readonly Step[]>> = {
+  [NIGHTLY_CRON]: [refreshAll, freshness],
+  [HOURLY_CRON]: [retryDue, freshness, driftSweep],
 };
 
-/** Runs the job configured for `cron`; an unknown expression is logged, never thrown. */
-export async function runScheduled(cron: string, ctx: JobContext): Promise<unknown> {
-  const job = JOBS[cron];
-  if (!job) {
+/** Runs the steps configured for `cron`, in order; an unknown expression is logged, never thrown. */
+export async function runScheduled(cron: string, ctx: JobContext): Promise<Record<string, unknown> | null> {
+  const steps = SCHEDULE[cron];
+  if (!steps) {
     ctx.log({ level: "error", message: "no job for cron expression", cron });
     return null;
   }
-  const result = await job(ctx);
-  ctx.log({ message: "scheduled job done", cron });
-  return result;
+  const results: Record<string, unknown> = {};
+  for (const [name, run] of steps) {
+    results[name] = await run(ctx);
+    ctx.log({ message: "scheduled job done", cron, job: name });
+  }
+  return results;
 }
