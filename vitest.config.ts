@@ -1,49 +1,77 @@
-// Two test projects, both run by `npm test`:
+// Three test projects, all run by `npm test`:
 // - workerd: everything under **/*.test.ts runs inside workerd (@cloudflare/vitest-plugin)
 //   against a real database; see test/global-setup.ts.
+// - workerd-schedule: the cron triggers' test, alone and last (see below).
 // - e2e: web/e2e/**/*.e2e.test.ts run in Node and drive Chromium against the Worker under
 //   `wrangler dev` (web/e2e/server.ts).
 import { randomBytes } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+const NOT_WORKERD = ["node_modules/**", "web/**", "dist/**", ".wrangler/**"];
+const SERIAL_WORKERD = "workers/scheduled.test.ts";
+
+/** A project whose files run inside workerd (@cloudflare/vitest-plugin) against a real database. */
+function workerdProject(options: {
+  name: string;
+  include: string[];
+  exclude: string[];
+  groupOrder?: number;
+}) {
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            DATABASE_URL: inject("workerDatabaseUrl"),
+            OWNER_DATABASE_URL: inject("ownerDatabaseUrl"),
+            DB_WS_PROXY: inject("wsProxy"),
+            DATABASE_KIND: inject("databaseKind"),
+            // A fresh session-signing secret per run: never a constant anyone could reuse.
+            SESSION_SECRET: randomBytes(32).toString("base64url"),
+          },
+          // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
+          // takes hundreds of requests rather than thousands. Load tests use several keys.
+          ratelimits: {
+            API_RATE_LIMIT: { namespace_id: "1001", simple: { limit: 500, period: 10 } },
+            LOGIN_RATE_LIMIT: { namespace_id: "1002", simple: { limit: 10, period: 60 } },
+          },
+        },
+      })),
+    ],
+    test: {
+      name: options.name,
+      globalSetup: ["./test/global-setup.ts"],
+      include: options.include,
+      exclude: options.exclude,
+      sequence: { groupOrder: options.groupOrder ?? 0 },
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
-      {
-        plugins: [
-          cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                DATABASE_URL: inject("workerDatabaseUrl"),
-                OWNER_DATABASE_URL: inject("ownerDatabaseUrl"),
-                DB_WS_PROXY: inject("wsProxy"),
-                DATABASE_KIND: inject("databaseKind"),
-                // A fresh session-signing secret per run: never a constant anyone could reuse.
-                SESSION_SECRET: randomBytes(32).toString("base64url"),
-              },
-              // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
-              // takes hundreds of requests rather than thousands. Load tests use several keys.
-              ratelimits: {
-                API_RATE_LIMIT: { namespace_id: "1001", simple: { limit: 500, period: 10 } },
-                LOGIN_RATE_LIMIT: { namespace_id: "1002", simple: { limit: 10, period: 60 } },
-              },
-            },
-          })),
-        ],
-        test: {
-          name: "workerd",
-          globalSetup: ["./test/global-setup.ts"],
-          include: ["**/*.test.ts"],
-          exclude: ["node_modules/**", "web/**", "dist/**", ".wrangler/**"],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
+      workerdProject({
+        name: "workerd",
+        include: ["**/*.test.ts"],
+        exclude: [...NOT_WORKERD, SERIAL_WORKERD],
+      }),
+      // The nightly job refreshes every dataset, including the synthetic ones other test files
+      // are refreshing at that moment: its test runs alone, after every other file.
+      workerdProject({
+        name: "workerd-schedule",
+        include: [SERIAL_WORKERD],
+        exclude: NOT_WORKERD,
+        groupOrder: 1,
+      }),
       {
         test: {
           name: "e2e",
+          sequence: { groupOrder: 0 },
           environment: "node",
           include: ["web/e2e/**/*.e2e.test.ts"],
           testTimeout: 60_000,
