@@ -1,7 +1,7 @@
 // Three test projects, all run by `npm test`:
 // - workerd: everything under **/*.test.ts runs inside workerd (@cloudflare/vitest-plugin)
 //   against a real database; see test/global-setup.ts.
-// - workerd-schedule: the cron triggers' test, alone and last (see below).
+// - workerd-serial: the cron triggers' and the database outage's tests, one file at a time, last.
 // - e2e: web/e2e/**/*.e2e.test.ts run in Node and drive Chromium against the Worker under
 //   `wrangler dev` (web/e2e/server.ts).
 import { randomBytes } from "node:crypto";
@@ -9,7 +9,8 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const NOT_WORKERD = ["node_modules/**", "web/**", "dist/**", ".wrangler/**"];
-const SERIAL_WORKERD = "workers/scheduled.test.ts";
+/** Files that change what every test shares (all datasets, the database's availability): run alone, last. */
+const SERIAL_WORKERD = ["workers/scheduled.test.ts", "test/postgres-outage.test.ts"];
 
 /** A project whose files run inside workerd (@cloudflare/vitest-plugin) against a real database. */
 function workerdProject(options: {
@@ -17,6 +18,7 @@ function workerdProject(options: {
   include: string[];
   exclude: string[];
   groupOrder?: number;
+  fileParallelism?: boolean;
 }) {
   return {
     plugins: [
@@ -46,6 +48,7 @@ function workerdProject(options: {
       include: options.include,
       exclude: options.exclude,
       sequence: { groupOrder: options.groupOrder ?? 0 },
+      fileParallelism: options.fileParallelism ?? true,
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },
@@ -58,15 +61,16 @@ export default defineConfig({
       workerdProject({
         name: "workerd",
         include: ["**/*.test.ts"],
-        exclude: [...NOT_WORKERD, SERIAL_WORKERD],
+        exclude: [...NOT_WORKERD, ...SERIAL_WORKERD],
       }),
-      // The nightly job refreshes every dataset, including the synthetic ones other test files
-      // are refreshing at that moment: its test runs alone, after every other file.
+      // The nightly job refreshes every dataset, including the synthetic ones other files are
+      // refreshing at that moment; the outage test takes the database away from everyone.
       workerdProject({
-        name: "workerd-schedule",
-        include: [SERIAL_WORKERD],
+        name: "workerd-serial",
+        include: SERIAL_WORKERD,
         exclude: NOT_WORKERD,
         groupOrder: 1,
+        fileParallelism: false,
       }),
       {
         test: {

@@ -99,14 +99,14 @@ export async function createApiKey(
   };
 }
 
-/** Revokes a key of the current tenant; false when there is no such key. */
-export async function revokeApiKey(tx: Tx, keyId: string): Promise<boolean> {
+/** Revokes a key of the current tenant; its lookup prefix, or null when there is no such key. */
+export async function revokeApiKey(tx: Tx, keyId: string): Promise<string | null> {
   const rows = await tx
     .update(apiKeys)
     .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
     .where(eq(apiKeys.id, keyId))
-    .returning({ id: apiKeys.id });
-  return rows.length > 0;
+    .returning({ prefix: apiKeys.prefix });
+  return rows[0]?.prefix ?? null;
 }
 
 export interface StoredApiKey {

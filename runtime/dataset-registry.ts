@@ -1,9 +1,12 @@
 /**
  * The active regulatory datasets, compiled once per version and held in isolate memory.
  *
- * The first request of an isolate loads the active versions from Postgres; after that the
- * registry answers from memory and refreshes in the background every `REFRESH_MS`, so a new
- * version reaches every isolate within a minute and no check waits on the database.
+ * The first request of an isolate loads the active versions from the edge store's snapshot
+ * (Workers KV), or from Postgres when there is none; after that the registry answers from
+ * memory and refreshes from Postgres in the background every `REFRESH_MS`, so a new version
+ * reaches every isolate within a minute and no check waits on the database. A refresh that
+ * finds a change writes the new snapshot to the edge store, which is how the snapshot is
+ * built and rebuilt: there is no second writer to keep in step.
  * Approved manual overrides are folded into each dataset before it is compiled.
  */
 import {
@@ -16,6 +19,7 @@ import {
 import type { Database } from "../db/client";
 import { type ActiveDataset, loadActiveDatasets } from "../db/datasets";
 import { loadApprovedOverrides } from "../db/overrides";
+import { EDGE_KEYS, type EdgeStore } from "./edge-store";
 
 export const REFRESH_MS = 60_000;
 
@@ -30,14 +34,18 @@ export interface LoadedDataset {
 export interface DatasetRegistry {
   /**
    * The loaded datasets by jurisdiction. `background` schedules work that may outlive the
-   * response (`executionCtx.waitUntil`).
+   * response (`executionCtx.waitUntil`); `store`, where given, holds the snapshot a cold
+   * isolate starts from and receives each new one.
    */
   current(
     db: () => Database,
     background: (work: Promise<unknown>) => void,
+    store?: EdgeStore,
   ): Promise<ReadonlyMap<string, LoadedDataset>>;
-  /** Forces the next call to reload (after this isolate activated a version). */
+  /** Forces the next call to reload from Postgres (after this isolate changed what is active). */
   invalidate(): void;
+  /** Drops the compiled datasets as an isolate's eviction would (tests: a cold isolate). */
+  evict(): void;
 }
 
 /**
@@ -60,50 +68,101 @@ export function withOverrides(dataset: Dataset, overrides: readonly Override[] =
   return dataset;
 }
 
-function toLoaded(
-  rows: ActiveDataset[],
-  overrides: ReadonlyMap<string, Override[]>,
-): Map<string, LoadedDataset> {
+/** The active datasets as the edge store keeps them: overrides applied, ready to compile. */
+interface DatasetSnapshot {
+  writtenAt: string;
+  datasets: { jurisdiction: string; versionId: string; lastRefreshedAt: string | null; dataset: Dataset }[];
+}
+
+function compileSnapshot(snapshot: DatasetSnapshot): Map<string, LoadedDataset> {
   const map = new Map<string, LoadedDataset>();
-  for (const row of rows) {
-    const dataset = withOverrides(row.content, overrides.get(row.jurisdiction));
-    map.set(row.jurisdiction, {
-      jurisdiction: row.jurisdiction,
-      versionId: row.versionId,
-      dataset,
-      compiled: compileDataset(dataset),
-      lastRefreshedAt: row.lastRefreshedAt,
-    });
+  for (const entry of snapshot.datasets) {
+    map.set(entry.jurisdiction, { ...entry, compiled: compileDataset(entry.dataset) });
   }
   return map;
 }
 
+async function snapshotFromPostgres(db: () => Database): Promise<DatasetSnapshot> {
+  const [rows, overrides] = await Promise.all([loadActiveDatasets(db()), loadApprovedOverrides(db())]);
+  return {
+    writtenAt: new Date().toISOString(),
+    datasets: rows.map((row: ActiveDataset) => ({
+      jurisdiction: row.jurisdiction,
+      versionId: row.versionId,
+      lastRefreshedAt: row.lastRefreshedAt,
+      dataset: withOverrides(row.content, overrides.get(row.jurisdiction)),
+    })),
+  };
+}
+
+/** After a failed refresh, the next one is tried this much sooner than a full period. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
+
 function createDatasetRegistry(now: () => number = Date.now): DatasetRegistry {
   let loaded: Map<string, LoadedDataset> | undefined;
   let loadedAt = 0;
-  let pending: Promise<Map<string, LoadedDataset>> | undefined;
+  let refreshing = false;
+  /** The snapshot's datasets as last read from or written to the edge store, to write only changes. */
+  let published: string | undefined;
+  /** Set when this isolate changed what is active: the edge store's snapshot is older than that. */
+  let invalidated = false;
 
-  const reload = (db: () => Database) => {
-    pending ??= Promise.all([loadActiveDatasets(db()), loadApprovedOverrides(db())])
-      .then(([rows, overrides]) => {
-        loaded = toLoaded(rows, overrides);
-        loadedAt = now();
-        return loaded;
-      })
-      .finally(() => {
-        pending = undefined;
-      });
-    return pending;
-  };
+  function install(snapshot: DatasetSnapshot, at: number): Map<string, LoadedDataset> {
+    loaded = compileSnapshot(snapshot);
+    loadedAt = at;
+    return loaded;
+  }
+
+  async function loadFromPostgres(db: () => Database, store: EdgeStore | undefined) {
+    const snapshot = await snapshotFromPostgres(db);
+    invalidated = false;
+    const datasets = JSON.stringify(snapshot.datasets);
+    if (store && datasets !== published) await store.write(EDGE_KEYS.activeDatasets, snapshot);
+    published = datasets;
+    return install(snapshot, now());
+  }
+
+  // A cold isolate starts from the edge store's snapshot when there is one (no Postgres on
+  // the path, even in an outage) and refreshes from Postgres on its next request.
+  async function loadCold(db: () => Database, store: EdgeStore | undefined) {
+    const snapshot =
+      store && !invalidated ? await store.read<DatasetSnapshot>(EDGE_KEYS.activeDatasets) : null;
+    if (!snapshot) return loadFromPostgres(db, store);
+    published = JSON.stringify(snapshot.datasets);
+    return install(snapshot, 0);
+  }
+
+  async function refresh(db: () => Database, store: EdgeStore | undefined) {
+    try {
+      await loadFromPostgres(db, store);
+    } catch (error) {
+      loadedAt = now() - REFRESH_MS + RETRY_AFTER_FAILURE_MS;
+      console.error(
+        JSON.stringify({ level: "error", message: "dataset refresh failed", error: String(error) }),
+      );
+    } finally {
+      refreshing = false;
+    }
+  }
 
   return {
-    async current(db, background) {
-      if (!loaded) return reload(db);
-      if (now() - loadedAt > REFRESH_MS) background(reload(db).catch(() => undefined));
+    // Each request does its own I/O; only finished values are shared between requests
+    // (workerd forbids awaiting a promise another request created).
+    async current(db, background, store) {
+      if (!loaded) return loadCold(db, store);
+      if (now() - loadedAt > REFRESH_MS && !refreshing) {
+        refreshing = true;
+        background(refresh(db, store));
+      }
       return loaded;
     },
     invalidate() {
       loaded = undefined;
+      invalidated = true;
+    },
+    evict() {
+      loaded = undefined;
+      published = undefined;
     },
   };
 }

@@ -25,7 +25,7 @@ export default async function setup(project: TestProject) {
   project.provide("workerDatabaseUrl", database.workerUrl);
   project.provide("wsProxy", database.wsProxy);
   project.provide("databaseKind", database.kind);
-  const upstream = await startUpstreamServer();
+  const upstream = await startUpstreamServer({ setDatabaseAvailable: database.setAvailable });
   project.provide("upstreamUrl", upstream.url);
 
   return async () => {

@@ -8,6 +8,7 @@
  *   GET  /datasets/{name}.json
  *   POST /hooks/{name}     recorded; answers 202
  *   GET  /hooks/{name}     what was recorded, oldest first
+ *   PUT  /database         {"available": false|true}: a database outage at the bridge, and its end
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 
@@ -29,7 +30,12 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startUpstreamServer(): Promise<UpstreamServer> {
+export interface UpstreamOptions {
+  /** Takes the database away (`false`) or brings it back (`true`). */
+  setDatabaseAvailable(available: boolean): void;
+}
+
+export async function startUpstreamServer(options: UpstreamOptions): Promise<UpstreamServer> {
   const sources = new Map<string, SourceConfig>();
   const hooks = new Map<string, unknown[]>();
   const server: Server = createServer(async (request, response) => {
@@ -39,6 +45,10 @@ export async function startUpstreamServer(): Promise<UpstreamServer> {
       response.writeHead(status, { "content-type": "application/json", ...headers });
       response.end(body);
     };
+    if (request.url === "/database" && request.method === "PUT") {
+      options.setDatabaseAvailable((JSON.parse(await readBody(request)) as { available: boolean }).available);
+      return reply(204);
+    }
     if (kind === "control" && request.method === "PUT") {
       sources.set(name, JSON.parse(await readBody(request)) as SourceConfig);
       return reply(204);

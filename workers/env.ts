@@ -8,6 +8,11 @@ import type { RuntimeEnv } from "../runtime/env";
 export interface Env extends RuntimeEnv {
   TENANT: DurableObjectNamespace<TenantObject>;
   ASSETS: Fetcher;
+  /**
+   * What the hot path reads instead of Postgres (runtime/edge-store.ts): key observations and
+   * the active datasets' snapshot, so checks survive a cold isolate in a database outage.
+   */
+  EDGE_STORE: KVNamespace;
   /** Per-API-key request limit (Workers Rate Limiting binding). */
   API_RATE_LIMIT: RateLimit;
   /** Sign-in and sign-up attempts per email and IP (Workers Rate Limiting binding). */

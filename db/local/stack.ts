@@ -15,6 +15,8 @@ export interface LocalDatabase {
   workerUrl: string;
   /** The Worker's `DB_WS_PROXY`. */
   wsProxy: string;
+  /** Tests only: plays a database outage at the bridge (`ws-bridge.ts`). */
+  setAvailable(available: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startLocalDatabase(options: LocalDatabaseOptions): Promise
     ownerUrl,
     workerUrl: workerDatabaseUrl(ownerUrl),
     wsProxy: bridge.proxy,
+    setAvailable: bridge.setAvailable,
     stop: async () => {
       await bridge.close();
       await embedded?.stop();

@@ -14,6 +14,11 @@ export interface WsBridge {
   /** The value for the Worker's `DB_WS_PROXY`, e.g. `127.0.0.1:54321/v2`. */
   readonly proxy: string;
   readonly port: number;
+  /**
+   * Tests only: `false` plays a database outage — open connections are cut and new ones
+   * are closed at once, as when the database host is gone — until `true` again.
+   */
+  setAvailable(available: boolean): void;
   close(): Promise<void>;
 }
 
@@ -28,8 +33,10 @@ export async function startWsBridge({ target, port = 0 }: WsBridgeOptions): Prom
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required\n");
   });
   const wss = new WebSocketServer({ server: http });
+  let available = true;
 
   wss.on("connection", (ws) => {
+    if (!available) return ws.terminate();
     const tcp = connect(target.port, target.host);
     tcp.setNoDelay(true);
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
@@ -51,6 +58,10 @@ export async function startWsBridge({ target, port = 0 }: WsBridgeOptions): Prom
   return {
     proxy: `127.0.0.1:${boundPort}/v2`,
     port: boundPort,
+    setAvailable: (next) => {
+      available = next;
+      if (!next) for (const client of wss.clients) client.terminate();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();

@@ -1,30 +1,54 @@
 /**
- * Verifies API keys from an isolate-memory cache so that, in steady state, authentication
- * does not wait on Postgres.
+ * Verifies API keys without waiting on Postgres in steady state, and without Postgres at all
+ * during an outage.
  *
- * Entries live `KEY_CACHE_TTL_MS` (30 s): a revocation takes effect within that, well inside
- * the promised 60 s. Unknown keys are cached briefly too, so a flood of bad keys cannot turn
- * into a flood of queries. The hash comparison is constant-time.
+ * A key is looked up by its public prefix. What Postgres said about a prefix (the stored key,
+ * or "no such key") is an observation stamped with the time it was made, kept in isolate
+ * memory and shared through the edge store (Workers KV) with every other isolate:
+ *
+ * 1. an observation younger than `KEY_FRESH_MS` (30 s) is trusted, wherever it came from — so a
+ *    revocation takes effect within 30 s, inside the promised 60 s;
+ * 2. otherwise Postgres is asked, and the new observation goes to memory and the edge store;
+ * 3. if Postgres cannot answer, the newest observation is served however old (stale-if-error),
+ *    and Postgres is not asked again for `OUTAGE_BACKOFF_MS`, so checks keep working through
+ *    an outage of hours and a dead database is not hammered.
+ *
+ * Unknown keys are observations too, so a flood of one bad key costs one query per 30 s.
+ * Nothing is shared between requests but plain values: each request does its own I/O (workerd
+ * forbids awaiting another request's promise). The hash comparison is constant-time.
  */
 import { findApiKeyByPrefix, hashApiKey, parseApiKey, type StoredApiKey } from "../../db/api-keys";
 import type { Database } from "../../db/client";
+import { EDGE_KEYS, type EdgeStore } from "../../runtime/edge-store";
 
-export const KEY_CACHE_TTL_MS = 30_000;
+export const KEY_FRESH_MS = 30_000;
+/** After Postgres fails to answer, stale observations are served this long before it is tried again. */
+export const OUTAGE_BACKOFF_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
 export type KeyVerification =
   | { ok: true; key: StoredApiKey }
   | { ok: false; reason: "malformed" | "unknown" | "revoked" | "wrong_mode" };
 
-interface CacheEntry {
+/** What Postgres said about a key prefix, and when (ms since the epoch). */
+export interface KeyObservation {
   key: StoredApiKey | null;
-  expiresAt: number;
+  checkedAt: number;
 }
 
 export interface ApiKeyVerifier {
-  verify(presented: string, deployMode: "live" | "test", db: () => Database): Promise<KeyVerification>;
-  /** Drops cached entries (tests; a revocation made by this isolate). */
-  forget(prefix?: string): void;
+  verify(
+    presented: string,
+    deployMode: "live" | "test",
+    db: () => Database,
+    store?: EdgeStore,
+  ): Promise<KeyVerification>;
+  /**
+   * Drops what is known of a key, here and in the edge store, so its next use asks Postgres
+   * (a revocation made by this isolate takes effect at once). Without a prefix: this
+   * isolate's whole cache (tests).
+   */
+  forget(prefix?: string, store?: EdgeStore): Promise<void>;
 }
 
 function timingSafeEqualHex(a: string, b: string): boolean {
@@ -34,39 +58,66 @@ function timingSafeEqualHex(a: string, b: string): boolean {
   return diff === 0;
 }
 
-function createApiKeyVerifier(now: () => number = Date.now): ApiKeyVerifier {
-  const cache = new Map<string, CacheEntry>();
-  const inflight = new Map<string, Promise<StoredApiKey | null>>();
+const newest = (a: KeyObservation | null | undefined, b: KeyObservation | null | undefined) =>
+  !a ? b : !b ? a : a.checkedAt >= b.checkedAt ? a : b;
 
-  async function lookup(prefix: string, db: () => Database): Promise<StoredApiKey | null> {
-    const cached = cache.get(prefix);
-    if (cached && cached.expiresAt > now()) return cached.key;
-    // Concurrent first requests for one key share a single query.
-    let pending = inflight.get(prefix);
-    if (!pending) {
-      pending = findApiKeyByPrefix(db(), prefix).finally(() => inflight.delete(prefix));
-      inflight.set(prefix, pending);
+export function createApiKeyVerifier(now: () => number = Date.now): ApiKeyVerifier {
+  const cache = new Map<string, KeyObservation>();
+  let postgresRetryAt = 0;
+
+  const isFresh = (observation: KeyObservation | null | undefined): observation is KeyObservation =>
+    !!observation && now() - observation.checkedAt < KEY_FRESH_MS;
+
+  function remember(prefix: string, observation: KeyObservation): void {
+    if (!cache.has(prefix) && cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+    cache.set(prefix, observation);
+  }
+
+  async function lookup(prefix: string, db: () => Database, store: EdgeStore | undefined) {
+    const local = cache.get(prefix);
+    if (isFresh(local)) return local.key;
+    const shared = store ? await store.read<KeyObservation>(EDGE_KEYS.apiKey(prefix)) : null;
+    if (isFresh(shared)) {
+      remember(prefix, shared);
+      return shared.key;
     }
-    const key = await pending;
-    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-    cache.set(prefix, { key, expiresAt: now() + KEY_CACHE_TTL_MS });
-    return key;
+    const fallback = newest(local, shared);
+    if (fallback && now() < postgresRetryAt) return fallback.key;
+    let observation: KeyObservation;
+    try {
+      observation = { key: await findApiKeyByPrefix(db(), prefix), checkedAt: now() };
+    } catch (error) {
+      if (!fallback) throw error;
+      postgresRetryAt = now() + OUTAGE_BACKOFF_MS;
+      console.error(
+        JSON.stringify({
+          level: "error",
+          message: "key served from a stale observation",
+          error: String(error),
+        }),
+      );
+      return fallback.key;
+    }
+    remember(prefix, observation);
+    await store?.write(EDGE_KEYS.apiKey(prefix), observation);
+    return observation.key;
   }
 
   return {
-    async verify(presented, deployMode, db) {
+    async verify(presented, deployMode, db, store) {
       const parsed = parseApiKey(presented);
       if (!parsed) return { ok: false, reason: "malformed" };
       if (parsed.mode !== deployMode) return { ok: false, reason: "wrong_mode" };
-      const key = await lookup(parsed.prefix, db);
+      const key = await lookup(parsed.prefix, db, store);
       if (!key || !timingSafeEqualHex(key.hash, await hashApiKey(presented)))
         return { ok: false, reason: "unknown" };
       if (key.revokedAt) return { ok: false, reason: "revoked" };
       return { ok: true, key };
     },
-    forget(prefix) {
-      if (prefix) cache.delete(prefix);
-      else cache.clear();
+    async forget(prefix, store) {
+      if (!prefix) return cache.clear();
+      cache.delete(prefix);
+      await store?.remove(EDGE_KEYS.apiKey(prefix));
     },
   };
 }

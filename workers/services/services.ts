@@ -3,12 +3,14 @@
  *
  * The database opens lazily (a check in steady state never touches it) and closes when the
  * response is done. Caches that must outlive a request (verified keys, compiled datasets)
- * are isolate-scoped singletons handed in here.
+ * are isolate-scoped singletons handed in here, bound to the edge store (Workers KV) they
+ * fall back on before Postgres.
  */
 import { type Database, type DatabaseHandle, openDatabase } from "../../db/client";
 import type { TenantObject } from "../../durable-objects/tenant-object";
 import { databaseConfig } from "../../runtime/database";
 import { type DatasetRegistry, datasetRegistry } from "../../runtime/dataset-registry";
+import { kvEdgeStore } from "../../runtime/edge-store";
 import type { Env } from "../env";
 import { type ApiKeyVerifier, apiKeyVerifier } from "./api-key-verifier";
 import { TenantMeters } from "./tenant-meters";
@@ -34,10 +36,19 @@ export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => v
     handle ??= openDatabase(databaseConfig(env));
     return handle.db;
   };
+  const edge = kvEdgeStore(env.EDGE_STORE);
   return {
     db,
-    apiKeys: apiKeyVerifier,
-    datasets: datasetRegistry,
+    apiKeys: {
+      verify: (presented, deployMode, database) =>
+        apiKeyVerifier.verify(presented, deployMode, database, edge),
+      forget: (prefix) => apiKeyVerifier.forget(prefix, edge),
+    },
+    datasets: {
+      current: (database, background) => datasetRegistry.current(database, background, edge),
+      invalidate: () => datasetRegistry.invalidate(),
+      evict: () => datasetRegistry.evict(),
+    },
     tenant: (tenantId) => env.TENANT.get(env.TENANT.idFromName(tenantId)),
     meters: (tenantId) => TenantMeters.of(env, tenantId),
     background: (work) => {
