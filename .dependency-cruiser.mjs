@@ -3,8 +3,8 @@
 // only): …` allows only `import type` of those folders. The README is the rule, so the prose a
 // reader follows and what `npm run lint` enforces cannot drift apart.
 //
-// Tests (`*.test.ts`) and test helpers (`test/`) may import anything: a test proves a folder
-// from outside. Folders with no such line are not checked (docs, bin).
+// Tests (`*.test.ts`) may import anything: a test proves a folder from outside. Folders with no
+// such line are not checked (docs, bin).
 import { readdirSync, readFileSync } from "node:fs";
 
 const RULE_LINE = /^May import( \(types only\))?: (.*)$/m;
@@ -33,7 +33,8 @@ function assertAcyclic(rules) {
   const done = new Set();
   const visit = (folder, path) => {
     if (done.has(folder)) return;
-    if (visiting.has(folder)) throw new Error(`README import rules allow a cycle: ${[...path, folder].join(" → ")}`);
+    if (visiting.has(folder))
+      throw new Error(`README import rules allow a cycle: ${[...path, folder].join(" → ")}`);
     visiting.add(folder);
     for (const next of rules.get(folder)?.allowed ?? []) visit(next, [...path, folder]);
     visiting.delete(folder);

@@ -51,6 +51,14 @@ export function parseApiKey(key: string): ParsedApiKey | null {
 
 const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
+/** Compares two hex digests in time that depends only on their length (no early exit on a mismatch). */
+export function timingSafeEqualHex(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
 /** Lower-case hex SHA-256 of the key (what `api_keys.hash` stores); runs on every API request. */
 export async function hashApiKey(key: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));

@@ -24,6 +24,18 @@ export interface FacilityRecord {
 
 type FacilityRow = typeof facilities.$inferSelect;
 
+/**
+ * Rows per INSERT: PostgreSQL binds at most 65,535 parameters per statement, and a facility
+ * may carry 10,000 temperature logs (8 columns each) or 5,000 staff with 50 credentials each.
+ * 1,000 rows of up to 9 columns stays far below the limit.
+ */
+const INSERT_CHUNK_ROWS = 1_000;
+
+async function insertInChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK_ROWS)
+    await insert(rows.slice(start, start + INSERT_CHUNK_ROWS));
+}
+
 function facilityColumns(input: FacilityInput) {
   return {
     name: input.name,
@@ -56,7 +68,7 @@ async function insertChildren(
     expiresAt: p.expiresAt ?? null,
     position,
   }));
-  if (permitRows.length > 0) await tx.insert(permits).values(permitRows);
+  await insertInChunks(permitRows, (chunk) => tx.insert(permits).values(chunk));
 
   const staffRows = (input.staff ?? []).map((s, position) => ({
     id: newId("stf"),
@@ -68,7 +80,7 @@ async function insertChildren(
     hiredAt: s.hiredAt,
     position,
   }));
-  if (staffRows.length > 0) await tx.insert(staff).values(staffRows);
+  await insertInChunks(staffRows, (chunk) => tx.insert(staff).values(chunk));
 
   const credentialRows = (input.staff ?? []).flatMap((s, i) =>
     (s.credentials ?? []).map((c, position) => ({
@@ -82,7 +94,7 @@ async function insertChildren(
       position,
     })),
   );
-  if (credentialRows.length > 0) await tx.insert(credentials).values(credentialRows);
+  await insertInChunks(credentialRows, (chunk) => tx.insert(credentials).values(chunk));
 
   const inspectionRows = (input.inspections ?? []).map((x, position) => ({
     id: newId("ins"),
@@ -94,7 +106,7 @@ async function insertChildren(
     criticalViolations: x.criticalViolations ?? null,
     position,
   }));
-  if (inspectionRows.length > 0) await tx.insert(inspections).values(inspectionRows);
+  await insertInChunks(inspectionRows, (chunk) => tx.insert(inspections).values(chunk));
 
   const logRows = (input.temperatureLogs ?? []).map((l, position) => ({
     id: newId("tlg"),
@@ -106,7 +118,7 @@ async function insertChildren(
     tempF: l.tempF,
     position,
   }));
-  if (logRows.length > 0) await tx.insert(temperatureLogs).values(logRows);
+  await insertInChunks(logRows, (chunk) => tx.insert(temperatureLogs).values(chunk));
 }
 
 /** What the facility's latest evaluation said; stored with the facility in one transaction. */

@@ -4,7 +4,7 @@
  * tenant keys; a tenant key can never pass for one (different prefix, different table).
  */
 import { eq, sql } from "drizzle-orm";
-import { hashApiKey, randomAlphanumeric } from "./api-keys";
+import { hashApiKey, randomAlphanumeric, timingSafeEqualHex } from "./api-keys";
 import { asPlatform, type Database } from "./client";
 import { newId } from "./ids";
 import { recordPlatformAudit } from "./platform-audit";
@@ -58,7 +58,7 @@ export async function verifyAdminKey(
       .from(platformAdmins)
       .where(eq(platformAdmins.keyPrefix, key.slice(0, PREFIX_LENGTH))),
   );
-  if (!row || row.revokedAt !== null || row.hash !== (await hashApiKey(key))) return null;
+  if (!row || row.revokedAt !== null || !timingSafeEqualHex(row.hash, await hashApiKey(key))) return null;
   return { adminId: row.id, email: row.email };
 }
 

@@ -43,7 +43,8 @@ export class AlertStore {
     if (query.cursor !== undefined) where("id < ?", query.cursor);
     if (query.facilityId !== undefined) where("facility_id = ?", query.facilityId);
     if (query.facilityIds !== undefined)
-      where(`facility_id IN (${query.facilityIds.map(() => "?").join(", ")})`, ...query.facilityIds);
+      // One JSON parameter, however many facilities: SQLite binds at most 100 parameters here.
+      where("facility_id IN (SELECT value FROM json_each(?))", JSON.stringify(query.facilityIds));
     if (query.status !== undefined) where("status = ?", query.status);
     if (query.acknowledged !== undefined)
       where(query.acknowledged ? "acknowledged_at IS NOT NULL" : "acknowledged_at IS NULL");

@@ -146,3 +146,40 @@ export interface UsageRow {
   state: string;
   count: number;
 }
+
+/**
+ * A check Postgres refused (SQLSTATE class 22/23), isolated from its batch and kept in the
+ * object that metered it, out of the outbox, for an operator (RUNBOOK.md, "Dead letters").
+ */
+export interface DeadLetter {
+  checkId: string;
+  idempotencyKey: string | null;
+  /** The CheckRecord's JSON text exactly as it was sent. */
+  record: string;
+  /** SQLSTATE and message of the refusal. */
+  reason: string;
+  sqlState: string | null;
+  deadLetteredAt: string;
+}
+
+export interface DeadLetterPage {
+  data: DeadLetter[];
+  /** The last check id of this page, to pass as the next page's cursor; null = last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * The name of the one object (of the TenantObject class, never a tenant's) that keeps, for
+ * operators, how many dead letters each tenant object holds: objects report their count to
+ * it, `GET /v1/status` reads the total.
+ */
+export const DEAD_LETTER_REGISTRY = "platform:dead-letters";
+
+export interface DeadLetterSummary {
+  /** Dead letters across all objects that reported any. */
+  total: number;
+  /** How many tenants hold any. */
+  tenantCount: number;
+  /** Tenants holding dead letters, most first (the first `limit` of them). */
+  tenants: { tenantId: string; count: number }[];
+}

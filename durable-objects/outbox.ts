@@ -4,10 +4,17 @@
  * A batch is upserted first (ON CONFLICT (id) DO NOTHING) and removed from the outbox only
  * after Postgres committed it. If the object dies in between, the batch is sent again and
  * the upsert ignores what is already there: nothing lost, nothing doubled.
+ *
+ * A batch Postgres *refuses* (a data error or constraint violation, SQLSTATE class 22/23: the
+ * records are bad, and would be refused forever) is split in halves until the refused record
+ * is alone; that record goes to `dead_letters` with the reason, and everything else flows on.
+ * Any other failure is an *outage* (connection lost, database down): the flush throws, keeps
+ * every row, and is retried with backoff. Nothing is ever dead-lettered for an outage.
  */
 import { Buffer } from "node:buffer";
 import { sql } from "drizzle-orm";
 import { type Database, withTenant } from "../db/client";
+import type { DeadLetter, DeadLetterPage } from "./contract";
 
 export const OUTBOX_BATCH_SIZE = 200;
 /** Batches per alarm run, so one run stays well inside the alarm's wall-time limit. */
@@ -47,6 +54,57 @@ export const deliverToPostgres: CheckDelivery = (db, tenantId, pending) => {
   });
 };
 
+/** The SQLSTATE of a database error: the error's own `code`, or that of an error it wraps (drizzle wraps the driver's). */
+export function sqlStateOf(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 8; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * True when Postgres refused the records themselves: class 22 (data exception: a value it
+ * cannot store, such as U+0000 in jsonb or year 0000) or 23 (integrity constraint violation).
+ * Those fail the same way on every retry. Anything else is treated as an outage.
+ */
+export function isRefusal(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return state !== undefined && (state.startsWith("22") || state.startsWith("23"));
+}
+
+const MAX_REASON_LENGTH = 2_000;
+
+/** What Postgres said, without drizzle's echo of the query and its (megabyte) parameters. */
+function refusalReason(error: unknown): string {
+  let e: unknown = error;
+  for (let depth = 0; depth < 8 && e && typeof e === "object"; depth++) {
+    const found = e as { code?: unknown; message?: unknown; detail?: unknown; cause?: unknown };
+    if (typeof found.code === "string") {
+      const detail = typeof found.detail === "string" && found.detail ? ` (${found.detail})` : "";
+      return `${found.code}: ${String(found.message)}${detail}`.slice(0, MAX_REASON_LENGTH);
+    }
+    e = found.cause;
+  }
+  return String(error).slice(0, MAX_REASON_LENGTH);
+}
+
+export interface FlushOutcome {
+  /** The outbox is empty. */
+  drained: boolean;
+  /** Checks moved to dead letters by this flush. */
+  deadLettered: number;
+}
+
+type PendingRow = {
+  id: string;
+  idempotency_key: string | null;
+  record: string;
+};
+
+type Deliver = (tenantId: string, checks: PendingCheck[]) => Promise<void>;
+
 export class Outbox {
   constructor(private readonly sql: SqlStorage) {}
 
@@ -55,30 +113,148 @@ export class Outbox {
   }
 
   /**
-   * Delivers up to OUTBOX_BATCHES_PER_RUN batches, oldest first. Returns true when the
-   * outbox is empty; throws (leaving the undelivered rows in place) when delivery fails.
+   * Delivers up to OUTBOX_BATCHES_PER_RUN batches, oldest first; a refused record is
+   * isolated and dead-lettered (see above) and the rest delivered. Throws on an outage,
+   * leaving the undelivered rows in place.
    */
-  async flush(deliver: (tenantId: string, checks: PendingCheck[]) => Promise<void>): Promise<boolean> {
+  async flush(deliver: Deliver, nowMs: () => number = Date.now): Promise<FlushOutcome> {
+    let deadLettered = 0;
     for (let round = 0; round < OUTBOX_BATCHES_PER_RUN; round++) {
       const pending = this.sql
-        .exec<{ id: string; idempotency_key: string | null; record: string }>(
+        .exec<PendingRow>(
           `SELECT checks.id, checks.idempotency_key, checks.record FROM outbox JOIN checks ON checks.id = outbox.check_id
            ORDER BY outbox.enqueued_at, outbox.check_id LIMIT ?`,
           OUTBOX_BATCH_SIZE,
         )
         .toArray();
-      if (pending.length === 0) return true;
-      const batch = pending.map((row) => ({
-        json: row.record,
-        idempotencyKey: row.idempotency_key,
-      }));
-      await deliver(this.tenantId(), batch);
-      this.sql.exec(
-        "DELETE FROM outbox WHERE check_id IN (SELECT value FROM json_each(?))",
-        JSON.stringify(pending.map((row) => row.id)),
+      if (pending.length === 0) return { drained: true, deadLettered };
+      deadLettered += await this.deliverOrIsolate(this.tenantId(), pending, deliver, nowMs);
+    }
+    return { drained: this.isEmpty(), deadLettered };
+  }
+
+  /**
+   * Delivers `rows`; when Postgres refuses them, bisects until each refused record is alone
+   * and dead-letters it. Halves go in order, so delivery stays oldest first. Returns the
+   * number dead-lettered; rethrows an outage (rows delivered before it stay delivered).
+   */
+  private async deliverOrIsolate(
+    tenantId: string,
+    rows: PendingRow[],
+    deliver: Deliver,
+    nowMs: () => number,
+  ): Promise<number> {
+    try {
+      await deliver(
+        tenantId,
+        rows.map((row) => ({ json: row.record, idempotencyKey: row.idempotency_key })),
+      );
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      if (rows.length === 1) {
+        this.deadLetter(rows[0] as PendingRow, error, nowMs());
+        return 1;
+      }
+      const half = Math.ceil(rows.length / 2);
+      return (
+        (await this.deliverOrIsolate(tenantId, rows.slice(0, half), deliver, nowMs)) +
+        (await this.deliverOrIsolate(tenantId, rows.slice(half), deliver, nowMs))
       );
     }
-    return this.isEmpty();
+    this.sql.exec(
+      "DELETE FROM outbox WHERE check_id IN (SELECT value FROM json_each(?))",
+      JSON.stringify(rows.map((row) => row.id)),
+    );
+    return 0;
+  }
+
+  /** Moves a refused check from the outbox to dead letters (both writes commit together: no await between). */
+  private deadLetter(row: PendingRow, error: unknown, nowMs: number): void {
+    const reason = refusalReason(error);
+    this.sql.exec(
+      `INSERT INTO dead_letters (check_id, idempotency_key, record, reason, sql_state, dead_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (check_id) DO UPDATE SET reason = excluded.reason, sql_state = excluded.sql_state,
+         dead_at_ms = excluded.dead_at_ms`,
+      row.id,
+      row.idempotency_key,
+      row.record,
+      reason,
+      sqlStateOf(error) ?? null,
+      nowMs,
+    );
+    this.sql.exec("DELETE FROM outbox WHERE check_id = ?", row.id);
+    console.error(
+      JSON.stringify({ level: "error", message: "outbox: check dead-lettered", checkId: row.id, reason }),
+    );
+  }
+
+  deadLetterCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM dead_letters").one().n;
+  }
+
+  /** Dead letters, oldest first, `limit` from after `cursor` (a check id). */
+  deadLetters(limit: number, cursor?: string): DeadLetterPage {
+    const rows = this.sql
+      .exec<{
+        check_id: string;
+        idempotency_key: string | null;
+        record: string;
+        reason: string;
+        sql_state: string | null;
+        dead_at_ms: number;
+      }>(
+        `SELECT check_id, idempotency_key, record, reason, sql_state, dead_at_ms FROM dead_letters
+         WHERE check_id > ? ORDER BY check_id LIMIT ?`,
+        cursor ?? "",
+        limit + 1,
+      )
+      .toArray();
+    const data = rows.slice(0, limit).map(
+      (row): DeadLetter => ({
+        checkId: row.check_id,
+        idempotencyKey: row.idempotency_key,
+        record: row.record,
+        reason: row.reason,
+        sqlState: row.sql_state,
+        deadLetteredAt: new Date(row.dead_at_ms).toISOString(),
+      }),
+    );
+    return { data, nextCursor: rows.length > limit ? (data.at(-1)?.checkId ?? null) : null };
+  }
+
+  /**
+   * Puts a dead letter back in the outbox (after the cause was fixed in Postgres), restoring
+   * its ledger row if retention pruned it. False when there is no such dead letter.
+   */
+  requeue(checkId: string, nowMs: number): boolean {
+    const row = this.sql
+      .exec<{ idempotency_key: string | null; record: string; dead_at_ms: number }>(
+        "SELECT idempotency_key, record, dead_at_ms FROM dead_letters WHERE check_id = ?",
+        checkId,
+      )
+      .toArray()[0];
+    if (!row) return false;
+    this.sql.exec(
+      `INSERT INTO checks (id, recorded_at, idempotency_key, record) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
+      checkId,
+      row.dead_at_ms,
+      row.idempotency_key,
+      row.record,
+    );
+    this.sql.exec(
+      "INSERT INTO outbox (check_id, enqueued_at) VALUES (?, ?) ON CONFLICT (check_id) DO NOTHING",
+      checkId,
+      nowMs,
+    );
+    this.sql.exec("DELETE FROM dead_letters WHERE check_id = ?", checkId);
+    return true;
+  }
+
+  /** Forgets a dead letter for good (the check stays metered; Postgres never gets it). */
+  discard(checkId: string): boolean {
+    return this.sql.exec("DELETE FROM dead_letters WHERE check_id = ?", checkId).rowsWritten > 0;
   }
 
   /** The tenant the ledger is bound to (set by its first check, so present once anything is queued). */

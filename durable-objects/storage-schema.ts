@@ -37,6 +37,20 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX alerts_facility ON alerts (facility_id, id);
   `,
+  `
+  -- Checks Postgres refused (SQLSTATE class 22/23), isolated by bisecting the batch: out of
+  -- the outbox so they block nothing, kept with the record and the reason for an operator.
+  CREATE TABLE dead_letters (
+    check_id TEXT PRIMARY KEY, idempotency_key TEXT, record TEXT NOT NULL, reason TEXT NOT NULL,
+    sql_state TEXT, dead_at_ms INTEGER NOT NULL
+  );
+
+  -- Only in the platform's dead-letter registry object (DEAD_LETTER_REGISTRY): how many dead
+  -- letters each tenant object holds, as that object last reported.
+  CREATE TABLE dead_letter_objects (
+    object_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, count INTEGER NOT NULL, reported_ms INTEGER NOT NULL
+  );
+  `,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -3,7 +3,8 @@
  * source of truth for usage and for what changed. This file wires the modules together:
  *
  * - ledger.ts      every billable check exactly once, idempotency, hourly meters per state
- * - outbox.ts      the ledger's delivery to Postgres `checks`, at least once, idempotent
+ * - outbox.ts      the ledger's delivery to Postgres `checks`, at least once, idempotent;
+ *                  a record Postgres refuses is isolated as a dead letter, never blocks the rest
  * - facilities.ts  each facility's latest input and verdict, and when it may next change
  * - drift.ts       what changed between two verdicts → alerts.ts (stored) and
  *                  live-alerts.ts (pushed to connected WebSockets)
@@ -21,17 +22,20 @@ import { datasetRegistry, type LoadedDataset } from "../runtime/dataset-registry
 import type { RuntimeEnv } from "../runtime/env";
 import { asOfDate, evaluateFacility } from "../runtime/evaluation";
 import { AlertStore } from "./alert-store";
-import type {
-  Alert,
-  AlertPage,
-  AlertQuery,
-  CheckRecord,
-  DriftEvent,
-  FacilitySnapshot,
-  RecordCheckInput,
-  RecordCheckOutcome,
-  UsageQuery,
-  UsageRow,
+import {
+  type Alert,
+  type AlertPage,
+  type AlertQuery,
+  type CheckRecord,
+  DEAD_LETTER_REGISTRY,
+  type DeadLetterPage,
+  type DeadLetterSummary,
+  type DriftEvent,
+  type FacilitySnapshot,
+  type RecordCheckInput,
+  type RecordCheckOutcome,
+  type UsageQuery,
+  type UsageRow,
 } from "./contract";
 import { changedFindings } from "./drift";
 import { FacilityStore, type StoredFacility } from "./facility-store";
@@ -93,6 +97,84 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
 
   async getUsage(query: UsageQuery): Promise<UsageRow[]> {
     return this.ledger.usage(query);
+  }
+
+  // ---- Dead letters (checks Postgres refused; RUNBOOK.md "Dead letters") ----
+
+  async listDeadLetters(query: { limit: number; cursor?: string | undefined }): Promise<DeadLetterPage> {
+    return this.outbox.deadLetters(query.limit, query.cursor);
+  }
+
+  /** Sends a dead letter again on the next flush (once its cause is fixed). False: no such dead letter. */
+  async requeueDeadLetter(checkId: string): Promise<boolean> {
+    const now = Date.now();
+    const requeued = this.ctx.storage.transactionSync(() => {
+      if (!this.outbox.requeue(checkId, now)) return false;
+      this.jobs.ensure("flush_outbox", now);
+      return true;
+    });
+    if (requeued) {
+      await this.jobs.arm();
+      await this.reportDeadLetters();
+    }
+    return requeued;
+  }
+
+  /** Forgets a dead letter for good. False: no such dead letter. */
+  async discardDeadLetter(checkId: string): Promise<boolean> {
+    const discarded = this.outbox.discard(checkId);
+    if (discarded) await this.reportDeadLetters();
+    return discarded;
+  }
+
+  /** Registry only: an object's current dead-letter count (0 forgets it). */
+  async noteDeadLetters(objectId: string, tenantId: string, count: number): Promise<void> {
+    if (count === 0)
+      this.ctx.storage.sql.exec("DELETE FROM dead_letter_objects WHERE object_id = ?", objectId);
+    else
+      this.ctx.storage.sql.exec(
+        `INSERT INTO dead_letter_objects (object_id, tenant_id, count, reported_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (object_id) DO UPDATE SET count = excluded.count, reported_ms = excluded.reported_ms`,
+        objectId,
+        tenantId,
+        count,
+        Date.now(),
+      );
+  }
+
+  /** Registry only: dead letters across the platform, per tenant (at most `limit` tenants listed). */
+  async deadLetterSummary(limit = 100): Promise<DeadLetterSummary> {
+    const sql = this.ctx.storage.sql;
+    const total =
+      sql.exec<{ n: number | null }>("SELECT sum(count) AS n FROM dead_letter_objects").one().n ?? 0;
+    const tenants = sql
+      .exec<{ tenant_id: string; count: number }>(
+        `SELECT tenant_id, sum(count) AS count FROM dead_letter_objects GROUP BY tenant_id
+         ORDER BY count DESC, tenant_id LIMIT ?`,
+        limit,
+      )
+      .toArray()
+      .map((row) => ({ tenantId: row.tenant_id, count: row.count }));
+    const tenantCount = sql
+      .exec<{ n: number }>("SELECT count(DISTINCT tenant_id) AS n FROM dead_letter_objects")
+      .one().n;
+    return { total, tenantCount, tenants };
+  }
+
+  /** Tells the registry how many dead letters this object holds; a failure is only logged (the next change reports again). */
+  private async reportDeadLetters(): Promise<void> {
+    try {
+      const tenantId = this.ctx.storage.sql
+        .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'tenant_id'")
+        .toArray()[0]?.value;
+      // The object's env holds every binding of the Worker; RuntimeEnv only names the shared ones.
+      const namespace = (this.env as RuntimeEnv & { TENANT?: DurableObjectNamespace<TenantObject> }).TENANT;
+      if (!tenantId || !namespace) return;
+      const registry = namespace.get(namespace.idFromName(DEAD_LETTER_REGISTRY));
+      await registry.noteDeadLetters(this.ctx.id.toString(), tenantId, this.outbox.deadLetterCount());
+    } catch (error) {
+      log("error", "dead letters: report to the registry failed", { error: String(error) });
+    }
   }
 
   // ---- Facilities and drift ----
@@ -179,11 +261,13 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
   private async flushOutbox(): Promise<void> {
     // One connection for the whole run (the pool connects on its first query).
     const handle = openDatabase(databaseConfig(this.env));
+    let deadLettered = 0;
     try {
-      const drained = await this.outbox.flush((tenantId, batch) =>
+      const outcome = await this.outbox.flush((tenantId, batch) =>
         this.deliverChecks(handle.db, tenantId, batch),
       );
-      if (drained) {
+      deadLettered = outcome.deadLettered;
+      if (outcome.drained) {
         this.jobs.complete("flush_outbox");
         this.ledger.prune(Date.now());
       } else {
@@ -195,6 +279,7 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
     } finally {
       await handle.close();
     }
+    if (deadLettered > 0) await this.reportDeadLetters();
   }
 
   private async reevaluateDue(at: number): Promise<void> {

@@ -21,7 +21,10 @@ export const HOURLY_CRON = "0 * * * *";
 type Step = readonly [name: string, run: (ctx: JobContext) => Promise<unknown>];
 
 const refreshAll: Step = ["refresh", (ctx) => refreshDatasets(ctx, { trigger: "cron" })];
-const retryDue: Step = ["retry refreshes", (ctx) => refreshDatasets(ctx, { trigger: "retry", dueOnly: true })];
+const retryDue: Step = [
+  "retry refreshes",
+  (ctx) => refreshDatasets(ctx, { trigger: "retry", dueOnly: true }),
+];
 const freshness: Step = ["freshness", checkFreshness];
 const driftSweep: Step = ["drift sweep", (ctx) => sweepDrift(ctx, { reason: "drift sweep" })];
 

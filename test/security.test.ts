@@ -1,19 +1,28 @@
 // The shared security suite: every API-key route refuses a missing key and a revoked key (401),
 // a key without the route's scope (403), and another tenant's resources (404) — and none of
-// those refusals changes the owner's data.
+// those refusals changes the owner's data. Complete by construction: every /v1/ route of the
+// app must be listed here, as an API-key route, a public one, a session-only one or a
+// platform-admin one, or the suite fails.
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_KEY_SCOPES, type ApiKeyScope } from "../db/api-keys";
-import { sfRestaurant } from "./fixtures";
+import { createApp } from "../workers/app";
+import { cardFor, sfRestaurant } from "./fixtures";
 import { call, expectProblem, newTenant } from "./helpers";
 
 /** Resources the owner tenant holds, made once for the whole suite. */
 interface Owned {
   facilityId: string;
   checkId: string;
+  groupId: string;
+  alertId: string;
+  /** A key of the owner's that the refused requests try to revoke. */
+  keyId: string;
 }
 
 interface SecuredRoute {
   method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** The route as the app registers it (`app.routes`), e.g. "/v1/facilities/:id". */
+  route: string;
   path: (owned: Owned) => string;
   /** Any one of these scopes admits the key; an empty list means any valid key will do. */
   scopes: readonly ApiKeyScope[];
@@ -24,18 +33,38 @@ interface SecuredRoute {
 }
 
 const ROUTES: readonly SecuredRoute[] = [
-  { method: "POST", path: () => "/v1/checks", scopes: ["checks:write"], json: { facility: sfRestaurant() } },
+  {
+    method: "POST",
+    route: "/v1/checks",
+    path: () => "/v1/checks",
+    scopes: ["checks:write"],
+    json: { facility: sfRestaurant() },
+  },
   {
     method: "GET",
+    route: "/v1/checks/:id",
     path: (o) => `/v1/checks/${o.checkId}`,
     scopes: ["checks:read", "checks:write"],
     owned: true,
   },
-  { method: "POST", path: () => "/v1/facilities", scopes: ["facilities:write"], json: sfRestaurant() },
-  { method: "GET", path: () => "/v1/facilities", scopes: ["facilities:read"] },
-  { method: "GET", path: (o) => `/v1/facilities/${o.facilityId}`, scopes: ["facilities:read"], owned: true },
+  {
+    method: "POST",
+    route: "/v1/facilities",
+    path: () => "/v1/facilities",
+    scopes: ["facilities:write"],
+    json: sfRestaurant(),
+  },
+  { method: "GET", route: "/v1/facilities", path: () => "/v1/facilities", scopes: ["facilities:read"] },
+  {
+    method: "GET",
+    route: "/v1/facilities/:id",
+    path: (o) => `/v1/facilities/${o.facilityId}`,
+    scopes: ["facilities:read"],
+    owned: true,
+  },
   {
     method: "PATCH",
+    route: "/v1/facilities/:id",
     path: (o) => `/v1/facilities/${o.facilityId}`,
     scopes: ["facilities:write"],
     owned: true,
@@ -43,12 +72,14 @@ const ROUTES: readonly SecuredRoute[] = [
   },
   {
     method: "DELETE",
+    route: "/v1/facilities/:id",
     path: (o) => `/v1/facilities/${o.facilityId}`,
     scopes: ["facilities:write"],
     owned: true,
   },
   {
     method: "POST",
+    route: "/v1/facilities/:id/checks",
     path: (o) => `/v1/facilities/${o.facilityId}/checks`,
     scopes: ["checks:write"],
     owned: true,
@@ -56,24 +87,154 @@ const ROUTES: readonly SecuredRoute[] = [
   },
   {
     method: "GET",
+    route: "/v1/facilities/:id/checks",
     path: (o) => `/v1/facilities/${o.facilityId}/checks`,
     scopes: ["checks:read", "checks:write"],
     owned: true,
   },
-  { method: "GET", path: () => "/v1/jurisdictions", scopes: [] },
+  { method: "GET", route: "/v1/groups", path: () => "/v1/groups", scopes: ["facilities:read"] },
+  {
+    method: "POST",
+    route: "/v1/groups",
+    path: () => "/v1/groups",
+    scopes: ["facilities:write"],
+    json: { name: "Intruders", kind: "region" },
+  },
+  {
+    method: "PATCH",
+    route: "/v1/groups/:id",
+    path: (o) => `/v1/groups/${o.groupId}`,
+    scopes: ["facilities:write"],
+    owned: true,
+    json: { name: "Taken Over" },
+  },
+  {
+    method: "DELETE",
+    route: "/v1/groups/:id",
+    path: (o) => `/v1/groups/${o.groupId}`,
+    scopes: ["facilities:write"],
+    owned: true,
+  },
+  { method: "GET", route: "/v1/jurisdictions", path: () => "/v1/jurisdictions", scopes: [] },
   {
     method: "GET",
+    route: "/v1/jurisdictions/:ocdId{.+}/rules",
     path: () => "/v1/jurisdictions/ocd-division%2Fcountry%3Aus%2Fstate%3Aca/rules",
     scopes: [],
   },
-  { method: "GET", path: () => "/v1/usage", scopes: ["usage:read"] },
-  { method: "GET", path: () => "/v1/alerts", scopes: ["alerts:read"] },
-  { method: "GET", path: () => "/v1/keys", scopes: ["keys:write"] },
-  { method: "GET", path: () => "/v1/me", scopes: [] },
+  { method: "GET", route: "/v1/usage", path: () => "/v1/usage", scopes: ["usage:read"] },
+  { method: "GET", route: "/v1/alerts", path: () => "/v1/alerts", scopes: ["alerts:read"] },
+  { method: "GET", route: "/v1/alerts/stream", path: () => "/v1/alerts/stream", scopes: ["alerts:read"] },
+  {
+    method: "POST",
+    route: "/v1/alerts/:id/ack",
+    path: (o) => `/v1/alerts/${o.alertId}/ack`,
+    scopes: ["alerts:write"],
+    owned: true,
+  },
+  { method: "GET", route: "/v1/keys", path: () => "/v1/keys", scopes: ["keys:write"] },
+  {
+    method: "POST",
+    route: "/v1/keys",
+    path: () => "/v1/keys",
+    scopes: ["keys:write"],
+    json: { name: "intruder", scopes: ["checks:read"] },
+  },
+  {
+    method: "DELETE",
+    route: "/v1/keys/:id",
+    path: (o) => `/v1/keys/${o.keyId}`,
+    scopes: ["keys:write"],
+    owned: true,
+  },
+  { method: "GET", route: "/v1/me", path: () => "/v1/me", scopes: [] },
 ];
 
-const label = (route: SecuredRoute) =>
-  `${route.method} ${route.path({ facilityId: "{id}", checkId: "{id}" })}`;
+/** Routes that need no credentials at all. */
+const PUBLIC_ROUTES = [
+  "GET /v1/openapi.json",
+  "GET /v1/status",
+  "POST /v1/auth/signup",
+  "POST /v1/auth/signin",
+  "POST /v1/auth/invites/accept",
+];
+
+/**
+ * Routes for the web app's signed-in users: the session itself, and the team, whose scopes
+ * (`team:read`, `team:write`) come from a user's role and are never granted to an API key.
+ * Their refusals are tested in workers/routes/auth and workers/routes/team.
+ */
+const SESSION_ONLY_ROUTES = [
+  "GET /v1/session",
+  "POST /v1/auth/signout",
+  "GET /v1/users",
+  "PATCH /v1/users/:id",
+  "DELETE /v1/users/:id",
+  "GET /v1/invites",
+  "POST /v1/invites",
+  "DELETE /v1/invites/:id",
+];
+
+/** Routes for Prep's operators (prep_admin_ keys): a tenant key must get 403 on every one. */
+const PLATFORM_ADMIN_ROUTES = [
+  "POST /v1/admin/refresh",
+  "GET /v1/admin/refresh-runs/:runId",
+  "PUT /v1/admin/datasets/:ocdId{.+}/source",
+  "GET /v1/admin/datasets/:ocdId{.+}/versions",
+  "POST /v1/admin/datasets/:ocdId{.+}/versions/:versionId/approve",
+  "POST /v1/admin/datasets/:ocdId{.+}/versions/:versionId/reject",
+  "GET /v1/admin/datasets/:ocdId{.+}/diff",
+  "POST /v1/admin/overrides",
+  "GET /v1/admin/overrides",
+  "GET /v1/admin/overrides/:id",
+  "POST /v1/admin/overrides/:id/approve",
+  "POST /v1/admin/overrides/:id/reject",
+  "POST /v1/admin/overrides/:id/revoke",
+  "GET /v1/admin/dead-letters",
+  "GET /v1/admin/tenants/:tenantId/dead-letters",
+  "POST /v1/admin/tenants/:tenantId/dead-letters/:checkId/requeue",
+  "DELETE /v1/admin/tenants/:tenantId/dead-letters/:checkId",
+];
+
+/** Every `METHOD /path` the app registers under /v1/, without the 405 fallbacks (`ALL`). */
+function registeredRoutes(): string[] {
+  const routes = createApp()
+    .routes.filter((route) => route.method !== "ALL" && route.path.startsWith("/v1/"))
+    .map((route) => `${route.method} ${route.path}`);
+  return [...new Set(routes)].sort();
+}
+
+/** A concrete path for a registered route: its parameters filled with a placeholder. */
+const samplePath = (route: string) => route.replace(/:\w+(\{[^}]*\})?/g, "x");
+
+const label = (route: SecuredRoute) => `${route.method} ${route.route}`;
+
+describe("the route table", () => {
+  it("lists every /v1/ route of the app: API-key, public, session-only or platform-admin", () => {
+    const listed = new Set([
+      ...ROUTES.map(label),
+      ...PUBLIC_ROUTES,
+      ...SESSION_ONLY_ROUTES,
+      ...PLATFORM_ADMIN_ROUTES,
+    ]);
+    const unlisted = registeredRoutes().filter((route) => !listed.has(route));
+    expect(unlisted, "routes missing from test/security.test.ts").toEqual([]);
+    const gone = [...listed].filter((route) => !registeredRoutes().includes(route));
+    expect(gone, "listed routes the app does not register").toEqual([]);
+  });
+
+  it.each(SESSION_ONLY_ROUTES)("%s refuses a request without a session (401)", async (route) => {
+    const [method, path] = route.split(" ") as [string, string];
+    await expectProblem(await call(samplePath(path), { method }), 401, "unauthorized");
+  });
+
+  it.each(PLATFORM_ADMIN_ROUTES)("%s refuses no key (401) and a tenant key (403)", async (route) => {
+    const [method, path] = route.split(" ") as [string, string];
+    await expectProblem(await call(samplePath(path), { method }), 401, "unauthorized");
+    const { key } = await newTenant("Admin Hopeful");
+    await expectProblem(await call(samplePath(path), { method, key }), 403, "admin_only");
+  });
+});
 
 async function createKey(ownerKey: string, scopes: readonly ApiKeyScope[]) {
   const response = await call("/v1/keys", { method: "POST", key: ownerKey, json: { name: "suite", scopes } });
@@ -86,6 +247,7 @@ describe("security suite", () => {
   let intruder: Awaited<ReturnType<typeof newTenant>>;
   let owned: Owned;
   let storedFacility: unknown;
+  let storedGroup: unknown;
   let revokedKey: string;
 
   beforeAll(async () => {
@@ -100,8 +262,35 @@ describe("security suite", () => {
       json: { asOf: "2026-11-25" },
     });
     expect(check.status).toBe(200);
-    owned = { facilityId, checkId: ((await check.json()) as { id: string }).id };
+    const checkId = ((await check.json()) as { id: string }).id;
+    // Training the new hire changes the facility's verdict: one alert.
+    const staff = sfRestaurant().staff as Record<string, unknown>[];
+    const drift = await call(`/v1/facilities/${facilityId}`, {
+      method: "PATCH",
+      key: owner.key,
+      json: { staff: [staff[0], { ...staff[1], credentials: [cardFor("2026-09-10")] }] },
+    });
+    expect(drift.status).toBe(200);
+    const alerts = (await (await call("/v1/alerts", { key: owner.key })).json()) as {
+      data: { id: string }[];
+    };
+    expect(alerts.data).toHaveLength(1);
+    const group = await call("/v1/groups", {
+      method: "POST",
+      key: owner.key,
+      json: { name: "West", kind: "region", facilityIds: [facilityId] },
+    });
+    expect(group.status).toBe(201);
+    const spare = await createKey(owner.key, ["checks:read"]);
+    owned = {
+      facilityId,
+      checkId,
+      alertId: (alerts.data[0] as { id: string }).id,
+      groupId: ((await group.json()) as { id: string }).id,
+      keyId: spare.id,
+    };
     storedFacility = await (await call(`/v1/facilities/${facilityId}`, { key: owner.key })).json();
+    storedGroup = await (await call("/v1/groups", { key: owner.key })).json();
 
     const revoked = await createKey(owner.key, API_KEY_SCOPES);
     expect((await call(`/v1/keys/${revoked.id}`, { method: "DELETE", key: owner.key })).status).toBe(204);
@@ -137,10 +326,19 @@ describe("security suite", () => {
     }
   });
 
-  it("leaves the owner's facility and check untouched after every refusal", async () => {
+  it("leaves the owner's facility, check, group, alert and keys untouched after every refusal", async () => {
     const facility = await call(`/v1/facilities/${owned.facilityId}`, { key: owner.key });
     expect(facility.status).toBe(200);
     expect(await facility.json()).toEqual(storedFacility);
     expect((await call(`/v1/checks/${owned.checkId}`, { key: owner.key })).status).toBe(200);
+    expect(await (await call("/v1/groups", { key: owner.key })).json()).toEqual(storedGroup);
+    const alerts = (await (await call("/v1/alerts", { key: owner.key })).json()) as {
+      data: { id: string; acknowledgedAt: string | null }[];
+    };
+    expect(alerts.data).toEqual([expect.objectContaining({ id: owned.alertId, acknowledgedAt: null })]);
+    const keys = (await (await call("/v1/keys", { key: owner.key })).json()) as {
+      data: { id: string; revokedAt: string | null }[];
+    };
+    expect(keys.data.find((key) => key.id === owned.keyId)?.revokedAt).toBeNull();
   });
 });

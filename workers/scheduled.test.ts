@@ -7,9 +7,9 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import wranglerToml from "../wrangler.toml?raw";
 import { asPlatform } from "../db/client";
 import { workerDb } from "../test/helpers";
+import wranglerToml from "../wrangler.toml?raw";
 import worker from "./index";
 
 /** `crons = [...]` lines of wrangler.toml, in order: the top level first, then each environment. */

@@ -1,7 +1,7 @@
 // The reviewable JSON shape of a rule dataset (one file per jurisdiction under datasets/). Every
 // requirement is declarative data; compile/ turns it into closures once per dataset version.
 import * as v from "valibot";
-import { boundedString, DateSchema, OcdIdSchema } from "./common";
+import { boundedString, DateSchema, OcdIdSchema, storableString } from "./common";
 import { CREDENTIAL_TYPES, FACILITY_TYPES, PERMIT_TYPES, STAFF_ROLES } from "./facility";
 
 const Roles = v.pipe(v.array(v.picklist(STAFF_ROLES)), v.minLength(1, "must list at least one role"));
@@ -81,7 +81,10 @@ const TemperatureRequirement = v.object({
     v.pipe(
       v.array(
         v.object({
-          keywords: v.pipe(v.array(v.pipe(v.string(), v.minLength(2), v.maxLength(50))), v.minLength(1)),
+          keywords: v.pipe(
+            v.array(v.pipe(storableString(), v.minLength(2), v.maxLength(50))),
+            v.minLength(1),
+          ),
           coldMaxF: v.optional(Fahrenheit),
           hotMinF: v.optional(Fahrenheit),
           note: boundedString(300, 1),
@@ -162,7 +165,7 @@ export const RuleSchema = v.object({
   ),
   title: boundedString(200, 1),
   citation: v.pipe(
-    v.string("must be a citation string"),
+    storableString("must be a citation string"),
     v.trim(),
     v.minLength(1, "must not be empty"),
     v.maxLength(500),
@@ -177,7 +180,7 @@ export const RuleSchema = v.object({
   topic: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]{0,59}$/, "must be a lower_snake_case key")),
   composition: v.picklist(COMPOSITIONS),
   /** Parent rule ids this rule overrides or tightens, in addition to those sharing its topic. */
-  replaces: v.optional(v.pipe(v.array(v.string()), v.maxLength(20))),
+  replaces: v.optional(v.pipe(v.array(storableString()), v.maxLength(20))),
   applicability: v.optional(ApplicabilitySchema),
   requirement: RequirementSchema,
   notes: v.optional(boundedString(2000)),
@@ -193,7 +196,7 @@ export const DatasetSchema = v.object({
   shortName: v.optional(boundedString(60, 1)),
   version: v.pipe(v.string(), v.regex(/^\d{4}\.\d+\.\d+$/, 'must look like "2026.11.0"')),
   source: v.object({
-    url: v.optional(v.pipe(v.string(), v.url())),
+    url: v.optional(v.pipe(storableString(), v.url())),
     publisher: boundedString(300, 1),
     retrievedAt: DateSchema,
   }),

@@ -1,8 +1,9 @@
 // The facility contract of POST /v1/checks: field names are fixed by the API; array sizes and
 // string lengths are bounded so a hostile payload cannot make validation or evaluation blow up.
 import * as v from "valibot";
-import { isCalendarDate } from "../dates";
-import { boundedString, DateSchema, OcdIdSchema } from "./common";
+import { boundedString, DateSchema, DateTimeSchema, OcdIdSchema, storableString } from "./common";
+
+export { DateTimeSchema };
 
 export const FACILITY_TYPES = [
   "restaurant",
@@ -59,29 +60,18 @@ export const LIMITS = {
 
 const optionalDate = v.optional(DateSchema);
 
-// RFC 3339 date-time (offset required); the calendar part must be a real date too.
-export const DateTimeSchema = v.pipe(
-  v.string("must be an RFC 3339 date-time"),
-  v.maxLength(40, "must be an RFC 3339 date-time"),
-  v.regex(
-    /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/,
-    "must be an RFC 3339 date-time, e.g. 2026-03-14T09:30:00-07:00",
-  ),
-  v.check((s) => isCalendarDate(s.slice(0, 10)), "must contain a real calendar date"),
-);
-
 export const AddressSchema = v.object({
   line1: v.optional(boundedString(200)),
   city: boundedString(100, 1),
   county: v.optional(boundedString(100)),
   state: v.pipe(
-    v.string("must be a USPS state code"),
+    storableString("must be a USPS state code"),
     v.trim(),
     v.toUpperCase(),
     v.picklist(US_STATE_CODES, "must be a USPS 2-letter state code such as CA"),
   ),
   postalCode: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{5}(-\d{4})?$/, "must be a US ZIP code (12345 or 12345-6789)")),
+    v.pipe(storableString(), v.regex(/^\d{5}(-\d{4})?$/, "must be a US ZIP code (12345 or 12345-6789)")),
   ),
 });
 export type Address = v.InferOutput<typeof AddressSchema>;

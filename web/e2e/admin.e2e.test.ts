@@ -12,6 +12,13 @@ const PASSWORD = "a long enough passphrase";
 const email = (label: string) => `${label}-${Date.now()}@example.test`;
 const FOOD_HANDLER_CITATION = "Cal. Health & Safety Code § 113948";
 
+/** The local calendar date `days` from today, as YYYY-MM-DD (the browser shares this clock). */
+function localDate(days: number): string {
+  const date = new Date();
+  date.setDate(date.getDate() + days);
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+}
+
 describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
   let server: AppServer;
   let browser: Browser;
@@ -64,6 +71,15 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
     await page.getByRole("button", { name: "Add location" }).click();
     await page.getByRole("heading", { name: "Mission Street Kitchen" }).waitFor();
     locationUrl = page.url();
+  });
+
+  step("shows the findings behind the location's stored status, not 'No check yet'", async () => {
+    // Adding the location evaluated it and stored a status; the page shows that status's findings.
+    const badge = page.locator(".page-head .badge").first();
+    const findings = page.locator("section[aria-labelledby=findings]");
+    await findings.locator(".layer").first().waitFor();
+    expect(await findings.getByText("No check yet").count()).toBe(0);
+    expect(await findings.locator(".badge").first().textContent()).toBe(await badge.textContent());
   });
 
   step("runs a check and shows the failing finding with its citation", async () => {
@@ -163,6 +179,29 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
     });
     expect(patch.status).toBe(403);
     await viewer.close();
+  });
+
+  step("lists an expired deadline as expired, overdue and first", async () => {
+    await page.goto(locationUrl);
+    const permits = page.locator("section[aria-labelledby=permits]");
+    const addPermit = async (type: string, expiresAt: string, label: string) => {
+      await permits.getByLabel("Permit", { exact: true }).selectOption(type);
+      await permits.getByLabel("Expires on").fill(expiresAt);
+      await permits.getByRole("button", { name: "Add permit" }).click();
+      await permits.locator(".list li", { hasText: label }).waitFor();
+    };
+    await permits.getByText("Add a permit").click();
+    await addPermit("business_license", localDate(10), "Business license");
+    await addPermit("health_permit", localDate(-3), "Health permit");
+
+    await page.getByRole("link", { name: "Overview" }).click();
+    const items = page.locator("section[aria-labelledby=deadlines] li");
+    await items.first().waitFor();
+    const texts = await items.allTextContents();
+    expect(texts[0]).toContain("Health permit expired 3 days ago");
+    expect(texts[1]).toContain("Business license expires in 10 days");
+    expect(await items.first().locator(".overdue").count()).toBe(1);
+    expect(await items.nth(1).locator(".overdue").count()).toBe(0);
   });
 
   step("logged no console errors", async () => {

@@ -29,6 +29,26 @@ export function today(): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
 }
 
+/** Whole days from `from` (default today) to a calendar date (YYYY-MM-DD); negative when past. */
+export function daysUntil(date: string, from = today()): number {
+  return Math.round((Date.parse(date.slice(0, 10)) - Date.parse(from)) / 86_400_000);
+}
+
+const RELATIVE_DAYS = 30;
+const relativeDays = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+
+/**
+ * When something expires, said as it stands today: "expired 3 days ago (May 1, 2026)",
+ * "expires today (…)", "expires in 12 days (…)"; beyond a month, "expired on May 1, 2026".
+ * A date is valid through its day, so it has expired from the day after.
+ */
+export function expiryPhrase(date: string, from = today()): string {
+  const days = daysUntil(date, from);
+  const verb = days < 0 ? "expired" : "expires";
+  if (Math.abs(days) > RELATIVE_DAYS) return `${verb} on ${formatDate(date)}`;
+  return `${verb} ${relativeDays.format(days, "day")} (${formatDate(date)})`;
+}
+
 /** The last segment of an OCD division id, readable: `place:san_francisco` → "San Francisco". */
 export function jurisdictionName(ocdId: string): string {
   const last = ocdId.split("/").at(-1) ?? ocdId;

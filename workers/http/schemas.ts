@@ -1,69 +1,46 @@
 /**
- * Request and response schemas shared by several routes (valibot: validation, types and
- * the OpenAPI document from one definition).
+ * Schema building blocks shared by several resources: ids, emails, names, roles, verdict
+ * statuses, the idempotency header and pagination. Each resource's own request and response
+ * schemas live beside its routes, in workers/routes/<resource>/schemas.ts.
+ *
+ * Schema files import only valibot, compliance/ and each other, so web/ derives its types
+ * from them (type-only imports).
  */
 import * as v from "valibot";
-import { AsOfSchema, FacilityInputSchema } from "../../compliance";
+
+/** An id of one kind: `prefix_` and a 26-character ULID. */
+export const idSchema = (prefix: string, message: string) =>
+  v.pipe(v.string(), v.regex(new RegExp(`^${prefix}_[0-9A-Z]{26}$`), message));
+
+export const FacilityIdSchema = idSchema("fac", "must be a facility id (fac_…)");
+export const GroupIdSchema = idSchema("grp", "must be a group id (grp_…)");
+
+export const VERDICT_STATUSES = ["compliant", "at_risk", "non_compliant"] as const;
+export const VerdictStatusSchema = v.picklist(VERDICT_STATUSES);
+
+export const ROLE_NAMES = ["owner", "admin", "manager", "viewer"] as const;
+
+export const EmailSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.toLowerCase(),
+  v.email("must be an email address"),
+  v.maxLength(254),
+);
+
+export const NameSchema = v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(100));
+
+/** An OCD division id in a path (OCD ids contain slashes: routes accept them raw or percent-encoded). */
+export const OcdIdParamSchema = v.pipe(
+  v.string(),
+  v.regex(/^ocd-division\/country:[a-z]{2}(\/[a-z_]+:[a-z0-9_~.-]+)*$/, "must be an OCD division id"),
+);
 
 export const IdempotencyKeyHeader = v.object({
   "idempotency-key": v.optional(
     v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,255}$/, "must be 1–255 visible ASCII characters")),
   ),
 });
-
-export const CheckRequestSchema = v.object({
-  asOf: v.optional(AsOfSchema),
-  facility: FacilityInputSchema,
-});
-
-export const FacilityCheckRequestSchema = v.object({ asOf: v.optional(AsOfSchema) });
-
-const FindingSchema = v.object({
-  ruleId: v.string(),
-  jurisdiction: v.string(),
-  status: v.picklist(["pass", "warn", "fail", "not_applicable"]),
-  severity: v.picklist(["critical", "major", "minor"]),
-  title: v.string(),
-  citation: v.string(),
-  message: v.string(),
-  subject: v.nullable(
-    v.object({ kind: v.picklist(["staff", "permit", "facility", "temperatureLog"]), id: v.string() }),
-  ),
-  dueBy: v.nullable(v.string()),
-  verified: v.boolean(),
-  /** Present when a manual override (docs/data-pipeline.md) produced the rule. */
-  override: v.optional(v.object({ id: v.string(), reason: v.string() })),
-});
-
-export const CheckResultSchema = v.object({
-  id: v.string(),
-  asOf: v.string(),
-  evaluatedAt: v.string(),
-  facilityId: v.nullable(v.string()),
-  status: v.picklist(["compliant", "at_risk", "non_compliant"]),
-  jurisdictions: v.array(v.string()),
-  datasets: v.array(v.object({ jurisdiction: v.string(), version: v.string() })),
-  findings: v.array(FindingSchema),
-  nextDeadline: v.nullable(v.object({ date: v.string(), ruleId: v.string(), subject: v.unknown() })),
-  reevaluateAt: v.nullable(v.string()),
-  /** The narrowest level whose rules were evaluated; "state" means no local rules are checked. */
-  coverage: v.nullable(v.picklist(["federal", "state", "county", "city"])),
-});
-
-export const FacilityIdParams = v.object({
-  id: v.pipe(v.string(), v.regex(/^fac_[0-9A-Z]{26}$/, "must be a facility id (fac_…)")),
-});
-
-export const FacilityResponseSchema = v.intersect([
-  FacilityInputSchema,
-  v.object({
-    id: v.string(),
-    status: v.nullable(v.picklist(["compliant", "at_risk", "non_compliant"])),
-    lastCheckedAt: v.nullable(v.string()),
-    createdAt: v.string(),
-    updatedAt: v.string(),
-  }),
-]);
 
 /**
  * `cursor` (the previous page's `nextCursor`: an id with `idPrefix`) and `limit` (1–100) for
@@ -89,3 +66,10 @@ export function paginationQuery(idPrefix: string, defaultLimit: number) {
     ),
   };
 }
+
+/** A whole list: `{ data: [...] }`. */
+export const listOf = <T extends v.GenericSchema>(item: T) => v.object({ data: v.array(item) });
+
+/** One page of a paginated list: `{ data: [...], nextCursor }` (null on the last page). */
+export const pageOf = <T extends v.GenericSchema>(item: T) =>
+  v.object({ data: v.array(item), nextCursor: v.nullable(v.string()) });

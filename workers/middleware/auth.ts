@@ -2,9 +2,9 @@
  * Authentication and scope checks.
  *
  * `authenticate` accepts `Authorization: Bearer prep_live_…|prep_test_…`, applies the key's
- * rate limit (429) and sets the request's principal; `requireScope` answers 403 when the key
- * lacks a scope. Every authentication failure is a 401 problem that says what to fix, never
- * which keys exist.
+ * rate limit (429) and sets the request's principal; `requireScope` and `requireAnyScope`
+ * answer 403 when the principal holds none of the scopes a route accepts. Every
+ * authentication failure is a 401 problem that says what to fix, never which keys exist.
  *
  * Without an Authorization header, the web app's session cookie authenticates instead
  * (session-auth.ts: the user's role gives the scopes; CSRF checks apply). A request with both
@@ -78,9 +78,16 @@ async function enforceRateLimit(limiter: RateLimit, key: string, who: string): P
   }
 }
 
-export const requireScope = (scope: string) =>
+/**
+ * 403 unless the principal holds at least one of `scopes`; the problem names the first, so
+ * list the narrowest scope that suffices first (e.g. `checks:read` before `checks:write`).
+ */
+export const requireAnyScope = (...scopes: [string, ...string[]]) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get("principal");
-    if (!principal.scopes.has(scope)) throw forbiddenScope(scope, principal.role);
+    if (!scopes.some((scope) => principal.scopes.has(scope))) throw forbiddenScope(scopes[0], principal.role);
     await next();
   });
+
+/** 403 unless the principal holds `scope`. */
+export const requireScope = (scope: string) => requireAnyScope(scope);

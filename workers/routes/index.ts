@@ -5,10 +5,20 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { Problem } from "../http/problem";
-import { registerAdminDatasets } from "./admin/datasets";
-import { registerAdminOverrides } from "./admin/overrides";
-import { registerAdminRefresh } from "./admin/refresh";
-import { registerAlerts } from "./alerts/alerts";
+import { registerCreateOverride } from "./admin/create-override";
+import { registerDatasetDiff } from "./admin/dataset-diff";
+import { registerConfigureDatasetSource } from "./admin/dataset-source";
+import { registerListDatasetVersions } from "./admin/dataset-versions";
+import { registerAdminDeadLetters } from "./admin/dead-letters";
+import { registerDecideOverride } from "./admin/decide-override";
+import { registerGetOverride } from "./admin/get-override";
+import { registerGetRefreshRun } from "./admin/get-refresh-run";
+import { registerListOverrides } from "./admin/list-overrides";
+import { registerReviewDatasetVersion } from "./admin/review-version";
+import { registerRunRefresh } from "./admin/run-refresh";
+import { registerAcknowledgeAlert } from "./alerts/acknowledge";
+import { registerListAlerts } from "./alerts/list";
+import { registerAlertStream } from "./alerts/stream";
 import { registerAcceptInvite } from "./auth/accept-invite";
 import { registerSession } from "./auth/session";
 import { registerSignIn } from "./auth/sign-in";
@@ -24,20 +34,32 @@ import { registerGetFacility } from "./facilities/get";
 import { registerFacilityHistory } from "./facilities/history";
 import { registerListFacilities } from "./facilities/list";
 import { registerUpdateFacility } from "./facilities/update";
-import { registerGroups } from "./groups/groups";
-import { registerJurisdictions } from "./jurisdictions/jurisdictions";
-import { registerApiKeys } from "./keys/keys";
+import { registerCreateGroup } from "./groups/create";
+import { registerDeleteGroup } from "./groups/delete";
+import { registerListGroups } from "./groups/list";
+import { registerUpdateGroup } from "./groups/update";
+import { registerListJurisdictions } from "./jurisdictions/list";
+import { registerJurisdictionRules } from "./jurisdictions/rules";
+import { registerCreateKey } from "./keys/create";
+import { registerListKeys } from "./keys/list";
+import { registerRevokeKey } from "./keys/revoke";
 import { registerMe } from "./me/get";
 import { registerStatus } from "./status/get";
-import { registerTeamInvites } from "./team/invites";
-import { registerTeamUsers } from "./team/users";
+import { registerCreateInvite } from "./team/create-invite";
+import { registerListInvites } from "./team/list-invites";
+import { registerListUsers } from "./team/list-users";
+import { registerRemoveUser } from "./team/remove-user";
+import { registerRevokeInvite } from "./team/revoke-invite";
+import { registerUpdateUser } from "./team/update-user";
 import { registerUsage } from "./usage/get";
 
 export type App = Hono<AppEnv>;
 
 const ROUTES: ((app: App) => void)[] = [
   registerMe,
-  registerApiKeys,
+  registerListKeys,
+  registerCreateKey,
+  registerRevokeKey,
   registerCreateCheck,
   registerGetCheck,
   registerCreateFacility,
@@ -46,22 +68,41 @@ const ROUTES: ((app: App) => void)[] = [
   registerUpdateFacility,
   registerDeleteFacility,
   registerCheckFacility,
-  registerJurisdictions,
+  registerListJurisdictions,
+  registerJurisdictionRules,
   registerUsage,
-  registerAlerts,
+  registerListAlerts,
+  // Before any parameterised alert path, so /v1/alerts/stream is never read as an id.
+  registerAlertStream,
+  registerAcknowledgeAlert,
   registerSignUp,
   registerSignIn,
   registerSignOut,
   registerAcceptInvite,
   registerSession,
-  registerTeamUsers,
-  registerTeamInvites,
-  registerGroups,
+  registerListUsers,
+  registerUpdateUser,
+  registerRemoveUser,
+  registerListInvites,
+  registerCreateInvite,
+  registerRevokeInvite,
+  registerListGroups,
+  registerCreateGroup,
+  registerUpdateGroup,
+  registerDeleteGroup,
   registerFacilityHistory,
   registerStatus,
-  registerAdminRefresh,
-  registerAdminDatasets,
-  registerAdminOverrides,
+  registerRunRefresh,
+  registerGetRefreshRun,
+  registerConfigureDatasetSource,
+  registerListDatasetVersions,
+  registerReviewDatasetVersion,
+  registerDatasetDiff,
+  registerCreateOverride,
+  registerListOverrides,
+  registerGetOverride,
+  registerDecideOverride,
+  registerAdminDeadLetters,
 ];
 
 export function registerRoutes(app: App): void {

@@ -17,7 +17,13 @@
  * Nothing is shared between requests but plain values: each request does its own I/O (workerd
  * forbids awaiting another request's promise). The hash comparison is constant-time.
  */
-import { findApiKeyByPrefix, hashApiKey, parseApiKey, type StoredApiKey } from "../../db/api-keys";
+import {
+  findApiKeyByPrefix,
+  hashApiKey,
+  parseApiKey,
+  type StoredApiKey,
+  timingSafeEqualHex,
+} from "../../db/api-keys";
 import type { Database } from "../../db/client";
 import { EDGE_KEYS, type EdgeStore } from "../../runtime/edge-store";
 
@@ -49,13 +55,6 @@ export interface ApiKeyVerifier {
    * isolate's whole cache (tests).
    */
   forget(prefix?: string, store?: EdgeStore): Promise<void>;
-}
-
-function timingSafeEqualHex(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
 
 const newest = (a: KeyObservation | null | undefined, b: KeyObservation | null | undefined) =>

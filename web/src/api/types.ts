@@ -1,22 +1,27 @@
 /**
- * Every API shape the app uses, derived from the Worker's own valibot schemas and RPC
- * contract (type-only imports: nothing of the Worker ends up in the bundle).
+ * Every API shape the app uses, derived from the Worker's own valibot schemas
+ * (workers/routes/<resource>/schemas.ts; type-only imports: nothing of the Worker ends up in
+ * the bundle). Nothing here restates a shape: change the schema and the app follows.
  */
 import type * as v from "valibot";
 import type { FacilityInput } from "../../../compliance";
-import type { Alert } from "../../../durable-objects/contract";
+import type { ProblemSchema } from "../../../workers/http/openapi";
+import type { listOf, pageOf } from "../../../workers/http/schemas";
+import type { AlertSchema } from "../../../workers/routes/alerts/schemas";
+import type { SessionSchema } from "../../../workers/routes/auth/schemas";
+import type { CheckResultSchema, CheckSummarySchema } from "../../../workers/routes/checks/schemas";
+import type { FacilityResponseSchema } from "../../../workers/routes/facilities/schemas";
+import type { GroupSchema } from "../../../workers/routes/groups/schemas";
+import type { CreatedKeySchema, KeySummarySchema } from "../../../workers/routes/keys/schemas";
 import type {
-  CheckSummarySchema,
   CreatedInviteSchema,
-  GroupSchema,
   InviteSchema,
-  SessionSchema,
   TeamMemberSchema,
-} from "../../../workers/http/account-schemas";
-import type { CreatedKeySchema, KeySummarySchema } from "../../../workers/http/key-schemas";
-import type { CheckResultSchema, FacilityResponseSchema } from "../../../workers/http/schemas";
+} from "../../../workers/routes/team/schemas";
+import type { UsageSchema } from "../../../workers/routes/usage/schemas";
 
-export type { Alert, FacilityInput };
+export type { FacilityInput };
+export type Alert = v.InferOutput<typeof AlertSchema>;
 export type Session = v.InferOutput<typeof SessionSchema>;
 export type Role = Session["user"]["role"];
 export type Facility = v.InferOutput<typeof FacilityResponseSchema> & FacilityInput;
@@ -31,29 +36,13 @@ export type Group = v.InferOutput<typeof GroupSchema>;
 export type KeySummary = v.InferOutput<typeof KeySummarySchema>;
 export type CreatedKey = v.InferOutput<typeof CreatedKeySchema>;
 
-export interface Page<T> {
-  data: T[];
-  nextCursor?: string | null;
-}
+type ListOf<T> = v.InferOutput<ReturnType<typeof listOf<v.GenericSchema<T>>>>;
+type PageOf<T> = v.InferOutput<ReturnType<typeof pageOf<v.GenericSchema<T>>>>;
+/** A list answer: the whole list, or one page of a paginated one (then with `nextCursor`). */
+export type Page<T> = ListOf<T> & Partial<PageOf<T>>;
 
-/**
- * GET /v1/usage. Its schema lives beside the route (workers/routes/usage.ts), which imports
- * Worker-only modules, so this one shape is restated here; keep the two in step.
- */
-export interface Usage {
-  from: string;
-  to: string;
-  granularity: "hour" | "day";
-  total: number;
-  series: { start: string; count: number; byState: Record<string, number> }[];
-}
+export type Usage = v.InferOutput<typeof UsageSchema>;
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  requestId: string | null;
-  errors?: { pointer: string; detail: string }[];
-}
+type ProblemBody = v.InferOutput<typeof ProblemSchema>;
+/** An RFC 9457 problem; `instance` is absent from the ones the app makes up itself (network errors). */
+export type Problem = Omit<ProblemBody, "instance"> & Partial<Pick<ProblemBody, "instance">>;

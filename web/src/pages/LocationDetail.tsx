@@ -1,7 +1,15 @@
 /**
- * A location: status, findings of its latest check (grouped by jurisdiction layer), run a
+ * A location: status, the findings behind that status (grouped by jurisdiction layer), run a
  * check, staff and credentials, permits, edit details, and its check history.
+ *
+ * The stored status comes from the facility's latest evaluation today: a check of it, or
+ * adding or changing it. Only a check records findings, so when the status came from a save
+ * (its `lastCheckedAt` is no recorded check's `evaluatedAt`) the page runs a check of the
+ * stored facility, which evaluates it the same way and stores the status it finds, so the
+ * badge and the findings are one evaluation. Who cannot run checks sees the last check's
+ * findings, or none, with a word on where the status came from.
  */
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
 import type { CheckResult, CheckSummary, Facility, FacilityInput, Page } from "../api/types";
@@ -17,36 +25,51 @@ import { Link } from "../router";
 import { useCan } from "../session";
 import { FACILITY_TYPE_LABEL } from "../vocabulary";
 
+/** Whether two RFC 3339 timestamps name the same instant. */
+function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
+  return !!a && !!b && Date.parse(a) === Date.parse(b);
+}
+
 export function LocationDetail({ id }: { id: string }) {
   const loaded = useResource<Facility>(`/v1/facilities/${id}`);
   const history = useResource<Page<CheckSummary>>(`/v1/facilities/${id}/checks?limit=10`);
   const [facility, setFacility] = useState<Facility>();
   const [result, setResult] = useState<CheckResult>();
-  const [stale, setStale] = useState(false);
+  /** Why the findings shown may not be those behind the badge. */
+  const [note, setNote] = useState<"changed" | "earlier">();
+  /** Whether the findings behind the stored status have been looked for (once a page). */
+  const [resolved, setResolved] = useState(false);
   const canEdit = useCan("facilities:write");
   const canCheck = useCan("checks:write");
 
   useEffect(() => setFacility(loaded.data), [loaded.data]);
-  // Show the latest stored check until one is run here.
-  const latestId = history.data?.data[0]?.id;
-  useEffect(() => {
-    if (latestId && !result) void api<CheckResult>(`/v1/checks/${latestId}`).then(setResult, () => undefined);
-  }, [latestId]);
 
   const runCheck = useSubmit(async () => {
+    setResolved(true);
     setResult(await api<CheckResult>(`/v1/facilities/${id}/checks`, { method: "POST", body: {} }));
-    setStale(false);
+    setNote(undefined);
     setFacility(await api<Facility>(`/v1/facilities/${id}`));
     history.reload();
   });
+  const showCheck = useSubmit(async (checkId: string, why?: "earlier") => {
+    setResult(await api<CheckResult>(`/v1/checks/${checkId}`));
+    setNote(why);
+  });
   const onPatch = async (patch: Partial<FacilityInput>) => {
     setFacility(await api<Facility>(`/v1/facilities/${id}`, { method: "PATCH", body: patch }));
-    setStale(true);
+    setNote("changed");
   };
-  const show = async (checkId: string) => {
-    setResult(await api<CheckResult>(`/v1/checks/${checkId}`));
-    setStale(false);
-  };
+
+  // The findings behind the badge: the recorded check that set it, else a check run now.
+  const checks = history.data?.data;
+  useEffect(() => {
+    if (resolved || !facility || !checks) return;
+    setResolved(true);
+    const latest = checks[0];
+    if (latest && sameInstant(latest.evaluatedAt, facility.lastCheckedAt)) void showCheck.run(latest.id);
+    else if (facility.status && canCheck) void runCheck.run();
+    else if (latest) void showCheck.run(latest.id, "earlier");
+  }, [resolved, facility, checks]);
 
   if (loaded.loading && !facility) return <Loading what="the location" />;
   if (loaded.error) {
@@ -90,12 +113,13 @@ export function LocationDetail({ id }: { id: string }) {
           )}
         </div>
         {runCheck.error && <ErrorNotice error={runCheck.error} />}
+        {showCheck.error && <ErrorNotice error={showCheck.error} />}
         {result ? (
-          <Findings result={result} stale={stale} />
+          <Findings result={result} note={findingsNote(note, facility.lastCheckedAt)} />
+        ) : runCheck.pending || showCheck.pending || (!resolved && !history.error) ? (
+          <Loading what="the findings" />
         ) : (
-          <p class="muted">
-            {canCheck ? "No check yet. Run one to see which rules pass and fail here." : "No check yet."}
-          </p>
+          <p class="muted">{noFindings(facility, canCheck)}</p>
         )}
       </section>
 
@@ -116,7 +140,7 @@ export function LocationDetail({ id }: { id: string }) {
               <li key={c.id}>
                 <StatusBadge status={c.status} /> {formatDateTime(c.evaluatedAt)} (as of {formatDate(c.asOf)}
                 ), {c.failing} failing{" "}
-                <button type="button" class="link" onClick={() => void show(c.id)}>
+                <button type="button" class="link" onClick={() => void showCheck.run(c.id)}>
                   Show findings
                 </button>
               </li>
@@ -126,4 +150,23 @@ export function LocationDetail({ id }: { id: string }) {
       </section>
     </>
   );
+}
+
+function findingsNote(
+  note: "changed" | "earlier" | undefined,
+  lastCheckedAt: string | null,
+): ComponentChildren {
+  if (note === "changed") return "The location changed since; run a check to refresh.";
+  if (note === "earlier") {
+    return `The status at the top is newer: it was worked out when the location was saved (${formatDateTime(lastCheckedAt)}), and only a check records findings.`;
+  }
+  return undefined;
+}
+
+function noFindings(facility: Facility, canCheck: boolean): string {
+  if (canCheck) return "No check yet. Run one to see which rules pass and fail here.";
+  if (facility.status) {
+    return `This status was worked out when the location was saved (${formatDateTime(facility.lastCheckedAt)}). Its findings appear once someone who can run checks runs one.`;
+  }
+  return "No check yet.";
 }

@@ -3,8 +3,9 @@
  * the next 60 days, or already expired) and the latest drift alerts.
  */
 import type { Alert, Facility, Page, Status } from "../api/types";
+import { Expiry } from "../components/location/Expiry";
 import { Empty, ErrorNotice, Loading, StatusBadge } from "../components/ui";
-import { formatDate, formatDateTime, STATUS_LABEL, STATUSES, today } from "../format";
+import { daysUntil, formatDateTime, STATUS_LABEL, STATUSES, today } from "../format";
 import { useFacilities } from "../hooks/useFacilities";
 import { useResource } from "../hooks/useResource";
 import { Link } from "../router";
@@ -13,33 +14,38 @@ import { CREDENTIAL_LABEL, PERMIT_LABEL } from "../vocabulary";
 
 interface Deadline {
   date: string;
+  /** What expires: "Health permit", "Maria's food handler card". */
   what: string;
   facility: Facility;
 }
 
 const HORIZON_DAYS = 60;
 
-function deadlines(facilities: Facility[]): Deadline[] {
-  const horizon = new Date(Date.now() + HORIZON_DAYS * 86_400_000).toISOString().slice(0, 10);
+/**
+ * Everything that expired, or expires within the horizon: overdue first (most overdue
+ * first), then upcoming (soonest first) — that is, by date.
+ */
+function deadlines(facilities: Facility[], now: string): Deadline[] {
   const out: Deadline[] = [];
   for (const facility of facilities) {
     for (const permit of facility.permits ?? []) {
-      if (permit.expiresAt)
-        out.push({ date: permit.expiresAt, what: `${PERMIT_LABEL[permit.type]} expires`, facility });
+      if (permit.expiresAt) out.push({ date: permit.expiresAt, what: PERMIT_LABEL[permit.type], facility });
     }
     for (const person of facility.staff ?? []) {
       for (const credential of person.credentials ?? []) {
         if (credential.expiresAt) {
           out.push({
             date: credential.expiresAt,
-            what: `${person.name ?? person.id}'s ${CREDENTIAL_LABEL[credential.type].toLowerCase()} expires`,
+            what: `${person.name ?? person.id}'s ${CREDENTIAL_LABEL[credential.type].toLowerCase()}`,
             facility,
           });
         }
       }
     }
   }
-  return out.filter((d) => d.date <= horizon).sort((a, b) => a.date.localeCompare(b.date));
+  return out
+    .filter((d) => daysUntil(d.date, now) <= HORIZON_DAYS)
+    .sort((a, b) => a.date.localeCompare(b.date));
 }
 
 export function Overview() {
@@ -51,8 +57,8 @@ export function Overview() {
     return facilities.error ? <ErrorNotice error={facilities.error} retry={facilities.reload} /> : null;
   const list = facilities.data;
   const count = (status: Status) => list.filter((f) => f.status === status).length;
-  const upcoming = deadlines(list).slice(0, 8);
   const now = today();
+  const upcoming = deadlines(list, now).slice(0, 8);
   return (
     <>
       <h1>Overview</h1>
@@ -87,10 +93,8 @@ export function Overview() {
             <ul class="list">
               {upcoming.map((d) => (
                 <li key={`${d.facility.id}-${d.what}-${d.date}`}>
-                  <time dateTime={d.date} class={d.date < now ? "overdue" : undefined}>
-                    {formatDate(d.date)}
-                  </time>{" "}
-                  {d.what} — <Link href={`/locations/${d.facility.id}`}>{d.facility.name}</Link>
+                  {d.what} <Expiry date={d.date} now={now} /> —{" "}
+                  <Link href={`/locations/${d.facility.id}`}>{d.facility.name}</Link>
                 </li>
               ))}
             </ul>

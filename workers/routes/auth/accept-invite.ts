@@ -10,7 +10,6 @@ import { withTenant } from "../../../db/client";
 import { isUniqueViolation } from "../../../db/errors";
 import { findInviteTenant, loadInvite, markInviteAccepted } from "../../../db/invites";
 import { insertUser, setAssignments, unknownIds } from "../../../db/users";
-import { AcceptInviteSchema, SessionSchema } from "../../http/account-schemas";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { Problem } from "../../http/problem";
 import { json } from "../../http/validation";
@@ -19,6 +18,7 @@ import { hashPassword } from "../../services/passwords";
 import { sessionBody } from "../../services/session-view";
 import { startSession } from "../../services/sessions";
 import type { App } from "../index";
+import { AcceptInviteSchema, SessionSchema } from "./schemas";
 
 const inviteUnusable = (detail: string) =>
   new Problem({ status: 410, code: "invite_unusable", title: "Invite not usable", detail });

@@ -3,13 +3,13 @@
  * token the web app echoes on state-changing requests. API keys use GET /v1/me instead.
  */
 import { describeRoute } from "hono-openapi";
-import { SessionSchema } from "../../http/account-schemas";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { unauthorized } from "../../http/problem";
 import { authenticate } from "../../middleware/auth";
 import { sessionBody } from "../../services/session-view";
 import { readSession } from "../../services/sessions";
 import type { App } from "../index";
+import { SessionSchema } from "./schemas";
 
 export function registerSession(app: App): void {
   app.get(

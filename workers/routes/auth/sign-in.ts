@@ -4,7 +4,6 @@
  */
 import { describeRoute } from "hono-openapi";
 import { findUserForSignIn } from "../../../db/users";
-import { SessionSchema, SignInSchema } from "../../http/account-schemas";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { unauthorized } from "../../http/problem";
 import { json } from "../../http/validation";
@@ -13,6 +12,7 @@ import { decoyHash, verifyPassword } from "../../services/passwords";
 import { sessionBody } from "../../services/session-view";
 import { startSession } from "../../services/sessions";
 import type { App } from "../index";
+import { SessionSchema, SignInSchema } from "./schemas";
 
 export function registerSignIn(app: App): void {
   app.post(

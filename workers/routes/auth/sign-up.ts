@@ -5,7 +5,6 @@
 import { describeRoute } from "hono-openapi";
 import { isUniqueViolation } from "../../../db/errors";
 import { createTenantWithOwner } from "../../../db/tenants";
-import { SessionSchema, SignUpSchema } from "../../http/account-schemas";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { Problem } from "../../http/problem";
 import { json } from "../../http/validation";
@@ -14,6 +13,7 @@ import { hashPassword } from "../../services/passwords";
 import { sessionBody } from "../../services/session-view";
 import { startSession } from "../../services/sessions";
 import type { App } from "../index";
+import { SessionSchema, SignUpSchema } from "./schemas";
 
 export function registerSignUp(app: App): void {
   app.post(

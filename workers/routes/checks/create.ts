@@ -6,11 +6,12 @@
 import { describeRoute } from "hono-openapi";
 import { jsonText } from "../../http/json-text";
 import { jsonResponse, problemResponses } from "../../http/openapi";
-import { CheckRequestSchema, CheckResultSchema, IdempotencyKeyHeader } from "../../http/schemas";
+import { IdempotencyKeyHeader } from "../../http/schemas";
 import { json, validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { fingerprint, runCheck } from "../../services/checks";
 import type { App } from "../index";
+import { CheckRequestSchema, CheckResultSchema } from "./schemas";
 
 export function registerCreateCheck(app: App): void {
   app.post(

@@ -3,18 +3,13 @@
  * (or `checks:write`). Another tenant's check is a 404.
  */
 import { describeRoute } from "hono-openapi";
-import * as v from "valibot";
 import { jsonResponse, problemResponses } from "../../http/openapi";
-import { forbiddenScope, notFound } from "../../http/problem";
-import { CheckResultSchema } from "../../http/schemas";
+import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
-import { authenticate } from "../../middleware/auth";
+import { authenticate, requireAnyScope } from "../../middleware/auth";
 import { canTouchFacility } from "../../middleware/locations";
 import type { App } from "../index";
-
-const CheckIdParams = v.object({
-  id: v.pipe(v.string(), v.regex(/^chk_[0-9A-Z]{26}$/, "must be a check id (chk_…)")),
-});
+import { CheckIdParams, CheckResultSchema } from "./schemas";
 
 export function registerGetCheck(app: App): void {
   app.get(
@@ -28,11 +23,10 @@ export function registerGetCheck(app: App): void {
       },
     }),
     authenticate,
+    requireAnyScope("checks:read", "checks:write"),
     validate("param", CheckIdParams),
     async (c) => {
       const principal = c.get("principal");
-      if (!principal.scopes.has("checks:read") && !principal.scopes.has("checks:write"))
-        throw forbiddenScope("checks:read");
       const { id } = c.req.valid("param");
       const record = await c.get("services").meters(principal.tenantId).findCheck(id);
       // A manager sees checks of their own locations only (and ad-hoc checks).

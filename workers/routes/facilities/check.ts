@@ -10,18 +10,15 @@ import { asOfDate } from "../../../runtime/evaluation";
 import { jsonText } from "../../http/json-text";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
-import {
-  CheckResultSchema,
-  FacilityCheckRequestSchema,
-  FacilityIdParams,
-  IdempotencyKeyHeader,
-} from "../../http/schemas";
+import { IdempotencyKeyHeader } from "../../http/schemas";
 import { optionalJson, validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { requireLocation } from "../../middleware/locations";
 import { fingerprint, runCheck } from "../../services/checks";
 import { notifyTenantObject } from "../../services/facility-evaluation";
+import { CheckResultSchema } from "../checks/schemas";
 import type { App } from "../index";
+import { FacilityCheckRequestSchema, FacilityIdParams } from "./schemas";
 
 export function registerCheckFacility(app: App): void {
   app.post(

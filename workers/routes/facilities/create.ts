@@ -7,12 +7,12 @@ import { FacilityInputSchema } from "../../../compliance/index";
 import { withTenant } from "../../../db/client";
 import { insertFacility, loadFacility } from "../../../db/facility-records";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
-import { FacilityResponseSchema } from "../../http/schemas";
 import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { requireAllLocations } from "../../middleware/locations";
 import { evaluateToday, facilityBody, notifyTenantObject } from "../../services/facility-evaluation";
 import type { App } from "../index";
+import { FacilityResponseSchema } from "./schemas";
 
 export function registerCreateFacility(app: App): void {
   app.post(

@@ -8,11 +8,11 @@ import { withTenant } from "../../../db/client";
 import { deleteFacility } from "../../../db/facility-records";
 import { problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
-import { FacilityIdParams } from "../../http/schemas";
 import { validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { requireAllLocations } from "../../middleware/locations";
 import type { App } from "../index";
+import { FacilityIdParams } from "./schemas";
 
 export function registerDeleteFacility(app: App): void {
   app.delete(

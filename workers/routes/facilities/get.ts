@@ -6,12 +6,12 @@ import { withTenant } from "../../../db/client";
 import { loadFacility } from "../../../db/facility-records";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
-import { FacilityIdParams, FacilityResponseSchema } from "../../http/schemas";
 import { validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { requireLocation } from "../../middleware/locations";
 import { facilityBody } from "../../services/facility-evaluation";
 import type { App } from "../index";
+import { FacilityIdParams, FacilityResponseSchema } from "./schemas";
 
 export function registerGetFacility(app: App): void {
   app.get(

@@ -4,22 +4,18 @@
  */
 import { eq } from "drizzle-orm";
 import { describeRoute } from "hono-openapi";
-import * as v from "valibot";
 import { listFacilityChecks } from "../../../db/check-history";
 import { withTenant } from "../../../db/client";
 import { facilities } from "../../../db/schema";
-import { CheckSummarySchema } from "../../http/account-schemas";
 import { jsonResponse, problemResponses } from "../../http/openapi";
-import { forbiddenScope, notFound } from "../../http/problem";
-import { FacilityIdParams, paginationQuery } from "../../http/schemas";
+import { notFound } from "../../http/problem";
+import { pageOf } from "../../http/schemas";
 import { validate } from "../../http/validation";
-import { authenticate } from "../../middleware/auth";
+import { authenticate, requireAnyScope } from "../../middleware/auth";
 import { requireLocation } from "../../middleware/locations";
+import { CheckSummarySchema } from "../checks/schemas";
 import type { App } from "../index";
-
-const HistoryQuery = v.object({
-  ...paginationQuery("chk", 20),
-});
+import { FacilityHistoryQuery, FacilityIdParams } from "./schemas";
 
 export function registerFacilityHistory(app: App): void {
   app.get(
@@ -28,21 +24,17 @@ export function registerFacilityHistory(app: App): void {
       tags: ["Checks", "Facilities"],
       summary: "A facility's check history",
       responses: {
-        200: jsonResponse(
-          "A page of past checks",
-          v.object({ data: v.array(CheckSummarySchema), nextCursor: v.nullable(v.string()) }),
-        ),
+        200: jsonResponse("A page of past checks", pageOf(CheckSummarySchema)),
         ...problemResponses(401, 403, 404, 422),
       },
     }),
     authenticate,
+    requireAnyScope("checks:read", "checks:write"),
     validate("param", FacilityIdParams),
     requireLocation,
-    validate("query", HistoryQuery),
+    validate("query", FacilityHistoryQuery),
     async (c) => {
       const principal = c.get("principal");
-      if (!principal.scopes.has("checks:read") && !principal.scopes.has("checks:write"))
-        throw forbiddenScope("checks:read", principal.role);
       const { id } = c.req.valid("param");
       const query = c.req.valid("query");
       const page = await withTenant(c.get("services").db(), principal.tenantId, async (tx) => {

@@ -3,23 +3,15 @@
  * filters by state and status. Scope `facilities:read`.
  */
 import { describeRoute } from "hono-openapi";
-import * as v from "valibot";
 import { withTenant } from "../../../db/client";
 import { listFacilities } from "../../../db/facility-records";
 import { jsonResponse, problemResponses } from "../../http/openapi";
-import { FacilityResponseSchema, paginationQuery } from "../../http/schemas";
+import { pageOf } from "../../http/schemas";
 import { validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { facilityBody } from "../../services/facility-evaluation";
 import type { App } from "../index";
-
-const ListQuery = v.object({
-  state: v.optional(
-    v.pipe(v.string(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, "must be a two-letter USPS state code")),
-  ),
-  status: v.optional(v.picklist(["compliant", "at_risk", "non_compliant"])),
-  ...paginationQuery("fac", 50),
-});
+import { FacilityListQuery, FacilityResponseSchema } from "./schemas";
 
 export function registerListFacilities(app: App): void {
   app.get(
@@ -28,16 +20,13 @@ export function registerListFacilities(app: App): void {
       tags: ["Facilities"],
       summary: "List facilities",
       responses: {
-        200: jsonResponse(
-          "A page of facilities",
-          v.object({ data: v.array(FacilityResponseSchema), nextCursor: v.nullable(v.string()) }),
-        ),
+        200: jsonResponse("A page of facilities", pageOf(FacilityResponseSchema)),
         ...problemResponses(401, 403, 422),
       },
     }),
     authenticate,
     requireScope("facilities:read"),
-    validate("query", ListQuery),
+    validate("query", FacilityListQuery),
     async (c) => {
       const query = c.req.valid("query");
       const principal = c.get("principal");

@@ -12,12 +12,12 @@ import { withTenant } from "../../../db/client";
 import { loadFacility, replaceFacility } from "../../../db/facility-records";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound, validationFailed } from "../../http/problem";
-import { FacilityIdParams, FacilityResponseSchema } from "../../http/schemas";
 import { json, validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { requireLocation } from "../../middleware/locations";
 import { evaluateToday, facilityBody, notifyTenantObject } from "../../services/facility-evaluation";
 import type { App } from "../index";
+import { FacilityIdParams, FacilityResponseSchema } from "./schemas";
 
 const PatchSchema = v.pipe(
   v.record(v.string(), v.unknown()),
@@ -25,6 +25,26 @@ const PatchSchema = v.pipe(
 );
 
 type Json = unknown;
+
+/**
+ * A facility nests five levels deep (staff → member → credentials → credential → field); no
+ * valid patch goes deeper than this. A deeper one is refused before the (recursive) merge,
+ * which a patch nested thousands deep would otherwise drive into a stack overflow.
+ */
+export const MAX_PATCH_DEPTH = 32;
+
+/** JSON pointer of the first object or array nested deeper than `max`, or null. Iterative: safe at any depth. */
+export function tooDeep(value: Json, max: number): string | null {
+  const pending: [Json, string, number][] = [[value, "", 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, pointer, depth] = next;
+    if (node === null || typeof node !== "object") continue;
+    if (depth > max) return pointer;
+    for (const [key, child] of Object.entries(node))
+      pending.push([child, `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`, depth + 1]);
+  }
+  return null;
+}
 
 /** RFC 7396 JSON merge patch. */
 export function mergePatch(target: Json, patch: Json): Json {
@@ -59,6 +79,12 @@ export function registerUpdateFacility(app: App): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const patch = c.req.valid("json");
+      const deep = tooDeep(patch, MAX_PATCH_DEPTH);
+      if (deep !== null)
+        throw validationFailed(
+          [{ pointer: deep, detail: `is nested more than ${MAX_PATCH_DEPTH} levels deep` }],
+          "The patch is nested deeper than any facility field; see errors[].",
+        );
       const services = c.get("services");
       const principal = c.get("principal");
       const current = await withTenant(services.db(), principal.tenantId, (tx) => loadFacility(tx, id));

@@ -4,17 +4,10 @@
  */
 
 import { describeRoute, resolver } from "hono-openapi";
-import * as v from "valibot";
 import { problemResponses } from "../../http/openapi";
 import { authenticate } from "../../middleware/auth";
 import type { App } from "../index";
-
-export const MeSchema = v.object({
-  tenantId: v.string(),
-  keyId: v.string(),
-  mode: v.picklist(["live", "test"]),
-  scopes: v.array(v.string()),
-});
+import { MeSchema } from "./schemas";
 
 export function registerMe(app: App): void {
   app.get(

@@ -2,11 +2,14 @@
  * GET /v1/status — public service health: no authentication, nothing tenant-specific. The
  * API answers (it is answering this), and the datasets' freshness SLO: `degraded` when any
  * active dataset went more than 24 h without a successful refresh. 503 when the database
- * cannot be reached, since nothing but checks would work then.
+ * cannot be reached, since nothing but checks would work then. `deadLetters`: how many checks
+ * Postgres refused and the outbox set aside (RUNBOOK.md, "Dead letters"); null when unknown.
  */
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
+import { DEAD_LETTER_REGISTRY } from "../../../durable-objects/contract";
 import { breached, loadFreshness } from "../../../pipeline/freshness";
+import type { Env } from "../../env";
 import { jsonResponse } from "../../http/openapi";
 import type { App } from "../index";
 
@@ -26,6 +29,8 @@ const StatusSchema = v.object({
       ),
     }),
   ),
+  /** Checks Postgres refused, set aside in their tenants' objects; null when the count is unavailable. */
+  deadLetters: v.nullable(v.object({ total: v.number(), tenants: v.number() })),
 });
 
 export function registerStatus(app: App): void {
@@ -41,9 +46,15 @@ export function registerStatus(app: App): void {
     }),
     async (c) => {
       c.header("cache-control", "no-store");
+      const deadLetters = deadLetterCount(c.env.TENANT);
       try {
         const freshness = await loadFreshness({ db: c.get("services").db(), now: () => new Date() });
-        return c.json({ status: breached(freshness) ? "degraded" : "ok", database: "ok", freshness });
+        return c.json({
+          status: breached(freshness) ? "degraded" : "ok",
+          database: "ok",
+          freshness,
+          deadLetters: await deadLetters,
+        });
       } catch (error) {
         console.error(
           JSON.stringify({
@@ -53,8 +64,28 @@ export function registerStatus(app: App): void {
             error: String(error),
           }),
         );
-        return c.json({ status: "degraded", database: "unavailable", freshness: null }, 503);
+        return c.json(
+          { status: "degraded", database: "unavailable", freshness: null, deadLetters: await deadLetters },
+          503,
+        );
       }
     },
   );
+}
+
+/** The platform's dead-letter count and how many tenants hold any; null (logged) when the registry cannot answer. */
+async function deadLetterCount(namespace: Env["TENANT"]): Promise<{ total: number; tenants: number } | null> {
+  try {
+    const summary = await namespace.get(namespace.idFromName(DEAD_LETTER_REGISTRY)).deadLetterSummary(0);
+    return { total: summary.total, tenants: summary.tenantCount };
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        message: "status: dead-letter count unavailable",
+        error: String(error),
+      }),
+    );
+    return null;
+  }
 }

@@ -6,13 +6,13 @@
  * names the range it counted. Defaults: the last 30 days, by day.
  */
 import { describeRoute } from "hono-openapi";
-import * as v from "valibot";
 import type { UsageGranularity, UsageRow } from "../../../durable-objects/contract";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { validationFailed } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import type { App } from "../index";
+import { UsageQuerySchema, UsageSchema } from "./schemas";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -20,51 +20,6 @@ const BUCKET_MS: Record<UsageGranularity, number> = { hour: HOUR_MS, day: DAY_MS
 /** Longest range per granularity, so a response stays a few hundred buckets. */
 const MAX_RANGE_MS: Record<UsageGranularity, number> = { hour: 31 * DAY_MS, day: 400 * DAY_MS };
 const DEFAULT_RANGE_MS = 30 * DAY_MS;
-
-function isRealCalendarDate(date: string): boolean {
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(date);
-}
-
-/** "YYYY-MM-DD" (00:00 UTC) or an RFC 3339 date-time, as epoch milliseconds. One error per field. */
-const InstantSchema = v.config(
-  v.pipe(
-    v.string(),
-    v.regex(
-      /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:\d{2}))?$/,
-      "must be a date YYYY-MM-DD or an RFC 3339 date-time such as 2026-03-14T09:30:00Z",
-    ),
-    v.check((text) => isRealCalendarDate(text.slice(0, 10)), "must contain a real calendar date"),
-    v.transform((text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text.replace(" ", "T"))),
-  ),
-  { abortPipeEarly: true },
-);
-
-const UsageQuerySchema = v.pipe(
-  v.object({
-    from: v.optional(InstantSchema),
-    to: v.optional(InstantSchema),
-    granularity: v.optional(v.picklist(["hour", "day"], "must be hour or day"), "day"),
-  }),
-  v.forward(
-    v.partialCheck(
-      [["from"], ["to"]],
-      ({ from, to }) => from === undefined || to === undefined || from < to,
-      "must be later than from",
-    ),
-    ["to"],
-  ),
-);
-
-const UsageSchema = v.object({
-  from: v.string(),
-  to: v.string(),
-  granularity: v.picklist(["hour", "day"]),
-  total: v.number(),
-  series: v.array(
-    v.object({ start: v.string(), count: v.number(), byState: v.record(v.string(), v.number()) }),
-  ),
-});
 
 const floorTo = (ms: number, unit: number) => ms - (((ms % unit) + unit) % unit);
 const ceilTo = (ms: number, unit: number) => floorTo(ms + unit - 1, unit);

@@ -2,6 +2,7 @@
  * A check's findings grouped by jurisdiction layer (federal, state, county, city), problems
  * first, each with its citation, message and due date. Passing rules fold away.
  */
+import type { ComponentChildren } from "preact";
 import type { CheckResult, Finding } from "../../api/types";
 import { formatDate, formatDateTime, jurisdictionName } from "../../format";
 import { StatusBadge } from "../ui";
@@ -36,7 +37,8 @@ function FindingItem({ finding }: { finding: Finding }) {
   );
 }
 
-export function Findings({ result, stale }: { result: CheckResult; stale: boolean }) {
+/** `note` says why these findings may not be behind the status shown above them. */
+export function Findings({ result, note }: { result: CheckResult; note?: ComponentChildren }) {
   const layers = result.jurisdictions.map((jurisdiction) => ({
     jurisdiction,
     findings: result.findings
@@ -47,8 +49,7 @@ export function Findings({ result, stale }: { result: CheckResult; stale: boolea
     <div>
       <p>
         <StatusBadge status={result.status} /> Checked {formatDateTime(result.evaluatedAt)} as of{" "}
-        {formatDate(result.asOf)}.
-        {stale && <strong> The location changed since; run a check to refresh.</strong>}
+        {formatDate(result.asOf)}.{note && <strong> {note}</strong>}
       </p>
       {layers.map(({ jurisdiction, findings }) => {
         const open = findings.filter((f) => f.status === "fail" || f.status === "warn");

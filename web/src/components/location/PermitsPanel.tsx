@@ -6,6 +6,7 @@ import { formatDate } from "../../format";
 import { useSubmit } from "../../hooks/useSubmit";
 import { options, PERMIT_LABEL } from "../../vocabulary";
 import { ErrorNotice, Field, formValues } from "../ui";
+import { Expiry } from "./Expiry";
 
 type Permit = NonNullable<FacilityInput["permits"]>[number];
 
@@ -38,8 +39,7 @@ export function PermitsPanel({
           {permits.map((p, i) => (
             <li key={`${p.type}-${i}`}>
               <strong>{PERMIT_LABEL[p.type]}</strong>
-              {p.number && ` ${p.number}`} — issued {formatDate(p.issuedAt)}, expires{" "}
-              {formatDate(p.expiresAt)}
+              {p.number && ` ${p.number}`} — issued {formatDate(p.issuedAt)}, <Expiry date={p.expiresAt} />
             </li>
           ))}
         </ul>

@@ -8,6 +8,7 @@ import { formatDate } from "../../format";
 import { useSubmit } from "../../hooks/useSubmit";
 import { CREDENTIAL_LABEL, options, STAFF_ROLE_LABEL } from "../../vocabulary";
 import { ErrorNotice, Field, formValues } from "../ui";
+import { Expiry } from "./Expiry";
 
 type Staff = NonNullable<FacilityInput["staff"]>[number];
 type Credential = NonNullable<Staff["credentials"]>[number];
@@ -134,8 +135,7 @@ export function StaffPanel({ facility, canEdit, onPatch }: Props) {
             <ul>
               {(person.credentials ?? []).map((c, i) => (
                 <li key={`${c.type}-${i}`}>
-                  {CREDENTIAL_LABEL[c.type]}: issued {formatDate(c.issuedAt)}, expires{" "}
-                  {formatDate(c.expiresAt)}
+                  {CREDENTIAL_LABEL[c.type]}: issued {formatDate(c.issuedAt)}, <Expiry date={c.expiresAt} />
                 </li>
               ))}
               {(person.credentials ?? []).length === 0 && <li class="muted">No credentials.</li>}

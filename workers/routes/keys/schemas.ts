@@ -1,8 +1,9 @@
 /**
- * Schemas of /v1/keys responses. Pure valibot (no Worker imports), so web/ derives its
- * types from them too.
+ * Schemas of /v1/keys responses and paths. The create request's schema stays in create.ts:
+ * it is built from the scope list in db/api-keys.ts, which the web app cannot import.
  */
 import * as v from "valibot";
+import { idSchema } from "../../http/schemas";
 
 export const KeySummarySchema = v.object({
   id: v.string(),
@@ -15,3 +16,5 @@ export const KeySummarySchema = v.object({
 });
 
 export const CreatedKeySchema = v.object({ ...KeySummarySchema.entries, key: v.string() });
+
+export const KeyIdParams = v.object({ id: idSchema("key", "must be a key id (key_…)") });

@@ -1,47 +1,22 @@
 /**
- * Invites: GET /v1/invites (pending), POST /v1/invites (the link is in this response only;
- * Prep sends no email, the admin passes the link on), DELETE /v1/invites/{id} to withdraw
- * one. `team:write`; only owners invite owners.
+ * POST /v1/invites — invite someone with a role (and, for a manager, locations and groups).
+ * The invite link is in this response only: Prep sends no email, the admin passes the link
+ * on. Scope `team:write`; only owners invite owners; an email with an account is a 409.
  */
-
 import { describeRoute } from "hono-openapi";
-import * as v from "valibot";
 import { recordAudit } from "../../../db/audit";
 import { withTenant } from "../../../db/client";
-import { createInvite, deleteInvite, listPendingInvites } from "../../../db/invites";
+import { createInvite } from "../../../db/invites";
 import { findUserForSignIn } from "../../../db/users";
-import {
-  CreatedInviteSchema,
-  CreateInviteSchema,
-  InviteIdParams,
-  InviteSchema,
-} from "../../http/account-schemas";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
-import { notFound, Problem } from "../../http/problem";
-import { json, validate } from "../../http/validation";
+import { Problem } from "../../http/problem";
+import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { assertKnownAssignments } from "../../services/team-rules";
 import type { App } from "../index";
+import { CreatedInviteSchema, CreateInviteSchema } from "./schemas";
 
-export function registerTeamInvites(app: App): void {
-  app.get(
-    "/v1/invites",
-    describeRoute({
-      tags: ["Team"],
-      summary: "List pending invites",
-      responses: {
-        200: jsonResponse("Pending invites", v.object({ data: v.array(InviteSchema) })),
-        ...problemResponses(401, 403),
-      },
-    }),
-    authenticate,
-    requireScope("team:write"),
-    async (c) => {
-      const data = await withTenant(c.get("services").db(), c.get("principal").tenantId, listPendingInvites);
-      return c.json({ data });
-    },
-  );
-
+export function registerCreateInvite(app: App): void {
   app.post(
     "/v1/invites",
     describeRoute({
@@ -95,27 +70,6 @@ export function registerTeamInvites(app: App): void {
       // The token rides in the fragment, which browsers never send to a server or in a Referer.
       const url = `${new URL(c.req.url).origin}/accept-invite#token=${created.token}`;
       return c.json({ ...created, url }, 201);
-    },
-  );
-
-  app.delete(
-    "/v1/invites/:id",
-    describeRoute({
-      tags: ["Team"],
-      summary: "Withdraw a pending invite",
-      responses: { 204: { description: "Withdrawn" }, ...problemResponses(401, 403, 404, 422) },
-    }),
-    authenticate,
-    requireScope("team:write"),
-    validate("param", InviteIdParams),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const principal = c.get("principal");
-      const deleted = await withTenant(c.get("services").db(), principal.tenantId, (tx) =>
-        deleteInvite(tx, id),
-      );
-      if (!deleted) throw notFound(`Invite ${id}`);
-      return c.body(null, 204);
     },
   );
 }
