@@ -187,6 +187,17 @@ export async function setFacilityStatus(
   await tx.update(facilities).set({ status, lastCheckedAt: checkedAt }).where(eq(facilities.id, id));
 }
 
+/** Each facility's status and when it was worked out: what reconciliation compares with the tenant object. */
+export async function listFacilityStates(
+  tx: Tx,
+): Promise<{ id: string; status: FacilityStatus | null; lastCheckedAt: string | null }[]> {
+  const rows = await tx
+    .select({ id: facilities.id, status: facilities.status, lastCheckedAt: facilities.lastCheckedAt })
+    .from(facilities)
+    .orderBy(asc(facilities.id));
+  return rows.map((row) => ({ ...row, status: row.status as FacilityStatus | null }));
+}
+
 const omitNull = <T extends Record<string, unknown>>(value: T) =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as {
     [K in keyof T]: Exclude<T[K], null>;

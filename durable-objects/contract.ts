@@ -75,8 +75,31 @@ export interface FacilitySnapshot {
   facilityId: string;
   facility: FacilityInput;
   verdict: Verdict;
-  /** Why this verdict was produced: "created", "updated", "check", "deadline", "rules". */
+  /** Why this verdict was produced: "created", "updated", "check", "deadline", "rules", "reconciled". */
   cause: string;
+  /** When the verdict was produced (ISO 8601), as Postgres records it; absent = now. */
+  evaluatedAt?: string | undefined;
+}
+
+/** A facility as the object watches it, for reconciliation with Postgres. */
+export interface WatchedFacility {
+  facilityId: string;
+  evaluatedAt: string;
+  status: Verdict["status"];
+}
+
+/** What reconciliation asks of the object: facilities it missed or holds stale, and deleted ones. */
+export interface FacilityReconciliation {
+  upsert: { facilityId: string; facility: FacilityInput }[];
+  remove: string[];
+}
+
+/** A facility's latest verdict as its tenant object holds it, and what produced it. */
+export interface FacilityVerdict {
+  verdict: Verdict;
+  cause: string;
+  /** When the verdict was produced (ISO 8601); it was evaluated as of that date (UTC). */
+  evaluatedAt: string;
 }
 
 /** One finding whose status changed between two verdicts; `null` = the finding is absent. */

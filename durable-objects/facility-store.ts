@@ -57,7 +57,7 @@ export class FacilityStore {
       JSON.stringify(snapshot.facility),
       JSON.stringify(snapshot.verdict),
       snapshot.cause,
-      nowMs,
+      snapshot.evaluatedAt ? Date.parse(snapshot.evaluatedAt) : nowMs,
       dueTimeOf(snapshot.verdict),
     );
   }
@@ -69,6 +69,16 @@ export class FacilityStore {
 
   remove(facilityId: string): boolean {
     return this.sql.exec("DELETE FROM facilities WHERE id = ?", facilityId).rowsWritten > 0;
+  }
+
+  /** Each facility's id, verdict status and time, without parsing inputs (reconciliation). */
+  summaries(): { facilityId: string; status: Verdict["status"]; updatedMs: number }[] {
+    return this.sql
+      .exec<{ id: string; status: Verdict["status"]; updated_ms: number }>(
+        "SELECT id, json_extract(verdict, '$.status') AS status, updated_ms FROM facilities ORDER BY id",
+      )
+      .toArray()
+      .map((row) => ({ facilityId: row.id, status: row.status, updatedMs: row.updated_ms }));
   }
 
   all(): StoredFacility[] {

@@ -32,10 +32,13 @@ import {
   type DeadLetterSummary,
   type DriftEvent,
   type FacilitySnapshot,
+  type FacilityReconciliation,
+  type FacilityVerdict,
   type RecordCheckInput,
   type RecordCheckOutcome,
   type UsageQuery,
   type UsageRow,
+  type WatchedFacility,
 } from "./contract";
 import { changedFindings } from "./drift";
 import { FacilityStore, type StoredFacility } from "./facility-store";
@@ -70,7 +73,7 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
     const sql = ctx.storage.sql;
     ctx.storage.transactionSync(() => migrate(sql));
     this.ledger = new Ledger(sql);
-    this.outbox = new Outbox(sql);
+    this.outbox = new Outbox(sql, this.ledger);
     this.jobs = new Jobs(sql, ctx.storage);
     this.facilities = new FacilityStore(sql);
     this.alerts = new AlertStore(sql);
@@ -82,8 +85,10 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
   async recordCheck(input: RecordCheckInput): Promise<RecordCheckOutcome> {
     const now = Date.now();
     let alarmMoved = false;
+    // Compressed before the transaction: packing may store a new dictionary (ledger.ts).
+    const packed = this.ledger.pack(input.check.json);
     const outcome = this.ctx.storage.transactionSync(() => {
-      const result = this.ledger.record(input, now);
+      const result = this.ledger.record(input, now, packed);
       if (result.kind === "recorded") alarmMoved = this.jobs.ensure("flush_outbox", now + FLUSH_DELAY_MS);
       return result;
     });
@@ -186,6 +191,44 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
     return alert;
   }
 
+  /** The facility's latest verdict, or null when this object has not heard of the facility. */
+  async getFacilityVerdict(facilityId: string): Promise<FacilityVerdict | null> {
+    const stored = this.facilities.get(facilityId);
+    return stored
+      ? { verdict: stored.verdict, cause: stored.cause, evaluatedAt: iso(stored.updatedMs) }
+      : null;
+  }
+
+  /** Every facility this object watches, with its verdict's status and time (reconciliation). */
+  async watchedFacilities(): Promise<WatchedFacility[]> {
+    return this.facilities
+      .summaries()
+      .map(({ facilityId, status, updatedMs }) => ({ facilityId, status, evaluatedAt: iso(updatedMs) }));
+  }
+
+  /**
+   * Brings this object in line with Postgres (the hourly reconciliation): evaluates today the
+   * facilities it missed or holds stale — raising drift alerts for what it had missed — and
+   * forgets deleted ones.
+   */
+  async reconcileFacilities(changes: FacilityReconciliation): Promise<{ evaluated: number; removed: number }> {
+    let evaluated = 0;
+    if (changes.upsert.length > 0) {
+      const asOf = asOfDate(undefined, new Date());
+      await this.withDatasets((datasets) => {
+        for (const { facilityId, facility } of changes.upsert) {
+          const evaluation = evaluateFacility(facility, asOf, datasets);
+          if (!evaluation.covered) continue;
+          this.applyVerdict({ facilityId, facility, verdict: evaluation.verdict, cause: "reconciled" }, null);
+          evaluated++;
+        }
+      });
+    }
+    const removed = changes.remove.filter((facilityId) => this.facilities.remove(facilityId)).length;
+    await this.rescheduleReevaluation();
+    return { evaluated, removed };
+  }
+
   async removeFacility(facilityId: string): Promise<boolean> {
     const removed = this.facilities.remove(facilityId);
     await this.rescheduleReevaluation();
@@ -270,6 +313,7 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
       if (outcome.drained) {
         this.jobs.complete("flush_outbox");
         this.ledger.prune(Date.now());
+        this.alerts.prune(Date.now());
       } else {
         this.jobs.set("flush_outbox", Date.now());
       }

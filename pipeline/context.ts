@@ -2,6 +2,7 @@
  * What a job needs, passed in rather than reached for, so the same job runs from the cron
  * trigger, the admin endpoint (both inside the Worker) and the CLI (Node, no Durable Objects).
  */
+import type { FacilityInput } from "../compliance";
 import type { Database } from "../db/client";
 
 export interface JobContext {
@@ -16,6 +17,11 @@ export interface JobContext {
    * Worker's hourly drift sweep then tells the tenants (docs/data-pipeline.md).
    */
   notifyTenant?: ((tenantId: string, reason: string) => Promise<unknown>) | undefined;
+  /**
+   * Each tenant's Durable Object as reconciliation sees it. Absent in the CLI, which cannot
+   * reach Durable Objects: the Worker's hourly run reconciles.
+   */
+  tenantObjects?: TenantObjects | undefined;
   /** Drops this isolate's compiled datasets after an activation. */
   invalidateDatasets(): void;
   /** Where incident events go (PagerDuty Events API v2); absent = log only. */
@@ -29,3 +35,12 @@ export const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
 
 export const logJson = (event: Record<string, unknown>) =>
   console.log(JSON.stringify({ level: "info", ...event }));
+
+/** What reconciliation asks of a tenant's object (durable-objects/tenant-object.ts). */
+export interface TenantObjects {
+  watched(tenantId: string): Promise<{ facilityId: string; evaluatedAt: string; status: string }[]>;
+  reconcile(
+    tenantId: string,
+    changes: { upsert: { facilityId: string; facility: FacilityInput }[]; remove: string[] },
+  ): Promise<{ evaluated: number; removed: number }>;
+}

@@ -5,7 +5,8 @@
  *   diff report), tell affected tenants, then check freshness.
  * - HOURLY: retry failed refreshes that are due, check the freshness SLO (incident
  *   trigger/resolve), and sweep for rule changes tenants have not heard of yet (overrides
- *   approved or expiring, versions activated from the CLI, failed notifications).
+ *   approved or expiring, versions activated from the CLI, failed notifications), then
+ *   reconcile each tenant object's facilities with Postgres (reconcile-watches.ts).
  *
  * Each step is named, and logged as it finishes, so an operator (and the schedule's test)
  * can see which jobs a trigger ran.
@@ -13,6 +14,7 @@
 import type { JobContext } from "./context";
 import { sweepDrift } from "./drift-sweep";
 import { checkFreshness } from "./freshness";
+import { reconcileWatches } from "./reconcile-watches";
 import { refreshDatasets } from "./refresh";
 
 export const NIGHTLY_CRON = "0 2 * * *";
@@ -27,10 +29,11 @@ const retryDue: Step = [
 ];
 const freshness: Step = ["freshness", checkFreshness];
 const driftSweep: Step = ["drift sweep", (ctx) => sweepDrift(ctx, { reason: "drift sweep" })];
+const reconcile: Step = ["reconcile watches", (ctx) => reconcileWatches(ctx)];
 
 export const SCHEDULE: Readonly<Record<string, readonly Step[]>> = {
   [NIGHTLY_CRON]: [refreshAll, freshness],
-  [HOURLY_CRON]: [retryDue, freshness, driftSweep],
+  [HOURLY_CRON]: [retryDue, freshness, driftSweep, reconcile],
 };
 
 /** Runs the steps configured for `cron`, in order; an unknown expression is logged, never thrown. */

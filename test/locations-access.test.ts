@@ -24,6 +24,7 @@ describe("a manager's locations", () => {
 
     expect(await ids(await asUser(manager, "/v1/facilities"))).toEqual([mine]);
     expect((await asUser(manager, `/v1/facilities/${mine}`)).status).toBe(200);
+    expect((await asUser(manager, `/v1/facilities/${mine}/verdict`)).status).toBe(200);
     expect(
       (await asUser(manager, `/v1/facilities/${mine}`, { method: "PATCH", json: { name: "Mine, renamed" } }))
         .status,
@@ -36,6 +37,7 @@ describe("a manager's locations", () => {
       ["PATCH", `/v1/facilities/${other}`],
       ["POST", `/v1/facilities/${other}/checks`],
       ["GET", `/v1/facilities/${other}/checks`],
+      ["GET", `/v1/facilities/${other}/verdict`],
     ] as const) {
       const response = await asUser(manager, path, {
         method,

@@ -92,6 +92,13 @@ const ROUTES: readonly SecuredRoute[] = [
     scopes: ["checks:read", "checks:write"],
     owned: true,
   },
+  {
+    method: "GET",
+    route: "/v1/facilities/:id/verdict",
+    path: (o) => `/v1/facilities/${o.facilityId}/verdict`,
+    scopes: ["facilities:read"],
+    owned: true,
+  },
   { method: "GET", route: "/v1/groups", path: () => "/v1/groups", scopes: ["facilities:read"] },
   {
     method: "POST",

@@ -9,6 +9,8 @@ import { databaseConfig } from "../runtime/database";
 import { datasetRegistry } from "../runtime/dataset-registry";
 import type { Env } from "./env";
 
+const tenantObject = (env: Env, tenantId: string) => env.TENANT.get(env.TENANT.idFromName(tenantId));
+
 export function workerJobContext(env: Env, db: Database): JobContext {
   return {
     db,
@@ -16,7 +18,11 @@ export function workerJobContext(env: Env, db: Database): JobContext {
     now: () => new Date(),
     log: logJson,
     fetchTimeoutMs: DEFAULT_FETCH_TIMEOUT_MS,
-    notifyTenant: (tenantId, reason) => env.TENANT.get(env.TENANT.idFromName(tenantId)).reevaluateAll(reason),
+    notifyTenant: (tenantId, reason) => tenantObject(env, tenantId).reevaluateAll(reason),
+    tenantObjects: {
+      watched: (tenantId) => tenantObject(env, tenantId).watchedFacilities(),
+      reconcile: (tenantId, changes) => tenantObject(env, tenantId).reconcileFacilities(changes),
+    },
     invalidateDatasets: () => datasetRegistry.invalidate(),
     incidentWebhookUrl: env.INCIDENT_WEBHOOK_URL || undefined,
     incidentRoutingKey: env.INCIDENT_ROUTING_KEY || undefined,

@@ -20,7 +20,10 @@ const crons = cronLines[0] ?? [];
 
 const EXPECTED_JOBS: Record<string, { jobs: string[]; refreshTrigger: string }> = {
   "0 2 * * *": { jobs: ["refresh", "freshness"], refreshTrigger: "cron" },
-  "0 * * * *": { jobs: ["retry refreshes", "freshness", "drift sweep"], refreshTrigger: "retry" },
+  "0 * * * *": {
+    jobs: ["retry refreshes", "freshness", "drift sweep", "reconcile watches"],
+    refreshTrigger: "retry",
+  },
 };
 
 async function fire(cron: string): Promise<string[]> {

@@ -80,6 +80,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
     await findings.locator(".layer").first().waitFor();
     expect(await findings.getByText("No check yet").count()).toBe(0);
     expect(await findings.locator(".badge").first().textContent()).toBe(await badge.textContent());
+    // The verdict behind the status, read without running (and billing) a check.
+    await findings.getByText("Worked out when the location was added.").waitFor();
+    expect(await page.locator("section[aria-labelledby=history] li").count()).toBe(0);
   });
 
   step("runs a check and shows the failing finding with its citation", async () => {
@@ -115,7 +118,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
     await alerts.close();
 
     await page.getByRole("button", { name: "Run a check" }).click();
-    await page.getByText("The location changed since").waitFor({ state: "detached" });
+    await page.getByText("Worked out when the location was last checked.").waitFor();
     const passing = page.locator(".finding", { hasText: FOOD_HANDLER_CITATION });
     await expect.poll(async () => (await passing.allTextContents()).join(" ")).toContain("Passes");
     expect((await passing.allTextContents()).join(" ")).not.toContain("Fails");

@@ -34,6 +34,7 @@ import { registerGetFacility } from "./facilities/get";
 import { registerFacilityHistory } from "./facilities/history";
 import { registerListFacilities } from "./facilities/list";
 import { registerUpdateFacility } from "./facilities/update";
+import { registerGetFacilityVerdict } from "./facilities/verdict";
 import { registerCreateGroup } from "./groups/create";
 import { registerDeleteGroup } from "./groups/delete";
 import { registerListGroups } from "./groups/list";
@@ -91,6 +92,7 @@ const ROUTES: ((app: App) => void)[] = [
   registerUpdateGroup,
   registerDeleteGroup,
   registerFacilityHistory,
+  registerGetFacilityVerdict,
   registerStatus,
   registerRunRefresh,
   registerGetRefreshRun,

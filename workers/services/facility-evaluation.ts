@@ -5,8 +5,8 @@
  */
 import type { FacilityInput, Verdict } from "../../compliance";
 import type { EvaluatedStatus, FacilityRecord } from "../../db/facility-records";
+import type { FacilitySnapshot } from "../../durable-objects/contract";
 import { asOfDate } from "../../runtime/evaluation";
-import type { Principal } from "../middleware/auth";
 import { verdictFor } from "./evaluate";
 import type { Services } from "./services";
 
@@ -20,31 +20,51 @@ export async function evaluateToday(
   return { verdict, evaluated: { status: verdict.status, checkedAt: now.toISOString() } };
 }
 
+/** Attempts, and the wait before each retry, to tell the tenant object about a verdict. */
+const NOTIFY_RETRY_DELAYS_MS = [1_000, 4_000];
+
 /**
- * Tells the tenant object about a facility's latest verdict. The facility is already
- * stored; should the object be unreachable, the next change or deadline sweep catches up,
- * so a failure here is logged rather than failing a request whose data is safe.
+ * Tells the tenant object about a facility's latest verdict. The facility is already stored,
+ * so a failure never fails the request: the first attempt is awaited (drift alerts appear at
+ * once), retries run after the response, and should they all fail the hourly reconciliation
+ * (pipeline/reconcile-watches.ts) brings the object in line with Postgres.
  */
 export async function notifyTenantObject(
   services: Services,
-  principal: Principal,
-  facilityId: string,
-  facility: FacilityInput,
-  verdict: Verdict,
-  cause: "created" | "updated" | "check",
+  tenantId: string,
+  snapshot: FacilitySnapshot,
 ): Promise<void> {
+  const attempt = () => services.tenant(tenantId).upsertFacility(snapshot);
   try {
-    await services.tenant(principal.tenantId).upsertFacility({ facilityId, facility, verdict, cause });
+    await attempt();
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        message: "tenant object upsertFacility failed",
-        facilityId,
-        error: String(error),
-      }),
-    );
+    logNotifyFailure(snapshot.facilityId, 1, error);
+    services.background(retryNotify(attempt, snapshot.facilityId));
   }
+}
+
+async function retryNotify(attempt: () => Promise<unknown>, facilityId: string): Promise<void> {
+  for (const [index, delayMs] of NOTIFY_RETRY_DELAYS_MS.entries()) {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      logNotifyFailure(facilityId, index + 2, error);
+    }
+  }
+}
+
+function logNotifyFailure(facilityId: string, attempt: number, error: unknown): void {
+  console.error(
+    JSON.stringify({
+      level: "error",
+      message: "tenant object upsertFacility failed",
+      facilityId,
+      attempt,
+      error: String(error),
+    }),
+  );
 }
 
 /** The API's view of a stored facility: the facility itself plus what Prep knows of it. */

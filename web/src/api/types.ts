@@ -10,7 +10,10 @@ import type { listOf, pageOf } from "../../../workers/http/schemas";
 import type { AlertSchema } from "../../../workers/routes/alerts/schemas";
 import type { SessionSchema } from "../../../workers/routes/auth/schemas";
 import type { CheckResultSchema, CheckSummarySchema } from "../../../workers/routes/checks/schemas";
-import type { FacilityResponseSchema } from "../../../workers/routes/facilities/schemas";
+import type {
+  FacilityResponseSchema,
+  FacilityVerdictSchema,
+} from "../../../workers/routes/facilities/schemas";
 import type { GroupSchema } from "../../../workers/routes/groups/schemas";
 import type { CreatedKeySchema, KeySummarySchema } from "../../../workers/routes/keys/schemas";
 import type {
@@ -27,6 +30,7 @@ export type Role = Session["user"]["role"];
 export type Facility = v.InferOutput<typeof FacilityResponseSchema> & FacilityInput;
 export type Status = NonNullable<Facility["status"]>;
 export type CheckResult = v.InferOutput<typeof CheckResultSchema>;
+export type FacilityVerdict = v.InferOutput<typeof FacilityVerdictSchema>;
 export type Finding = CheckResult["findings"][number];
 export type CheckSummary = v.InferOutput<typeof CheckSummarySchema>;
 export type TeamMember = v.InferOutput<typeof TeamMemberSchema>;

@@ -2,17 +2,14 @@
  * A location: status, the findings behind that status (grouped by jurisdiction layer), run a
  * check, staff and credentials, permits, edit details, and its check history.
  *
- * The stored status comes from the facility's latest evaluation today: a check of it, or
- * adding or changing it. Only a check records findings, so when the status came from a save
- * (its `lastCheckedAt` is no recorded check's `evaluatedAt`) the page runs a check of the
- * stored facility, which evaluates it the same way and stores the status it finds, so the
- * badge and the findings are one evaluation. Who cannot run checks sees the last check's
- * findings, or none, with a word on where the status came from.
+ * The findings shown are the facility's latest verdict (GET /v1/facilities/{id}/verdict):
+ * the evaluation behind its status, whether it came from adding or changing the location, a
+ * check, a deadline passing or a rule change. Reading it is not a check and costs nothing; a
+ * past check from the history can be shown instead, marked as such.
  */
-import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
-import type { CheckResult, CheckSummary, Facility, FacilityInput, Page } from "../api/types";
+import type { CheckResult, CheckSummary, Facility, FacilityInput, FacilityVerdict, Page } from "../api/types";
 import { EditDetails } from "../components/location/EditDetails";
 import { Findings } from "../components/location/Findings";
 import { PermitsPanel } from "../components/location/PermitsPanel";
@@ -25,51 +22,43 @@ import { Link } from "../router";
 import { useCan } from "../session";
 import { FACILITY_TYPE_LABEL } from "../vocabulary";
 
-/** Whether two RFC 3339 timestamps name the same instant. */
-function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
-  return !!a && !!b && Date.parse(a) === Date.parse(b);
-}
+/** How each cause of a verdict reads after "Worked out when". */
+const CAUSE: Record<FacilityVerdict["cause"], string> = {
+  created: "the location was added",
+  updated: "the location was last changed",
+  check: "the location was last checked",
+  deadline: "a deadline passed",
+  rules: "the rules changed",
+  reconciled: "Prep caught up with a change it had missed",
+};
 
 export function LocationDetail({ id }: { id: string }) {
   const loaded = useResource<Facility>(`/v1/facilities/${id}`);
+  const latest = useResource<FacilityVerdict>(`/v1/facilities/${id}/verdict`);
   const history = useResource<Page<CheckSummary>>(`/v1/facilities/${id}/checks?limit=10`);
   const [facility, setFacility] = useState<Facility>();
-  const [result, setResult] = useState<CheckResult>();
-  /** Why the findings shown may not be those behind the badge. */
-  const [note, setNote] = useState<"changed" | "earlier">();
-  /** Whether the findings behind the stored status have been looked for (once a page). */
-  const [resolved, setResolved] = useState(false);
+  /** A past check chosen from the history, shown instead of the latest verdict. */
+  const [past, setPast] = useState<CheckResult>();
   const canEdit = useCan("facilities:write");
   const canCheck = useCan("checks:write");
 
   useEffect(() => setFacility(loaded.data), [loaded.data]);
 
   const runCheck = useSubmit(async () => {
-    setResolved(true);
-    setResult(await api<CheckResult>(`/v1/facilities/${id}/checks`, { method: "POST", body: {} }));
-    setNote(undefined);
+    await api<CheckResult>(`/v1/facilities/${id}/checks`, { method: "POST", body: {} });
+    setPast(undefined);
     setFacility(await api<Facility>(`/v1/facilities/${id}`));
+    latest.reload();
     history.reload();
   });
-  const showCheck = useSubmit(async (checkId: string, why?: "earlier") => {
-    setResult(await api<CheckResult>(`/v1/checks/${checkId}`));
-    setNote(why);
+  const showCheck = useSubmit(async (checkId: string) => {
+    setPast(await api<CheckResult>(`/v1/checks/${checkId}`));
   });
   const onPatch = async (patch: Partial<FacilityInput>) => {
     setFacility(await api<Facility>(`/v1/facilities/${id}`, { method: "PATCH", body: patch }));
-    setNote("changed");
+    setPast(undefined);
+    latest.reload();
   };
-
-  // The findings behind the badge: the recorded check that set it, else a check run now.
-  const checks = history.data?.data;
-  useEffect(() => {
-    if (resolved || !facility || !checks) return;
-    setResolved(true);
-    const latest = checks[0];
-    if (latest && sameInstant(latest.evaluatedAt, facility.lastCheckedAt)) void showCheck.run(latest.id);
-    else if (facility.status && canCheck) void runCheck.run();
-    else if (latest) void showCheck.run(latest.id, "earlier");
-  }, [resolved, facility, checks]);
 
   if (loaded.loading && !facility) return <Loading what="the location" />;
   if (loaded.error) {
@@ -89,7 +78,7 @@ export function LocationDetail({ id }: { id: string }) {
       </p>
       <div class="page-head">
         <h1>{facility.name}</h1>
-        <StatusBadge status={facility.status} />
+        <StatusBadge status={latest.data?.status ?? facility.status} />
       </div>
       <p class="muted">
         {FACILITY_TYPE_LABEL[facility.type]} ·{" "}
@@ -114,12 +103,24 @@ export function LocationDetail({ id }: { id: string }) {
         </div>
         {runCheck.error && <ErrorNotice error={runCheck.error} />}
         {showCheck.error && <ErrorNotice error={showCheck.error} />}
-        {result ? (
-          <Findings result={result} note={findingsNote(note, facility.lastCheckedAt)} />
-        ) : runCheck.pending || showCheck.pending || (!resolved && !history.error) ? (
-          <Loading what="the findings" />
+        {past ? (
+          <Findings
+            result={past}
+            note={
+              <>
+                An earlier check, not the latest.{" "}
+                <button type="button" class="link" onClick={() => setPast(undefined)}>
+                  Show the latest
+                </button>
+              </>
+            }
+          />
+        ) : latest.data ? (
+          <Findings result={latest.data} note={`Worked out when ${CAUSE[latest.data.cause]}.`} />
+        ) : latest.error ? (
+          <ErrorNotice error={latest.error} retry={latest.reload} />
         ) : (
-          <p class="muted">{noFindings(facility, canCheck)}</p>
+          <Loading what="the findings" />
         )}
       </section>
 
@@ -150,23 +151,4 @@ export function LocationDetail({ id }: { id: string }) {
       </section>
     </>
   );
-}
-
-function findingsNote(
-  note: "changed" | "earlier" | undefined,
-  lastCheckedAt: string | null,
-): ComponentChildren {
-  if (note === "changed") return "The location changed since; run a check to refresh.";
-  if (note === "earlier") {
-    return `The status at the top is newer: it was worked out when the location was saved (${formatDateTime(lastCheckedAt)}), and only a check records findings.`;
-  }
-  return undefined;
-}
-
-function noFindings(facility: Facility, canCheck: boolean): string {
-  if (canCheck) return "No check yet. Run one to see which rules pass and fail here.";
-  if (facility.status) {
-    return `This status was worked out when the location was saved (${formatDateTime(facility.lastCheckedAt)}). Its findings appear once someone who can run checks runs one.`;
-  }
-  return "No check yet.";
 }

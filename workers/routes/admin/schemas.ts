@@ -5,10 +5,26 @@
  */
 import * as v from "valibot";
 import { AsOfSchema } from "../../../compliance/index";
+import { isStorableText, storableString } from "../../../compliance/schema/common";
 import { idSchema, OcdIdParamSchema } from "../../http/schemas";
 
+/** decodeURIComponent throws on a malformed escape ("%ZZ", "%C0%AF"): such an id is invalid, not an error. */
+function decodesCleanly(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** OCD ids contain slashes: they are accepted raw or percent-encoded, as in /v1/jurisdictions. */
-export const OcdIdSchema = v.pipe(v.string(), v.transform(decodeURIComponent), OcdIdParamSchema);
+export const OcdIdSchema = v.pipe(
+  v.string(),
+  v.check(decodesCleanly, "must be an OCD division id"),
+  v.transform(decodeURIComponent),
+  OcdIdParamSchema,
+);
 
 export const JurisdictionParams = v.object({ ocdId: OcdIdSchema });
 
@@ -22,11 +38,27 @@ export const VersionListSchema = v.object({ data: v.array(v.unknown()) });
 export const ReviewSchema = v.object({ versionId: v.string(), status: v.string() });
 
 export const DiffQuery = v.object({
-  from: v.optional(v.pipe(v.string(), v.maxLength(40))),
-  to: v.optional(v.pipe(v.string(), v.maxLength(40))),
+  from: v.optional(v.pipe(storableString(), v.maxLength(40))),
+  to: v.optional(v.pipe(storableString(), v.maxLength(40))),
   asOf: v.optional(AsOfSchema),
   format: v.optional(v.picklist(["json", "markdown"], "must be json or markdown"), "json"),
 });
+
+/** Every key and string in a JSON value is storable text (jsonb refuses U+0000). Iterative: safe at any depth. */
+function isStorableJson(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  for (let node = pending.pop(); pending.length > 0 || node !== undefined; node = pending.pop()) {
+    if (typeof node === "string") {
+      if (!isStorableText(node)) return false;
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, child] of Object.entries(node)) {
+        if (!isStorableText(key)) return false;
+        pending.push(child);
+      }
+    }
+  }
+  return true;
+}
 
 /** Today (UTC) as YYYY-MM-DD: the default `effectiveFrom` of an override. */
 export const today = () => new Date().toISOString().slice(0, 10);
@@ -40,8 +72,14 @@ export const CreateOverrideSchema = v.pipe(
       v.regex(/^[A-Z0-9][A-Z0-9-]{0,59}$/, "must be a rule id (upper-case letters, digits, dashes)"),
     ),
     /** replace: the fields to replace; add: the whole rule. */
-    rule: v.record(v.string(), v.unknown()),
-    reason: v.pipe(v.string(), v.trim(), v.minLength(1, "must say why"), v.maxLength(2000)),
+    rule: v.pipe(
+      v.record(v.string(), v.unknown()),
+      v.check(
+        (rule: Record<string, unknown>) => isStorableJson(rule),
+        "must not contain U+0000 or unpaired UTF-16 surrogates in any key or string",
+      ),
+    ),
+    reason: v.pipe(storableString(), v.trim(), v.minLength(1, "must say why"), v.maxLength(2000)),
     effectiveFrom: v.optional(AsOfSchema),
     expiresAt: AsOfSchema,
   }),

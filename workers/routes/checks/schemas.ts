@@ -30,11 +30,8 @@ const FindingSchema = v.object({
   override: v.optional(v.object({ id: v.string(), reason: v.string() })),
 });
 
-export const CheckResultSchema = v.object({
-  id: v.string(),
-  asOf: v.string(),
-  evaluatedAt: v.string(),
-  facilityId: v.nullable(v.string()),
+/** What the engine answers for a facility at a date, whatever asked for it. */
+export const VerdictSchema = v.object({
   status: VerdictStatusSchema,
   jurisdictions: v.array(v.string()),
   datasets: v.array(v.object({ jurisdiction: v.string(), version: v.string() })),
@@ -43,6 +40,14 @@ export const CheckResultSchema = v.object({
   reevaluateAt: v.nullable(v.string()),
   /** The narrowest level whose rules were evaluated; "state" means no local rules are checked. */
   coverage: v.nullable(v.picklist(["federal", "state", "county", "city"])),
+});
+
+export const CheckResultSchema = v.object({
+  id: v.string(),
+  asOf: v.string(),
+  evaluatedAt: v.string(),
+  facilityId: v.nullable(v.string()),
+  ...VerdictSchema.entries,
 });
 
 /** One past check of a facility, newest first in lists; GET /v1/checks/{id} has the whole verdict. */

@@ -60,7 +60,13 @@ export function registerCheckFacility(app: App): void {
         await withTenant(services.db(), principal.tenantId, (tx) =>
           setFacilityStatus(tx, id, check.result.status, check.evaluatedAt),
         );
-        await notifyTenantObject(services, principal, id, record.facility, check.result, "check");
+        await notifyTenantObject(services, principal.tenantId, {
+          facilityId: id,
+          facility: record.facility,
+          verdict: check.result,
+          cause: "check",
+          evaluatedAt: check.evaluatedAt,
+        });
       }
       if (replayed) c.header("idempotent-replayed", "true");
       return jsonText(c, resultJson);

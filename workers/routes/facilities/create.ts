@@ -41,7 +41,13 @@ export function registerCreateFacility(app: App): void {
         return loadFacility(tx, id);
       });
       if (!record) throw new Error("facility vanished inside its own transaction");
-      await notifyTenantObject(services, principal, record.id, facility, verdict, "created");
+      await notifyTenantObject(services, principal.tenantId, {
+        facilityId: record.id,
+        facility,
+        verdict,
+        cause: "created",
+        evaluatedAt: evaluated.checkedAt,
+      });
       c.header("location", `/v1/facilities/${record.id}`);
       return c.json(facilityBody(record), 201);
     },

@@ -5,6 +5,17 @@
 import * as v from "valibot";
 import { AsOfSchema, FacilityInputSchema } from "../../../compliance";
 import { FacilityIdSchema, paginationQuery, VerdictStatusSchema } from "../../http/schemas";
+import { VerdictSchema } from "../checks/schemas";
+
+/** What produced a facility's latest verdict (docs/tenant-object.md). */
+export const FACILITY_VERDICT_CAUSES = [
+  "created",
+  "updated",
+  "check",
+  "deadline",
+  "rules",
+  "reconciled",
+] as const;
 
 export const FacilityIdParams = v.object({ id: FacilityIdSchema });
 
@@ -20,6 +31,18 @@ export const FacilityResponseSchema = v.intersect([
 ]);
 
 export const FacilityCheckRequestSchema = v.object({ asOf: v.optional(AsOfSchema) });
+
+/**
+ * GET /v1/facilities/{id}/verdict: the facility's latest verdict (the one behind its status),
+ * what produced it, and when. Not a check: nothing is metered.
+ */
+export const FacilityVerdictSchema = v.object({
+  facilityId: v.string(),
+  asOf: v.string(),
+  evaluatedAt: v.string(),
+  cause: v.picklist(FACILITY_VERDICT_CAUSES),
+  ...VerdictSchema.entries,
+});
 
 /** GET /v1/facilities: filters and the page. */
 export const FacilityListQuery = v.object({

@@ -105,7 +105,13 @@ export function registerUpdateFacility(app: App): void {
         return loadFacility(tx, id);
       });
       if (!record) throw notFound(`Facility ${id}`);
-      await notifyTenantObject(services, principal, id, facility, verdict, "updated");
+      await notifyTenantObject(services, principal.tenantId, {
+        facilityId: id,
+        facility,
+        verdict,
+        cause: "updated",
+        evaluatedAt: evaluated.checkedAt,
+      });
       return c.json(facilityBody(record));
     },
   );

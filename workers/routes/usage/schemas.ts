@@ -2,26 +2,31 @@
  * Schemas of GET /v1/usage: the range query and the counted series.
  */
 import * as v from "valibot";
+import { DateSchema, DateTimeSchema } from "../../../compliance/schema/common";
 
 const GRANULARITIES = ["hour", "day"] as const;
 
-function isRealCalendarDate(date: string): boolean {
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(date);
-}
+/** Epoch milliseconds of a date-time DateTimeSchema accepted ("t", "z" and a space separator included). */
+const instantMs = (text: string) => Date.parse(text.toUpperCase().replace(" ", "T"));
 
-/** "YYYY-MM-DD" (00:00 UTC) or an RFC 3339 date-time, as epoch milliseconds. One error per field. */
-const InstantSchema = v.config(
-  v.pipe(
-    v.string(),
-    v.regex(
-      /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:\d{2}))?$/,
-      "must be a date YYYY-MM-DD or an RFC 3339 date-time such as 2026-03-14T09:30:00Z",
+/**
+ * "YYYY-MM-DD" (00:00 UTC) or an RFC 3339 date-time, as epoch milliseconds: the storable dates
+ * and date-times of compliance/schema/common.ts (hour 00–23, offset within ±15:59, years
+ * 0001–9999), so every accepted value is a real instant. One error per field.
+ */
+const InstantSchema = v.union(
+  [
+    v.pipe(
+      DateSchema,
+      v.transform((date) => Date.parse(`${date}T00:00:00Z`)),
     ),
-    v.check((text) => isRealCalendarDate(text.slice(0, 10)), "must contain a real calendar date"),
-    v.transform((text) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text.replace(" ", "T"))),
-  ),
-  { abortPipeEarly: true },
+    v.pipe(
+      DateTimeSchema,
+      v.check((text) => !Number.isNaN(instantMs(text)), "must be an RFC 3339 date-time"),
+      v.transform(instantMs),
+    ),
+  ],
+  "must be a date YYYY-MM-DD or an RFC 3339 date-time such as 2026-03-14T09:30:00Z, with a real date and time",
 );
 
 export const UsageQuerySchema = v.pipe(

@@ -37,8 +37,11 @@ function FindingItem({ finding }: { finding: Finding }) {
   );
 }
 
-/** `note` says why these findings may not be behind the status shown above them. */
-export function Findings({ result, note }: { result: CheckResult; note?: ComponentChildren }) {
+/** What the panel shows: a check's result, or a facility's latest verdict. */
+export type Evaluated = Pick<CheckResult, "status" | "jurisdictions" | "findings" | "evaluatedAt" | "asOf">;
+
+/** `note` says what produced these findings, or why they are not the latest. */
+export function Findings({ result, note }: { result: Evaluated; note?: ComponentChildren }) {
   const layers = result.jurisdictions.map((jurisdiction) => ({
     jurisdiction,
     findings: result.findings
