@@ -29,7 +29,14 @@ export type {
 export { type DivisionLevel, levelOf } from "./jurisdictions/ocd";
 export { COVERED_STATES, type Resolution, resolveJurisdictions } from "./jurisdictions/resolve";
 export { applyOverrides, type Override } from "./overrides";
-export { type Problem, toProblems } from "./schema/common";
+export {
+  DateSchema,
+  DateTimeSchema,
+  isStorableText,
+  type Problem,
+  storableString,
+  toProblems,
+} from "./schema/common";
 export { type Dataset, DatasetSchema, type Requirement, type Rule } from "./schema/dataset";
 export { type Address, AsOfSchema, type FacilityInput, FacilityInputSchema, LIMITS } from "./schema/facility";
 export { type ValidateDatasetResult, validateDataset } from "./schema/validate-dataset";

@@ -1,8 +1,17 @@
 /**
  * Alerts: every drift event, stored with its acknowledgement, listed newest first with
- * cursor pagination (alert ids sort by creation time).
+ * cursor pagination (alert ids sort by creation time). Bounded: an acknowledged alert is
+ * forgotten ALERT_RETENTION_MS after its acknowledgement, and a tenant keeps at most
+ * MAX_ALERTS (beyond that the oldest go, acknowledged ones first).
  */
 import type { Alert, AlertPage, AlertQuery, DriftEvent } from "./contract";
+
+/** How long an acknowledged alert is kept after its acknowledgement. */
+export const ALERT_RETENTION_MS = 90 * 86_400_000;
+/** The most alerts one tenant keeps. */
+export const MAX_ALERTS = 10_000;
+/** Pruning runs at most this often (it scans up to MAX_ALERTS rows). */
+const PRUNE_INTERVAL_MS = 60_000;
 
 type AlertRow = {
   event: string;
@@ -19,6 +28,8 @@ function fromRow(row: AlertRow): Alert {
 }
 
 export class AlertStore {
+  private prunedAtMs = Number.NEGATIVE_INFINITY;
+
   constructor(private readonly sql: SqlStorage) {}
 
   add(event: DriftEvent): Alert {
@@ -29,7 +40,32 @@ export class AlertStore {
       event.status,
       JSON.stringify(event),
     );
+    this.prune(Date.parse(event.detectedAt));
     return { ...event, acknowledgedAt: null, acknowledgedBy: null };
+  }
+
+  /**
+   * Forgets alerts acknowledged more than ALERT_RETENTION_MS before `nowMs`, then the oldest
+   * beyond MAX_ALERTS (acknowledged first). At most once per PRUNE_INTERVAL_MS unless `force`.
+   * Returns how many were forgotten.
+   */
+  prune(nowMs: number, options: { force?: boolean; maxAlerts?: number } = {}): number {
+    if (!options.force && nowMs - this.prunedAtMs < PRUNE_INTERVAL_MS) return 0;
+    this.prunedAtMs = nowMs;
+    let forgotten = this.sql.exec(
+      "DELETE FROM alerts WHERE acknowledged_at IS NOT NULL AND acknowledged_at < ?",
+      new Date(nowMs - ALERT_RETENTION_MS).toISOString(),
+    ).rowsWritten;
+    const excess =
+      this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM alerts").one().n -
+      (options.maxAlerts ?? MAX_ALERTS);
+    if (excess > 0)
+      forgotten += this.sql.exec(
+        `DELETE FROM alerts WHERE id IN (
+           SELECT id FROM alerts ORDER BY acknowledged_at IS NULL, id LIMIT ?)`,
+        excess,
+      ).rowsWritten;
+    return forgotten;
   }
 
   list(query: AlertQuery): AlertPage {

@@ -15,8 +15,22 @@ import { Buffer } from "node:buffer";
 import { sql } from "drizzle-orm";
 import { type Database, withTenant } from "../db/client";
 import type { DeadLetter, DeadLetterPage } from "./contract";
+import {
+  deleteParts,
+  type Ledger,
+  packPlain,
+  readBody,
+  type StoredRecordRow,
+  unpack,
+  writeBody,
+} from "./ledger";
 
 export const OUTBOX_BATCH_SIZE = 200;
+/**
+ * A batch also stops at this many bytes of JSON (a record larger than that goes alone): one
+ * INSERT's parameter, and the Worker's copies of it, stay a few MB whatever the records' size.
+ */
+export const OUTBOX_BATCH_BYTES = 4 * 1024 * 1024;
 /** Batches per alarm run, so one run stays well inside the alarm's wall-time limit. */
 export const OUTBOX_BATCHES_PER_RUN = 25;
 
@@ -100,13 +114,19 @@ export interface FlushOutcome {
 type PendingRow = {
   id: string;
   idempotency_key: string | null;
+  /** The record's JSON text. */
   record: string;
 };
+
+const deadLetterOwner = (checkId: string) => `dead:${checkId}`;
 
 type Deliver = (tenantId: string, checks: PendingCheck[]) => Promise<void>;
 
 export class Outbox {
-  constructor(private readonly sql: SqlStorage) {}
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly ledger: Ledger,
+  ) {}
 
   isEmpty(): boolean {
     return this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length === 0;
@@ -120,17 +140,32 @@ export class Outbox {
   async flush(deliver: Deliver, nowMs: () => number = Date.now): Promise<FlushOutcome> {
     let deadLettered = 0;
     for (let round = 0; round < OUTBOX_BATCHES_PER_RUN; round++) {
-      const pending = this.sql
-        .exec<PendingRow>(
-          `SELECT checks.id, checks.idempotency_key, checks.record FROM outbox JOIN checks ON checks.id = outbox.check_id
-           ORDER BY outbox.enqueued_at, outbox.check_id LIMIT ?`,
-          OUTBOX_BATCH_SIZE,
-        )
-        .toArray();
+      const pending = this.nextBatch();
       if (pending.length === 0) return { drained: true, deadLettered };
       deadLettered += await this.deliverOrIsolate(this.tenantId(), pending, deliver, nowMs);
     }
     return { drained: this.isEmpty(), deadLettered };
+  }
+
+  /** The oldest pending checks, at most OUTBOX_BATCH_SIZE of them and OUTBOX_BATCH_BYTES of JSON (at least one). */
+  private nextBatch(): PendingRow[] {
+    const rows = this.sql
+      .exec<StoredRecordRow & { id: string; idempotency_key: string | null }>(
+        `SELECT checks.id, checks.idempotency_key, checks.record, checks.dictionary_id, checks.parts
+         FROM outbox JOIN checks ON checks.id = outbox.check_id
+         ORDER BY outbox.enqueued_at, outbox.check_id LIMIT ?`,
+        OUTBOX_BATCH_SIZE,
+      )
+      .toArray();
+    const batch: PendingRow[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      const text = this.ledger.decode(row.id, row);
+      if (batch.length > 0 && bytes + text.bytes > OUTBOX_BATCH_BYTES) break;
+      bytes += text.bytes;
+      batch.push({ id: row.id, idempotency_key: row.idempotency_key, record: text.json });
+    }
+    return batch;
   }
 
   /**
@@ -171,18 +206,22 @@ export class Outbox {
   /** Moves a refused check from the outbox to dead letters (both writes commit together: no await between). */
   private deadLetter(row: PendingRow, error: unknown, nowMs: number): void {
     const reason = refusalReason(error);
+    // Kept deflated (no dictionary: a dead letter outlives the ledger's), in parts if large.
+    const body = writeBody(this.sql, deadLetterOwner(row.id), packPlain(row.record));
     this.sql.exec(
-      `INSERT INTO dead_letters (check_id, idempotency_key, record, reason, sql_state, dead_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO dead_letters (check_id, idempotency_key, record, parts, reason, sql_state, dead_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (check_id) DO UPDATE SET reason = excluded.reason, sql_state = excluded.sql_state,
          dead_at_ms = excluded.dead_at_ms`,
       row.id,
       row.idempotency_key,
-      row.record,
+      body.record,
+      body.parts,
       reason,
       sqlStateOf(error) ?? null,
       nowMs,
     );
+    body.write();
     this.sql.exec("DELETE FROM outbox WHERE check_id = ?", row.id);
     console.error(
       JSON.stringify({ level: "error", message: "outbox: check dead-lettered", checkId: row.id, reason }),
@@ -199,12 +238,13 @@ export class Outbox {
       .exec<{
         check_id: string;
         idempotency_key: string | null;
-        record: string;
+        record: string | ArrayBuffer;
+        parts: number | null;
         reason: string;
         sql_state: string | null;
         dead_at_ms: number;
       }>(
-        `SELECT check_id, idempotency_key, record, reason, sql_state, dead_at_ms FROM dead_letters
+        `SELECT check_id, idempotency_key, record, parts, reason, sql_state, dead_at_ms FROM dead_letters
          WHERE check_id > ? ORDER BY check_id LIMIT ?`,
         cursor ?? "",
         limit + 1,
@@ -214,7 +254,7 @@ export class Outbox {
       (row): DeadLetter => ({
         checkId: row.check_id,
         idempotencyKey: row.idempotency_key,
-        record: row.record,
+        record: this.deadLetterJson(row.check_id, row),
         reason: row.reason,
         sqlState: row.sql_state,
         deadLetteredAt: new Date(row.dead_at_ms).toISOString(),
@@ -229,32 +269,41 @@ export class Outbox {
    */
   requeue(checkId: string, nowMs: number): boolean {
     const row = this.sql
-      .exec<{ idempotency_key: string | null; record: string; dead_at_ms: number }>(
-        "SELECT idempotency_key, record, dead_at_ms FROM dead_letters WHERE check_id = ?",
-        checkId,
-      )
+      .exec<{
+        idempotency_key: string | null;
+        record: string | ArrayBuffer;
+        parts: number | null;
+        dead_at_ms: number;
+      }>("SELECT idempotency_key, record, parts, dead_at_ms FROM dead_letters WHERE check_id = ?", checkId)
       .toArray()[0];
     if (!row) return false;
-    this.sql.exec(
-      `INSERT INTO checks (id, recorded_at, idempotency_key, record) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO NOTHING`,
-      checkId,
-      row.dead_at_ms,
-      row.idempotency_key,
-      row.record,
-    );
+    this.ledger.restore(checkId, row.dead_at_ms, row.idempotency_key, this.deadLetterJson(checkId, row));
     this.sql.exec(
       "INSERT INTO outbox (check_id, enqueued_at) VALUES (?, ?) ON CONFLICT (check_id) DO NOTHING",
       checkId,
       nowMs,
     );
-    this.sql.exec("DELETE FROM dead_letters WHERE check_id = ?", checkId);
+    this.forgetDeadLetter(checkId);
     return true;
   }
 
   /** Forgets a dead letter for good (the check stays metered; Postgres never gets it). */
   discard(checkId: string): boolean {
+    return this.forgetDeadLetter(checkId);
+  }
+
+  private forgetDeadLetter(checkId: string): boolean {
+    deleteParts(this.sql, deadLetterOwner(checkId));
     return this.sql.exec("DELETE FROM dead_letters WHERE check_id = ?", checkId).rowsWritten > 0;
+  }
+
+  /** A dead letter's record: JSON text (older ones) or deflated without a dictionary. */
+  private deadLetterJson(
+    checkId: string,
+    row: { record: string | ArrayBuffer; parts: number | null },
+  ): string {
+    const body = readBody(this.sql, deadLetterOwner(checkId), { ...row, dictionary_id: null });
+    return unpack(body, null).json;
   }
 
   /** The tenant the ledger is bound to (set by its first check, so present once anything is queued). */

@@ -51,6 +51,31 @@ const MIGRATIONS: readonly string[] = [
     object_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, count INTEGER NOT NULL, reported_ms INTEGER NOT NULL
   );
   `,
+  `
+  -- Bounded storage (docs/tenant-object.md, "Bounded storage"). checks.record now holds either
+  -- the record's JSON text (rows from before this migration) or a BLOB: the JSON's UTF-8,
+  -- deflated (raw) with the preset dictionary dictionary_id (NULL: none). A BLOB larger than
+  -- one part (RECORD_PART_BYTES, under the 2 MB row limit) is split into record_parts and
+  -- record is then empty; parts says how many. size is what the row costs (record bytes plus
+  -- an estimate of the row and index overhead); NULL on rows from before this migration.
+  ALTER TABLE checks ADD COLUMN dictionary_id INTEGER;
+  ALTER TABLE checks ADD COLUMN parts INTEGER;
+  ALTER TABLE checks ADD COLUMN size INTEGER;
+  CREATE INDEX checks_dictionary ON checks (dictionary_id) WHERE dictionary_id IS NOT NULL;
+  -- Preset dictionaries (recent records' JSON, at most 32 KiB), themselves stored deflated.
+  CREATE TABLE ledger_dictionaries (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL, created_ms INTEGER NOT NULL);
+  -- Parts of records too large for one row: owner is the check id (ledger) or 'dead:<check id>'.
+  CREATE TABLE record_parts (
+    owner TEXT NOT NULL, part INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (owner, part)
+  );
+  -- Dead letters' record: JSON text (before this migration) or a BLOB deflated without a
+  -- dictionary, split into record_parts (owner 'dead:<check id>') when parts is set.
+  ALTER TABLE dead_letters ADD COLUMN parts INTEGER;
+  -- The running total of checks.size (rows from before: estimated the same way), for the budget.
+  INSERT INTO meta (key, value)
+    SELECT 'ledger_bytes', coalesce(sum(octet_length(record) + 2 * length(id) + coalesce(length(idempotency_key), 0) + 48), 0)
+    FROM checks;
+  `,
 ];
 
 export function migrate(sql: SqlStorage): void {

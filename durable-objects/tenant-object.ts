@@ -31,8 +31,8 @@ import {
   type DeadLetterPage,
   type DeadLetterSummary,
   type DriftEvent,
-  type FacilitySnapshot,
   type FacilityReconciliation,
+  type FacilitySnapshot,
   type FacilityVerdict,
   type RecordCheckInput,
   type RecordCheckOutcome,
@@ -211,7 +211,9 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
    * facilities it missed or holds stale — raising drift alerts for what it had missed — and
    * forgets deleted ones.
    */
-  async reconcileFacilities(changes: FacilityReconciliation): Promise<{ evaluated: number; removed: number }> {
+  async reconcileFacilities(
+    changes: FacilityReconciliation,
+  ): Promise<{ evaluated: number; removed: number }> {
     let evaluated = 0;
     if (changes.upsert.length > 0) {
       const asOf = asOfDate(undefined, new Date());

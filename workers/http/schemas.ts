@@ -7,6 +7,7 @@
  * from them (type-only imports).
  */
 import * as v from "valibot";
+import { storableString } from "../../compliance";
 
 /** An id of one kind: `prefix_` and a 26-character ULID. */
 export const idSchema = (prefix: string, message: string) =>
@@ -21,14 +22,19 @@ export const VerdictStatusSchema = v.picklist(VERDICT_STATUSES);
 export const ROLE_NAMES = ["owner", "admin", "manager", "viewer"] as const;
 
 export const EmailSchema = v.pipe(
-  v.string(),
+  storableString(),
   v.trim(),
   v.toLowerCase(),
   v.email("must be an email address"),
   v.maxLength(254),
 );
 
-export const NameSchema = v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(100));
+export const NameSchema = v.pipe(
+  storableString(),
+  v.trim(),
+  v.minLength(1, "must not be empty"),
+  v.maxLength(100),
+);
 
 /** An OCD division id in a path (OCD ids contain slashes: routes accept them raw or percent-encoded). */
 export const OcdIdParamSchema = v.pipe(

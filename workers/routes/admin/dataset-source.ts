@@ -5,6 +5,7 @@
  */
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
+import { storableString } from "../../../compliance";
 import { configureSource } from "../../../db/datasets";
 import { isAllowedSourceUrl } from "../../../pipeline/sources";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
@@ -16,7 +17,10 @@ import { JurisdictionParams } from "./schemas";
 
 /** Here rather than in schemas.ts: the URL rule lives in pipeline/sources.ts. */
 const SourceSchema = v.object({
-  sourceUrl: v.pipe(v.string(), v.check(isAllowedSourceUrl, "must be an https URL or bundled:<ocd id>")),
+  sourceUrl: v.pipe(
+    storableString(),
+    v.check(isAllowedSourceUrl, "must be an https URL or bundled:<ocd id>"),
+  ),
   trusted: v.boolean(),
 });
 

@@ -4,8 +4,8 @@
  * its URL rule lives in pipeline/sources.ts.
  */
 import * as v from "valibot";
+import { isStorableText, storableString } from "../../../compliance";
 import { AsOfSchema } from "../../../compliance/index";
-import { isStorableText, storableString } from "../../../compliance/schema/common";
 import { idSchema, OcdIdParamSchema } from "../../http/schemas";
 
 /** decodeURIComponent throws on a malformed escape ("%ZZ", "%C0%AF"): such an id is invalid, not an error. */

@@ -8,6 +8,7 @@ import { API_KEY_SCOPES, createApiKey } from "../../../db/api-keys";
 import { recordAudit } from "../../../db/audit";
 import { withTenant } from "../../../db/client";
 import { jsonResponse, problemResponses } from "../../http/openapi";
+import { NameSchema } from "../../http/schemas";
 import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import type { App } from "../index";
@@ -15,7 +16,7 @@ import { CreatedKeySchema } from "./schemas";
 
 /** Here rather than in schemas.ts: the scope list lives in db/, which web/ cannot import. */
 const CreateKeySchema = v.object({
-  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+  name: NameSchema,
   scopes: v.optional(v.pipe(v.array(v.picklist(API_KEY_SCOPES)), v.minLength(1)), [...API_KEY_SCOPES]),
 });
 

@@ -2,7 +2,7 @@
  * Schemas of GET /v1/usage: the range query and the counted series.
  */
 import * as v from "valibot";
-import { DateSchema, DateTimeSchema } from "../../../compliance/schema/common";
+import { DateSchema, DateTimeSchema } from "../../../compliance";
 
 const GRANULARITIES = ["hour", "day"] as const;
 
