@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { hashApiKey, type StoredApiKey } from "../../db/api-keys";
 import type { Database } from "../../db/client";
 import type { EdgeStore } from "../../runtime/edge-store";
-import { createApiKeyVerifier, KEY_FRESH_MS, OUTAGE_BACKOFF_MS } from "./api-key-verifier";
+import { createApiKeyVerifier, KEY_FRESH_MS, OUTAGE_BACKOFF_MS, SLOW_LOOKUP_MS } from "./api-key-verifier";
 
 const PRESENTED = "prep_test_AbCdEfGh0123456789abcdefghijklmnopqrstuv";
 
@@ -22,13 +22,14 @@ function memoryStore(): EdgeStore & { values: Map<string, unknown> } {
   };
 }
 
-/** Postgres as the verifier sees it: one row or none, or down; counts the queries. */
+/** Postgres as the verifier sees it: one row or none, down, or stalled; counts the queries. */
 function postgres(row: () => Record<string, unknown> | undefined) {
-  const state = { queries: 0, down: false };
+  const state = { queries: 0, down: false, stalled: false };
   const db = {
     execute: async () => {
       state.queries++;
       if (state.down) throw new Error("Connection terminated unexpectedly");
+      if (state.stalled) await new Promise(() => {});
       const found = row();
       return { rows: found ? [found] : [] };
     },
@@ -114,6 +115,23 @@ describe("API key verification over time", () => {
     }
     expect(pg.state.queries).toBeLessThanOrEqual(Math.ceil(hours / OUTAGE_BACKOFF_MS));
     expect(pg.state.queries).toBeGreaterThan(0);
+  });
+
+  it("does not wait on a stalled Postgres when an older observation can answer", async () => {
+    let clock = 0;
+    const row = await storedRow();
+    const pg = postgres(() => row);
+    const verifier = createApiKeyVerifier(() => clock);
+    await verifier.verify(PRESENTED, "test", pg.db);
+    pg.state.stalled = true;
+    clock = KEY_FRESH_MS + 1;
+    const started = Date.now();
+    expect((await verifier.verify(PRESENTED, "test", pg.db)).ok).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SLOW_LOOKUP_MS - 50);
+    expect(Date.now() - started).toBeLessThan(SLOW_LOOKUP_MS + 2_000);
+    // Within the back-off, Postgres is not asked again.
+    expect((await verifier.verify(PRESENTED, "test", pg.db)).ok).toBe(true);
+    expect(pg.state.queries).toBe(2);
   });
 
   it("cannot vouch for a key nobody has observed while Postgres is down: the error reaches the caller", async () => {

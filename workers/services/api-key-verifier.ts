@@ -9,9 +9,10 @@
  * 1. an observation younger than `KEY_FRESH_MS` (30 s) is trusted, wherever it came from — so a
  *    revocation takes effect within 30 s, inside the promised 60 s;
  * 2. otherwise Postgres is asked, and the new observation goes to memory and the edge store;
- * 3. if Postgres cannot answer, the newest observation is served however old (stale-if-error),
- *    and Postgres is not asked again for `OUTAGE_BACKOFF_MS`, so checks keep working through
- *    an outage of hours and a dead database is not hammered.
+ * 3. if Postgres cannot answer — an error, or no answer within `SLOW_LOOKUP_MS` while there is
+ *    an observation to fall back on — the newest observation is served however old
+ *    (stale-if-error), and Postgres is not asked again for `OUTAGE_BACKOFF_MS`, so checks keep
+ *    working through an outage of hours and a dead or stalled database is not hammered.
  *
  * Unknown keys are observations too, so a flood of one bad key costs one query per 30 s.
  * Nothing is shared between requests but plain values: each request does its own I/O (workerd
@@ -30,6 +31,8 @@ import { EDGE_KEYS, type EdgeStore } from "../../runtime/edge-store";
 export const KEY_FRESH_MS = 30_000;
 /** After Postgres fails to answer, stale observations are served this long before it is tried again. */
 export const OUTAGE_BACKOFF_MS = 5_000;
+/** How long a request waits for Postgres when it could answer from an older observation instead. */
+export const SLOW_LOOKUP_MS = 1_500;
 const MAX_ENTRIES = 10_000;
 
 export type KeyVerification =
@@ -55,6 +58,16 @@ export interface ApiKeyVerifier {
    * isolate's whole cache (tests).
    */
   forget(prefix?: string, store?: EdgeStore): Promise<void>;
+}
+
+/** `work`'s result, or a rejection once `ms` have passed (the work itself runs on, unawaited). */
+function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 const newest = (a: KeyObservation | null | undefined, b: KeyObservation | null | undefined) =>
@@ -84,7 +97,9 @@ export function createApiKeyVerifier(now: () => number = Date.now): ApiKeyVerifi
     if (fallback && now() < postgresRetryAt) return fallback.key;
     let observation: KeyObservation;
     try {
-      observation = { key: await findApiKeyByPrefix(db(), prefix), checkedAt: now() };
+      const query = findApiKeyByPrefix(db(), prefix);
+      const key = fallback ? await withinMs(query, SLOW_LOOKUP_MS) : await query;
+      observation = { key, checkedAt: now() };
     } catch (error) {
       if (!fallback) throw error;
       postgresRetryAt = now() + OUTAGE_BACKOFF_MS;
