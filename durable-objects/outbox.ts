@@ -15,15 +15,8 @@ import { Buffer } from "node:buffer";
 import { sql } from "drizzle-orm";
 import { type Database, withTenant } from "../db/client";
 import type { DeadLetter, DeadLetterPage } from "./contract";
-import {
-  deleteParts,
-  type Ledger,
-  packPlain,
-  readBody,
-  type StoredRecordRow,
-  unpack,
-  writeBody,
-} from "./ledger";
+import type { Ledger } from "./ledger";
+import type { RecordStore, StoredRecordRow } from "./record-store";
 
 export const OUTBOX_BATCH_SIZE = 200;
 /**
@@ -126,6 +119,7 @@ export class Outbox {
   constructor(
     private readonly sql: SqlStorage,
     private readonly ledger: Ledger,
+    private readonly records: RecordStore,
   ) {}
 
   isEmpty(): boolean {
@@ -207,7 +201,7 @@ export class Outbox {
   private deadLetter(row: PendingRow, error: unknown, nowMs: number): void {
     const reason = refusalReason(error);
     // Kept deflated (no dictionary: a dead letter outlives the ledger's), in parts if large.
-    const body = writeBody(this.sql, deadLetterOwner(row.id), packPlain(row.record));
+    const body = this.records.rowBody(deadLetterOwner(row.id), this.records.packPlain(row.record).bytes);
     this.sql.exec(
       `INSERT INTO dead_letters (check_id, idempotency_key, record, parts, reason, sql_state, dead_at_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -221,7 +215,7 @@ export class Outbox {
       sqlStateOf(error) ?? null,
       nowMs,
     );
-    body.write();
+    body.writeParts();
     this.sql.exec("DELETE FROM outbox WHERE check_id = ?", row.id);
     console.error(
       JSON.stringify({ level: "error", message: "outbox: check dead-lettered", checkId: row.id, reason }),
@@ -293,7 +287,7 @@ export class Outbox {
   }
 
   private forgetDeadLetter(checkId: string): boolean {
-    deleteParts(this.sql, deadLetterOwner(checkId));
+    this.records.deleteParts(deadLetterOwner(checkId));
     return this.sql.exec("DELETE FROM dead_letters WHERE check_id = ?", checkId).rowsWritten > 0;
   }
 
@@ -302,8 +296,7 @@ export class Outbox {
     checkId: string,
     row: { record: string | ArrayBuffer; parts: number | null },
   ): string {
-    const body = readBody(this.sql, deadLetterOwner(checkId), { ...row, dictionary_id: null });
-    return unpack(body, null).json;
+    return this.records.read(deadLetterOwner(checkId), { ...row, dictionary_id: null }).json;
   }
 
   /** The tenant the ledger is bound to (set by its first check, so present once anything is queued). */

@@ -19,8 +19,9 @@ import { TenantMeters } from "../workers/services/tenant-meters";
 import type { AlertStore } from "./alert-store";
 import { ALERT_RETENTION_MS } from "./alert-store";
 import { type CheckRecord, type RecordCheckInput, serializeCheck } from "./contract";
-import { IDEMPOTENCY_WINDOW_MS, LEDGER_RETENTION_MS, type Ledger, RECORD_PART_BYTES } from "./ledger";
+import { IDEMPOTENCY_WINDOW_MS, LEDGER_RETENTION_MS, type Ledger } from "./ledger";
 import { type CheckDelivery, deliverToPostgres, OUTBOX_BATCH_BYTES } from "./outbox";
+import { RECORD_PART_BYTES } from "./record-store";
 import type { TenantObject } from "./tenant-object";
 
 const DAY_MS = 86_400_000;

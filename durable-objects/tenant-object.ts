@@ -2,16 +2,18 @@
  * TenantObject: one Durable Object per tenant (SQLite storage, native RPC), the tenant's
  * source of truth for usage and for what changed. This file wires the modules together:
  *
- * - ledger.ts      every billable check exactly once, idempotency, hourly meters per state
- * - outbox.ts      the ledger's delivery to Postgres `checks`, at least once, idempotent;
- *                  a record Postgres refuses is isolated as a dead letter, never blocks the rest
- * - facilities.ts  each facility's latest input and verdict, and when it may next change
- * - drift.ts       what changed between two verdicts → alerts.ts (stored) and
- *                  live-alerts.ts (pushed to connected WebSockets)
- * - jobs.ts        the single alarm, multiplexing outbox flushes and deadline re-evaluation
+ * - ledger.ts          every billable check exactly once, idempotency, hourly meters per state,
+ *                      retention by age and bytes
+ * - record-store.ts    how a record's JSON is kept compactly (deflate, dictionaries, parts)
+ * - outbox.ts          the ledger's delivery to Postgres `checks`, at least once, idempotent;
+ *                      a record Postgres refuses is isolated as a dead letter, never blocks the rest
+ * - facility-store.ts  each facility's latest input and verdict, and when it may next change
+ * - drift.ts           what changed between two verdicts → alert-store.ts (stored) and
+ *                      live-alerts.ts (pushed to connected WebSockets)
+ * - jobs.ts            the single alarm, multiplexing outbox flushes and deadline re-evaluation
  *
- * A hot tenant's checks may also land on meter shards (meter-shards.ts): objects of this
- * class that only ever see `recordCheck`, `getCheck` and `getUsage`.
+ * A hot tenant's checks may also land on meter shards (workers/services/tenant-meters.ts
+ * decides): objects of this class that only ever see `recordCheck`, `getCheck` and `getUsage`.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Verdict } from "../compliance";
@@ -46,6 +48,7 @@ import { Jobs } from "./jobs";
 import { Ledger } from "./ledger";
 import { acceptAlertStream, answerClientMessage, broadcastAlert, closeAlertStream } from "./live-alerts";
 import { type CheckDelivery, deliverToPostgres, Outbox } from "./outbox";
+import { RecordStore } from "./record-store";
 import { migrate } from "./storage-schema";
 
 /** Checks wait this long in the outbox so one flush carries many of them. */
@@ -72,8 +75,9 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
     super(ctx, env);
     const sql = ctx.storage.sql;
     ctx.storage.transactionSync(() => migrate(sql));
-    this.ledger = new Ledger(sql);
-    this.outbox = new Outbox(sql, this.ledger);
+    const records = new RecordStore(sql);
+    this.ledger = new Ledger(sql, records);
+    this.outbox = new Outbox(sql, this.ledger, records);
     this.jobs = new Jobs(sql, ctx.storage);
     this.facilities = new FacilityStore(sql);
     this.alerts = new AlertStore(sql);
@@ -85,7 +89,7 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
   async recordCheck(input: RecordCheckInput): Promise<RecordCheckOutcome> {
     const now = Date.now();
     let alarmMoved = false;
-    // Compressed before the transaction: packing may store a new dictionary (ledger.ts).
+    // Compressed before the transaction: packing may store a new dictionary (record-store.ts).
     const packed = this.ledger.pack(input.check.json);
     const outcome = this.ctx.storage.transactionSync(() => {
       const result = this.ledger.record(input, now, packed);
