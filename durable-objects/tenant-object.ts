@@ -62,7 +62,12 @@ function log(level: "info" | "error", message: string, detail: Record<string, un
   console[level](JSON.stringify({ level, message, ...detail }));
 }
 
-export class TenantObject extends DurableObject<RuntimeEnv> {
+/** The object's bindings: the shared ones, and its own namespace (to reach the dead-letter registry). */
+export interface TenantObjectEnv extends RuntimeEnv {
+  TENANT: DurableObjectNamespace<TenantObject>;
+}
+
+export class TenantObject extends DurableObject<TenantObjectEnv> {
   private readonly ledger: Ledger;
   private readonly outbox: Outbox;
   private readonly jobs: Jobs;
@@ -71,7 +76,7 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
   /** Where flushed checks go. Tests wrap it to fail a flush at a chosen point. */
   deliverChecks: CheckDelivery = deliverToPostgres;
 
-  constructor(ctx: DurableObjectState, env: RuntimeEnv) {
+  constructor(ctx: DurableObjectState, env: TenantObjectEnv) {
     super(ctx, env);
     const sql = ctx.storage.sql;
     ctx.storage.transactionSync(() => migrate(sql));
@@ -176,9 +181,8 @@ export class TenantObject extends DurableObject<RuntimeEnv> {
       const tenantId = this.ctx.storage.sql
         .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'tenant_id'")
         .toArray()[0]?.value;
-      // The object's env holds every binding of the Worker; RuntimeEnv only names the shared ones.
-      const namespace = (this.env as RuntimeEnv & { TENANT?: DurableObjectNamespace<TenantObject> }).TENANT;
-      if (!tenantId || !namespace) return;
+      const namespace = this.env.TENANT;
+      if (!tenantId) return;
       const registry = namespace.get(namespace.idFromName(DEAD_LETTER_REGISTRY));
       await registry.noteDeadLetters(this.ctx.id.toString(), tenantId, this.outbox.deadLetterCount());
     } catch (error) {
