@@ -1,4 +1,4 @@
-// Large but valid facilities are stored, not answered 500: 9,000 temperature logs (8 columns
+// Large but valid facilities are stored, not answered 500: 9,000 temperature logs (9 columns
 // each) exceed PostgreSQL's 65,535 bind parameters in one INSERT, so rows go in chunks. And a
 // merge patch nested 5,000 deep is refused with a 422, not a stack overflow.
 import { describe, expect, it } from "vitest";
@@ -60,5 +60,35 @@ describe("facility storage limits", () => {
       json: { address: { line1: "1 Main St" } },
     });
     expect(ok.status).toBe(200);
+  });
+
+  it("keeps every field it is given: the 2026-12 optional fields, and numbers real would have underflowed", async () => {
+    const { key } = await newTenant();
+    const added = {
+      certificateHolderLeftAt: "2026-10-01",
+      servesHighlySusceptiblePopulation: true,
+      temperatureLogs: [
+        {
+          at: "2026-11-30T12:00:00.000Z",
+          item: "prime rib",
+          category: "whole_meat_roast",
+          mode: "hot_holding",
+          tempF: 131,
+        },
+        { at: "2026-11-30T12:05:00.000Z", item: "walk-in", mode: "cold_holding", tempF: 1.5e-200 },
+      ],
+      inspections: [{ date: "2026-06-01", score: 8.042826188103453e-84, grade: "A" }],
+    };
+    const facility = sfRestaurant(added);
+    const created = await call("/v1/facilities", { method: "POST", key, json: facility });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const read = (await (await call(`/v1/facilities/${id}`, { key })).json()) as Record<string, unknown>;
+    expect(read).toMatchObject({
+      certificateHolderLeftAt: "2026-10-01",
+      servesHighlySusceptiblePopulation: true,
+      temperatureLogs: added.temperatureLogs,
+      inspections: added.inspections,
+    });
   });
 });

@@ -26,7 +26,7 @@ type FacilityRow = typeof facilities.$inferSelect;
 
 /**
  * Rows per INSERT: PostgreSQL binds at most 65,535 parameters per statement, and a facility
- * may carry 10,000 temperature logs (8 columns each) or 5,000 staff with 50 credentials each.
+ * may carry 10,000 temperature logs (9 columns each) or 5,000 staff with 50 credentials each.
  * 1,000 rows of up to 9 columns stays far below the limit.
  */
 const INSERT_CHUNK_ROWS = 1_000;
@@ -48,6 +48,8 @@ function facilityColumns(input: FacilityInput) {
     handlesUnpackagedTcsFood: input.handlesUnpackagedTcsFood ?? true,
     openedAt: input.openedAt ?? null,
     ownershipChangedAt: input.ownershipChangedAt ?? null,
+    certificateHolderLeftAt: input.certificateHolderLeftAt ?? null,
+    servesHighlySusceptiblePopulation: input.servesHighlySusceptiblePopulation ?? null,
   };
 }
 
@@ -114,6 +116,7 @@ async function insertChildren(
     facilityId,
     at: l.at,
     item: l.item ?? null,
+    category: l.category ?? null,
     mode: l.mode,
     tempF: l.tempF,
     position,
@@ -246,7 +249,12 @@ async function assemble(tx: Tx, rows: FacilityRow[]): Promise<FacilityRecord[]> 
         postalCode: row.postalCode,
       }),
       handlesUnpackagedTcsFood: row.handlesUnpackagedTcsFood,
-      ...omitNull({ openedAt: row.openedAt, ownershipChangedAt: row.ownershipChangedAt }),
+      ...omitNull({
+        openedAt: row.openedAt,
+        ownershipChangedAt: row.ownershipChangedAt,
+        certificateHolderLeftAt: row.certificateHolderLeftAt,
+        servesHighlySusceptiblePopulation: row.servesHighlySusceptiblePopulation,
+      }),
       permits: permitRows
         .filter((p) => p.facilityId === row.id)
         .map((p) => ({
@@ -279,7 +287,7 @@ async function assemble(tx: Tx, rows: FacilityRow[]): Promise<FacilityRecord[]> 
         .filter((l) => l.facilityId === row.id)
         .map((l) => ({
           at: new Date(l.at).toISOString(),
-          ...omitNull({ item: l.item }),
+          ...omitNull({ item: l.item, category: l.category }),
           mode: l.mode,
           tempF: l.tempF,
         })),

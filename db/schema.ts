@@ -13,6 +13,7 @@ import {
   boolean,
   customType,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -20,7 +21,6 @@ import {
   pgRole,
   pgTable,
   primaryKey,
-  real,
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
@@ -139,6 +139,10 @@ export const facilities = pgTable(
     handlesUnpackagedTcsFood: boolean("handles_unpackaged_tcs_food").notNull().default(true),
     openedAt: date("opened_at", { mode: "string" }),
     ownershipChangedAt: date("ownership_changed_at", { mode: "string" }),
+    /** When its last certified owner or employee left (HSC §113947.1's 60 days run from then). */
+    certificateHolderLeftAt: date("certificate_holder_left_at", { mode: "string" }),
+    /** Serves a highly susceptible population; null = not stated. */
+    servesHighlySusceptiblePopulation: boolean("serves_highly_susceptible_population"),
     /** The latest verdict's status; null until the facility is first checked. */
     status: text("status", { enum: ["compliant", "at_risk", "non_compliant"] }),
     lastCheckedAt: timestamptz("last_checked_at"),
@@ -210,7 +214,8 @@ export const inspections = pgTable(
       .notNull()
       .references(() => facilities.id, { onDelete: "cascade" }),
     date: date("date", { mode: "string" }).notNull(),
-    score: real("score"),
+    // Double precision holds every finite number a client can send (real underflows below 1e-38).
+    score: doublePrecision("score"),
     grade: text("grade"),
     criticalViolations: integer("critical_violations"),
     position: integer("position").notNull(),
@@ -228,8 +233,10 @@ export const temperatureLogs = pgTable(
       .references(() => facilities.id, { onDelete: "cascade" }),
     at: timestamptz("at").notNull(),
     item: text("item"),
+    /** What the reading is of (compliance/schema/facility.ts ITEM_CATEGORIES); null = not stated. */
+    category: text("category"),
     mode: text("mode", { enum: ["cold_holding", "hot_holding"] }).notNull(),
-    tempF: real("temp_f").notNull(),
+    tempF: doublePrecision("temp_f").notNull(),
     position: integer("position").notNull(),
   },
   (t) => [index("temperature_logs_facility_idx").on(t.facilityId), tenantIsolation],

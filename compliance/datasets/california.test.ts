@@ -85,10 +85,10 @@ describe("CA-FHC food handler card (HSC 113948)", () => {
 });
 
 describe.each([
-  ["RIV-FHC", "Riverside", "riverside"],
-  ["SBD-FHC", "San Bernardino", "san_bernardino"],
-  ["SDG-FHC", "San Diego", "san_diego"],
-])("%s county food handler card program", (ruleId, city, slug) => {
+  ["RIV-FHC", "Riverside", "riverside", false],
+  ["SBD-FHC", "San Bernardino", "san_bernardino", true],
+  ["SDG-FHC", "San Diego", "san_diego", false],
+])("%s county food handler card program", (ruleId, city, slug, verified) => {
   const county = `${CA}/county:${slug}`;
   const address = { city, state: "CA" };
   it("supersedes CA-FHC and accepts the county card", () => {
@@ -101,13 +101,15 @@ describe.each([
   });
   it("rejects the state card", () => {
     const v = check({ address, staff: [cook({ credentials: [card("2025-01-01", CA)] })] }, "2026-03-02");
-    expect(only(v, ruleId, "s-12")).toMatchObject({ status: "fail", verified: false });
+    expect(only(v, ruleId, "s-12")).toMatchObject({ status: "fail", verified });
     expect(only(v, ruleId, "s-12").message).toMatch(/not accepted here/);
   });
-  it("warns inside the grace period, fails after, and expires after 3 years", () => {
+  it.skipIf(slug === "san_bernardino")("warns inside the 30-day grace period and fails after", () => {
     const staff = [cook({ hiredAt: "2026-02-01" })];
     expect(only(check({ address, staff }, "2026-03-03"), ruleId, "s-12").status).toBe("warn");
     expect(only(check({ address, staff }, "2026-03-04"), ruleId, "s-12").status).toBe("fail");
+  });
+  it("expires after 3 years", () => {
     const old = [cook({ credentials: [card("2023-01-01", county)] })];
     expect(only(check({ address, staff: old }, "2026-01-02"), ruleId, "s-12").status).toBe("fail");
     expect(only(check({ address, staff: old }, "2025-12-15"), ruleId, "s-12")).toMatchObject({
@@ -246,7 +248,8 @@ describe("not checkable from the payload", () => {
 
 describe("CA-PERMIT health permit (HSC 114381)", () => {
   it("passes with a valid permit; the subject is the permit number", () => {
-    expect(only(check({ permits: [permit] }, "2026-03-02"), "CA-PERMIT")).toMatchObject({
+    const dated = { ...permit, expiresAt: "2026-12-31" };
+    expect(only(check({ permits: [dated] }, "2026-03-02"), "CA-PERMIT")).toMatchObject({
       status: "pass",
       subject: { kind: "permit", id: "HP-1" },
     });
@@ -373,5 +376,239 @@ describe("LAC-GRADE letter grade (LA County Ordinance 97-0071)", () => {
   });
   it("is not applicable without a scored inspection", () => {
     expect(only(check({ address }, "2026-03-02"), "LAC-GRADE").status).toBe("not_applicable");
+  });
+});
+
+describe("item 4: San Bernardino County — county card within 14 days, only under a certified person's supervision (County Code §33.0409(b), (d))", () => {
+  const address = { city: "San Bernardino", state: "CA" };
+  const SBD = `${CA}/county:san_bernardino`;
+  const hire = [cook({ hiredAt: "2026-02-01" })];
+  it("warns through day 14 after hire while a certified person supervises, and fails on day 15", () => {
+    const staff = [CERTIFIED_MANAGER, ...hire];
+    expect(only(check({ address, staff }, "2026-02-15"), "SBD-FHC", "s-12")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-02-15",
+      verified: true,
+      citation: expect.stringContaining("33.0409"),
+    });
+    expect(only(check({ address, staff }, "2026-02-16"), "SBD-FHC", "s-12")).toMatchObject({
+      status: "fail",
+      dueBy: "2026-02-15",
+    });
+  });
+  it("grants no grace without a certified supervisor: fails from the first day of work", () => {
+    const f = only(check({ address, staff: hire }, "2026-02-05"), "SBD-FHC", "s-12");
+    expect(f.status).toBe("fail");
+    expect(f.message).toMatch(/supervis/);
+  });
+  it("does not count a supervisor whose food safety certificate has expired", () => {
+    const lapsed = {
+      ...CERTIFIED_MANAGER,
+      credentials: [{ type: "food_protection_manager" as const, issuedAt: "2021-01-01" }],
+    };
+    expect(only(check({ address, staff: [lapsed, ...hire] }, "2026-02-05"), "SBD-FHC", "s-12").status).toBe(
+      "fail",
+    );
+  });
+  it("passes with the county card (valid 3 years) and never accepts the state card", () => {
+    const ok = [cook({ credentials: [card("2024-01-01", SBD)] })];
+    expect(only(check({ address, staff: ok }, "2026-03-02"), "SBD-FHC", "s-12").status).toBe("pass");
+    const expired = [cook({ credentials: [card("2023-01-01", SBD)] })];
+    expect(only(check({ address, staff: expired }, "2026-03-02"), "SBD-FHC", "s-12").message).toMatch(
+      /expired on 2026-01-01/,
+    );
+    const state = [CERTIFIED_MANAGER, cook({ hiredAt: "2026-02-01", credentials: [card("2026-01-01", CA)] })];
+    expect(only(check({ address, staff: state }, "2026-02-10"), "SBD-FHC", "s-12")).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(/not accepted here/),
+    });
+  });
+  it("keeps San Diego County's deadline flagged unverified", () => {
+    const v = check({ address: { city: "San Diego", state: "CA" }, staff: hire }, "2026-02-20");
+    expect(only(v, "SDG-FHC", "s-12")).toMatchObject({ status: "warn", verified: false });
+  });
+});
+
+describe("item 8: California certificate grace also runs when the facility no longer has a certified person (HSC §113947.1)", () => {
+  const noHolder = [cook({ credentials: [card("2025-01-01")] })];
+  it("warns for 60 days after the certified person left (day 60 ok) and fails on day 61", () => {
+    const f = { openedAt: "2010-01-01", certificateHolderLeftAt: "2026-02-01", staff: noHolder };
+    const warn = only(check(f, "2026-04-02"), "CA-FSC");
+    expect(warn).toMatchObject({ status: "warn", dueBy: "2026-04-02" });
+    expect(warn.message).toMatch(/no longer had a certified/);
+    expect(only(check(f, "2026-04-03"), "CA-FSC")).toMatchObject({ status: "fail", dueBy: "2026-04-02" });
+  });
+  it("counts from the latest of opening, change of ownership and departure", () => {
+    const v = check(
+      {
+        openedAt: "2010-01-01",
+        ownershipChangedAt: "2026-02-20",
+        certificateHolderLeftAt: "2026-01-01",
+        staff: noHolder,
+      },
+      "2026-03-10",
+    );
+    expect(only(v, "CA-FSC")).toMatchObject({ status: "warn", dueBy: "2026-04-21" });
+  });
+  it("ignores a departure dated after asOf, and passes whenever a current holder is listed", () => {
+    const later = { openedAt: "2010-01-01", certificateHolderLeftAt: "2026-05-01", staff: noHolder };
+    const v = check(later, "2026-03-02");
+    expect(only(v, "CA-FSC").status).toBe("fail");
+    expect(v.reevaluateAt).toBe("2026-05-01");
+    expect(
+      only(
+        check(
+          { openedAt: "2010-01-01", certificateHolderLeftAt: "2026-02-01", staff: [CERTIFIED_MANAGER] },
+          "2026-06-01",
+        ),
+        "CA-FSC",
+      ).status,
+    ).toBe("pass");
+  });
+  it("is accepted by the facility schema as an optional date", async () => {
+    const { facility } = await import("../test-helpers");
+    expect(facility({ certificateHolderLeftAt: "2026-02-01" }).certificateHolderLeftAt).toBe("2026-02-01");
+    expect(() => facility({ certificateHolderLeftAt: "soon" })).toThrow();
+  });
+});
+
+describe("item 10: California food handler card since 2011-06-01 (HSC §113948(a))", () => {
+  it("checks the card in replays between 2011 and 2024", () => {
+    const staff = [cook({ hiredAt: "2014-01-10" })];
+    const f = only(check({ staff }, "2015-03-02"), "CA-FHC", "s-12");
+    expect(f).toMatchObject({ status: "fail", dueBy: "2014-02-09" });
+    const ok = [cook({ hiredAt: "2014-01-10", credentials: [card("2014-01-20")] })];
+    expect(only(check({ staff: ok }, "2015-03-02"), "CA-FHC", "s-12").status).toBe("pass");
+    expect(only(check({ staff: ok }, "2017-01-21"), "CA-FHC", "s-12").status).toBe("fail"); // 3 years
+  });
+  it("gives staff hired before 2011-06-01 until 2011-07-01, then checks 30 days from hire", () => {
+    const veteran = [cook({ hiredAt: "2009-05-01" })];
+    const june = only(check({ staff: veteran }, "2011-06-15"), "CA-FHC");
+    expect(june.status).toBe("not_applicable");
+    expect(june.message).toMatch(/2011-07-01/);
+    expect(only(check({ staff: veteran }, "2011-07-02"), "CA-FHC", "s-12").status).toBe("fail");
+    const juneHire = [cook({ hiredAt: "2011-06-20" })];
+    expect(only(check({ staff: juneHire }, "2011-07-02"), "CA-FHC", "s-12")).toMatchObject({
+      status: "warn",
+      dueBy: "2011-07-20",
+    });
+  });
+  it("checks nothing before 2011-06-01", () => {
+    const v = check({ staff: [cook({ hiredAt: "2009-05-01" })] }, "2011-05-31");
+    expect(findings(v, "CA-FHC")).toEqual([]);
+  });
+});
+
+describe("item 6: CA-HOLD 45°F allowance only for live shellfish, shell eggs and sealed dairy (HSC 113996)", () => {
+  const at = "2026-03-01T09:00:00-08:00";
+  const hold = (tempF: number, item: string, category?: string) =>
+    only(
+      check(
+        { temperatureLogs: [{ at, mode: "cold_holding", tempF, item, ...(category ? { category } : {}) }] },
+        "2026-03-02",
+      ),
+      "CA-HOLD",
+    );
+  it("holds clam chowder at 41°F: it is not live molluscan shellfish", () => {
+    expect(hold(44, "Clam chowder").status).toBe("fail");
+    expect(hold(44, "Shucked oysters").status).toBe("fail");
+    expect(hold(41, "Clam chowder").status).toBe("pass");
+  });
+  it("allows 45°F for live molluscan shellfish, by category or an unambiguous name", () => {
+    expect(hold(45, "Littlenecks", "live_molluscan_shellfish").status).toBe("pass");
+    expect(hold(46, "Littlenecks", "live_molluscan_shellfish").status).toBe("fail");
+    expect(hold(45, "Live oysters").status).toBe("pass");
+  });
+  it("an explicit category overrides the name", () => {
+    expect(hold(44, "Live oysters", "other").status).toBe("fail");
+    expect(hold(45, "Whole milk, sealed", "sealed_pasteurized_dairy").status).toBe("pass");
+  });
+});
+
+describe("item 7: CA-PERMIT expiry unknown and food trucks (HSC 114381)", () => {
+  it("a permit without an expiry date warns 'expiry unknown' instead of passing forever", () => {
+    const f = only(check({ permits: [permit] }, "2026-03-02"), "CA-PERMIT");
+    expect(f).toMatchObject({ status: "warn", dueBy: null });
+    expect(f.message).toMatch(/expiry unknown/);
+    const dated = { ...permit, expiresAt: "2026-12-31" };
+    expect(only(check({ permits: [dated] }, "2026-03-02"), "CA-PERMIT").status).toBe("pass");
+  });
+  it("accepts a mobile food facility permit for a food truck, not for a restaurant", () => {
+    const mff = { type: "mobile_food_facility_permit", number: "MFF-1", expiresAt: "2026-12-31" };
+    const truck = check({ type: "mobile_food_facility", permits: [mff] }, "2026-03-02");
+    expect(only(truck, "CA-PERMIT")).toMatchObject({ status: "pass", subject: { id: "MFF-1" } });
+    expect(only(check({ permits: [mff] }, "2026-03-02"), "CA-PERMIT").status).toBe("fail");
+  });
+});
+
+describe("item 11: a manager certificate exempts from the food handler card only while valid (HSC 113948, 113947.3)", () => {
+  const manager = (credential: object) => ({
+    id: "m-9",
+    name: "Rosa",
+    role: "manager",
+    hiredAt: "2015-01-01",
+    credentials: [credential],
+  });
+  it("a certificate issued more than 5 years ago, with no expiry date given, no longer exempts", () => {
+    const v = check(
+      { staff: [manager({ type: "food_protection_manager", issuedAt: "2019-01-01" })] },
+      "2026-03-02",
+    );
+    expect(only(v, "CA-FHC", "m-9").status).toBe("fail");
+  });
+  it("a certificate with no date at all cannot be shown to be current, so it does not exempt", () => {
+    const v = check({ staff: [manager({ type: "food_protection_manager" })] }, "2026-03-02");
+    expect(only(v, "CA-FHC", "m-9").status).toBe("fail");
+  });
+  it("a current certificate exempts; an explicit past expiry does not", () => {
+    const current = check(
+      { staff: [manager({ type: "food_protection_manager", issuedAt: "2023-01-01" })] },
+      "2026-03-02",
+    );
+    expect(only(current, "CA-FHC", "m-9").message).toMatch(/is exempt/);
+    const expired = check(
+      { staff: [manager({ type: "food_protection_manager", expiresAt: "2026-01-31" })] },
+      "2026-03-02",
+    );
+    expect(only(expired, "CA-FHC", "m-9").status).toBe("fail");
+  });
+});
+
+describe("item 5: counties from ZIP codes — Perris, Santee and LA County contract cities (Census ZCTA-to-county)", () => {
+  const stateCard = [cook({ credentials: [card("2025-01-01", CA)] })];
+  it.each([
+    ["Perris", "92570", "riverside", "RIV-FHC"],
+    ["Santee", "92071", "san_diego", "SDG-FHC"],
+  ])(
+    "%s %s resolves to its county: the state card is refused, the county card passes",
+    (city, postalCode, slug, ruleId) => {
+      const address = { city, state: "CA", postalCode };
+      const refused = check({ address, staff: stateCard }, "2026-03-02");
+      expect(refused.jurisdictions).toContain(`${CA}/county:${slug}`);
+      expect(refused.coverage).toBe("county");
+      expect(only(refused, ruleId, "s-12")).toMatchObject({ status: "fail" });
+      expect(only(refused, ruleId, "s-12").message).toMatch(/not accepted here/);
+      expect(only(refused, "CA-FHC").message).toMatch(new RegExp(`Superseded by ${ruleId}`));
+      const county = [cook({ credentials: [card("2025-01-01", `${CA}/county:${slug}`)] })];
+      expect(only(check({ address, staff: county }, "2026-03-02"), ruleId, "s-12").status).toBe("pass");
+    },
+  );
+  it("an LA County contract city missing from the gazetteer (Lakewood 90712) keeps the grade rule", () => {
+    const address = { city: "Lakewood", state: "CA", postalCode: "90712" };
+    const at = (score: number) =>
+      check({ address, inspections: [{ date: "2026-01-15", score }] }, "2026-03-02");
+    expect(only(at(60), "LAC-GRADE").status).toBe("fail");
+    expect(only(at(95), "LAC-GRADE")).toMatchObject({
+      status: "pass",
+      message: expect.stringContaining("A"),
+    });
+  });
+  it("a ZIP code spanning counties is not guessed: no county layer (Eastvale 92880), the county settles it", () => {
+    const eastvale = { city: "Eastvale", state: "CA", postalCode: "92880" };
+    const unsettled = check({ address: eastvale, staff: stateCard }, "2026-03-02");
+    expect(unsettled.coverage).toBe("state");
+    expect(findings(unsettled, "RIV-FHC")).toEqual([]);
+    const settled = check({ address: { ...eastvale, county: "Riverside" }, staff: stateCard }, "2026-03-02");
+    expect(only(settled, "RIV-FHC", "s-12").status).toBe("fail");
   });
 });

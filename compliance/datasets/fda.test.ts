@@ -51,9 +51,9 @@ describe("FDA Food Code 2022 baseline", () => {
     );
   });
   it("FDA-PERMIT: valid permit before operating", () => {
-    expect(only(run({ permits: [{ type: "health_permit", expiresAt: null }] }), "FDA-PERMIT").status).toBe(
-      "pass",
-    );
+    expect(
+      only(run({ permits: [{ type: "health_permit", expiresAt: "2026-12-31" }] }), "FDA-PERMIT").status,
+    ).toBe("pass");
     expect(only(run({}), "FDA-PERMIT").status).toBe("fail");
     expect(only(run({}), "FDA-PERMIT").verified).toBe(false);
   });
@@ -63,4 +63,69 @@ describe("FDA Food Code 2022 baseline", () => {
       expect(only(run({}), id).message).toMatch(/^Not checkable from the payload/);
     },
   );
+});
+
+describe("item 6: FDA-HOLD allowances only for the foods § 3-501.16 names", () => {
+  const at = "2026-03-01T12:00:00Z";
+  const hold = (tempF: number, mode: "cold_holding" | "hot_holding", item?: string, category?: string) =>
+    only(
+      run({
+        temperatureLogs: [{ at, mode, tempF, ...(item ? { item } : {}), ...(category ? { category } : {}) }],
+      }),
+      "FDA-HOLD",
+    );
+  it("holds roast chicken at 135°F: the 130°F allowance is for whole meat roasts (§ 3-501.16(A)(1))", () => {
+    expect(hold(131, "hot_holding", "Roast chicken").status).toBe("fail");
+    expect(hold(131, "hot_holding", "Roast beef sandwich filling").status).toBe("fail");
+    expect(hold(135, "hot_holding", "Roast chicken").status).toBe("pass");
+  });
+  it("gives a log categorised as a whole meat roast 130°F, and 129°F still fails", () => {
+    expect(hold(130, "hot_holding", "Sirloin", "whole_meat_roast").status).toBe("pass");
+    expect(hold(129, "hot_holding", "Sirloin", "whole_meat_roast").status).toBe("fail");
+  });
+  it("an explicit category wins over the item name: 'other' gets no allowance", () => {
+    expect(hold(131, "hot_holding", "Prime rib roast", "other").status).toBe("fail");
+  });
+  it("keeps the documented name fallback for an unlabelled whole roast", () => {
+    expect(hold(131, "hot_holding", "Prime rib roast").status).toBe("pass");
+  });
+  it("stores shell eggs at an ambient 45°F (§ 3-501.16(B)), by category or by an unambiguous name", () => {
+    expect(hold(45, "cold_holding", "Eggs", "shell_eggs").status).toBe("pass");
+    expect(hold(46, "cold_holding", "Eggs", "shell_eggs").status).toBe("fail");
+    expect(hold(44, "cold_holding", "Shell eggs, flat 3").status).toBe("pass");
+  });
+  it("does not extend the egg allowance to egg dishes or pasteurized liquid egg", () => {
+    expect(hold(44, "cold_holding", "Egg salad").status).toBe("fail");
+    expect(hold(44, "cold_holding", "Liquid eggs").status).toBe("fail");
+  });
+});
+
+describe("item 7: FDA-PERMIT expiry unknown and mobile food facility permits (§§ 8-302.11, 8-304.11)", () => {
+  it("a permit without an expiry date is 'expiry unknown' (a warning), never valid forever", () => {
+    for (const permit of [
+      { type: "health_permit", number: "P-1", issuedAt: "2019-05-01" },
+      { type: "health_permit", number: "P-1", expiresAt: null },
+    ]) {
+      const f = only(run({ permits: [permit] }), "FDA-PERMIT");
+      expect(f).toMatchObject({ status: "warn", dueBy: null });
+      expect(f.message).toMatch(/expiry unknown/);
+    }
+  });
+  it("a permit with an expiry date passes until then, and a dated permit wins over an undated one", () => {
+    const dated = { type: "health_permit", number: "P-2", expiresAt: "2026-12-31" };
+    expect(only(run({ permits: [dated] }), "FDA-PERMIT").status).toBe("pass");
+    const both = [{ type: "health_permit", number: "P-1" }, dated];
+    expect(only(run({ permits: both }), "FDA-PERMIT")).toMatchObject({
+      status: "pass",
+      subject: { kind: "permit", id: "P-2" },
+    });
+  });
+  it("accepts a food truck's mobile food facility permit, but not for a restaurant", () => {
+    const truck = { type: "mobile_food_facility_permit", number: "MFF-9", expiresAt: "2026-12-31" };
+    expect(only(run({ type: "mobile_food_facility", permits: [truck] }), "FDA-PERMIT").status).toBe("pass");
+    expect(only(run({ type: "restaurant", permits: [truck] }), "FDA-PERMIT").status).toBe("fail");
+    expect(only(run({ type: "mobile_food_facility" }), "FDA-PERMIT").message).toMatch(
+      /No health permit or mobile food facility permit is listed/,
+    );
+  });
 });

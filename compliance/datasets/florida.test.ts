@@ -136,7 +136,12 @@ describe("institutional kitchens under the Department of Health (FAC 64E-11.012)
     );
   });
   it("still needs a health permit: FL-LIC replaces the FDA permit rule only where FL-LIC applies", () => {
-    const permit = { type: "health_permit", number: "DOH-1", issuedAt: "2025-06-01" };
+    const permit = {
+      type: "health_permit",
+      number: "DOH-1",
+      issuedAt: "2025-06-01",
+      expiresAt: "2026-05-31",
+    };
     expect(only(check(kitchen([]), "2026-03-02"), "FDA-PERMIT").status).toBe("fail");
     expect(only(check({ ...kitchen([]), permits: [permit] }, "2026-03-02"), "FDA-PERMIT").status).toBe(
       "pass",
@@ -158,5 +163,97 @@ describe("state-level coverage in Florida", () => {
     const v = check({ address: MIAMI }, "2026-03-02");
     expect(v.coverage).toBe("state");
     expect(v.jurisdictions).toEqual(["ocd-division/country:us", FL]);
+  });
+});
+
+describe("item 3: Florida — one certified food protection manager per establishment, whatever the roles (FAC 61C-4.023(1); FS 509.039)", () => {
+  const cfpm = (issuedAt = "2024-01-01") => ({ type: "food_protection_manager", issuedAt });
+  const ownerRun = (ownerCredentials: object[] = []) => [
+    worker("o", "2019-01-01", "owner", ownerCredentials),
+    worker("a", "2025-01-01", "food_employee", [card]),
+    worker("b", "2025-01-01", "food_employee", [card]),
+    worker("c", "2025-01-01", "food_employee", [card]),
+  ];
+  it("fails an owner-run restaurant with three staff and nobody certified (no `manager` role)", () => {
+    const v = check({ address: MIAMI, staff: ownerRun() }, "2026-03-02");
+    expect(only(v, "FL-CFPM-EST")).toMatchObject({
+      status: "fail",
+      subject: { kind: "facility", id: "facility" },
+      citation: expect.stringContaining("61C-4.023(1)"),
+      verified: true,
+    });
+    expect(v.status).toBe("non_compliant");
+    // The FDA model's rule is superseded, not silently passed.
+    expect(only(v, "FDA-CFPM").message).toMatch(/Superseded by FL-CFPM/);
+  });
+  it("passes when the owner, or an employee in any role, holds a current certificate", () => {
+    expect(
+      only(check({ address: MIAMI, staff: ownerRun([cfpm()]) }, "2026-03-02"), "FL-CFPM-EST").status,
+    ).toBe("pass");
+    const cook = [...ownerRun().slice(0, 3), worker("c", "2025-01-01", "food_employee", [cfpm()])];
+    expect(only(check({ address: MIAMI, staff: cook }, "2026-03-02"), "FL-CFPM-EST").status).toBe("pass");
+  });
+  it("fails when the only certificate has expired (5 years from issue)", () => {
+    const f = only(
+      check({ address: MIAMI, staff: ownerRun([cfpm("2021-01-01")]) }, "2026-03-02"),
+      "FL-CFPM-EST",
+    );
+    expect(f.status).toBe("fail");
+    expect(f.message).toMatch(/expired on 2026-01-01/);
+  });
+  it("counts a certified employee of any role as the manager present with 4+ employees", () => {
+    const staff = [
+      worker("a", "2025-01-01", "food_employee", [card]),
+      worker("b", "2025-01-01", "food_employee", [card]),
+      worker("c", "2025-01-01", "food_employee", [card]),
+      worker("d", "2025-01-01", "food_employee", [cfpm()]),
+    ];
+    expect(only(check({ address: MIAMI, staff }, "2026-03-02"), "FL-CFPM-PRESENT").status).toBe("pass");
+  });
+  it("does not apply the DBPR rule to institutional kitchens", () => {
+    const v = check({ address: MIAMI, type: "institutional_kitchen", staff: ownerRun() }, "2026-03-02");
+    expect(only(v, "FL-CFPM-EST")).toMatchObject({ status: "not_applicable" });
+  });
+});
+
+describe("item 3: Florida DOH institutions — certified manager for every establishment, present with 3+ employees or a highly susceptible population (FAC 64E-11.012)", () => {
+  const cfpm = { type: "food_protection_manager", issuedAt: "2024-01-01" };
+  const kitchen = (staff: object[], extra: object = {}) => ({
+    address: MIAMI,
+    type: "institutional_kitchen",
+    staff,
+    ...extra,
+  });
+  const two = [worker("a"), worker("b")];
+  it("requires a certified manager responsible for every institutional kitchen, whatever the size", () => {
+    expect(only(check(kitchen(two), "2026-03-02"), "FL-DOH-CFPM-EST")).toMatchObject({
+      status: "fail",
+      citation: expect.stringContaining("64E-11.012"),
+    });
+    expect(
+      only(
+        check(kitchen([worker("a"), worker("b", "2025-01-01", "food_employee", [cfpm])]), "2026-03-02"),
+        "FL-DOH-CFPM-EST",
+      ).status,
+    ).toBe("pass");
+  });
+  it("requires the certified manager present when a highly susceptible population is served, even with 2 employees", () => {
+    expect(only(check(kitchen(two), "2026-03-02"), "FL-DOH-PRESENT").status).toBe("not_applicable");
+    const hsp = { servesHighlySusceptiblePopulation: true };
+    const f = only(check(kitchen(two, hsp), "2026-03-02"), "FL-DOH-PRESENT");
+    expect(f.status).toBe("fail");
+    expect(f.message).toMatch(/highly susceptible/);
+    expect(only(check(kitchen([...two, certified("m")], hsp), "2026-03-02"), "FL-DOH-PRESENT").status).toBe(
+      "pass",
+    );
+    expect(
+      only(check(kitchen(two, { servesHighlySusceptiblePopulation: false }), "2026-03-02"), "FL-DOH-PRESENT")
+        .status,
+    ).toBe("not_applicable");
+  });
+  it("keeps the 3-employee threshold and the 30-day certification of each manager", () => {
+    expect(only(check(kitchen([...two, worker("c")]), "2026-03-02"), "FL-DOH-PRESENT").status).toBe("fail");
+    const v = check(kitchen([worker("m", "2026-02-01", "manager")]), "2026-03-03");
+    expect(only(v, "FL-DOH-CFPM", "m")).toMatchObject({ status: "warn", dueBy: "2026-03-03" });
   });
 });

@@ -145,3 +145,54 @@ describe("coverage in Illinois", () => {
     expect(check({ address: SPRINGFIELD }, "2026-03-02").coverage).toBe("state");
   });
 });
+
+describe("item 7: Chicago's operating licence is a city business licence (Municipal Code § 4-8-020(a)(1))", () => {
+  const licence = { type: "business_license", number: "RFE-1", issuer: CHI, expiresAt: "2027-01-15" };
+  it("passes a restaurant with its city retail food establishment licence and supersedes FDA-PERMIT", () => {
+    const v = check({ address: CHICAGO, permits: [licence] }, "2026-03-02");
+    expect(only(v, "CHI-LIC")).toMatchObject({ status: "pass", subject: { id: "RFE-1" } });
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by CHI-LIC/);
+  });
+  it("fails without the city licence, and refuses one from another issuer", () => {
+    expect(only(check({ address: CHICAGO }, "2026-03-02"), "CHI-LIC").status).toBe("fail");
+    const other = { ...licence, issuer: IL };
+    expect(only(check({ address: CHICAGO, permits: [other] }, "2026-03-02"), "CHI-LIC").status).toBe("fail");
+  });
+  it("a licence without an expiry date is 'expiry unknown'", () => {
+    const { expiresAt: _, ...undated } = licence;
+    const f = only(check({ address: CHICAGO, permits: [undated] }, "2026-03-02"), "CHI-LIC");
+    expect(f).toMatchObject({ status: "warn", dueBy: null });
+  });
+  it("elsewhere in Illinois the FDA model's health permit rule still applies", () => {
+    expect(findings(check({ address: SPRINGFIELD }, "2026-03-02"), "CHI-LIC")).toEqual([]);
+  });
+});
+
+describe("item 11: a manager certificate exempts from food handler training only while valid (410 ILCS 625/3.06)", () => {
+  it("a certificate issued more than 5 years ago, with no expiry date given, no longer exempts", () => {
+    const old = manager([{ type: "food_protection_manager", issuedAt: "2020-01-01" }]);
+    expect(only(check({ address: SPRINGFIELD, staff: [old] }, "2026-03-02"), "IL-FH", "m").status).toBe(
+      "fail",
+    );
+    const current = manager([stateCert]);
+    expect(
+      only(check({ address: SPRINGFIELD, staff: [current] }, "2026-03-02"), "IL-FH", "m").message,
+    ).toMatch(/is exempt/);
+  });
+});
+
+describe("item 9: packaged-only operations — IL-CFSSM keeps applying, exemption unverified (410 ILCS 625/3)", () => {
+  const packagedOnly = (staff: object[]) =>
+    check({ address: SPRINGFIELD, handlesUnpackagedTcsFood: false, staff }, "2026-03-02");
+  it("still fails a packaged-only site without a certified manager, flagged unverified", () => {
+    const f = only(packagedOnly([manager([])]), "IL-CFSSM");
+    expect(f).toMatchObject({ status: "fail", verified: false });
+    expect(f.citation).toMatch(/packaged-only exemption unverified/);
+  });
+  it("passes a packaged-only site with a certified manager", () => {
+    expect(only(packagedOnly([manager([stateCert])]), "IL-CFSSM")).toMatchObject({
+      status: "pass",
+      verified: false,
+    });
+  });
+});

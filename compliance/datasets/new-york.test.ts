@@ -1,6 +1,8 @@
 // Scenarios for New York City (Health Code Art. 81) inside the minimal New York State layer:
 // the Food Protection Certificate that never expires, letter grades where fewer violation
-// points are better, and the 140°F start for time-controlled hot food (informational).
+// points are better, and the 140°F start for time-controlled hot food (informational); then the
+// issue-15 corrections: NYC holding at 140°F/41°F and 38°F fish (item 1), the State Sanitary Code
+// outside the city instead of the FDA model (item 2, own_code), packaged-only operations (item 9).
 import { describe, expect, it } from "vitest";
 import { check, only } from "../test-helpers";
 
@@ -33,7 +35,7 @@ describe("NYC-FPC Food Protection Certificate on site (Health Code § 81.15)", (
     );
     expect(only(v, "NYC-FPC").status).toBe("pass");
   });
-  it("replaces the FDA certified-manager rule: an accredited manager certificate alone fails", () => {
+  it("supersedes the state layer's manager rule: an accredited manager certificate alone fails", () => {
     const v = check(
       {
         address: BROOKLYN,
@@ -42,7 +44,8 @@ describe("NYC-FPC Food Protection Certificate on site (Health Code § 81.15)", (
       "2026-03-02",
     );
     expect(only(v, "NYC-FPC").status).toBe("fail");
-    expect(only(v, "FDA-CFPM").message).toMatch(/Superseded by NYC-FPC/);
+    expect(only(v, "NY-CFPM").message).toMatch(/Superseded by NYC-FPC/);
+    expect(only(v, "FDA-CFPM").message).toMatch(/own code on this topic \(NY-CFPM/);
   });
 });
 
@@ -88,5 +91,133 @@ describe("New York State layer and coverage", () => {
     const v = check({ address: { city: "Buffalo", state: "NY" } }, "2026-03-02");
     expect(v.coverage).toBe("state");
     expect(only(v, "NY-SANITARY")).toMatchObject({ status: "not_applicable", verified: false });
+  });
+});
+
+// ---- Issue 15 ----
+
+const BUFFALO = { city: "Buffalo", state: "NY" };
+const reading = (mode: "cold_holding" | "hot_holding", tempF: number, item?: string) => ({
+  at: "2026-03-01T10:00:00Z",
+  mode,
+  tempF,
+  ...(item === undefined ? {} : { item }),
+});
+const hold = (address: object, ...temperatureLogs: object[]) =>
+  check({ address, temperatureLogs }, "2026-03-02");
+
+describe("item 1: NYC hot holding at 140°F (Health Code § 81.09)", () => {
+  it("fails hot food held at 135–139°F, which the FDA model would pass", () => {
+    const v = hold(BROOKLYN, reading("hot_holding", 137, "beef stew"));
+    expect(only(v, "NYC-HOLD")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "NYC-HOLD").message).toMatch(/at or above 140°F/);
+    expect(only(v, "NYC-HOLD").citation).toMatch(/§ 81\.09/);
+    expect(v.status).toBe("non_compliant");
+  });
+  it("passes hot food at 140°F and cold food at 41°F", () => {
+    const v = hold(BROOKLYN, reading("hot_holding", 140, "beef stew"), reading("cold_holding", 41, "milk"));
+    expect(only(v, "NYC-HOLD").status).toBe("pass");
+  });
+  it("fails cold food above 41°F", () => {
+    expect(only(hold(BROOKLYN, reading("cold_holding", 42, "milk")), "NYC-HOLD").status).toBe("fail");
+  });
+  it("has no 130°F roast allowance in the city: a roast at 135°F fails", () => {
+    expect(only(hold(BROOKLYN, reading("hot_holding", 135, "roast beef")), "NYC-HOLD").status).toBe("fail");
+  });
+  it("shows the FDA and State Sanitary Code holding rules as not applied in the city", () => {
+    const v = hold(BROOKLYN, reading("hot_holding", 140));
+    expect(only(v, "FDA-HOLD").status).toBe("not_applicable");
+    expect(only(v, "NY-HOLD").message).toMatch(/Superseded by NYC-HOLD/);
+  });
+  it("holds smoked and reduced-oxygen-packaged fish at 38°F or below (unverified fact)", () => {
+    const v = hold(BROOKLYN, reading("cold_holding", 40, "Smoked salmon (nova)"));
+    expect(only(v, "NYC-FISH")).toMatchObject({ status: "fail", verified: false });
+    expect(only(v, "NYC-FISH").message).toMatch(/38°F/);
+    expect(only(v, "NYC-HOLD").status).toBe("pass"); // 40°F is within the general 41°F
+    const rop = hold(BROOKLYN, {
+      ...reading("cold_holding", 39, "cod"),
+      category: "reduced_oxygen_packaged_fish",
+    });
+    expect(only(rop, "NYC-FISH").status).toBe("fail");
+    expect(only(hold(BROOKLYN, reading("cold_holding", 39, "vacuum-packed fish")), "NYC-FISH").status).toBe(
+      "fail",
+    );
+  });
+  it("passes smoked fish at 38°F and leaves other items to the general limit", () => {
+    expect(only(hold(BROOKLYN, reading("cold_holding", 38, "smoked whitefish")), "NYC-FISH").status).toBe(
+      "pass",
+    );
+    const other = hold(BROOKLYN, reading("cold_holding", 40, "chicken salad"));
+    expect(only(other, "NYC-FISH").status).toBe("not_applicable");
+    expect(only(other, "NYC-HOLD").status).toBe("pass");
+    // An explicit category is trusted over the name.
+    const declared = hold(BROOKLYN, {
+      ...reading("cold_holding", 40, "nova scotia cheddar"),
+      category: "other",
+    });
+    expect(only(declared, "NYC-FISH").status).toBe("not_applicable");
+  });
+});
+
+describe("item 2: New York State outside NYC has its own State Sanitary Code (10 NYCRR § 14-1.40)", () => {
+  it("passes cold food at 44°F (45°F or below), which the FDA model would fail", () => {
+    const v = hold(BUFFALO, reading("cold_holding", 44, "potato salad"));
+    expect(only(v, "NY-HOLD")).toMatchObject({ status: "pass", verified: true });
+    expect(only(v, "NY-HOLD").citation).toMatch(/10 NYCRR § 14-1\.40/);
+  });
+  it("fails cold food above 45°F", () => {
+    expect(only(hold(BUFFALO, reading("cold_holding", 46)), "NY-HOLD").status).toBe("fail");
+  });
+  it("fails hot food at 135–139°F, which the FDA model would pass", () => {
+    const v = hold(BUFFALO, reading("hot_holding", 137, "soup"));
+    expect(only(v, "NY-HOLD").status).toBe("fail");
+    expect(only(v, "NY-HOLD").message).toMatch(/at or above 140°F/);
+    expect(only(hold(BUFFALO, reading("hot_holding", 140, "soup")), "NY-HOLD").status).toBe("pass");
+  });
+  it("shows the FDA holding rule as a reference that is not the law in the state", () => {
+    const v = hold(BUFFALO, reading("cold_holding", 44));
+    expect(only(v, "FDA-HOLD")).toMatchObject({ status: "not_applicable" });
+    expect(only(v, "FDA-HOLD").message).toMatch(/own code on this topic \(NY-HOLD.*not the law/);
+  });
+  it("does not apply the FDA certified-manager rule as law; the state question is unverified", () => {
+    const v = check(
+      { address: BUFFALO, staff: [{ id: "c", role: "food_employee", hiredAt: "2025-01-01" }] },
+      "2026-03-02",
+    );
+    expect(only(v, "FDA-CFPM").status).toBe("not_applicable");
+    expect(only(v, "FDA-CFPM").message).toMatch(/own code on this topic \(NY-CFPM/);
+    const ny = only(v, "NY-CFPM");
+    expect(ny).toMatchObject({ status: "not_applicable", verified: false });
+    expect(ny.message).toMatch(/unverified/);
+  });
+  it("keeps the FDA model out of New York City too, where the city's own rules govern", () => {
+    const v = check({ address: BROOKLYN, staff: [supervisor([fpc()])] }, "2026-03-02");
+    expect(only(v, "FDA-CFPM").message).toMatch(/own code on this topic \(NY-CFPM/);
+    expect(only(v, "NY-CFPM").message).toMatch(/Superseded by NYC-FPC/);
+    expect(only(v, "NYC-FPC").status).toBe("pass");
+  });
+  it("reaches back: the State Sanitary Code did not change, so replays get the correction too", () => {
+    const v = check(
+      { address: BUFFALO, temperatureLogs: [{ ...reading("cold_holding", 44), at: "2024-05-31T10:00:00Z" }] },
+      "2024-06-01",
+    );
+    expect(only(v, "NY-HOLD").status).toBe("pass");
+    expect(only(v, "FDA-HOLD").status).toBe("not_applicable");
+  });
+});
+
+describe("item 9: NYC Food Protection Certificate and packaged-only operations (§ 81.15)", () => {
+  const packagedOnly = (staff: object[]) =>
+    check({ address: BROOKLYN, handlesUnpackagedTcsFood: false, staff }, "2026-03-02");
+  it("keeps applying NYC-FPC to a packaged-only operation: the law's text is not checked", () => {
+    const v = packagedOnly([{ id: "e", role: "food_employee", hiredAt: "2025-01-01" }]);
+    expect(only(v, "NYC-FPC").status).toBe("fail");
+    expect(only(packagedOnly([supervisor([fpc()])]), "NYC-FPC").status).toBe("pass");
+  });
+  it("marks the packaged-only exemption question as unverified", () => {
+    const v = packagedOnly([supervisor([fpc()])]);
+    const q = only(v, "NYC-FPC-PKG");
+    expect(q).toMatchObject({ status: "not_applicable", verified: false });
+    expect(q.message).toMatch(/packaged/);
   });
 });

@@ -22,7 +22,7 @@ const cook = (hiredAt: string, credentials: object[] = []) => ({
 describe("TX-CFPM certified food protection manager on site (25 TAC 228.31)", () => {
   it("passes with a certified manager among the staff and says the manager must be on site", () => {
     const f = only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "TX-CFPM");
-    expect(f).toMatchObject({ status: "pass", verified: true });
+    expect(f).toMatchObject({ status: "pass", verified: false }); // packaged-only exemption unverified (item 9)
     expect(f.message).toMatch(/on site during all hours/);
   });
   it("fails without one and supersedes the FDA baseline", () => {
@@ -119,15 +119,15 @@ describe("TX-CEIL local food-handler rules capped at the state level (HSC 437.00
   });
 });
 
-describe("Austin ATX-FM food manager certificate (City Code § 10-3-31)", () => {
+describe("Austin ATX-FM food manager certificate (City Code § 10-3-31), until 2025-09-01", () => {
   it("passes with a certified manager, fails without, and is flagged unverified (city registration)", () => {
     expect(
-      only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "ATX-FM"),
+      only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2025-03-03"), "ATX-FM"),
     ).toMatchObject({
       status: "pass",
       verified: false,
     });
-    expect(only(check({ address: AUSTIN, staff: [cook("2020-01-01")] }, "2026-03-02"), "ATX-FM").status).toBe(
+    expect(only(check({ address: AUSTIN, staff: [cook("2020-01-01")] }, "2025-03-03"), "ATX-FM").status).toBe(
       "fail",
     );
   });
@@ -141,7 +141,7 @@ describe("Austin ATX-FM food manager certificate (City Code § 10-3-31)", () => 
 describe("Houston HOU-PERMIT food dealer's permit (City Code § 20-36)", () => {
   const permit = { type: "food_dealer_permit", number: "FD-7", issuedAt: "2025-06-01" };
   it("passes with the city's permit and replaces the FDA permit rule", () => {
-    const v = check({ address: HOUSTON, permits: [permit] }, "2026-03-02");
+    const v = check({ address: HOUSTON, permits: [{ ...permit, expiresAt: "2026-05-31" }] }, "2026-03-02");
     expect(only(v, "HOU-PERMIT")).toMatchObject({ status: "pass", subject: { kind: "permit", id: "FD-7" } });
     expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by HOU-PERMIT/);
   });
@@ -168,5 +168,97 @@ describe("state-level coverage elsewhere in Texas", () => {
     expect(v.coverage).toBe("state");
     expect(v.jurisdictions).toEqual(["ocd-division/country:us", TX]);
     expect(only(v, "TX-CFPM").status).toBe("pass");
+  });
+});
+
+describe("item 7: Houston HOU-PERMIT excludes mobile food units and has no open-ended validity (City Code § 20-36(a))", () => {
+  const permit = { type: "food_dealer_permit", number: "FD-7", issuedAt: "2025-06-01" };
+  it("a permit without an expiry date warns 'expiry unknown'", () => {
+    const f = only(check({ address: HOUSTON, permits: [permit] }, "2025-08-01"), "HOU-PERMIT");
+    expect(f).toMatchObject({ status: "warn", dueBy: null });
+    expect(f.message).toMatch(/expiry unknown/);
+    const dated = { ...permit, expiresAt: "2026-05-31" };
+    expect(only(check({ address: HOUSTON, permits: [dated] }, "2025-08-01"), "HOU-PERMIT").status).toBe(
+      "pass",
+    );
+  });
+  it("does not apply to a mobile food unit, which the FDA model's permit rule checks instead", () => {
+    const mfu = { type: "mobile_food_facility_permit", number: "MFU-3", expiresAt: "2026-05-31" };
+    const v = check({ address: HOUSTON, type: "mobile_food_facility", permits: [mfu] }, "2025-08-01");
+    expect(only(v, "HOU-PERMIT").status).toBe("not_applicable");
+    expect(only(v, "FDA-PERMIT")).toMatchObject({ status: "pass", subject: { id: "MFU-3" } });
+  });
+});
+
+describe("item 11: a manager certificate exempts from the food handler course only while valid (25 TAC 228.31)", () => {
+  const manager = (credential: object) => ({
+    id: "m-2",
+    role: "manager",
+    hiredAt: "2015-01-01",
+    credentials: [credential],
+  });
+  it("a certificate issued more than 5 years ago, with no expiry date given, no longer exempts", () => {
+    const staff = [CERTIFIED_MANAGER, manager({ type: "food_protection_manager", issuedAt: "2020-01-01" })];
+    expect(only(check({ address: AUSTIN, staff }, "2026-03-02"), "TX-FH", "m-2").status).toBe("fail");
+  });
+  it("a current certificate exempts", () => {
+    const staff = [manager({ type: "food_protection_manager", issuedAt: "2023-01-01" })];
+    expect(only(check({ address: AUSTIN, staff }, "2026-03-02"), "TX-FH", "m-2").message).toMatch(
+      /is exempt/,
+    );
+  });
+});
+
+describe("item 9: packaged-only operations — TX-CFPM and Austin's ATX-FM keep applying, exemption unverified", () => {
+  const DALLAS = { city: "Dallas", state: "TX" };
+  const packagedOnly = (address: object, staff: object[], asOf: string) =>
+    check({ address, handlesUnpackagedTcsFood: false, staff }, asOf);
+  it("TX-CFPM still fails a packaged-only site without a certified manager, flagged unverified", () => {
+    const f = only(packagedOnly(DALLAS, [cook("2020-01-01")], "2026-03-02"), "TX-CFPM");
+    expect(f).toMatchObject({ status: "fail", verified: false });
+    expect(f.citation).toMatch(/packaged-only exemption unverified/);
+  });
+  it("TX-CFPM passes a packaged-only site with a certified manager (and a site handling unpackaged food)", () => {
+    expect(only(packagedOnly(DALLAS, [CERTIFIED_MANAGER], "2026-03-02"), "TX-CFPM")).toMatchObject({
+      status: "pass",
+      verified: false,
+    });
+    expect(only(check({ address: DALLAS, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "TX-CFPM").status).toBe(
+      "pass",
+    );
+  });
+  it("ATX-FM still applies to a packaged-only Austin site (before SB 1008), flagged unverified", () => {
+    const fail = only(packagedOnly(AUSTIN, [cook("2020-01-01")], "2025-03-03"), "ATX-FM");
+    expect(fail).toMatchObject({ status: "fail", verified: false });
+    expect(fail.citation).toMatch(/packaged-only exemption unverified/);
+    expect(only(packagedOnly(AUSTIN, [CERTIFIED_MANAGER], "2025-03-03"), "ATX-FM").status).toBe("pass");
+  });
+});
+
+describe("item 10: Texas effective dates — 25 TAC §228.33(d) before 2021-08-08; SB 1008 ends Austin's manager certificate on 2025-09-01", () => {
+  it("cites the pre-2021 60-day rule as 25 TAC §228.33(d), not §228.31", () => {
+    const f = only(check({ address: AUSTIN, staff: [cook("2021-04-17")] }, "2021-06-01"), "TX-FH-60D", "s-1");
+    expect(f.citation).toMatch(/§ 228\.33\(d\)/);
+    expect(f.citation).not.toMatch(/228\.31/);
+    expect(f.status).toBe("warn");
+  });
+  it("still checks ATX-FM in replays up to 2025-08-31 and asks to re-evaluate on 2025-09-01", () => {
+    const v = check(
+      {
+        address: AUSTIN,
+        staff: [cook("2020-01-01", [{ type: "food_handler_card", issuedAt: "2025-01-01" }])],
+      },
+      "2025-08-31",
+    );
+    expect(only(v, "ATX-FM")).toMatchObject({ status: "fail", verified: false });
+    expect(v.reevaluateAt).toBe("2025-09-01");
+  });
+  it("no longer requires Austin's manager certificate from 2025-09-01 (Tex. Health & Safety Code §§437.0045, 438.1055)", () => {
+    const v = check({ address: AUSTIN, staff: [cook("2020-01-01")] }, "2025-09-01");
+    expect(findings(v, "ATX-FM")).toEqual([]);
+    expect(only(v, "TX-CFPM").status).toBe("fail"); // the state's manager rule still binds
+    expect(findings(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "ATX-FM")).toEqual(
+      [],
+    );
   });
 });

@@ -19,9 +19,10 @@ const base = (over: Partial<Rule> & Pick<Rule, "id" | "topic" | "requirement">):
   composition: "additive",
   ...over,
 });
-function layer(jurisdiction: string, rules: Rule[]): Dataset {
+function layer(jurisdiction: string, rules: Rule[], parent?: string): Dataset {
   const json = {
     jurisdiction,
+    ...(parent === undefined ? {} : { parent }),
     name: jurisdiction,
     shortName: jurisdiction.split(":").at(-1),
     version: "2026.1.0",
@@ -364,5 +365,135 @@ describe("non-expiring credentials (NYC Food Protection Certificate)", () => {
     const v = run([nyc], staff({}), "2060-01-01");
     expect(only(v, "NYC-FPC").status).toBe("pass");
     expect(v.reevaluateAt).toBeNull();
+  });
+});
+
+describe("own_code: a jurisdiction with its own code on a topic (the baseline is a reference, not a floor)", () => {
+  const STATE = `${US}/state:zz`;
+  const fedWithManager = layer(US, [
+    base({ id: "F-HOLD", topic: "holding", requirement: hold(41, 135) }),
+    base({
+      id: "F-CFPM",
+      topic: "manager",
+      requirement: {
+        kind: "credential_holder",
+        roles: ["manager"],
+        onSite: false,
+        credential: { type: "food_protection_manager", validityYears: null },
+      },
+    }),
+    base({
+      id: "F-PIC",
+      topic: "pic",
+      requirement: { kind: "credential_holder", roles: ["manager"], onSite: true },
+    }),
+  ]);
+  const ownHold = (over: Partial<Rule> = {}) =>
+    base({ id: "S-HOLD", topic: "holding", composition: "own_code", requirement: hold(45, 140), ...over });
+  const unknownManager = base({
+    id: "S-CFPM",
+    topic: "manager",
+    composition: "own_code",
+    verified: false,
+    requirement: {
+      kind: "informational",
+      reason: "whether the state requires one is unverified",
+      action: "Ask",
+    },
+  });
+
+  it("takes the baseline rule out of force and says why, whatever the values", () => {
+    const state = layer(STATE, [ownHold()]);
+    const cold44 = run([fedWithManager, state], logs(44), "2026-03-02");
+    expect(only(cold44, "S-HOLD").status).toBe("pass"); // looser than the baseline's 41°F
+    expect(only(cold44, "F-HOLD")).toMatchObject({
+      status: "not_applicable",
+      message: expect.stringMatching(
+        /zz has its own code on this topic \(S-HOLD, Test Code S-HOLD\).*not the law/,
+      ),
+    });
+    expect(only(run([fedWithManager, state], logs(137, "hot_holding"), "2026-03-02"), "S-HOLD").status).toBe(
+      "fail",
+    ); // stricter than the baseline's 135°F
+  });
+
+  it("displaces the baseline for every facility, even those its own rule does not cover", () => {
+    const state = layer(STATE, [ownHold({ applicability: { facilityTypes: ["restaurant"] } })]);
+    const caterer = run([fed, state], { type: "caterer", ...logs(44) }, "2026-03-02");
+    expect(only(caterer, "S-HOLD").message).toMatch(/Applies only to restaurant/);
+    expect(only(caterer, "F-HOLD").message).toMatch(/own code on this topic/);
+    expect(caterer.status).toBe("compliant"); // an override would have let F-HOLD bind here
+  });
+
+  it("lets an informational own-code rule (an unverified question) stop a checkable baseline rule", () => {
+    const state = layer(STATE, [unknownManager]);
+    const v = run([fedWithManager, state], { staff: [] }, "2026-03-02");
+    expect(only(v, "F-CFPM").message).toMatch(/own code on this topic \(S-CFPM/);
+    expect(only(v, "S-CFPM")).toMatchObject({ status: "not_applicable", verified: false });
+    expect(only(v, "F-PIC").status).toBe("fail"); // other topics of the baseline still bind
+  });
+
+  it("displaces rules named in `replaces` as well as those sharing its topic", () => {
+    const state = layer(STATE, [{ ...unknownManager, replaces: ["F-PIC"] }], US);
+    const v = run([fedWithManager, state], { staff: [] }, "2026-03-02");
+    expect(only(v, "F-PIC").message).toMatch(/own code on this topic \(S-CFPM/);
+    expect(v.status).toBe("compliant");
+  });
+
+  it("does not depend on rule order: an override listed first in the same layer finds nothing to replace", () => {
+    const state = layer(
+      STATE,
+      [
+        base({ id: "S-PIC", topic: "pic", composition: "override", requirement: hold(50, 100) }),
+        { ...unknownManager, replaces: ["F-PIC"] },
+      ],
+      US,
+    );
+    const v = run([fedWithManager, state], { staff: [] }, "2026-03-02");
+    expect(only(v, "F-PIC").message).toMatch(/own code on this topic \(S-CFPM/);
+  });
+
+  it("leaves a narrower floor merging with the own code only, never with the displaced baseline", () => {
+    const state = layer(STATE, [ownHold()]);
+    const city = layer(`${STATE}/place:c`, [
+      base({ id: "C-HOLD", topic: "holding", composition: "floor", requirement: hold(50, 130) }),
+    ]);
+    const v = run([fedWithManager, state, city], logs(44), "2026-03-02");
+    expect(only(v, "C-HOLD")).toMatchObject({
+      status: "pass",
+      citation: "Test Code C-HOLD; Test Code S-HOLD",
+    });
+    expect(only(v, "S-HOLD").message).toMatch(/Tightened by C-HOLD/);
+    expect(
+      only(run([fedWithManager, state, city], logs(138, "hot_holding"), "2026-03-02"), "C-HOLD").status,
+    ).toBe("fail"); // the state's 140°F, not the city's 130°F
+  });
+
+  it("is itself subject to effective dates: before its effectiveFrom the baseline binds (replays)", () => {
+    const state = layer(STATE, [ownHold({ effectiveFrom: "2026-01-01" })]);
+    const before = run(
+      [fedWithManager, state],
+      { temperatureLogs: [{ at: "2025-06-01T10:00:00Z", mode: "cold_holding", tempF: 44 }] },
+      "2025-06-02",
+    );
+    expect(only(before, "F-HOLD").status).toBe("fail");
+    expect(findings(before, "S-HOLD")).toEqual([]);
+    const after = run(
+      [fedWithManager, state],
+      { temperatureLogs: [{ at: "2026-01-01T10:00:00Z", mode: "cold_holding", tempF: 44 }] },
+      "2026-01-01",
+    );
+    expect(only(after, "F-HOLD").message).toMatch(/own code on this topic/);
+    expect(only(after, "S-HOLD").status).toBe("pass");
+  });
+
+  it("does nothing when preempted by a broader layer", () => {
+    const state = layer(STATE, [
+      base({ id: "S-CEIL", topic: "ceiling", requirement: { kind: "preemption", topics: ["holding"] } }),
+    ]);
+    const city = layer(`${STATE}/place:c`, [{ ...ownHold(), id: "C-OWN" }]);
+    const v = run([fed, state, city], logs(44), "2026-03-02");
+    expect(only(v, "C-OWN").message).toMatch(/Preempted by S-CEIL/);
+    expect(only(v, "F-HOLD").status).toBe("fail");
   });
 });

@@ -10,6 +10,8 @@ import type { CompiledDataset, EvalContext, Finding, Verdict } from "./types";
 export interface EvaluateOptions {
   /** The facility's divisions, broadest first; default: resolved from its address, else the layers'. */
   jurisdictions?: readonly string[];
+  /** With `jurisdictions`: the resolution's unsettled county, reported in the verdict. */
+  countyAmbiguity?: Verdict["countyAmbiguity"];
 }
 
 export function evaluate(
@@ -23,9 +25,11 @@ export function evaluate(
     throw new RangeError(`asOf must be a calendar date YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
 
   let chain = options.jurisdictions;
+  let countyAmbiguity = options.countyAmbiguity;
   if (!chain) {
     const resolved = resolveJurisdictions(facility.address);
     chain = resolved.ok ? resolved.jurisdictions : layers.map((l) => l.jurisdiction);
+    if (resolved.ok) countyAmbiguity ??= resolved.countyAmbiguity;
   }
 
   const ctx: EvalContext = {
@@ -57,6 +61,7 @@ export function evaluate(
     jurisdictions: [...chain],
     datasets: layers.map((l) => ({ jurisdiction: l.jurisdiction, version: l.version })),
     coverage,
+    ...(countyAmbiguity ? { countyAmbiguity } : {}),
     findings: ctx.findings,
     nextDeadline: next?.dueBy ? { date: next.dueBy, ruleId: next.ruleId, subject: next.subject } : null,
     reevaluateAt: Number.isFinite(ctx.reevaluate) ? fromDay(ctx.reevaluate) : null,

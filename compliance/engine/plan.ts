@@ -7,6 +7,11 @@
 // it does not (another facility type, packaged food only, an excluded place) the parent still
 // binds. Such a replacement cannot be settled in the plan, which knows no facility, so the
 // parent's step carries it and the evaluation settles it with the narrower rule's applicability.
+//
+// An `own_code` rule is the exception: it says the jurisdiction has its own law on the topic, so
+// the broader rules it names are not law there for any facility (a baseline such as the FDA model
+// is a reference, not a floor). Its layer's displacements are applied before the layer's other
+// rules are composed, so the result does not depend on the order of rules in the file.
 import { type DivisionLevel, narrowestLevel } from "../jurisdictions/ocd";
 import { tighten } from "../requirements/tighten";
 import { compileRule } from "./compile";
@@ -95,6 +100,11 @@ function replace(target: Entry, by: CompiledRule, finding: Finding): void {
   target.replacedWhere.push({ by, finding });
 }
 
+/** Whether `e`, an earlier layer's rule, is one `m` composes with (same topic or in `replaces`). */
+function isParentOf(e: Entry, li: number, m: RuleMeta): boolean {
+  return e.layer < li && (e.rule.meta.topic === m.topic || m.replaces.includes(e.rule.meta.id));
+}
+
 function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] {
   const entries: Entry[] = [];
   const preemptions: {
@@ -103,8 +113,26 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
     layer: number;
     meta: RuleMeta;
   }[] = [];
+  const preemptorOf = (m: RuleMeta, li: number, jurisdiction: string) =>
+    preemptions.find((x) => x.layer < li && x.topics.includes(m.topic) && !x.except.includes(jurisdiction));
 
   layers.forEach((layer, li) => {
+    // own_code first: the broader rules it displaces are out of force for every facility, before
+    // this layer's overrides and floors look for parents (a preempted own_code rule displaces nothing).
+    for (const rule of layer.rules) {
+      const m = rule.meta;
+      if (m.composition !== "own_code" || day < m.from || day >= m.to) continue;
+      if (preemptorOf(m, li, layer.jurisdiction)) continue;
+      for (const e of entries) {
+        if (e.off || !isParentOf(e, li, m) || e.rule.requirement.kind === "preemption") continue;
+        e.off = sharedNotApplicable(
+          e.rule.meta,
+          `Not applied: ${m.authority} has its own code on this topic (${m.id}, ${m.citation}), so this rule is a reference there, not the law${byOverride(m)}.`,
+        );
+        e.replacedWhere = undefined;
+      }
+    }
+
     for (const rule of layer.rules) {
       const m = rule.meta;
       if (day < m.from || day >= m.to) continue;
@@ -120,9 +148,7 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
         });
         continue;
       }
-      const p = preemptions.find(
-        (x) => x.layer < li && x.topics.includes(m.topic) && !x.except.includes(layer.jurisdiction),
-      );
+      const p = preemptorOf(m, li, layer.jurisdiction);
       if (p) {
         entries.push({
           rule,
@@ -140,8 +166,7 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
         const targets = entries.filter(
           (e) =>
             !e.off &&
-            e.layer < li &&
-            (e.rule.meta.topic === m.topic || m.replaces.includes(e.rule.meta.id)) &&
+            isParentOf(e, li, m) &&
             // A floor merges only parents in force wherever it is: merging one that a scoped
             // override replaces would carry its limits to the facilities that override governs.
             (m.composition === "override" || e.replacedWhere === undefined),

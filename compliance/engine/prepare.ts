@@ -65,6 +65,7 @@ function prepareLog(l: TemperatureLog, index: number): PreparedLog {
     day: toDay(l.at),
     item: l.item ?? "",
     itemLower: l.item ? l.item.toLowerCase() : "",
+    category: l.category,
     mode: l.mode,
     tempF: l.tempF,
   };
@@ -87,6 +88,8 @@ export function prepareFacility(f: FacilityInput): PreparedFacility {
     handlesUnpackagedTcsFood: f.handlesUnpackagedTcsFood !== false,
     openingDay,
     ownershipChangedDay: changed,
+    holderLeftDay: dayOrNaN(f.certificateHolderLeftAt),
+    highlySusceptible: f.servesHighlySusceptiblePopulation === true,
     staff: prepareAll(f.staff, prepareStaff),
     permits: prepareAll(f.permits, preparePermit),
     logs: prepareAll(f.temperatureLogs, prepareLog),

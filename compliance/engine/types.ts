@@ -3,7 +3,14 @@
 
 import type { DivisionLevel } from "../jurisdictions/ocd";
 import type { Applicability, Composition, Requirement } from "../schema/dataset";
-import type { CredentialType, FacilityType, HoldingMode, PermitType, StaffRole } from "../schema/facility";
+import type {
+  CredentialType,
+  FacilityType,
+  HoldingMode,
+  ItemCategory,
+  PermitType,
+  StaffRole,
+} from "../schema/facility";
 
 export type FindingStatus = "pass" | "warn" | "fail" | "not_applicable";
 export type Severity = "critical" | "major" | "minor";
@@ -39,6 +46,11 @@ export interface Verdict {
    * rules for this place (e.g. Dallas, TX), so local requirements are not checked.
    */
   coverage: DivisionLevel | null;
+  /**
+   * Present when the address's ZIP code spans counties and nothing in the address settled which:
+   * the county's rules were not checked (jurisdictions/resolve.ts, never guessed).
+   */
+  countyAmbiguity?: { postalCode: string; counties: string[]; detail: string };
   findings: Finding[];
   nextDeadline: null | { date: string; ruleId: string; subject: Subject };
   /** Earliest date after asOf on which any finding could change status (alarm time for the tenant DO). */
@@ -96,6 +108,8 @@ export interface PreparedLog {
   day: number;
   item: string;
   itemLower: string;
+  /** The log's explicit item category; undefined when not given (the name is matched instead). */
+  category: ItemCategory | undefined;
   mode: HoldingMode;
   tempF: number;
 }
@@ -113,6 +127,10 @@ export interface PreparedFacility {
   openingDay: number;
   /** ownershipChangedAt; NaN when not given. */
   ownershipChangedDay: number;
+  /** certificateHolderLeftAt; NaN when not given. */
+  holderLeftDay: number;
+  /** servesHighlySusceptiblePopulation === true. */
+  highlySusceptible: boolean;
   staff: PreparedStaff[];
   permits: PreparedPermit[];
   logs: PreparedLog[];

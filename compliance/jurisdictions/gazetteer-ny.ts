@@ -2,7 +2,8 @@
 // (Manhattan = New York County, Brooklyn = Kings, Queens, the Bronx, Staten Island = Richmond).
 // Postal addresses name the borough as the city, so the borough names resolve to NYC too;
 // "New York, NY" is the postal city of Manhattan. Other New York addresses (Buffalo, Albany)
-// resolve with state-level coverage.
+// resolve with state-level coverage. A borough named by the address's county or its ZIP code
+// resolves to NYC whatever the postal city (countyPlaces).
 import { city, type StateGazetteer } from "./gazetteer";
 
 const NYC = "new_york";
@@ -24,4 +25,6 @@ export const NEW_YORK: StateGazetteer = {
     "the bronx": borough("bronx"),
     "staten island": borough("richmond"),
   },
+  // A borough address under a neighbourhood's postal name (Flushing, Astoria, Jamaica) is in NYC.
+  countyPlaces: Object.fromEntries(BOROUGHS.map((county) => [county, NYC])),
 };

@@ -25,6 +25,12 @@ export interface StateGazetteer {
   allCounties: boolean;
   /** Keyed by normalised city name. */
   cities: Readonly<Record<string, CityEntry>>;
+  /**
+   * Counties lying wholly within one place (normalised county name → OCD place slug): an address
+   * in such a county whose city the gazetteer does not know (a postal name such as "Flushing")
+   * still gets that place's rules. New York City's boroughs.
+   */
+  countyPlaces?: Readonly<Record<string, string>>;
 }
 
 export const city = (county: string, extra: Omit<CityEntry, "county"> = {}): CityEntry => ({

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { resolveJurisdictions } from "./resolve";
+import { COVERED_STATES, resolveJurisdictions } from "./resolve";
+import { ZIP_COUNTIES } from "./zip-counties";
+import { countiesOfZip, statesOfZip, ZIP_TABLE_STATES, zip5 } from "./zip-county";
 
 const CA = "ocd-division/country:us/state:ca";
 
@@ -94,6 +96,143 @@ describe("resolveJurisdictions", () => {
     }
     // A county Prep has no rules for adds no layer instead of being rejected.
     expect(resolveJurisdictions({ city: "Dallas", county: "Dallas", state: "TX" })).toMatchObject({
+      coverage: "state",
+    });
+  });
+});
+
+describe("item 5: counties from ZIP codes (Census ZCTA-to-county relationships)", () => {
+  const US = "ocd-division/country:us";
+  const TX = `${US}/state:tx`;
+  const NY = `${US}/state:ny`;
+  const at = (address: { city: string; state: string; county?: string; postalCode?: string }) => {
+    const r = resolveJurisdictions(address);
+    return r.ok ? r.jurisdictions.slice(2) : r.detail;
+  };
+
+  it("ships a table for exactly the covered states, decoded to 5-digit ZIP codes", () => {
+    expect([...ZIP_TABLE_STATES].sort()).toEqual([...COVERED_STATES].sort());
+    expect(countiesOfZip("CA", "92570")).toEqual(["riverside"]);
+    expect(countiesOfZip("CA", "92880")).toEqual(["riverside", "san bernardino"]);
+    expect(countiesOfZip("NY", "06390")).toEqual(["suffolk"]); // leading zero kept
+    expect(countiesOfZip("TX", "92570")).toEqual([]);
+    expect(statesOfZip("60601")).toEqual(["IL"]);
+    expect(zip5("92570-1234")).toBe("92570");
+    expect(zip5("9257")).toBeUndefined();
+    const size = JSON.stringify(ZIP_COUNTIES).length;
+    expect(size).toBeLessThan(40_000); // compact: the Worker bundle carries it
+  });
+
+  it("resolves a city missing from the gazetteer to its ZIP code's county", () => {
+    expect(resolveJurisdictions({ city: "Perris", state: "CA", postalCode: "92570" })).toEqual({
+      ok: true,
+      coverage: "county",
+      jurisdictions: [US, CA, `${CA}/county:riverside`],
+    });
+    expect(at({ city: "Santee", state: "CA", postalCode: "92071-4401" })).toEqual([`${CA}/county:san_diego`]);
+    expect(at({ city: "Lakewood", state: "CA", postalCode: "90712" })).toEqual([`${CA}/county:los_angeles`]);
+    // Without a ZIP code (or with one the table does not list) nothing changes: state coverage.
+    expect(resolveJurisdictions({ city: "Perris", state: "CA" })).toMatchObject({ coverage: "state" });
+    expect(resolveJurisdictions({ city: "Perris", state: "CA", postalCode: "00000" })).toMatchObject({
+      coverage: "state",
+    });
+  });
+
+  it("checks the address's county against its ZIP code and reports a contradiction", () => {
+    expect(at({ city: "Perris", county: "Riverside County", state: "CA", postalCode: "92570" })).toEqual([
+      `${CA}/county:riverside`,
+    ]);
+    expect(at({ city: "Perris", county: "Orange", state: "CA", postalCode: "92570" })).toBe(
+      "ZIP code 92570 lies in Riverside County, not Orange County; correct the address.",
+    );
+    // A county with no rules of its own (Texas lists only some) is still checked against the ZIP.
+    expect(at({ city: "Dallas", county: "Harris", state: "TX", postalCode: "75201" })).toBe(
+      "ZIP code 75201 lies in Dallas County, not Harris County; correct the address.",
+    );
+  });
+
+  it("reports a ZIP code of another covered state, and a city the ZIP code contradicts", () => {
+    expect(at({ city: "Austin", state: "TX", postalCode: "60601" })).toBe(
+      "ZIP code 60601 is in Illinois, not Texas; correct the address.",
+    );
+    expect(at({ city: "Pasadena", state: "CA", postalCode: "92570" })).toBe(
+      "Pasadena is in Los Angeles County, but ZIP code 92570 lies in Riverside County; correct the address.",
+    );
+  });
+
+  it("settles a ZIP code spanning counties by the city's gazetteer county", () => {
+    // 78613 (Cedar Park) spans Travis and Williamson; Austin's county is Travis.
+    expect(at({ city: "Austin", state: "TX", postalCode: "78613" })).toEqual([
+      `${TX}/county:travis`,
+      `${TX}/place:austin`,
+    ]);
+    // A ZIP code in only one of the city's other counties places the address there.
+    expect(countiesOfZip("TX", "78681")).toEqual(["williamson"]);
+    expect(at({ city: "Austin", state: "TX", postalCode: "78681" })).toEqual([
+      `${TX}/county:williamson`,
+      `${TX}/place:austin`,
+    ]);
+  });
+
+  it("leaves out, and reports, a county the ZIP code cannot settle, never guessing", () => {
+    // 92880 (Eastvale, Corona) spans Riverside and San Bernardino counties: both refuse the state card.
+    const r = resolveJurisdictions({ city: "Eastvale", state: "CA", postalCode: "92880" });
+    expect(r).toEqual({
+      ok: true,
+      coverage: "state",
+      jurisdictions: [US, CA],
+      countyAmbiguity: {
+        postalCode: "92880",
+        counties: ["riverside", "san bernardino"],
+        detail:
+          "ZIP code 92880 spans Riverside County and San Bernardino County; the address names no county: county rules were not checked; add the county to the address.",
+      },
+    });
+    // The county settles it.
+    expect(at({ city: "Eastvale", county: "Riverside", state: "CA", postalCode: "92880" })).toEqual([
+      `${CA}/county:riverside`,
+    ]);
+    // Counties Prep has no rules for are no ambiguity: every candidate resolves the same way.
+    const dallasCollin = countiesOfZip("TX", "75287");
+    expect(dallasCollin.length).toBeGreaterThan(1);
+    expect(resolveJurisdictions({ city: "Dallas", state: "TX", postalCode: "75287" })).toEqual({
+      ok: true,
+      coverage: "state",
+      jurisdictions: [US, TX],
+    });
+  });
+
+  it("places a New York City borough's ZIP code in NYC whatever the postal city", () => {
+    expect(at({ city: "Flushing", state: "NY", postalCode: "11354" })).toEqual([
+      `${NY}/county:queens`,
+      `${NY}/place:new_york`,
+    ]);
+    expect(at({ city: "Astoria", county: "Queens", state: "NY" })).toEqual([
+      `${NY}/county:queens`,
+      `${NY}/place:new_york`,
+    ]);
+    expect(at({ city: "New York", state: "NY", postalCode: "11201" })).toEqual([
+      `${NY}/county:kings`,
+      `${NY}/place:new_york`,
+    ]);
+    expect(resolveJurisdictions({ city: "Buffalo", state: "NY", postalCode: "14202" })).toMatchObject({
+      coverage: "state",
+    });
+  });
+
+  it("resolves the demo tenant's addresses as before", () => {
+    for (const [city, state, postalCode, county] of [
+      ["San Francisco", "CA", "94110", "san_francisco"],
+      ["Los Angeles", "CA", "90028", "los_angeles"],
+      ["Austin", "TX", "78704", "travis"],
+      ["Houston", "TX", "77098", "harris"],
+      ["Chicago", "IL", "60622", "cook"],
+      ["New York", "NY", "10013", "new_york"],
+    ] as const) {
+      const r = resolveJurisdictions({ city, state, postalCode });
+      expect(r.ok && r.jurisdictions[2]).toBe(`${US}/state:${state.toLowerCase()}/county:${county}`);
+    }
+    expect(resolveJurisdictions({ city: "Miami", state: "FL", postalCode: "33131" })).toMatchObject({
       coverage: "state",
     });
   });

@@ -9,14 +9,30 @@ import { ILLINOIS } from "./gazetteer-il";
 import { NEW_YORK } from "./gazetteer-ny";
 import { TEXAS } from "./gazetteer-tx";
 import { normalizeName, slug, stateId, US } from "./ocd";
+import { countiesOfZip, statesOfZip, zip5 } from "./zip-county";
 
 /**
  * `coverage` is the narrowest division the address resolved to: "state" means Prep knows the
  * state's rules only (Dallas, Miami, Springfield IL, Buffalo), so local rules are not checked.
  */
 export type Resolution =
-  | { ok: true; jurisdictions: string[]; coverage: "city" | "county" | "state" }
+  | {
+      ok: true;
+      jurisdictions: string[];
+      coverage: "city" | "county" | "state";
+      /** Set when the county could not be settled: its layer is left out, never guessed. */
+      countyAmbiguity?: CountyAmbiguity;
+    }
   | { ok: false; reason: "not_covered"; detail: string };
+
+/** A ZIP code spanning counties that resolve differently, with nothing in the address to settle it. */
+export interface CountyAmbiguity {
+  postalCode: string;
+  /** The candidate counties (normalised names, sorted). */
+  counties: string[];
+  /** What was not checked and what to correct, for API users. */
+  detail: string;
+}
 
 /** Covered states. Adding a state = a gazetteer here + datasets under datasets/. */
 const STATES: Record<string, StateGazetteer> = {
@@ -56,8 +72,30 @@ export function divisionName(ocdId: string): string {
 }
 
 /** Any address with a city and a state code (a validated `Address` fits). */
-type AddressLike = Pick<Address, "city"> & { state: string; county?: string | undefined };
+type AddressLike = Pick<Address, "city"> & {
+  state: string;
+  county?: string | undefined;
+  postalCode?: string | undefined;
+};
 
+const countyLabel = (normalized: string) => `${titleCase(slug(normalized))} County`;
+const countyList = (names: readonly string[], conjunction = "or") => {
+  const labels = names.map(countyLabel);
+  const last = labels.pop() ?? "";
+  return labels.length === 0 ? last : `${labels.join(", ")} ${conjunction} ${last}`;
+};
+const conflict = (detail: string): Resolution => ({ ok: false, reason: "not_covered", detail });
+
+/**
+ * Address → divisions. The county is the address's own (checked against its ZIP code), else the
+ * one its ZIP code lies in (zip-counties.ts, from the Census ZCTA-to-county relationships), else
+ * the gazetteer's county of its city. A ZIP code spanning counties is settled by the city (the
+ * gazetteer's county, or the one county the ZIP and the city share); when nothing settles it the
+ * county is left out, never guessed, and `countyAmbiguity` says so. An address whose ZIP code
+ * contradicts its county, city or state is refused with what to correct, like a city/county
+ * contradiction. A ZIP code the table does not list (PO boxes, codes newer than the 2010 table)
+ * is ignored.
+ */
 export function resolveJurisdictions(address: AddressLike): Resolution {
   const code = address.state.trim().toUpperCase();
   const gazetteer = STATES[code];
@@ -70,38 +108,84 @@ export function resolveJurisdictions(address: AddressLike): Resolution {
   }
   const state = stateId(code);
   const city = normalizeName(address.city);
-  let countyName = address.county === undefined ? "" : normalizeName(address.county);
-  if (countyName !== "" && !gazetteer.counties.has(countyName)) {
-    if (gazetteer.allCounties) {
-      return {
-        ok: false,
-        reason: "not_covered",
-        detail: `"${address.county}" is not a county of ${gazetteer.name}.`,
-      };
-    }
-    countyName = ""; // a county Prep has no rules for: it adds no layer
+  const given = address.county === undefined ? "" : normalizeName(address.county);
+  if (given !== "" && !gazetteer.counties.has(given) && gazetteer.allCounties) {
+    return conflict(`"${address.county}" is not a county of ${gazetteer.name}.`);
   }
+
+  const zip = zip5(address.postalCode);
+  const zipCounties = zip === undefined ? [] : countiesOfZip(code, zip);
+  if (zip !== undefined && zipCounties.length === 0) {
+    const elsewhere = statesOfZip(zip).map((c) => STATES[c]?.name ?? c);
+    if (elsewhere.length > 0) {
+      return conflict(
+        `ZIP code ${zip} is in ${elsewhere.join(" and ")}, not ${gazetteer.name}; correct the address.`,
+      );
+    }
+  }
+  if (given !== "" && zipCounties.length > 0 && !zipCounties.includes(given)) {
+    return conflict(
+      `ZIP code ${zip} lies in ${countyList(zipCounties)}, not ${countyLabel(given)}; correct the address.`,
+    );
+  }
+  /** A county Prep has no rules for adds no layer (states listing only some counties). */
+  const layered = (county: string) => (gazetteer.allCounties || gazetteer.counties.has(county) ? county : "");
+  let countyName = layered(given);
+  const ambiguous = (counties: readonly string[]): CountyAmbiguity => ({
+    postalCode: zip ?? "",
+    counties: [...counties],
+    detail:
+      `ZIP code ${zip} spans ${countyList(counties, "and")}; the address names no county: ` +
+      "county rules were not checked; add the county to the address.",
+  });
+  let countyAmbiguity: CountyAmbiguity | undefined;
+
   const entry = Object.hasOwn(gazetteer.cities, city) ? gazetteer.cities[city] : undefined;
   if (entry) {
-    if (countyName !== "" && countyName !== entry.county && !entry.otherCounties?.includes(countyName)) {
-      return {
-        ok: false,
-        reason: "not_covered",
-        detail: `${address.city} is in ${entry.county} county, not ${countyName} county; correct the address.`,
-      };
+    const cityCounties = [entry.county, ...(entry.otherCounties ?? [])];
+    if (countyName !== "" && !cityCounties.includes(countyName)) {
+      return conflict(
+        `${address.city} is in ${entry.county} county, not ${countyName} county; correct the address.`,
+      );
     }
-    const county = `${state}/county:${slug(countyName || entry.county)}`;
+    if (given === "" && zipCounties.length > 0) {
+      const shared = zipCounties.filter((c) => cityCounties.includes(c));
+      if (shared.length === 0) {
+        return conflict(
+          `${address.city} is in ${countyList(cityCounties)}, but ZIP code ${zip} lies in ${countyList(zipCounties)}; correct the address.`,
+        );
+      }
+      if (shared.includes(entry.county)) countyName = entry.county;
+      else if (shared.length === 1) countyName = shared[0] ?? "";
+      else countyAmbiguity = ambiguous(shared);
+    } else if (countyName === "") {
+      countyName = entry.county;
+    }
     const place = `${state}/place:${entry.place ?? slug(city)}`;
+    if (countyAmbiguity) {
+      return { ok: true, jurisdictions: [US, state, place], coverage: "city", countyAmbiguity };
+    }
+    const county = `${state}/county:${slug(countyName)}`;
     return { ok: true, jurisdictions: [US, state, county, place], coverage: "city" };
   }
+
+  if (given === "" && zipCounties.length > 0) {
+    const outcomes = new Set(zipCounties.map(layered));
+    if (outcomes.size === 1) countyName = zipCounties.map(layered)[0] ?? "";
+    else countyAmbiguity = ambiguous(zipCounties);
+  }
   if (countyName !== "") {
-    // A city we do not know (possibly unincorporated): county rules apply, no city layer.
-    return {
-      ok: true,
-      jurisdictions: [US, state, `${state}/county:${slug(countyName)}`],
-      coverage: "county",
-    };
+    // A city we do not know (possibly unincorporated): county rules apply; a county lying wholly
+    // in one place (a New York City borough) brings that place's rules too.
+    const county = `${state}/county:${slug(countyName)}`;
+    const place = gazetteer.countyPlaces?.[countyName];
+    if (place !== undefined) {
+      return { ok: true, jurisdictions: [US, state, county, `${state}/place:${place}`], coverage: "city" };
+    }
+    return { ok: true, jurisdictions: [US, state, county], coverage: "county" };
   }
   // An unknown city without a county: only the state layer is certain, and coverage says so.
-  return { ok: true, jurisdictions: [US, state], coverage: "state" };
+  return countyAmbiguity
+    ? { ok: true, jurisdictions: [US, state], coverage: "state", countyAmbiguity }
+    : { ok: true, jurisdictions: [US, state], coverage: "state" };
 }

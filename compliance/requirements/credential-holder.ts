@@ -2,7 +2,11 @@
 // (TX-CFPM, CHI-FSSC, NYC-FPC, FL-CFPM presence). The payload has no shift data, so "on site"
 // is approximated as "listed among the facility's current staff"; `minimumStaffing` likewise
 // approximates "N employees engaged in food work at once" with the count of listed staff in
-// those roles (an over-estimate, so the rule errs towards applying).
+// those roles (an over-estimate, so the rule errs towards applying); with
+// `alsoIfHighlySusceptiblePopulation` the rule applies whatever the staffing where the facility
+// says it serves a highly susceptible population (FAC 64E-11.012(2)). The grace after opening
+// or a change of ownership also runs from the facility's `certificateHolderLeftAt` where the
+// rule sets `graceAlsoFromHolderLeaving` (HSC §113947.1).
 import { fromDay } from "../dates";
 import type { Check, PreparedStaff, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
@@ -29,16 +33,31 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
   const spec = req.credential;
   const who = orList(req.roles.map(roleLabel));
   const what = spec ? CREDENTIAL_LABELS[spec.type] : who;
-  const onSite = req.onSite
+  const onSiteAlways = req.onSite
     ? " The holder must be on site during all hours of operation (Prep has no shift data and assumes listed staff work every shift)."
     : "";
-  const holdsCurrent = ` holds a current ${what}.${onSite}`;
+  const holdsCurrentAlways = ` holds a current ${what}.${onSiteAlways}`;
   const certifyNow = `Certify ${withArticle(who)} now.`;
+  const hsp = staffing !== undefined && req.alsoIfHighlySusceptiblePopulation === true;
+  const staffingRule = staffing
+    ? `Applies when at least ${staffing.atLeast} staff (${orList(staffing.roles.map(roleLabel))}) work at once${hsp ? " or a highly susceptible population is served" : ""}; `
+    : "";
+  const notHsp = hsp ? " and servesHighlySusceptiblePopulation is not true" : "";
+  // Where the population served, not the staffing, makes the rule apply, the findings say so.
+  const onSiteHsp = `${onSiteAlways} It applies whatever the staffing because the facility serves a highly susceptible population.`;
+  const holdsCurrentHsp = ` holds a current ${what}.${onSiteHsp}`;
+  const fromLeaving = req.graceAlsoFromHolderLeaving === true;
+  const graceEvents = fromLeaving
+    ? "opening, change of ownership or the loss of its certified person"
+    : "opening or change of ownership";
 
   return (ctx) => {
     const asOf = ctx.asOf;
     const accepted = spec && acceptedIssuers(spec, ctx.chain);
-    if (staffing) {
+    const byPopulation = hsp && ctx.facility.highlySusceptible;
+    const onSite = byPopulation ? onSiteHsp : onSiteAlways;
+    const holdsCurrent = byPopulation ? holdsCurrentHsp : holdsCurrentAlways;
+    if (staffing && !byPopulation) {
       let count = 0;
       for (const s of ctx.facility.staff) {
         if (s.hired > asOf) changesOn(ctx, s.hired);
@@ -49,7 +68,7 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
           ctx,
           meta,
           "not_applicable",
-          `Applies when at least ${staffing.atLeast} staff (${orList(staffing.roles.map(roleLabel))}) work at once; ${count} are listed.`,
+          `${staffingRule}${count} are listed${notHsp}.`,
           FACILITY,
           Number.NaN,
         );
@@ -107,10 +126,20 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
       ? `No ${who} holds a current ${what}${closest.found === "none" ? "" : ` (closest: ${describeMissing(closest, what)})`}`
       : `No ${who} is listed`;
     const grace = req.graceDaysFromOpening;
-    const opening = ctx.facility.openingDay;
+    let opening = ctx.facility.openingDay;
+    let since = "";
+    if (fromLeaving) {
+      const left = ctx.facility.holderLeftDay;
+      if (left > asOf)
+        changesOn(ctx, left); // not gone yet: the window starts on that day
+      else if (left <= asOf && !(left <= opening)) {
+        opening = left;
+        since = `the facility no longer had a certified owner or employee from ${fromDay(left)}; `;
+      }
+    }
     if (grace !== undefined && !Number.isNaN(opening)) {
       const deadline = opening + grace;
-      const rule = `${meta.authority} requires one within ${grace} days of opening or change of ownership (by ${fromDay(deadline)})`;
+      const rule = `${meta.authority} requires one within ${grace} days of ${graceEvents} (${since}by ${fromDay(deadline)})`;
       if (asOf <= deadline) {
         changesOn(ctx, deadline + 1);
         emit(ctx, meta, "warn", `${missing}. ${rule}.${onSite}`, FACILITY, deadline);

@@ -9,20 +9,32 @@ import type { CredentialType, StaffRole } from "../schema/facility";
 import { orList, roleLabel, withArticle } from "../wording";
 import {
   acceptedIssuers,
+  bestHolderUntil,
   CREDENTIAL_LABELS,
   changesOn,
   describeMissing,
   emit,
+  lastValidDay,
   lookupCredential,
   validityStatus,
 } from "./shared";
 
 /**
- * Last day through which `s` holds a credential of one of `types` (−Infinity: none). Such a
- * credential's own validity is judged by the rule for it, so only an explicit past expiry
- * disqualifies it here; the day it lapses is recorded as a change.
+ * Last day through which `s` holds a credential of one of `types` (−Infinity: none); the day it
+ * lapses is recorded as a change.
+ * - `validityYears` undefined (onlyIfHolding: who is in scope): only an explicit past expiry
+ *   disqualifies a credential, its own validity being judged by the rule for it.
+ * - otherwise (exemptIfHolding: "other than the certificate holder", exempt only while the
+ *   certificate is valid): the credential counts through its expiresAt, else through issuedAt +
+ *   `validityYears` (null: never expires); `"dated"` (the rule states no validity) requires an
+ *   expiry date, an explicit `expiresAt: null` meaning never. One that cannot be dated does not count.
  */
-function heldUntil(ctx: EvalContext, s: PreparedStaff, types: readonly CredentialType[]): number {
+function heldUntil(
+  ctx: EvalContext,
+  s: PreparedStaff,
+  types: readonly CredentialType[],
+  validityYears?: number | null | "dated",
+): number {
   let until = Number.NEGATIVE_INFINITY;
   for (const c of s.credentials) {
     if (!types.includes(c.type)) continue;
@@ -30,7 +42,15 @@ function heldUntil(ctx: EvalContext, s: PreparedStaff, types: readonly Credentia
       changesOn(ctx, c.issued);
       continue;
     }
-    const last = Number.isNaN(c.expires) ? Number.POSITIVE_INFINITY : c.expires;
+    const last =
+      validityYears === undefined
+        ? Number.isNaN(c.expires)
+          ? Number.POSITIVE_INFINITY
+          : c.expires
+        : validityYears === "dated"
+          ? c.expires
+          : lastValidDay(c.issued, c.expires, validityYears);
+    if (Number.isNaN(last)) continue; // cannot be shown to be current
     if (last >= ctx.asOf && last > until) until = last;
   }
   if (until !== Number.NEGATIVE_INFINITY) changesOn(ctx, until + 1);
@@ -43,6 +63,7 @@ export function compileEachStaffCredential(
 ): Check {
   const roles = new Set<StaffRole>(req.roles);
   const exempt = req.exemptIfHolding?.length ? req.exemptIfHolding : undefined;
+  const exemptValidity = req.exemptValidityYears === undefined ? "dated" : req.exemptValidityYears;
   const only = req.onlyIfHolding?.length ? req.onlyIfHolding : undefined;
   const nobody = sharedNotApplicable(
     meta,
@@ -56,9 +77,15 @@ export function compileEachStaffCredential(
   const holdsCurrent = ` holds a current ${what}`;
   const validThrough = `${holdsCurrent} (valid through `;
   const requiresWithinGrace = `. ${meta.authority} requires one within ${grace} days of hire (by `;
+  // graceOnlyIfSupervisedBy (SBD §33.0409(b)): no grace unless a certified person is listed.
+  const supervisor = req.graceOnlyIfSupervisedBy;
+  const unsupervised = supervisor
+    ? `. ${meta.authority} requires one from the first day of work; the ${grace}-day grace applies only under the supervision of a holder of a current ${CREDENTIAL_LABELS[supervisor.type]}, and none is listed (with one: by `
+    : "";
 
   return (ctx) => {
     const accepted = acceptedIssuers(spec, ctx.chain);
+    let supervised: boolean | undefined; // looked up once, for the first person without a card
     let inScope = 0;
     for (const s of ctx.facility.staff) {
       if (!roles.has(s.role)) continue;
@@ -71,7 +98,7 @@ export function compileEachStaffCredential(
       const subject = { kind: "staff", id: s.id } as const;
 
       // "other than the certificate holder": a holder of an exempting credential is out of scope.
-      if (exempt && heldUntil(ctx, s, exempt) !== Number.NEGATIVE_INFINITY) {
+      if (exempt && heldUntil(ctx, s, exempt, exemptValidity) !== Number.NEGATIVE_INFINITY) {
         emit(ctx, meta, "pass", `${s.label}${isExempt}`, subject, Number.NaN);
         continue;
       }
@@ -97,6 +124,14 @@ export function compileEachStaffCredential(
         continue;
       }
       const deadline = s.hired + grace;
+      if (supervisor && ctx.asOf <= deadline) {
+        supervised ??= bestHolderUntil(ctx, supervisor) >= ctx.asOf;
+      }
+      if (supervisor && ctx.asOf <= deadline && !supervised) {
+        const missing = `${s.label} has ${describeMissing(lookup, what)}${unsupervised}${fromDay(deadline)}).`;
+        emit(ctx, meta, "fail", `${missing} Get a current ${what} now.`, subject, s.hired);
+        continue;
+      }
       const shortfall = `${s.label} has ${describeMissing(lookup, what)}${requiresWithinGrace}${fromDay(deadline)})`;
       if (ctx.asOf <= deadline) {
         changesOn(ctx, deadline + 1);

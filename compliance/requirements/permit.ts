@@ -1,10 +1,13 @@
 // "A valid <permit> before operating" (CA-PERMIT, SF-PERMIT, CA-MFF commissary agreement):
 // no grace period; a permit expiring within 30 days is a warning due on its last valid day.
+// A permit given without an expiry date, under a rule whose dataset states no renewal cycle
+// (`undatedPermits: "expiry_unknown"`), is a warning "expiry unknown", never valid forever.
 import { fromDay } from "../dates";
 import type { Check, PreparedPermit, RuleMeta } from "../engine/types";
 import { divisionName } from "../jurisdictions/resolve";
 import type { RequirementOf } from "../schema/dataset";
-import type { PermitType } from "../schema/facility";
+import { FACILITY_TYPES, type FacilityType, type PermitType } from "../schema/facility";
+import { orList } from "../wording";
 import { changesOn, emit, lastValidDay, validityStatus } from "./shared";
 
 const LABELS: Record<PermitType, string> = {
@@ -17,17 +20,35 @@ const LABELS: Record<PermitType, string> = {
   public_food_service_license: "public food service license",
 };
 
+/** The permit types a rule accepts for one facility type, and how messages name them. */
+interface Accepted {
+  types: ReadonlySet<PermitType>;
+  what: string;
+}
+
+function acceptedByFacilityType(req: RequirementOf<"permit">): Map<FacilityType, Accepted> {
+  const byType = new Map<FacilityType, Accepted>();
+  for (const facilityType of FACILITY_TYPES) {
+    const extra = req.alsoAcceptedFor?.find((e) => e.facilityTypes.includes(facilityType));
+    const list = [...new Set([...req.permitTypes, ...(extra?.permitTypes ?? [])])];
+    byType.set(facilityType, { types: new Set(list), what: orList(list.map((t) => LABELS[t])) });
+  }
+  return byType;
+}
+
 export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Check {
-  const types = new Set<PermitType>(req.permitTypes);
+  const accepted = acceptedByFacilityType(req);
   const issuers = req.acceptedIssuers;
   const first = req.permitTypes[0] ?? "health_permit";
-  const what = LABELS[first];
   const voidOnSale = req.voidOnOwnershipChange === true;
   const renewal = req.validityYears === 1 ? " (renewed yearly)" : "";
+  const expiryUnknown = req.validityYears === null && req.undatedPermits === "expiry_unknown";
 
   return (ctx) => {
+    const { types, what } = accepted.get(ctx.facility.type) as Accepted;
     let best: PreparedPermit | undefined;
     let bestUntil = Number.NEGATIVE_INFINITY;
+    let undated: PreparedPermit | undefined;
     let lapsed: PreparedPermit | undefined;
     let lapsedReason = "";
     for (const p of ctx.facility.permits) {
@@ -53,6 +74,11 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
         lapsedReason = `was issued before the change of ownership on ${fromDay(ctx.facility.ownershipChangedDay)} and is not transferable`;
         continue;
       }
+      if (expiryUnknown && !Number.isFinite(p.expires)) {
+        // No expiry date (absent or null) and no cycle in the dataset: not "valid forever".
+        undated ??= p;
+        continue;
+      }
       const until = lastValidDay(p.issued, p.expires, req.validityYears);
       if (Number.isNaN(until)) {
         lapsed = p;
@@ -74,19 +100,41 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
           ctx,
           meta,
           "warn",
-          `The ${what} ${best.subjectId} expires on ${date}; renew it by ${date}${renewal}.`,
+          `The ${LABELS[best.type]} ${best.subjectId} expires on ${date}; renew it by ${date}${renewal}.`,
           subject,
           bestUntil,
         );
       } else {
         const until = Number.isFinite(bestUntil) ? ` through ${fromDay(bestUntil)}` : "";
-        emit(ctx, meta, "pass", `The ${what} ${best.subjectId} is valid${until}.`, subject, Number.NaN);
+        emit(
+          ctx,
+          meta,
+          "pass",
+          `The ${LABELS[best.type]} ${best.subjectId} is valid${until}.`,
+          subject,
+          Number.NaN,
+        );
       }
       return;
     }
 
+    if (undated) {
+      const issued = Number.isNaN(undated.issued) ? "" : ` (issued ${fromDay(undated.issued)})`;
+      emit(
+        ctx,
+        meta,
+        "warn",
+        `The ${LABELS[undated.type]} ${undated.subjectId}${issued} has no expiry date: expiry unknown. Permits renew on the issuing authority's cycle, which Prep does not know here; give the permit's expiry date so that its validity can be checked.`,
+        { kind: "permit", id: undated.subjectId },
+        Number.NaN,
+      );
+      return;
+    }
+
     const subject = { kind: "permit", id: lapsed?.subjectId ?? first } as const;
-    const why = lapsed ? `The ${what} ${lapsed.subjectId} ${lapsedReason}` : `No ${what} is listed`;
+    const why = lapsed
+      ? `The ${LABELS[lapsed.type]} ${lapsed.subjectId} ${lapsedReason}`
+      : `No ${what} is listed`;
     const opening = ctx.facility.openingDay;
     if (!Number.isNaN(opening) && opening > ctx.asOf) {
       // Not open yet: the permit is due before the first day of operation.

@@ -167,3 +167,23 @@ export function describeMissing(lookup: MissingCredential, what: string): string
       return `no ${what}`;
   }
 }
+
+/**
+ * Last valid day of the best current credential of `spec` held by anyone listed among the staff
+ * on asOf (−Infinity: nobody), recording the days on which that changes (a hire, an issue date,
+ * the lapse). "Supervised by a certified person" is approximated, like "on site", by "listed".
+ */
+export function bestHolderUntil(ctx: EvalContext, spec: CredentialSpec): number {
+  const accepted = acceptedIssuers(spec, ctx.chain);
+  let best = Number.NEGATIVE_INFINITY;
+  for (const s of ctx.facility.staff) {
+    if (s.hired > ctx.asOf) {
+      changesOn(ctx, s.hired);
+      continue;
+    }
+    const until = lookupCredential(ctx, spec, accepted, s.credentials);
+    if (typeof until === "number" && until > best) best = until;
+  }
+  if (Number.isFinite(best)) changesOn(ctx, best + 1);
+  return best;
+}

@@ -2,7 +2,7 @@
 // requirement is declarative data; compile/ turns it into closures once per dataset version.
 import * as v from "valibot";
 import { boundedString, DateSchema, OcdIdSchema, storableString } from "./common";
-import { CREDENTIAL_TYPES, FACILITY_TYPES, PERMIT_TYPES, STAFF_ROLES } from "./facility";
+import { CREDENTIAL_TYPES, FACILITY_TYPES, ITEM_CATEGORIES, PERMIT_TYPES, STAFF_ROLES } from "./facility";
 
 const Roles = v.pipe(v.array(v.picklist(STAFF_ROLES)), v.minLength(1, "must list at least one role"));
 const Days = v.pipe(v.number(), v.integer("must be a whole number of days"), v.minValue(0), v.maxValue(3650));
@@ -39,12 +39,30 @@ const EachStaffCredential = v.object({
   kind: v.literal("each_staff_credential"),
   roles: Roles,
   credential: CredentialSpecSchema,
-  /** Staff holding a valid credential of one of these types are exempt ("other than the certificate holder"). */
+  /**
+   * Staff holding a credential of one of these types are exempt ("other than the certificate
+   * holder") only while it is valid: through its expiresAt; with no expiresAt, through issuedAt +
+   * `exemptValidityYears`. A credential whose validity cannot be established this way (no
+   * expiresAt, and no issuedAt or no exemptValidityYears) does not exempt; an explicit
+   * `expiresAt: null` counts as never expiring only when exemptValidityYears is absent or null.
+   */
   exemptIfHolding: v.optional(v.array(v.picklist(CREDENTIAL_TYPES))),
+  /**
+   * Years an exempting credential is valid from its issuedAt when it has no expiresAt (the
+   * validity the jurisdiction gives it, e.g. 5 for a California food safety certificate, HSC
+   * §113947.3); null = it never expires (NYC's certificate).
+   */
+  exemptValidityYears: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50)))),
   /** Only staff holding a current credential of one of these types are in scope ("certified managers"). */
   onlyIfHolding: v.optional(v.array(v.picklist(CREDENTIAL_TYPES))),
   /** Days after hire during which a missing credential is a warning; day `graceDays` is the last day. */
   graceDays: Days,
+  /**
+   * The grace period holds only while someone listed among the staff holds this credential
+   * (supervision by a certified person, San Bernardino County Code §33.0409(b)); without one, a
+   * missing credential fails from the hire date.
+   */
+  graceOnlyIfSupervisedBy: v.optional(CredentialSpecSchema),
 });
 
 const CredentialHolder = v.object({
@@ -56,7 +74,11 @@ const CredentialHolder = v.object({
   onSite: v.boolean(),
   /** Grace counted from the later of openedAt / ownershipChangedAt. */
   graceDaysFromOpening: v.optional(Days),
+  /** true: that grace also runs from the facility's certificateHolderLeftAt (HSC §113947.1). */
+  graceAlsoFromHolderLeaving: v.optional(v.boolean()),
   minimumStaffing: v.optional(MinimumStaffingSchema),
+  /** With minimumStaffing: the rule applies whatever the staffing where the facility serves a highly susceptible population. */
+  alsoIfHighlySusceptiblePopulation: v.optional(v.boolean()),
 });
 
 const PermitRequirement = v.object({
@@ -64,8 +86,36 @@ const PermitRequirement = v.object({
   permitTypes: v.pipe(v.array(v.picklist(PERMIT_TYPES)), v.minLength(1)),
   /** Absent = any issuer. */
   acceptedIssuers: v.optional(v.pipe(v.array(OcdIdSchema), v.minLength(1))),
-  /** Validity counted from issuedAt when the permit has no expiresAt (1 = renewed yearly); null = open-ended. */
+  /**
+   * Other permit types accepted for some facility types, besides `permitTypes` (a food truck's
+   * operating permit is a mobile food facility permit). Checked in order; the first entry listing
+   * the facility's type adds its permit types.
+   */
+  alsoAcceptedFor: v.optional(
+    v.pipe(
+      v.array(
+        v.object({
+          facilityTypes: v.pipe(v.array(v.picklist(FACILITY_TYPES)), v.minLength(1)),
+          permitTypes: v.pipe(v.array(v.picklist(PERMIT_TYPES)), v.minLength(1)),
+        }),
+      ),
+      v.minLength(1),
+      v.maxLength(20),
+    ),
+  ),
+  /**
+   * Validity counted from issuedAt when the permit has no expiresAt (1 = renewed yearly); null =
+   * the dataset states no term: see `undatedPermits`.
+   */
   validityYears: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50))),
+  /**
+   * With validityYears null, what a permit without an expiry date (expiresAt absent or null) is:
+   * "expiry_unknown" — it renews on the authority's cycle, which the dataset does not state, so it
+   * is a warning ("expiry unknown", no due date) asking for the date, never "valid forever"
+   * (a dated permit is preferred when one is listed); "open_ended" (default) — it counts as valid
+   * with no end (e.g. a commissary agreement without an end date).
+   */
+  undatedPermits: v.optional(v.picklist(["expiry_unknown", "open_ended"])),
   /** Permits are personal: one issued before the last change of ownership no longer counts. */
   voidOnOwnershipChange: v.optional(v.boolean()),
 });
@@ -76,19 +126,39 @@ const TemperatureRequirement = v.object({
   hotMinF: v.optional(Fahrenheit),
   /** Readings taken in the last `lookbackDays` days (asOf included) are checked. */
   lookbackDays: v.pipe(Days, v.minValue(1)),
-  /** Item-specific limits, matched by lower-case keyword in the log's `item` (e.g. shell eggs at 45°F). */
+  /**
+   * Item-specific limits for the item `categories` they name (e.g. shell eggs at an ambient
+   * 45°F), each needing `categories` or legacy `keywords`; a limit may be looser or stricter
+   * than the general one (NYC's 38°F for smoked fish).
+   * A rule may give allowances only (no general limit): it then checks the matching items alone.
+   */
   allowances: v.optional(
     v.pipe(
       v.array(
-        v.object({
-          keywords: v.pipe(
-            v.array(v.pipe(storableString(), v.minLength(2), v.maxLength(50))),
-            v.minLength(1),
+        v.pipe(
+          v.object({
+            /**
+             * The item categories the allowance is for (`temperatureLogs[].category`, see
+             * ITEM_CATEGORIES); logs without a category are matched by name, failing safe
+             * (requirements/temperature.ts).
+             */
+            categories: v.optional(v.pipe(v.array(v.picklist(ITEM_CATEGORIES)), v.minLength(1))),
+            /**
+             * Legacy: extra lower-case substrings of the item name, for logs without a category.
+             * They are not fail-safe ("clam" matches "clam chowder"); use `categories`.
+             */
+            keywords: v.optional(
+              v.pipe(v.array(v.pipe(storableString(), v.minLength(2), v.maxLength(50))), v.minLength(1)),
+            ),
+            coldMaxF: v.optional(Fahrenheit),
+            hotMinF: v.optional(Fahrenheit),
+            note: boundedString(300, 1),
+          }),
+          v.check(
+            (a) => a.categories !== undefined || a.keywords !== undefined,
+            "an allowance needs categories (or legacy keywords)",
           ),
-          coldMaxF: v.optional(Fahrenheit),
-          hotMinF: v.optional(Fahrenheit),
-          note: boundedString(300, 1),
-        }),
+        ),
       ),
       v.maxLength(50),
     ),
@@ -155,7 +225,16 @@ export const ApplicabilitySchema = v.object({
 });
 export type Applicability = v.InferOutput<typeof ApplicabilitySchema>;
 
-export const COMPOSITIONS = ["floor", "override", "additive", "preempted"] as const;
+/**
+ * How a rule relates to broader layers' rules of its topic (and those in `replaces`): `floor`
+ * merges the most stringent limits, `override` replaces them (only for the facilities the rule
+ * applies to), `additive` adds to them, `preempted` is recorded but never enforced, and
+ * `own_code` says the jurisdiction has its own law on the topic: the broader rules are not law
+ * here for ANY facility, whatever this rule's applicability or requirement (even an
+ * informational one), so a reference baseline (the FDA model) never binds where a state has
+ * not adopted it. Rules on other topics are untouched.
+ */
+export const COMPOSITIONS = ["floor", "override", "additive", "preempted", "own_code"] as const;
 export type Composition = (typeof COMPOSITIONS)[number];
 
 export const RuleSchema = v.object({
@@ -179,7 +258,7 @@ export const RuleSchema = v.object({
   /** What the rule is about; composition pairs a rule with parent rules of the same topic. */
   topic: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]{0,59}$/, "must be a lower_snake_case key")),
   composition: v.picklist(COMPOSITIONS),
-  /** Parent rule ids this rule overrides or tightens, in addition to those sharing its topic. */
+  /** Parent rule ids this rule overrides, tightens or displaces (own_code), in addition to those sharing its topic. */
   replaces: v.optional(v.pipe(v.array(storableString()), v.maxLength(20))),
   applicability: v.optional(ApplicabilitySchema),
   requirement: RequirementSchema,

@@ -41,6 +41,37 @@ export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 export const HOLDING_MODES = ["cold_holding", "hot_holding"] as const;
 export type HoldingMode = (typeof HOLDING_MODES)[number];
 
+/**
+ * What a temperature reading is of, for the item allowances that holding rules give some foods
+ * (`temperatureLogs[].category`, optional, added 2026-12). Each category exists because a rule
+ * needs it:
+ * - `whole_meat_roast`: whole meat roasts (beef, pork, lamb, ham…) cooked as in Food Code
+ *   § 3-401.11(B), which may be hot-held at 130°F (§ 3-501.16(A)(1)). Not poultry, not slices.
+ * - `shell_eggs`: raw shell eggs not treated to destroy Salmonellae, stored at an ambient 45°F
+ *   (§ 3-501.16(B); Cal. HSC § 113996; 10 NYCRR 14-1.40). Not liquid, cooked or pasteurized egg.
+ * - `live_molluscan_shellfish`: live, unshucked oysters, clams, mussels (shellstock), 45°F in
+ *   California (HSC § 113996). Not shucked shellfish or dishes made from them (clam chowder).
+ * - `sealed_pasteurized_dairy`: pasteurized milk products in their original sealed containers,
+ *   45°F in California (HSC § 113996).
+ * - `smoked_fish`, `reduced_oxygen_packaged_fish`: 38°F in New York City (Health Code § 81.09).
+ * - `other`: none of the above. It says so explicitly: no allowance applies and the item name
+ *   is not matched.
+ * Without a category the engine falls back to matching the item name, and that fallback fails
+ * safe (`requirements/temperature.ts`): a name gets a looser limit only when it names the food
+ * unambiguously ("roast chicken" is not a whole meat roast, "clam chowder" not live shellfish),
+ * and a stricter limit whenever it may be that food.
+ */
+export const ITEM_CATEGORIES = [
+  "whole_meat_roast",
+  "shell_eggs",
+  "live_molluscan_shellfish",
+  "sealed_pasteurized_dairy",
+  "smoked_fish",
+  "reduced_oxygen_packaged_fish",
+  "other",
+] as const;
+export type ItemCategory = (typeof ITEM_CATEGORIES)[number];
+
 // USPS codes of states, DC and the inhabited territories: any of them is VALID input; whether
 // Prep covers it is answered by resolveJurisdictions, not by validation.
 export const US_STATE_CODES = [
@@ -60,6 +91,14 @@ export const LIMITS = {
 
 const optionalDate = v.optional(DateSchema);
 
+/**
+ * The facility's address; resolveJurisdictions (compliance/jurisdictions/resolve.ts) turns it into
+ * the layers whose rules apply. The county comes from `county` when given, else from `postalCode`
+ * (the ZIP code's county, from the Census ZCTA-to-county relationships), else from the city. A
+ * `county` or city contradicting the ZIP code is refused with what to correct; a ZIP code spanning
+ * counties that the city does not settle leaves the county rules unchecked, and says so
+ * (`countyAmbiguity`): give `county` and `postalCode` for the most precise verdict.
+ */
 export const AddressSchema = v.object({
   line1: v.optional(boundedString(200)),
   city: boundedString(100, 1),
@@ -116,6 +155,8 @@ export const InspectionSchema = v.object({
 export const TemperatureLogSchema = v.object({
   at: DateTimeSchema,
   item: v.optional(boundedString(200)),
+  /** Optional (added 2026-12): what the reading is of, for item allowances; see ITEM_CATEGORIES. */
+  category: v.optional(v.picklist(ITEM_CATEGORIES, `must be one of: ${ITEM_CATEGORIES.join(", ")}`)),
   mode: v.picklist(HOLDING_MODES, `must be one of: ${HOLDING_MODES.join(", ")}`),
   tempF: v.pipe(v.number("must be a number"), v.finite("must be finite"), v.minValue(-100), v.maxValue(1000)),
 });
@@ -133,6 +174,24 @@ const FacilityObjectSchema = v.object({
   handlesUnpackagedTcsFood: v.optional(v.boolean("must be true or false"), true),
   openedAt: optionalDate,
   ownershipChangedAt: optionalDate,
+  /**
+   * Optional (added 2026-12): the day the facility stopped having a certified owner or employee
+   * — its last holder of a food protection manager / food safety certificate left. Where the law
+   * restarts the certification window then (California, HSC §113947.1: 60 days), a
+   * `credential_holder` rule with `graceAlsoFromHolderLeaving` counts its grace from the latest
+   * of openedAt, ownershipChangedAt and this date. Ignored while a current holder is listed, and
+   * until the date is reached (a date after asOf is a departure not yet happened).
+   */
+  certificateHolderLeftAt: optionalDate,
+  /**
+   * Optional (added 2026-12): true when the facility serves a highly susceptible population
+   * (FDA Food Code 1-201.10: people more likely to become ill, e.g. in health care facilities,
+   * nursing homes, assisted living or child care; Florida DOH institutions). Rules whose law
+   * turns on it (Fla. Admin. Code 64E-11.012(2): a certified manager present whatever the
+   * staffing) apply when it is true; absent means "not stated" and is treated as false, which
+   * the findings say.
+   */
+  servesHighlySusceptiblePopulation: v.optional(v.boolean("must be true or false")),
   permits: boundedArray(PermitSchema, LIMITS.permits),
   staff: boundedArray(StaffSchema, LIMITS.staff),
   inspections: boundedArray(InspectionSchema, LIMITS.inspections),

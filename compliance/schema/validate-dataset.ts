@@ -83,14 +83,12 @@ export function validateDataset(json: unknown): ValidateDatasetResult {
     windows.set(rule.id, seen);
 
     if (rule.replaces?.includes(rule.id)) add(`${at}/replaces`, "a rule cannot replace itself");
-    if (rule.replaces && rule.composition !== "override" && rule.composition !== "floor") {
-      add(`${at}/replaces`, 'only "override" or "floor" rules replace parent rules');
+    const replacing =
+      rule.composition === "override" || rule.composition === "floor" || rule.composition === "own_code";
+    if (rule.replaces && !replacing) {
+      add(`${at}/replaces`, 'only "override", "floor" or "own_code" rules replace parent rules');
     }
-    if (
-      ds.parent === undefined &&
-      (rule.composition === "override" || rule.composition === "floor") &&
-      rule.replaces
-    ) {
+    if (ds.parent === undefined && replacing && rule.replaces) {
       add(`${at}/replaces`, "a dataset without a parent has nothing to replace");
     }
     rule.applicability?.excludedJurisdictions?.forEach((j, k) => {
@@ -103,8 +101,16 @@ export function validateDataset(json: unknown): ValidateDatasetResult {
     });
 
     const req = rule.requirement;
-    if (req.kind === "temperature" && req.coldMaxF === undefined && req.hotMinF === undefined) {
-      add(`${at}/requirement`, "a temperature requirement needs coldMaxF or hotMinF");
+    if (
+      req.kind === "temperature" &&
+      req.coldMaxF === undefined &&
+      req.hotMinF === undefined &&
+      !req.allowances?.some((a) => a.coldMaxF !== undefined || a.hotMinF !== undefined)
+    ) {
+      add(
+        `${at}/requirement`,
+        "a temperature requirement needs coldMaxF, hotMinF or an allowance with a limit",
+      );
     }
     if (req.kind === "inspection_grade") checkBands(req, `${at}/requirement/bands`, add);
     if (req.kind === "preemption") {

@@ -40,6 +40,10 @@ export const VerdictSchema = v.object({
   reevaluateAt: v.nullable(v.string()),
   /** The narrowest level whose rules were evaluated; "state" means no local rules are checked. */
   coverage: v.nullable(v.picklist(["federal", "state", "county", "city"])),
+  /** The address's ZIP code spans counties the address does not settle: county rules were not checked. */
+  countyAmbiguity: v.optional(
+    v.object({ postalCode: v.string(), counties: v.array(v.string()), detail: v.string() }),
+  ),
 });
 
 export const CheckResultSchema = v.object({
