@@ -4,76 +4,14 @@
 
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import type { Verdict } from "../compliance";
-import { withTenant } from "../db/client";
-import { newId } from "../db/ids";
+import { checkInput, POISONS, postgresCheckIds } from "../test/check-records";
 import { sfRestaurant } from "../test/fixtures";
-import { call, newTenant, workerDb } from "../test/helpers";
+import { call, newTenant } from "../test/helpers";
 import { TenantMeters } from "../workers/services/tenant-meters";
-import { type CheckRecord, type RecordCheckInput, serializeCheck } from "./contract";
+import type { RecordCheckInput } from "./contract";
 import { type CheckDelivery, deliverToPostgres, isRefusal, OUTBOX_BATCH_SIZE, sqlStateOf } from "./outbox";
 import type { TenantObject } from "./tenant-object";
-
-const today = () => new Date().toISOString().slice(0, 10);
-
-/** A check as the Worker would record it; `mutate` may make it one Postgres refuses. */
-function checkInput(
-  tenantId: string,
-  options: { facilityId?: string; mutate?: (record: CheckRecord) => void } = {},
-): RecordCheckInput {
-  const id = newId("chk");
-  const evaluatedAt = new Date().toISOString();
-  const facilityId = options.facilityId ?? null;
-  const verdict: Verdict = {
-    status: "compliant",
-    coverage: null,
-    jurisdictions: [],
-    datasets: [],
-    findings: [],
-    nextDeadline: null,
-    reevaluateAt: null,
-  };
-  const record: CheckRecord = {
-    id,
-    tenantId,
-    facilityId,
-    state: "CA",
-    asOf: today(),
-    evaluatedAt,
-    result: { ...verdict, id, asOf: today(), evaluatedAt, facilityId },
-  };
-  options.mutate?.(record);
-  return { check: serializeCheck(record).entry };
-}
-
-/** Records Postgres cannot store, below validation (straight to the object's RPC). */
-const POISONS = {
-  nul: (record: CheckRecord) => {
-    record.result.jurisdictions = ["ocd-division/country:us\u0000"];
-  },
-  loneSurrogate: (record: CheckRecord) => {
-    record.result.jurisdictions = ["\ud800"];
-  },
-  yearZero: (record: CheckRecord) => {
-    record.asOf = "0000-01-01";
-  },
-  hour25: (record: CheckRecord) => {
-    record.evaluatedAt = "2026-03-01T25:00:00Z";
-  },
-};
-
-async function postgresCheckIds(tenantId: string): Promise<string[]> {
-  const handle = workerDb();
-  try {
-    return await withTenant(handle.db, tenantId, async (tx) =>
-      ((await tx.execute(sql`SELECT id FROM checks`)).rows as { id: string }[]).map((row) => row.id),
-    );
-  } finally {
-    await handle.close();
-  }
-}
 
 const alarmOf = (stub: DurableObjectStub<TenantObject>) =>
   runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());

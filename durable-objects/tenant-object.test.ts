@@ -11,10 +11,11 @@ import { withTenant } from "../db/client";
 import { newId } from "../db/ids";
 import { datasetRegistry } from "../runtime/dataset-registry";
 import { evaluateFacility } from "../runtime/evaluation";
+import { checkInput, postgresCheckIds } from "../test/check-records";
 import { cardFor, sfRestaurant } from "../test/fixtures";
 import { call, newTenant, workerDb } from "../test/helpers";
 import { TenantMeters } from "../workers/services/tenant-meters";
-import { type CheckRecord, type RecordCheckInput, serializeCheck } from "./contract";
+import type { RecordCheckInput } from "./contract";
 import { changedFindings } from "./drift";
 import { type CheckDelivery, deliverToPostgres, OUTBOX_BATCH_SIZE } from "./outbox";
 import type { TenantObject } from "./tenant-object";
@@ -23,35 +24,6 @@ const STATES = ["CA", "NY", "TX", "WA"] as const;
 const DAY_MS = 86_400_000;
 const today = () => new Date().toISOString().slice(0, 10);
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
-
-function checkInput(
-  tenantId: string,
-  state: string,
-  idempotencyKey?: string,
-  requestHash?: string,
-): RecordCheckInput {
-  const id = newId("chk");
-  const evaluatedAt = new Date().toISOString();
-  const verdict: Verdict = {
-    status: "compliant",
-    coverage: null,
-    jurisdictions: [],
-    datasets: [],
-    findings: [],
-    nextDeadline: null,
-    reevaluateAt: null,
-  };
-  const record: CheckRecord = {
-    id,
-    tenantId,
-    facilityId: null,
-    state,
-    asOf: today(),
-    evaluatedAt,
-    result: { ...verdict, id, asOf: today(), evaluatedAt, facilityId: null },
-  };
-  return { check: serializeCheck(record).entry, idempotencyKey, requestHash };
-}
 
 /** Runs `jobs` with `concurrency` callers pulling from one queue. */
 async function inParallel<T>(jobs: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
@@ -84,9 +56,16 @@ async function recordWithRetries(meters: TenantMeters, tenantId: string, checks:
   const retries: RecordCheckInput[] = [];
   for (let i = 0; i < checks; i++) {
     const key = `idem-${i}-${crypto.randomUUID()}`;
-    const first = checkInput(tenantId, STATES[i % STATES.length] as string, key, `hash-${i}`);
+    const first = checkInput(tenantId, {
+      state: STATES[i % STATES.length] as string,
+      idempotencyKey: key,
+      requestHash: `hash-${i}`,
+    });
     firsts.push(first);
-    if (i % retryEvery === 0) retries.push({ ...checkInput(tenantId, first.check.state, key, `hash-${i}`) });
+    if (i % retryEvery === 0)
+      retries.push({
+        ...checkInput(tenantId, { state: first.check.state, idempotencyKey: key, requestHash: `hash-${i}` }),
+      });
   }
   const outcomes = await inParallel(
     shuffle([...firsts, ...retries]).map(
@@ -95,17 +74,6 @@ async function recordWithRetries(meters: TenantMeters, tenantId: string, checks:
     50,
   );
   return { firsts, retries, outcomes };
-}
-
-async function postgresCheckIds(tenantId: string): Promise<string[]> {
-  const handle = workerDb();
-  try {
-    return await withTenant(handle.db, tenantId, async (tx) =>
-      ((await tx.execute(sql`SELECT id FROM checks`)).rows as { id: string }[]).map((row) => row.id),
-    );
-  } finally {
-    await handle.close();
-  }
 }
 
 async function verdictAt(facility: FacilityInput, asOf: string): Promise<Verdict> {
@@ -167,11 +135,17 @@ describe("metering", () => {
   it("refuses the same Idempotency-Key with a different body, without counting it", async () => {
     const { tenantId } = await newTenant();
     const meters = TenantMeters.of(env, tenantId);
-    const first = await meters.record(checkInput(tenantId, "CA", "key-1", "body-a"));
-    expect(first.kind).toBe("recorded");
-    expect((await meters.record(checkInput(tenantId, "CA", "key-1", "body-b"))).kind).toBe(
-      "idempotency_conflict",
+    const first = await meters.record(
+      checkInput(tenantId, { state: "CA", idempotencyKey: "key-1", requestHash: "body-a" }),
     );
+    expect(first.kind).toBe("recorded");
+    expect(
+      (
+        await meters.record(
+          checkInput(tenantId, { state: "CA", idempotencyKey: "key-1", requestHash: "body-b" }),
+        )
+      ).kind,
+    ).toBe("idempotency_conflict");
     const now = Date.now();
     const rows = await meters.usage({ fromMs: now - DAY_MS, toMs: now + DAY_MS, granularity: "day" });
     expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(1);
@@ -180,7 +154,7 @@ describe("metering", () => {
   it("counts a check whose RPC was retried (same check id) once", async () => {
     const { tenantId } = await newTenant();
     const meters = TenantMeters.of(env, tenantId);
-    const input = checkInput(tenantId, "CA");
+    const input = checkInput(tenantId);
     const [a, b] = await Promise.all([meters.record(input), meters.record(input)]);
     expect([a?.kind, b?.kind].sort()).toEqual(["recorded", "replayed"]);
     expect(await meters.findCheck(input.check.id)).toEqual(JSON.parse(input.check.json));
@@ -263,11 +237,11 @@ describe("outbox to Postgres", () => {
     const meters = TenantMeters.of(env, tenantId);
     const stub = meters.shard(0);
     const before = Date.now();
-    const first = checkInput(tenantId, "CA");
+    const first = checkInput(tenantId);
     await meters.record(first);
     const flushAt = (await alarmOf(stub)) as number;
     expect(flushAt).toBeGreaterThanOrEqual(before);
-    const burst = Array.from({ length: 5 }, () => checkInput(tenantId, "CA"));
+    const burst = Array.from({ length: 5 }, () => checkInput(tenantId));
     for (const input of burst) await meters.record(input);
     // Later checks ride on the flush already pending: they never push it back.
     expect(await alarmOf(stub)).toBe(flushAt);
@@ -276,7 +250,7 @@ describe("outbox to Postgres", () => {
     expect(await postgresCheckIds(tenantId)).toHaveLength(6);
     expect(await alarmOf(stub)).toBeNull();
 
-    const next = checkInput(tenantId, "CA");
+    const next = checkInput(tenantId);
     await meters.record(next);
     expect(await alarmOf(stub)).not.toBeNull();
     await runDurableObjectAlarm(stub);
@@ -297,7 +271,7 @@ describe("outbox to Postgres", () => {
       };
     });
     const inputs = Array.from({ length: total }, (_, i) =>
-      checkInput(tenantId, STATES[i % STATES.length] as string),
+      checkInput(tenantId, { state: STATES[i % STATES.length] as string }),
     );
     await inParallel(
       inputs.map((input) => () => meters.record(input)),
@@ -344,7 +318,7 @@ describe("outbox to Postgres", () => {
         throw new Error("ECONNREFUSED");
       };
     });
-    const inputs = Array.from({ length: 30 }, () => checkInput(tenantId, "CA"));
+    const inputs = Array.from({ length: 30 }, () => checkInput(tenantId));
     for (const input of inputs) await meters.record(input);
     const delays = [];
     for (let attempt = 0; attempt < 3; attempt++) {

@@ -14,12 +14,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { DATA_DIR } from "../cli/runtime";
 import { storeDatasetVersion } from "../db/datasets";
+import { freePort } from "../db/local/free-port";
 import { openNodeDatabase } from "../db/local/node-database";
 import { createPlatformAdmin } from "../db/platform-admins";
 import { createTenant } from "../db/tenants";
@@ -47,17 +47,6 @@ const RUNS = Number(option("runs") ?? process.env.FUZZ_RUNS ?? 10_000);
 const CONCURRENCY = Number(option("concurrency") ?? 8);
 const SEED = Number(option("seed") ?? Date.now() % 2 ** 31);
 const ONLY = option("route");
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => done(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 interface Target {
   url: string;

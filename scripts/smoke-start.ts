@@ -15,9 +15,9 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freePort } from "../db/local/free-port";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const READY_TIMEOUT_MS = 240_000;
@@ -29,17 +29,6 @@ class SmokeFailure extends Error {}
 
 function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new SmokeFailure(message);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => done(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** Every process descending from `root` (pid, command), from `ps`, on Linux and macOS. */

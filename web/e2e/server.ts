@@ -6,10 +6,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "vite";
+import { freePort } from "../../db/local/free-port";
 import { startLocalDatabase } from "../../db/local/stack";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -18,17 +18,6 @@ export interface AppServer {
   url: string;
   ownerDatabaseUrl: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => done(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {

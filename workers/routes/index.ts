@@ -9,11 +9,14 @@ import { registerCreateOverride } from "./admin/create-override";
 import { registerDatasetDiff } from "./admin/dataset-diff";
 import { registerConfigureDatasetSource } from "./admin/dataset-source";
 import { registerListDatasetVersions } from "./admin/dataset-versions";
-import { registerAdminDeadLetters } from "./admin/dead-letters";
+import { registerDeadLetterSummary } from "./admin/dead-letter-summary";
 import { registerDecideOverride } from "./admin/decide-override";
+import { registerDiscardDeadLetter } from "./admin/discard-dead-letter";
 import { registerGetOverride } from "./admin/get-override";
 import { registerGetRefreshRun } from "./admin/get-refresh-run";
+import { registerListDeadLetters } from "./admin/list-dead-letters";
 import { registerListOverrides } from "./admin/list-overrides";
+import { registerRequeueDeadLetter } from "./admin/requeue-dead-letter";
 import { registerReviewDatasetVersion } from "./admin/review-version";
 import { registerRunRefresh } from "./admin/run-refresh";
 import { registerAcknowledgeAlert } from "./alerts/acknowledge";
@@ -104,7 +107,10 @@ const ROUTES: ((app: App) => void)[] = [
   registerListOverrides,
   registerGetOverride,
   registerDecideOverride,
-  registerAdminDeadLetters,
+  registerDeadLetterSummary,
+  registerListDeadLetters,
+  registerRequeueDeadLetter,
+  registerDiscardDeadLetter,
 ];
 
 export function registerRoutes(app: App): void {

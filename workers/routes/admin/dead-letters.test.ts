@@ -2,68 +2,11 @@
 // refused), requeue or discard them; GET /v1/status counts them across the platform.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import type { Verdict } from "../../../compliance";
-import { withTenant } from "../../../db/client";
-import { newId } from "../../../db/ids";
-import { type CheckRecord, type RecordCheckInput, serializeCheck } from "../../../durable-objects/contract";
-import { call, newTenant, workerDb } from "../../../test/helpers";
+import { checkInput, POISONS, postgresCheckIds } from "../../../test/check-records";
+import { call, newTenant } from "../../../test/helpers";
 import { newAdmin } from "../../../test/pipeline";
 import { TenantMeters } from "../../services/tenant-meters";
-
-/** A check as the Worker records it; `mutate` makes it one Postgres refuses (below validation). */
-function checkInput(
-  tenantId: string,
-  options: { mutate?: (record: CheckRecord) => void } = {},
-): RecordCheckInput {
-  const id = newId("chk");
-  const evaluatedAt = new Date().toISOString();
-  const asOf = evaluatedAt.slice(0, 10);
-  const verdict: Verdict = {
-    status: "compliant",
-    coverage: null,
-    jurisdictions: [],
-    datasets: [],
-    findings: [],
-    nextDeadline: null,
-    reevaluateAt: null,
-  };
-  const record: CheckRecord = {
-    id,
-    tenantId,
-    facilityId: null,
-    state: "CA",
-    asOf,
-    evaluatedAt,
-    result: { ...verdict, id, asOf, evaluatedAt, facilityId: null },
-  };
-  options.mutate?.(record);
-  return { check: serializeCheck(record).entry };
-}
-
-const POISONS = {
-  nul: (record: CheckRecord) => {
-    record.result.jurisdictions = ["a\u0000b"];
-  },
-  loneSurrogate: (record: CheckRecord) => {
-    record.result.jurisdictions = ["\ud800"];
-  },
-  yearZero: (record: CheckRecord) => {
-    record.asOf = "0000-01-01";
-  },
-};
-
-async function postgresCheckIds(tenantId: string): Promise<string[]> {
-  const handle = workerDb();
-  try {
-    return await withTenant(handle.db, tenantId, async (tx) =>
-      ((await tx.execute(sql`SELECT id FROM checks`)).rows as { id: string }[]).map((row) => row.id),
-    );
-  } finally {
-    await handle.close();
-  }
-}
 
 interface Listed {
   data: {

@@ -105,3 +105,40 @@ export const RefreshSchema = v.object({
 });
 
 export const RunParams = v.object({ runId: idSchema("run", "must be a run id run_…") });
+
+/** A tenant in the admin dead-letter paths. */
+export const TenantParams = v.object({
+  tenantId: v.pipe(v.string(), v.regex(/^ten_[0-9A-Z]{26}$/, "must be a tenant id ten_…")),
+});
+/** Any id a dead letter may carry (a refused record need not have a well-formed one). */
+const DeadLetterIdSchema = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,200}$/, "must be a check id"));
+export const DeadLetterParams = v.object({ ...TenantParams.entries, checkId: DeadLetterIdSchema });
+export const DeadLetterListQuery = v.object({
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,3}$/, "must be 1–500"),
+      v.transform(Number),
+      v.minValue(1, "must be 1–500"),
+      v.maxValue(500, "must be 1–500"),
+    ),
+    "50",
+  ),
+  cursor: v.optional(DeadLetterIdSchema),
+});
+
+export const DeadLetterSchema = v.object({
+  checkId: v.string(),
+  idempotencyKey: v.nullable(v.string()),
+  record: v.string(),
+  reason: v.string(),
+  sqlState: v.nullable(v.string()),
+  deadLetteredAt: v.string(),
+  shard: v.number(),
+});
+
+export const DeadLetterSummarySchema = v.object({
+  total: v.number(),
+  tenantCount: v.number(),
+  tenants: v.array(v.object({ tenantId: v.string(), count: v.number() })),
+});

@@ -2,8 +2,7 @@
 // ever the caller's tenant; validation, authentication and scope.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newId } from "../../../db/ids";
-import { type RecordCheckInput, serializeCheck } from "../../../durable-objects/contract";
+import { checkInput } from "../../../test/check-records";
 import { sfRestaurant } from "../../../test/fixtures";
 import { call, newTenant } from "../../../test/helpers";
 import { TenantMeters } from "../../services/tenant-meters";
@@ -19,29 +18,7 @@ interface UsageBody {
 async function record(tenantId: string, states: string[]): Promise<void> {
   const meters = TenantMeters.of(env, tenantId);
   for (const state of states) {
-    const id = newId("chk");
-    const evaluatedAt = new Date().toISOString();
-    const asOf = evaluatedAt.slice(0, 10);
-    const verdict = {
-      status: "compliant" as const,
-      coverage: null,
-      jurisdictions: [],
-      datasets: [],
-      findings: [],
-      nextDeadline: null,
-      reevaluateAt: null,
-    };
-    const input: RecordCheckInput = {
-      check: serializeCheck({
-        id,
-        tenantId,
-        facilityId: null,
-        state,
-        asOf,
-        evaluatedAt,
-        result: { ...verdict, id, asOf, evaluatedAt, facilityId: null },
-      }).entry,
-    };
+    const input = checkInput(tenantId, { state });
     expect((await meters.record(input)).kind).toBe("recorded");
   }
 }
