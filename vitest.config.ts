@@ -35,9 +35,14 @@ function workerdProject(options: {
           },
           // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
           // takes hundreds of requests rather than thousands. Load tests use several keys.
+          // The login limits are lower than production's 30 per IP and 20 per email, so
+          // proving them takes fewer password hashes. Test helpers send a fresh client IP per
+          // sign-up (test/sessions.ts); requests without one share the IP budget `unknown`.
           ratelimits: {
             API_RATE_LIMIT: { namespace_id: "1001", simple: { limit: 500, period: 10 } },
             LOGIN_RATE_LIMIT: { namespace_id: "1002", simple: { limit: 10, period: 60 } },
+            LOGIN_IP_RATE_LIMIT: { namespace_id: "1003", simple: { limit: 15, period: 60 } },
+            LOGIN_ACCOUNT_RATE_LIMIT: { namespace_id: "1004", simple: { limit: 12, period: 60 } },
           },
         },
       })),

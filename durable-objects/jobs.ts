@@ -3,7 +3,13 @@
  * time in SQLite, and the alarm is always set to the earliest. A failed job is retried with
  * exponential backoff by moving its due time; the alarm itself never throws.
  */
-export type JobName = "flush_outbox" | "reevaluate";
+/**
+ * - flush_outbox: deliver the ledger's pending checks to Postgres
+ * - reevaluate: the earliest facility deadline
+ * - sweep_streams: while alert sockets are open, the next expiry check and re-check of
+ *   their principals (live-alerts.ts): at most a minute away, or at the earliest session expiry
+ */
+export type JobName = "flush_outbox" | "reevaluate" | "sweep_streams";
 
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;

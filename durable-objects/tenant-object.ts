@@ -10,7 +10,8 @@
  * - facility-store.ts  each facility's latest input and verdict, and when it may next change
  * - drift.ts           what changed between two verdicts → alert-store.ts (stored) and
  *                      live-alerts.ts (pushed to connected WebSockets)
- * - jobs.ts            the single alarm, multiplexing outbox flushes and deadline re-evaluation
+ * - jobs.ts            the single alarm, multiplexing outbox flushes, deadline re-evaluation
+ *                      and the live stream's sweep (expired sessions, re-checked principals)
  *
  * A hot tenant's checks may also land on meter shards (workers/services/tenant-meters.ts
  * decides): objects of this class that only ever see `recordCheck`, `getCheck` and `getUsage`.
@@ -46,7 +47,18 @@ import { changedFindings } from "./drift";
 import { FacilityStore, type StoredFacility } from "./facility-store";
 import { Jobs } from "./jobs";
 import { Ledger } from "./ledger";
-import { acceptAlertStream, answerClientMessage, broadcastAlert, closeAlertStream } from "./live-alerts";
+import {
+  acceptAlertStream,
+  answerClientMessage,
+  broadcastAlert,
+  closeAlertStream,
+  endStreamsOf,
+  expireStreams,
+  nextSweepDue,
+  recheckStreams,
+  STREAM_CLOSE,
+  setStreamFilter,
+} from "./live-alerts";
 import { type CheckDelivery, deliverToPostgres, Outbox } from "./outbox";
 import { RecordStore } from "./record-store";
 import { migrate } from "./storage-schema";
@@ -286,7 +298,40 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade", { status: 426 });
     }
-    return acceptAlertStream(this.ctx, request);
+    const response = acceptAlertStream(this.ctx, request);
+    if (response.status === 101) await this.scheduleStreamSweep(Date.now());
+    return response;
+  }
+
+  /**
+   * The Worker, after a credential's change committed in Postgres: closes the sockets
+   * `actorId` (an API key or user id) opened. `why`: "revoked" (key revoked, user removed,
+   * 4401) or "access_changed" (role changed, 4403). Returns how many closed.
+   */
+  async endStreams(input: { actorId: string; why: "revoked" | "access_changed" }): Promise<number> {
+    return endStreamsOf(
+      this.ctx,
+      input.actorId,
+      input.why === "revoked" ? STREAM_CLOSE.revoked : STREAM_CLOSE.accessChanged,
+    );
+  }
+
+  /** The Worker, after a user's location assignments changed: their sockets' new filter (null = all). */
+  async updateStreamFilter(input: { userId: string; facilityIds: string[] | null }): Promise<number> {
+    return setStreamFilter(this.ctx, input.userId, input.facilityIds);
+  }
+
+  /**
+   * Re-reads every open socket's principal from Postgres (the Worker calls it after a change
+   * that may touch many users, e.g. a group's locations; the sweep calls it every minute).
+   */
+  async recheckStreams(): Promise<number> {
+    const handle = openDatabase(databaseConfig(this.env));
+    try {
+      return await recheckStreams(this.ctx, handle.db);
+    } finally {
+      await handle.close();
+    }
   }
 
   override async webSocketMessage(socket: WebSocket): Promise<void> {
@@ -308,6 +353,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     const scheduledAt = Math.max(Date.now(), this.jobs.earliest() ?? 0);
     if (this.jobs.isDue("flush_outbox", scheduledAt)) await this.flushOutbox();
     if (this.jobs.isDue("reevaluate", scheduledAt)) await this.reevaluateDue(scheduledAt);
+    if (this.jobs.isDue("sweep_streams", scheduledAt)) await this.sweepStreams(scheduledAt);
     await this.jobs.arm();
   }
 
@@ -354,6 +400,29 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
       const retryInMs = this.jobs.retryLater("reevaluate", Date.now());
       log("error", "deadline re-evaluation failed", { error: String(error), retryInMs });
     }
+  }
+
+  /**
+   * Closes the sockets whose session expired by `at`, re-checks the rest against Postgres
+   * (a failure is only logged: expiry still applies, and the next sweep tries again), and
+   * schedules the next sweep while any socket is open.
+   */
+  private async sweepStreams(at: number): Promise<void> {
+    expireStreams(this.ctx, at);
+    if (nextSweepDue(this.ctx, at) !== null) {
+      try {
+        await this.recheckStreams();
+      } catch (error) {
+        log("error", "alert stream re-check failed", { error: String(error) });
+      }
+    }
+    this.jobs.set("sweep_streams", nextSweepDue(this.ctx, at));
+  }
+
+  /** Brings the sweep forward to what the open sockets need (a new socket may expire sooner). */
+  private async scheduleStreamSweep(now: number): Promise<void> {
+    const due = nextSweepDue(this.ctx, now);
+    if (due !== null && this.jobs.ensure("sweep_streams", due)) await this.jobs.arm();
   }
 
   // ---- Shared steps ----

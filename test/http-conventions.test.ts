@@ -1,6 +1,6 @@
 // HTTP conventions every route shares: request ids, problem+json errors, security headers.
 import { describe, expect, it } from "vitest";
-import { call, expectProblem, newTenant } from "./helpers";
+import { BASE, call, expectProblem, newTenant } from "./helpers";
 
 describe("HTTP conventions", () => {
   it("puts a request id and security headers on every response", async () => {
@@ -118,6 +118,47 @@ describe("HTTP conventions", () => {
     const docs = await call("/docs");
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain("/v1/openapi.json");
+  });
+
+  it("keeps the API's security headers, and adds a CSP that loads nothing and a Permissions-Policy", async () => {
+    for (const response of [await call("/v1/me"), await call("/v1/openapi.json"), await call("/v1/nope")]) {
+      expect(response.headers.get("strict-transport-security")).toBe(
+        "max-age=63072000; includeSubDomains; preload",
+      );
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(response.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+      expect(response.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+      expect(response.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(response.headers.get("content-security-policy")).toBe(
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      );
+      expect(response.headers.get("permissions-policy")).toContain("camera=()");
+    }
+  });
+
+  it("serves /docs with no third-party script or stylesheet and a CSP that allows no other origin", async () => {
+    const docs = await call("/docs");
+    const html = await docs.text();
+    const refs = [...html.matchAll(/<(?:script|link)\b[^>]*?\s(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+    expect(refs).toEqual(["/vendor/scalar-api-reference.js"]);
+    for (const ref of refs) expect(new URL(ref ?? "", BASE).origin).toBe(BASE);
+
+    const csp = docs.headers.get("content-security-policy") ?? "";
+    expect(csp).not.toMatch(/https?:|\*|'unsafe-eval'/);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(docs.headers.get("x-frame-options")).toBe("DENY");
+    // Inline scripts run only by this response's nonce, which every inline script carries.
+    const nonce = /script-src 'self' 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag).toContain(`nonce="${nonce}"`);
+    expect(html).toContain(`<meta property="csp-nonce" content="${nonce}" />`);
+    // A fresh nonce per response.
+    const again = (await call("/docs")).headers.get("content-security-policy");
+    expect(again).not.toContain(`'nonce-${nonce}'`);
   });
 });
 

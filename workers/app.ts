@@ -15,6 +15,19 @@ import { registerRoutes } from "./routes";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Powerful browser features no page of ours uses; web/public/_headers sends the same for the static app. */
+const PERMISSIONS_POLICY = {
+  accelerometer: [],
+  camera: [],
+  geolocation: [],
+  gyroscope: [],
+  magnetometer: [],
+  microphone: [],
+  payment: [],
+  usb: [],
+};
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -26,8 +39,15 @@ export function createApp(): Hono<AppEnv> {
       xFrameOptions: "DENY",
       referrerPolicy: "no-referrer",
       crossOriginResourcePolicy: "same-origin",
+      permissionsPolicy: PERMISSIONS_POLICY,
     }),
   );
+  // A response that sets no Content-Security-Policy of its own (everything but /docs) may load
+  // nothing and be framed by nothing: the API answers JSON, never pages.
+  app.use("*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("content-security-policy")) c.res.headers.set("content-security-policy", API_CSP);
+  });
   app.use("/v1/*", apiCors);
   app.use(
     "/v1/*",

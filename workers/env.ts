@@ -15,8 +15,12 @@ export interface Env extends RuntimeEnv {
   EDGE_STORE: KVNamespace;
   /** Per-API-key request limit (Workers Rate Limiting binding). */
   API_RATE_LIMIT: RateLimit;
-  /** Sign-in and sign-up attempts per email and IP (Workers Rate Limiting binding). */
+  /** Sign-in attempts per email and IP; sign-up and invite attempts per IP (Workers Rate Limiting binding). */
   LOGIN_RATE_LIMIT: RateLimit;
+  /** Sign-in, sign-up and invite attempts per client IP, across every email (Workers Rate Limiting binding). */
+  LOGIN_IP_RATE_LIMIT: RateLimit;
+  /** Sign-in and sign-up attempts per email, and invite attempts per invite, across every IP (Workers Rate Limiting binding). */
+  LOGIN_ACCOUNT_RATE_LIMIT: RateLimit;
   /** Signs session cookies (HS256); a secret of at least 32 characters. Never in wrangler.toml. */
   SESSION_SECRET: string;
   /** Which keys this deployment accepts: `live` in production, `test` elsewhere. */

@@ -1,11 +1,13 @@
 /**
- * The app as users get it, for browser tests: the web app built into web/dist, and the
- * Worker under `wrangler dev` (a real workerd, loopback only) serving it and the API, with a
- * migrated database behind the same WebSocket bridge `npm start` uses.
+ * The app as users get it, for browser tests: the web app built (into a directory of this
+ * server's own, handed to `wrangler dev --assets`, so test files running side by side never
+ * rebuild each other's assets and web/dist is left alone), and the Worker under `wrangler dev`
+ * (a real workerd, loopback only) serving it and the API with wrangler.toml's [assets] rules,
+ * with a migrated database behind the same WebSocket bridge `npm start` uses.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "vite";
@@ -45,12 +47,48 @@ function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
+/**
+ * Runs `body` while holding a lock shared by every test process on this machine: test files
+ * sharing one DATABASE_URL must not migrate it at the same time. A lock older than two
+ * minutes is a crashed run's, and is taken over.
+ */
+async function withMachineLock<T>(name: string, body: () => Promise<T>): Promise<T> {
+  const lock = join(
+    tmpdir(),
+    `prep-e2e-${createHash("sha256").update(name).digest("hex").slice(0, 16)}.lock`,
+  );
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((done) => setTimeout(done, 200));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 export async function startAppServer(): Promise<AppServer> {
-  const database = await startLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
-  await build({ configFile: resolve(ROOT, "web/vite.config.ts"), logLevel: "warn" });
+  const databaseUrl = process.env.DATABASE_URL;
+  const database = databaseUrl
+    ? await withMachineLock(databaseUrl, () => startLocalDatabase({ databaseUrl }))
+    : await startLocalDatabase({});
+  const state = mkdtempSync(join(tmpdir(), "prep-e2e-"));
+  const assets = join(state, "assets");
+  await build({
+    configFile: resolve(ROOT, "web/vite.config.ts"),
+    logLevel: "warn",
+    build: { outDir: assets, emptyOutDir: true },
+  });
 
   const port = await freePort();
-  const state = mkdtempSync(join(tmpdir(), "prep-e2e-"));
   const wrangler = spawn(
     resolve(ROOT, "node_modules/.bin/wrangler"),
     [
@@ -61,7 +99,9 @@ export async function startAppServer(): Promise<AppServer> {
         "--ip",
         "127.0.0.1",
         "--persist-to",
-        state,
+        join(state, "wrangler"),
+        "--assets",
+        assets,
         "--inspector-port",
         String(await freePort()),
       ],

@@ -28,6 +28,8 @@ export interface SessionClaims {
   userId: string;
   tenantId: string;
   csrf: string;
+  /** When the session expires (epoch ms); set by `readSession` (the alert stream closes then). */
+  expiresMs?: number;
 }
 
 function secretKey(c: Context<AppEnv>): Uint8Array {
@@ -109,7 +111,12 @@ export async function readSession(c: Context<AppEnv>): Promise<SessionClaims | n
       typeof payload.csrf !== "string"
     )
       return null;
-    return { userId: payload.sub, tenantId: payload.tid, csrf: payload.csrf };
+    return {
+      userId: payload.sub,
+      tenantId: payload.tid,
+      csrf: payload.csrf,
+      ...(typeof payload.exp === "number" ? { expiresMs: payload.exp * 1000 } : {}),
+    };
   } catch (error) {
     if (error instanceof errors.JOSEError) return null;
     throw error;

@@ -5,14 +5,19 @@
  * Browsers cannot set headers on a WebSocket, so the key may also come as a subprotocol
  * entry `bearer.<key>` (offer `prep.alerts.v1` beside it; the server answers with that one)
  * or as `?access_token=<key>` (last resort: URLs end up in logs).
+ *
+ * The socket ends with its credential (docs/tenant-object.md, "Streams end with their
+ * credential"): the object is told who opened it, until when (a session's expiry) and what
+ * it may see, and closes it on revocation, removal, a role change or expiry.
  */
 import { createMiddleware } from "hono/factory";
 import { describeRoute } from "hono-openapi";
-import { STREAM_FACILITIES_HEADER } from "../../../durable-objects/live-alerts";
+import { STREAM_GRANT_HEADER, type StreamGrant } from "../../../durable-objects/live-alerts";
 import type { AppEnv } from "../../context";
 import { problemResponses } from "../../http/openapi";
 import { Problem } from "../../http/problem";
 import { authenticate, requireScope } from "../../middleware/auth";
+import { readSession } from "../../services/sessions";
 import type { App } from "../index";
 import { visibleFacilities } from "./shared";
 
@@ -63,11 +68,18 @@ export function registerAlertStream(app: App): void {
         });
       }
       const principal = c.get("principal");
+      const session = principal.userId ? await readSession(c) : null;
+      const grant: StreamGrant = {
+        tenantId: principal.tenantId,
+        actorId: principal.actorId,
+        kind: principal.userId ? "session" : "key",
+        role: principal.role ?? null,
+        expiresMs: session?.expiresMs ?? null,
+        facilityIds: visibleFacilities(principal) ?? null,
+      };
       // Set here, whatever the client sent: the object trusts this header.
       const headers = new Headers(c.req.raw.headers);
-      const facilityIds = visibleFacilities(principal);
-      if (facilityIds) headers.set(STREAM_FACILITIES_HEADER, JSON.stringify(facilityIds));
-      else headers.delete(STREAM_FACILITIES_HEADER);
+      headers.set(STREAM_GRANT_HEADER, JSON.stringify(grant));
       const upgrade = await c
         .get("services")
         .tenant(principal.tenantId)

@@ -38,7 +38,7 @@ export function registerAcceptInvite(app: App): void {
     ...json(AcceptInviteSchema),
     async (c) => {
       const body = c.req.valid("json");
-      await limitLoginAttempts(c, "invite");
+      await limitLoginAttempts(c, { route: "invite", token: body.token });
       const db = c.get("services").db();
       const found = await findInviteTenant(db, body.token);
       if (!found) {

@@ -1,6 +1,7 @@
 /**
  * POST /v1/auth/signin — email and password to a session cookie. Attempts are limited per
- * email and IP; unknown emails and wrong passwords get the same answer in the same time.
+ * IP, per email and IP, and per email (services/login-limit.ts), before any hashing; unknown
+ * emails and wrong passwords get the same answer in the same time.
  */
 import { describeRoute } from "hono-openapi";
 import { findUserForSignIn } from "../../../db/users";
@@ -29,7 +30,7 @@ export function registerSignIn(app: App): void {
     ...json(SignInSchema),
     async (c) => {
       const { email, password } = c.req.valid("json");
-      await limitLoginAttempts(c, email);
+      await limitLoginAttempts(c, { route: "signin", email });
       const user = await findUserForSignIn(c.get("services").db(), email);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
       if (!user?.passwordHash || !valid)

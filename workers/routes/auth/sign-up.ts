@@ -30,7 +30,7 @@ export function registerSignUp(app: App): void {
     ...json(SignUpSchema),
     async (c) => {
       const body = c.req.valid("json");
-      await limitLoginAttempts(c, "signup");
+      await limitLoginAttempts(c, { route: "signup", email: body.email });
       const passwordHash = await hashPassword(body.password);
       let created: { tenantId: string; userId: string };
       try {

@@ -10,6 +10,7 @@ import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { requireAllLocations } from "../../middleware/locations";
+import { notifyStreams } from "../alerts/shared";
 import type { App } from "../index";
 import { GroupIdParams } from "./schemas";
 
@@ -31,6 +32,10 @@ export function registerDeleteGroup(app: App): void {
         deleteGroup(tx, id),
       );
       if (!deleted) throw notFound(`Group ${id}`);
+      // Managers assigned this group stop seeing its locations' alerts.
+      await notifyStreams(c.get("services"), c.get("principal").tenantId, (object) =>
+        object.recheckStreams(),
+      );
       return c.body(null, 204);
     },
   );

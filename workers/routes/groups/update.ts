@@ -12,6 +12,7 @@ import { json, validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { requireAllLocations } from "../../middleware/locations";
 import { assertKnownAssignments } from "../../services/team-rules";
+import { notifyStreams } from "../alerts/shared";
 import type { App } from "../index";
 import { GroupIdParams, GroupSchema, UpdateGroupSchema } from "./schemas";
 import { uniqueName } from "./shared";
@@ -46,6 +47,9 @@ export function registerUpdateGroup(app: App): void {
           return findGroup(tx, id);
         }),
       );
+      // Managers assigned this group see its new locations' alerts (and stop seeing old ones).
+      if (body.facilityIds)
+        await notifyStreams(c.get("services"), tenantId, (object) => object.recheckStreams());
       return c.json(group);
     },
   );

@@ -1,6 +1,7 @@
 /**
  * DELETE /v1/keys/{id} — revoke an API key: refused at once in this isolate and within the
- * key cache's TTL (60 seconds) everywhere. Scope `keys:write`.
+ * key cache's TTL (60 seconds) everywhere; its live alert sockets close at once (4401).
+ * Scope `keys:write`.
  */
 import { describeRoute } from "hono-openapi";
 import { revokeApiKey } from "../../../db/api-keys";
@@ -10,6 +11,7 @@ import { problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
+import { notifyStreams } from "../alerts/shared";
 import type { App } from "../index";
 import { KeyIdParams } from "./schemas";
 
@@ -42,6 +44,9 @@ export function registerRevokeKey(app: App): void {
       if (!revokedPrefix) throw notFound(`API key ${id}`);
       // This isolate and the edge store forget at once; other isolates' memories within 30 s.
       await c.get("services").apiKeys.forget(revokedPrefix);
+      await notifyStreams(c.get("services"), principal.tenantId, (object) =>
+        object.endStreams({ actorId: id, why: "revoked" }),
+      );
       return c.body(null, 204);
     },
   );

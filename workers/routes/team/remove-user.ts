@@ -1,5 +1,6 @@
 /**
- * DELETE /v1/users/{id} — remove a member; their sessions stop working at once. Scope
+ * DELETE /v1/users/{id} — remove a member; their sessions stop working at once and their
+ * live alert sockets close (4401). Scope
  * `team:write` (owners and admins; who may remove whom: services/team-rules.ts).
  */
 import { describeRoute } from "hono-openapi";
@@ -11,6 +12,7 @@ import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { assertMayManage } from "../../services/team-rules";
+import { notifyStreams } from "../alerts/shared";
 import type { App } from "../index";
 import { UserIdParams } from "./schemas";
 
@@ -41,6 +43,9 @@ export function registerRemoveUser(app: App): void {
           detail: { email: target.email },
         });
       });
+      await notifyStreams(c.get("services"), principal.tenantId, (object) =>
+        object.endStreams({ actorId: id, why: "revoked" }),
+      );
       return c.body(null, 204);
     },
   );
