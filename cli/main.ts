@@ -7,6 +7,7 @@
  *   prep db migrate
  *   prep admin create --email <email> | prep admin revoke --email <email>
  *   prep data refresh|diff|validate|source … (cli/data.ts)
+ *   prep audit verify (cli/audit.ts)
  *
  * Output is JSON on stdout; errors are one clear line on stderr and a non-zero exit.
  */
@@ -23,6 +24,7 @@ import { DatabaseUnavailableError, withTenant } from "../db/client";
 import { prepareDatabase } from "../db/local/prepare";
 import { createTenant } from "../db/tenants";
 import { adminCommand } from "./admin";
+import { AUDIT_USAGE, AuditChainBrokenError, auditCommand } from "./audit";
 import { DATA_USAGE, dataCommand } from "./data";
 import { NoDatabaseError, resolveDatabaseUrl } from "./runtime";
 import { print, UsageError, withDatabase } from "./shared";
@@ -37,6 +39,7 @@ const USAGE = `Usage:
   prep admin create --email <email>        a platform admin; prints its prep_admin_ key once
   prep admin revoke --email <email>
 ${DATA_USAGE}
+${AUDIT_USAGE}
 
 Uses DATABASE_URL, or the embedded database while \`npm start\` runs.
 Scopes: ${API_KEY_SCOPES.join(", ")}`;
@@ -139,6 +142,7 @@ async function run(argv: string[]): Promise<void> {
     default:
       if (noun === "admin" && verb) return adminCommand(verb, values);
       if (noun === "data" && verb) return dataCommand(verb, values, positionals.slice(2));
+      if (noun === "audit" && verb) return auditCommand(verb);
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
 }
@@ -151,7 +155,8 @@ export async function main(argv: string[]): Promise<number> {
     if (
       error instanceof UsageError ||
       error instanceof NoDatabaseError ||
-      error instanceof DatabaseUnavailableError
+      error instanceof DatabaseUnavailableError ||
+      error instanceof AuditChainBrokenError
     ) {
       process.stderr.write(`prep: ${error.message}\n`);
       return error instanceof UsageError ? 2 : 1;

@@ -10,6 +10,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   customType,
   date,
@@ -332,8 +333,18 @@ export const auditLog = pgTable(
     target: text("target"),
     detail: jsonb("detail"),
     at: timestamptz("at").notNull().default(sql`now()`),
+    /** Position in the tenant's hash chain, from 1 (db/audit-chain.ts). */
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    /** The previous entry's `hash`; 64 zeros for the first entry of a chain. */
+    prevHash: text("prev_hash").notNull(),
+    /** SHA-256 (hex) of the entry's canonical serialisation, which includes `prev_hash`. */
+    hash: text("hash").notNull(),
   },
-  (t) => [index("audit_log_tenant_idx").on(t.tenantId, t.at), tenantIsolation],
+  (t) => [
+    index("audit_log_tenant_idx").on(t.tenantId, t.at),
+    uniqueIndex("audit_log_chain_idx").on(t.tenantId, t.seq),
+    tenantIsolation,
+  ],
 );
 
 // ---- Platform tables: global regulatory data, no tenant. ----
@@ -494,8 +505,12 @@ export const platformAuditLog = pgTable(
     target: text("target"),
     detail: jsonb("detail"),
     at: timestamptz("at").notNull().default(sql`now()`),
+    /** Position in the platform hash chain, from 1 (db/audit-chain.ts). */
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
   },
-  (t) => [index("platform_audit_log_at_idx").on(t.at)],
+  (t) => [index("platform_audit_log_at_idx").on(t.at), uniqueIndex("platform_audit_log_chain_idx").on(t.seq)],
 );
 
 /** Open and resolved incidents sent to the on-call webhook, by PagerDuty dedup key. */

@@ -95,6 +95,10 @@ async function snapshotFromPostgres(db: () => Database): Promise<DatasetSnapshot
   };
 }
 
+/** How long a cold request waits for another's load from Postgres, and how often it looks. */
+const COLD_WAIT_MS = 5_000;
+const COLD_POLL_MS = 10;
+
 /** After a failed refresh, the next one is tried this much sooner than a full period. */
 const RETRY_AFTER_FAILURE_MS = 5_000;
 
@@ -106,6 +110,8 @@ function createDatasetRegistry(now: () => number = Date.now): DatasetRegistry {
   let published: string | undefined;
   /** Set when this isolate changed what is active: the edge store's snapshot is older than that. */
   let invalidated = false;
+  /** A request of this isolate is loading the datasets from Postgres right now. */
+  let loadingFromPostgres = false;
 
   function install(snapshot: DatasetSnapshot, at: number): Map<string, LoadedDataset> {
     loaded = compileSnapshot(snapshot);
@@ -127,9 +133,22 @@ function createDatasetRegistry(now: () => number = Date.now): DatasetRegistry {
   async function loadCold(db: () => Database, store: EdgeStore | undefined) {
     const snapshot =
       store && !invalidated ? await store.read<DatasetSnapshot>(EDGE_KEYS.activeDatasets) : null;
-    if (!snapshot) return loadFromPostgres(db, store);
-    published = JSON.stringify(snapshot.datasets);
-    return install(snapshot, 0);
+    if (snapshot) {
+      published = JSON.stringify(snapshot.datasets);
+      return install(snapshot, 0);
+    }
+    // A burst of cold requests loads from Postgres once: the others wait for its result in
+    // memory (a plain value; no promise crosses requests).
+    for (let waited = 0; loadingFromPostgres && waited < COLD_WAIT_MS; waited += COLD_POLL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, COLD_POLL_MS));
+      if (loaded) return loaded;
+    }
+    loadingFromPostgres = true;
+    try {
+      return await loadFromPostgres(db, store);
+    } finally {
+      loadingFromPostgres = false;
+    }
   }
 
   async function refresh(db: () => Database, store: EdgeStore | undefined) {

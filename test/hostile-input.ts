@@ -792,6 +792,12 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   { method: "GET", route: "/v1/me", auth: "key" },
   { method: "GET", route: "/v1/keys", auth: "key" },
   {
+    method: "GET",
+    route: "/v1/audit-log",
+    auth: "key",
+    query: { format: fc.constantFrom("json", "csv", "xml"), ...page("aud") },
+  },
+  {
     method: "POST",
     route: "/v1/keys",
     auth: "key",
@@ -1052,6 +1058,12 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   },
   { method: "POST", route: "/v1/admin/tenants/:tenantId/dead-letters/:checkId/requeue", auth: "admin" },
   { method: "DELETE", route: "/v1/admin/tenants/:tenantId/dead-letters/:checkId", auth: "admin" },
+  {
+    method: "GET",
+    route: "/v1/admin/audit-log",
+    auth: "admin",
+    query: { format: fc.constantFrom("json", "csv", "xml"), ...page("aud") },
+  },
 ];
 
 export const routeLabel = (spec: Pick<RouteSpec, "method" | "route">) => `${spec.method} ${spec.route}`;

@@ -155,6 +155,7 @@ const ROUTES: readonly SecuredRoute[] = [
     owned: true,
   },
   { method: "GET", route: "/v1/me", path: () => "/v1/me", scopes: [] },
+  { method: "GET", route: "/v1/audit-log", path: () => "/v1/audit-log", scopes: ["keys:write"] },
 ];
 
 /** Routes that need no credentials at all. */
@@ -201,6 +202,7 @@ const PLATFORM_ADMIN_ROUTES = [
   "GET /v1/admin/tenants/:tenantId/dead-letters",
   "POST /v1/admin/tenants/:tenantId/dead-letters/:checkId/requeue",
   "DELETE /v1/admin/tenants/:tenantId/dead-letters/:checkId",
+  "GET /v1/admin/audit-log",
 ];
 
 /** Every `METHOD /path` the app registers under /v1/, without the 405 fallbacks (`ALL`). */

@@ -5,6 +5,7 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { Problem } from "../http/problem";
+import { registerPlatformAuditLog } from "./admin/audit-log";
 import { registerCreateOverride } from "./admin/create-override";
 import { registerDatasetDiff } from "./admin/dataset-diff";
 import { registerConfigureDatasetSource } from "./admin/dataset-source";
@@ -22,6 +23,7 @@ import { registerRunRefresh } from "./admin/run-refresh";
 import { registerAcknowledgeAlert } from "./alerts/acknowledge";
 import { registerListAlerts } from "./alerts/list";
 import { registerAlertStream } from "./alerts/stream";
+import { registerListAuditLog } from "./audit/list";
 import { registerAcceptInvite } from "./auth/accept-invite";
 import { registerSession } from "./auth/session";
 import { registerSignIn } from "./auth/sign-in";
@@ -111,6 +113,8 @@ const ROUTES: ((app: App) => void)[] = [
   registerListDeadLetters,
   registerRequeueDeadLetter,
   registerDiscardDeadLetter,
+  registerListAuditLog,
+  registerPlatformAuditLog,
 ];
 
 export function registerRoutes(app: App): void {

@@ -15,8 +15,11 @@
  *    working through an outage of hours and a dead or stalled database is not hammered.
  *
  * Unknown keys are observations too, so a flood of one bad key costs one query per 30 s.
- * Nothing is shared between requests but plain values: each request does its own I/O (workerd
- * forbids awaiting another request's promise). The hash comparison is constant-time.
+ * Nothing is shared between requests but plain values (workerd forbids awaiting another
+ * request's promise): while one request asks Postgres about a prefix, the isolate's other
+ * requests for it wait a moment for the observation to appear in memory instead of opening
+ * their own connections, so a burst of cold requests for one key is one query, not a herd.
+ * The hash comparison is constant-time.
  */
 import {
   findApiKeyByPrefix,
@@ -34,6 +37,9 @@ export const OUTAGE_BACKOFF_MS = 5_000;
 /** How long a request waits for Postgres when it could answer from an older observation instead. */
 export const SLOW_LOOKUP_MS = 1_500;
 const MAX_ENTRIES = 10_000;
+/** How long a request waits for another request's lookup of the same prefix, and how often it looks. */
+const FOLLOWER_WAIT_MS = 2_000;
+const FOLLOWER_POLL_MS = 10;
 
 export type KeyVerification =
   | { ok: true; key: StoredApiKey }
@@ -76,6 +82,18 @@ const newest = (a: KeyObservation | null | undefined, b: KeyObservation | null |
 export function createApiKeyVerifier(now: () => number = Date.now): ApiKeyVerifier {
   const cache = new Map<string, KeyObservation>();
   let postgresRetryAt = 0;
+  /** Prefixes a request of this isolate is asking Postgres about right now. */
+  const asking = new Set<string>();
+
+  /** The observation another request is fetching, once it lands in memory (or undefined). */
+  async function observedByAnother(prefix: string): Promise<KeyObservation | undefined> {
+    for (let waited = 0; asking.has(prefix) && waited < FOLLOWER_WAIT_MS; waited += FOLLOWER_POLL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, FOLLOWER_POLL_MS));
+      const seen = cache.get(prefix);
+      if (isFresh(seen)) return seen;
+    }
+    return undefined;
+  }
 
   const isFresh = (observation: KeyObservation | null | undefined): observation is KeyObservation =>
     !!observation && now() - observation.checkedAt < KEY_FRESH_MS;
@@ -95,11 +113,16 @@ export function createApiKeyVerifier(now: () => number = Date.now): ApiKeyVerifi
     }
     const fallback = newest(local, shared);
     if (fallback && now() < postgresRetryAt) return fallback.key;
+    const seen = asking.has(prefix) ? await observedByAnother(prefix) : undefined;
+    if (seen) return seen.key;
     let observation: KeyObservation;
+    asking.add(prefix);
     try {
       const query = findApiKeyByPrefix(db(), prefix);
       const key = fallback ? await withinMs(query, SLOW_LOOKUP_MS) : await query;
       observation = { key, checkedAt: now() };
+      // In memory before `asking` lets go of the prefix, so a waiting request finds it.
+      remember(prefix, observation);
     } catch (error) {
       if (!fallback) throw error;
       postgresRetryAt = now() + OUTAGE_BACKOFF_MS;
@@ -111,8 +134,9 @@ export function createApiKeyVerifier(now: () => number = Date.now): ApiKeyVerifi
         }),
       );
       return fallback.key;
+    } finally {
+      asking.delete(prefix);
     }
-    remember(prefix, observation);
     await store?.write(EDGE_KEYS.apiKey(prefix), observation);
     return observation.key;
   }
