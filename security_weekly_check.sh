@@ -27,14 +27,8 @@
 #
 # Usage: [DATABASE_URL=postgres://…] [SECURITY_TEST_DATABASE_URL=postgres://…] [PREP_URL=https://…] bash security_weekly_check.sh [--strict]
 #
-# About (c) and the known failures: db/rls-catalog.test.ts tolerates a list of tables whose
-# only failure is "row-level security not forced" (KNOWN_FAILURES), but that list lives in
-# the test file and is not exported by db/rls-catalog.ts. Rather than keep a second copy
-# here, this script uses the module's export when there is one (KNOWN_RLS_FAILURES or
-# KNOWN_FAILURES, as `public.<table>: <problems>` strings, compared exactly); until then it
-# tolerates a failing table only when its problems are exactly "row-level security not
-# forced" and fails on anything else (RLS not enabled, a command without a prep_app
-# policy). The exact list is still held by db/rls-catalog.test.ts, which (f) runs.
+# About (c): the known failures are db/rls-catalog.ts's KNOWN_RLS_FAILURES, the list
+# db/rls-catalog.test.ts holds the catalog to; the script compares with it exactly, both ways.
 set -euo pipefail
 cd "$(dirname "$0")"
 exec </dev/null
@@ -149,32 +143,22 @@ else
   npx tsx -e 'import("./db/rls-catalog.ts").then((m) => process.stdout.write(m.RLS_FAILURES_SQL))' \
     >"$LOG_DIR/rls.sql" 2>"$LOG_DIR/rls.err" || catalog_ok=0
   npx tsx -e 'import("./db/rls-catalog.ts").then((m) => {
-      const known = m.KNOWN_RLS_FAILURES ?? m.KNOWN_FAILURES;
-      if (Array.isArray(known)) process.stdout.write(known.join("\n"));
+      process.stdout.write(m.KNOWN_RLS_FAILURES.join("\n"));
     })' >"$LOG_DIR/rls-known.txt" 2>>"$LOG_DIR/rls.err" || catalog_ok=0
   if [ "$catalog_ok" = 1 ] && [ -s "$LOG_DIR/rls.sql" ] &&
     psql "$DATABASE_URL" -X -At -F ': ' -v ON_ERROR_STOP=1 -f "$LOG_DIR/rls.sql" \
       >"$LOG_DIR/rls.txt" 2>>"$LOG_DIR/rls.err"; then
     sort -o "$LOG_DIR/rls.txt" "$LOG_DIR/rls.txt"
     total=$(grep -c . "$LOG_DIR/rls.txt" || true)
-    if [ -s "$LOG_DIR/rls-known.txt" ]; then
-      # The module's list: compare exactly, both ways.
-      sort -o "$LOG_DIR/rls-known.txt" "$LOG_DIR/rls-known.txt"
-      unexpected=$(comm -23 "$LOG_DIR/rls.txt" "$LOG_DIR/rls-known.txt")
-      gone=$(comm -13 "$LOG_DIR/rls.txt" "$LOG_DIR/rls-known.txt")
-      basis="the module's known list"
-    else
-      # No exported list (see the header): only "not forced" is tolerated.
-      unexpected=$(grep -vE ': row-level security not forced$' "$LOG_DIR/rls.txt" || true)
-      gone=""
-      basis="no exported known list; only 'not forced' tolerated"
-    fi
+    sort -o "$LOG_DIR/rls-known.txt" "$LOG_DIR/rls-known.txt"
+    unexpected=$(comm -23 "$LOG_DIR/rls.txt" "$LOG_DIR/rls-known.txt")
+    gone=$(comm -13 "$LOG_DIR/rls.txt" "$LOG_DIR/rls-known.txt")
     [ -n "$unexpected" ] && echo "$unexpected" | sed 's/^/  unexpected: /'
     [ -n "$gone" ] && echo "$gone" | sed 's/^/  known but no longer failing (update the list): /'
     if [ -z "$unexpected" ] && [ -z "$gone" ]; then
-      result PASS rls-catalog "$total known failure(s), none unexpected ($basis)"
+      result PASS rls-catalog "$total known failure(s), none unexpected"
     else
-      result FAIL rls-catalog "$(printf '%s' "$unexpected" | grep -c . || true) unexpected, $(printf '%s' "$gone" | grep -c . || true) stale ($basis)"
+      result FAIL rls-catalog "$(printf '%s' "$unexpected" | grep -c . || true) unexpected, $(printf '%s' "$gone" | grep -c . || true) stale"
     fi
   else
     sed 's/^/  /' "$LOG_DIR/rls.err"

@@ -6,11 +6,7 @@
  * policy covers all four). Run by db/rls-catalog.test.ts.
  *
  * Plain SQL with no parameters and this module has no imports, so a shell script can reuse
- * the query as is, e.g.
- *   node --experimental-strip-types -e \
- *     'import("./db/rls-catalog.ts").then((m) => process.stdout.write(m.RLS_FAILURES_SQL))' \
- *     | psql "$DATABASE_URL" -At -v ON_ERROR_STOP=1
- * and fail when it prints a row.
+ * the query and the known list as they are (security_weekly_check.sh does, through tsx).
  */
 
 /** The role tenant transactions run as (`SET LOCAL ROLE`, db/client.ts). */
@@ -79,3 +75,28 @@ FROM (${TENANT_TABLES_RLS_SQL}) AS audit
 WHERE cardinality(problems) > 0
 ORDER BY table_name
 `;
+
+/**
+ * Failures known today, each `<table>: <problems>`. No migration forces row-level security
+ * yet (SECURITY.md: the SECURITY DEFINER lookups rely on their owner not being subject to
+ * it), so every tenant table fails on that one count. Owned by the migrations; when a
+ * migration forces it, db/rls-catalog.test.ts (and security_weekly_check.sh) fail until the entry goes, and it must end up empty.
+ */
+export const KNOWN_RLS_FAILURES: readonly string[] = [
+  "api_keys",
+  "audit_log",
+  "checks",
+  "credentials",
+  "facilities",
+  "inspections",
+  "invites",
+  "location_group_members",
+  "location_groups",
+  "permits",
+  "staff",
+  "temperature_logs",
+  "tenants",
+  "user_location_groups",
+  "user_locations",
+  "users",
+].map((table) => `public.${table}: row-level security not forced`);
