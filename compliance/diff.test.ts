@@ -80,7 +80,7 @@ describe("across layers", () => {
   const report = (rules: Rule[], extraFda: Rule[] = []) =>
     compareLayers([layer(US, [...fda.rules, ...extraFda]), layer(ST, rules)], "2026-06-01");
 
-  it("tells stricter, looser, same, conflicting, additional, new and unverified apart", () => {
+  it("tells stricter, looser, same, conflicting, additional, replaces, new and unverified apart", () => {
     const r = report([
       rule("S-STRICT", "holding", hold(40), { composition: "floor" }),
       rule("S-LOOSE", "holding", hold(45)),
@@ -89,6 +89,7 @@ describe("across layers", () => {
       rule("S-KIND", "info", hold(41)),
       rule("S-ADD", "holding", hold(41), { composition: "additive" }),
       rule("S-NEW", "own_topic", info, { verified: false }),
+      rule("S-OWN", "holding", hold(45, 140), { composition: "own_code" }),
     ]);
     const relation = Object.fromEntries(r.rules.map((x) => [x.ruleId, [x.relation, x.vsModel]]));
     expect(relation).toEqual({
@@ -99,6 +100,7 @@ describe("across layers", () => {
       "S-KIND": ["conflicting", "conflicting"],
       "S-ADD": ["additional", "additional"],
       "S-NEW": ["new", null],
+      "S-OWN": ["replaces", "replaces"],
     });
     expect(r.unverified).toEqual(["S-NEW"]);
     expect(r.chain.map((c) => c.jurisdiction)).toEqual([US, ST]);

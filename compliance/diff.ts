@@ -1,7 +1,8 @@
 // Data diff reports, pure: what changed between two versions of a dataset (rules added,
 // removed, changed field by field) and how a state or city layer relates to the layers above
-// it and to the FDA model (stricter, looser, same, conflicting, additional, preempted, new),
-// built on the composition metadata (topic, composition, replaces) the engine itself uses.
+// it and to the FDA model (stricter, looser, same, conflicting, additional, preempted, new, and
+// "replaces" for a jurisdiction's own code), built on the composition metadata (topic,
+// composition, replaces) the engine itself uses.
 import { toDay } from "./dates";
 import type { OverrideRef } from "./engine/types";
 import { tighten } from "./requirements/tighten";
@@ -127,7 +128,15 @@ export function droppedRuleShare(from: Dataset, to: Dataset): number {
 
 // ---- Across layers ----
 
-export type Relation = "stricter" | "looser" | "same" | "conflicting" | "additional" | "preempted" | "new";
+export type Relation =
+  | "stricter"
+  | "looser"
+  | "same"
+  | "conflicting"
+  | "additional"
+  | "replaces"
+  | "preempted"
+  | "new";
 
 export interface LayerComparison {
   jurisdiction: string;
@@ -167,6 +176,9 @@ function inForce(rule: Rule, day: number): boolean {
 /** How `child` relates to one parent rule, as the engine would compose them. */
 function relate(child: Rule, parent: Rule): Relation {
   if (child.composition === "additive") return "additional";
+  // The jurisdiction's own law displaces the broader rule: comparing thresholds would call
+  // 45/140°F against 41/135°F "conflicting", when the broader rule simply is not law there.
+  if (child.composition === "own_code") return "replaces";
   const merged = tighten(parent.requirement, child.requirement);
   if (!merged) return "conflicting";
   const asChild = same(merged, child.requirement);
@@ -179,7 +191,7 @@ function relate(child: Rule, parent: Rule): Relation {
 
 /** The most telling relation among several parent rules (a conflict outweighs the rest). */
 function strongest(relations: Relation[]): Relation {
-  for (const r of ["conflicting", "looser", "stricter", "additional", "same"] as const) {
+  for (const r of ["conflicting", "looser", "stricter", "replaces", "additional", "same"] as const) {
     if (relations.includes(r)) return r;
   }
   return "new";

@@ -339,6 +339,15 @@ describe("SF-PERMIT annual permit (SF Health Code Art. 8)", () => {
       only(check({ address, permits: [{ type: "health_permit" }] }, "2026-03-02"), "SF-PERMIT").message,
     ).toMatch(/no issue or expiry date/);
   });
+  it("accepts a San Francisco mobile food facility permit for a food truck (inherited from CA-PERMIT)", () => {
+    const truck = (permits: object[]) =>
+      only(check({ address, type: "mobile_food_facility", permits }, "2026-03-02"), "SF-PERMIT");
+    const mff = { ...sf, type: "mobile_food_facility_permit", issuedAt: "2025-06-01" };
+    expect(truck([mff])).toMatchObject({ status: "pass", subject: { id: "SF-7" } });
+    // Still San Francisco's own, still yearly.
+    expect(truck([{ ...mff, issuer: `${CA}/county:los_angeles` }]).status).toBe("fail");
+    expect(truck([{ ...mff, issuedAt: "2025-03-01" }]).status).toBe("fail");
+  });
   it("SF-PLACARD is not checkable and only exists in San Francisco", () => {
     expect(only(check({ address }, "2026-03-02"), "SF-PLACARD").status).toBe("not_applicable");
     expect(findings(check({}, "2026-03-02"), "SF-PLACARD")).toEqual([]);

@@ -220,4 +220,10 @@ describe("item 9: NYC Food Protection Certificate and packaged-only operations (
     expect(q).toMatchObject({ status: "not_applicable", verified: false });
     expect(q.message).toMatch(/packaged/);
   });
+  it("does not put the packaged-only question to a kitchen that handles unpackaged food", () => {
+    const v = check({ address: BROOKLYN, staff: [supervisor([fpc()])] }, "2026-03-02");
+    const q = only(v, "NYC-FPC-PKG");
+    expect(q.status).toBe("not_applicable");
+    expect(q.message).toMatch(/^Applies only where a facility handles packaged food only/);
+  });
 });

@@ -42,6 +42,12 @@ function compileApplicability(
           "Applies only where unpackaged TCS (time/temperature control for safety) food is handled; this facility reports packaged food only.",
         )
       : undefined;
+  const handlesUnpackaged = a.onlyPackagedFood
+    ? sharedNotApplicable(
+        meta,
+        "Applies only where a facility handles packaged food only; this facility handles unpackaged TCS food.",
+      )
+    : undefined;
   const excluded = (a.excludedJurisdictions ?? []).map((jurisdiction) => ({
     jurisdiction,
     finding: sharedNotApplicable(
@@ -53,6 +59,7 @@ function compileApplicability(
     const typeFinding = wrongType?.(ctx.facility.type);
     if (typeFinding) return typeFinding;
     if (packagedOnly && !ctx.facility.handlesUnpackagedTcsFood) return packagedOnly;
+    if (handlesUnpackaged && ctx.facility.handlesUnpackagedTcsFood) return handlesUnpackaged;
     for (const e of excluded) if (ctx.chain.includes(e.jurisdiction)) return e.finding;
     return null;
   };

@@ -60,9 +60,16 @@ export function tighten(parent: Requirement, child: Requirement): Requirement | 
     };
   }
   if (parent.kind === "permit" && child.kind === "permit") {
+    // What the narrower layer does not say, it inherits: a city's yearly permit rule that names
+    // no permit for food trucks must not start asking a truck for a restaurant's health permit.
+    const alsoAcceptedFor = child.alsoAcceptedFor ?? parent.alsoAcceptedFor;
+    const undatedPermits = child.undatedPermits ?? parent.undatedPermits;
     return {
       ...child,
       validityYears: minDefined(parent.validityYears, child.validityYears) ?? null,
+      ...(alsoAcceptedFor ? { alsoAcceptedFor } : {}),
+      ...(undatedPermits ? { undatedPermits } : {}),
+      ...(child.voidOnOwnershipChange || parent.voidOnOwnershipChange ? { voidOnOwnershipChange: true } : {}),
     };
   }
   if (parent.kind === "inspection_grade" && child.kind === "inspection_grade") return child;

@@ -220,6 +220,11 @@ export const ApplicabilitySchema = v.object({
   facilityTypes: v.optional(v.pipe(v.array(v.picklist(FACILITY_TYPES)), v.minLength(1))),
   /** true = only where unpackaged TCS food is handled. */
   requiresUnpackagedTcsFood: v.optional(v.boolean()),
+  /**
+   * true = only where the facility reports packaged food only: for a note on an open question
+   * about packaged-only operations, which every other facility need not see.
+   */
+  onlyPackagedFood: v.optional(v.literal(true)),
   /** Facilities in these divisions are outside the rule (e.g. Pasadena for LA County's grade ordinance). */
   excludedJurisdictions: v.optional(OcdList),
 });
