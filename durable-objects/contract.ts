@@ -50,23 +50,60 @@ export type RecordCheckOutcome =
   { kind: "recorded" } | { kind: "replayed"; record: CheckRecord } | { kind: "idempotency_conflict" };
 
 /**
- * Serialises a check for the ledger and the response in one pass over the findings: the
- * result is stringified once and spliced into the record's JSON.
+ * Which findings an answer carries. Most findings of a verdict do not apply to the facility
+ * (17 of a San Francisco check's 22), so answers carry those that do and a count of the rest
+ * unless the caller asks for them (`?include=not_applicable`). The ledger keeps them all.
  */
-export function serializeCheck(record: CheckRecord): { entry: CheckEntry; resultJson: string } {
-  const { result, ...header } = record;
-  const { findings, ...resultHead } = result;
+export interface FindingsView {
+  includeNotApplicable: boolean;
+}
+
+/** What an answer carries unless the caller asks for more. */
+export const DEFAULT_VIEW: FindingsView = { includeNotApplicable: false };
+
+/** The findings `view` shows, and how many not-applicable ones it leaves out. */
+export function viewFindings(
+  findings: readonly Finding[],
+  view: FindingsView,
+): { findings: readonly Finding[]; notApplicableCount: number } {
+  let notApplicable = 0;
+  for (const f of findings) if (f.status === "not_applicable") notApplicable++;
+  if (view.includeNotApplicable || notApplicable === 0)
+    return { findings, notApplicableCount: notApplicable };
+  return {
+    findings: findings.filter((f) => f.status !== "not_applicable"),
+    notApplicableCount: notApplicable,
+  };
+}
+
+/** A check result as answered (`view`), or as the ledger stores it (`null`: no count added). */
+export function checkResultJson(result: CheckResult, view: FindingsView | null): string {
+  const { findings, ...head } = result;
   // The findings go last: most of their text is cached (compliance findingsJson).
-  const resultJson = `${JSON.stringify(resultHead).slice(0, -1)},"findings":${findingsJson(findings)}}`;
+  if (view === null) return `${JSON.stringify(head).slice(0, -1)},"findings":${findingsJson(findings)}}`;
+  const shown = viewFindings(findings, view);
+  const headJson = JSON.stringify({ ...head, notApplicableCount: shown.notApplicableCount });
+  return `${headJson.slice(0, -1)},"findings":${findingsJson(shown.findings)}}`;
+}
+
+/**
+ * Serialises a check for the ledger (every finding) and the response (as `view` asks): the
+ * findings' text is cached, so the second serialisation costs little.
+ */
+export function serializeCheck(
+  record: CheckRecord,
+  view: FindingsView,
+): { entry: CheckEntry; resultJson: string } {
+  const { result, ...header } = record;
   const headerJson = JSON.stringify(header);
   return {
     entry: {
       id: record.id,
       tenantId: record.tenantId,
       state: record.state,
-      json: `${headerJson.slice(0, -1)},"result":${resultJson}}`,
+      json: `${headerJson.slice(0, -1)},"result":${checkResultJson(result, null)}}`,
     },
-    resultJson,
+    resultJson: checkResultJson(result, view),
   };
 }
 

@@ -18,7 +18,13 @@ import { call, newTenant, workerDb } from "../test/helpers";
 import { TenantMeters } from "../workers/services/tenant-meters";
 import type { AlertStore } from "./alert-store";
 import { ALERT_RETENTION_MS } from "./alert-store";
-import { type CheckRecord, type RecordCheckInput, serializeCheck } from "./contract";
+import {
+  type CheckRecord,
+  checkResultJson,
+  DEFAULT_VIEW,
+  type RecordCheckInput,
+  serializeCheck,
+} from "./contract";
 import { IDEMPOTENCY_WINDOW_MS, LEDGER_RETENTION_MS, type Ledger } from "./ledger";
 import { type CheckDelivery, deliverToPostgres, OUTBOX_BATCH_BYTES } from "./outbox";
 import { RECORD_PART_BYTES } from "./record-store";
@@ -66,7 +72,7 @@ function checkOf(
     evaluatedAt,
     result: { id, asOf, evaluatedAt, facilityId, ...verdict },
   };
-  const { entry, resultJson } = serializeCheck(record);
+  const { entry, resultJson } = serializeCheck(record, DEFAULT_VIEW);
   const input: RecordCheckInput = {
     check: entry,
     idempotencyKey,
@@ -180,7 +186,9 @@ describe("storage per check", () => {
       expect(await response.text()).toBe(resultJson);
       const replay = await stub.recordCheck({ ...input, check: { ...input.check, id: newId("chk") } });
       expect(replay.kind).toBe("replayed");
-      expect(replay.kind === "replayed" && JSON.stringify(replay.record.result)).toBe(resultJson);
+      expect(replay.kind === "replayed" && checkResultJson(replay.record.result, DEFAULT_VIEW)).toBe(
+        resultJson,
+      );
     }
   }, 120_000);
 

@@ -7,7 +7,12 @@ import { sql } from "drizzle-orm";
 import type { Verdict } from "../compliance";
 import { withTenant } from "../db/client";
 import { newId } from "../db/ids";
-import { type CheckRecord, type RecordCheckInput, serializeCheck } from "../durable-objects/contract";
+import {
+  type CheckRecord,
+  DEFAULT_VIEW,
+  type RecordCheckInput,
+  serializeCheck,
+} from "../durable-objects/contract";
 import { workerDb } from "./helpers";
 
 export interface CheckInputOptions {
@@ -44,7 +49,7 @@ export function checkInput(tenantId: string, options: CheckInputOptions = {}): R
   };
   options.mutate?.(record);
   return {
-    check: serializeCheck(record).entry,
+    check: serializeCheck(record, DEFAULT_VIEW).entry,
     ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
     ...(options.requestHash !== undefined ? { requestHash: options.requestHash } : {}),
   };

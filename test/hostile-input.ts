@@ -776,6 +776,9 @@ const page = (prefix: string): QuerySpec => ({
   ),
 });
 
+/** `?include=` on verdict answers: the one valid value, near misses and hostile text. */
+const include = fc.oneof(fc.constantFrom("not_applicable", "NOT_APPLICABLE", "all", ""), hostileString);
+
 /** A real rule id, or near misses. */
 const ruleId = fc.constantFrom(
   "FUZZ-INFO",
@@ -808,9 +811,10 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     method: "POST",
     route: "/v1/checks",
     auth: "key",
+    query: { include },
     body: fc.record({ asOf, facility }, { requiredKeys: ["facility"] }),
   },
-  { method: "GET", route: "/v1/checks/:id", auth: "key" },
+  { method: "GET", route: "/v1/checks/:id", auth: "key", query: { include } },
   { method: "POST", route: "/v1/facilities", auth: "key", body: facility },
   {
     method: "GET",
@@ -839,10 +843,11 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     method: "POST",
     route: "/v1/facilities/:id/checks",
     auth: "key",
+    query: { include },
     body: fc.record({ asOf }, { requiredKeys: [] }),
   },
   { method: "GET", route: "/v1/facilities/:id/checks", auth: "key", query: page("chk") },
-  { method: "GET", route: "/v1/facilities/:id/verdict", auth: "key" },
+  { method: "GET", route: "/v1/facilities/:id/verdict", auth: "key", query: { include } },
   { method: "GET", route: "/v1/jurisdictions", auth: "key" },
   { method: "GET", route: "/v1/jurisdictions/:ocdId{.+}/rules", auth: "key" },
   {

@@ -70,8 +70,10 @@ export const optionalJson = <S extends StandardSchemaV1>(schema: S) =>
           body: "{}",
           headers: { ...Object.fromEntries(c.req.raw.headers), "content-type": "application/json" },
         });
+        return next();
       }
-      await next();
+      // One middleware, not two: Hono types a route's chain up to ten handlers.
+      return requireJsonBody(c, next);
     }),
-    ...json(schema),
+    validate("json", schema),
   ] as const;

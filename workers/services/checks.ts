@@ -5,7 +5,12 @@
  */
 import type { FacilityInput } from "../../compliance";
 import { newId } from "../../db/ids";
-import { type CheckRecord, serializeCheck } from "../../durable-objects/contract";
+import {
+  type CheckRecord,
+  checkResultJson,
+  type FindingsView,
+  serializeCheck,
+} from "../../durable-objects/contract";
 import { asOfDate } from "../../runtime/evaluation";
 import { Problem } from "../http/problem";
 import type { Principal } from "../middleware/auth";
@@ -18,11 +23,13 @@ export interface RunCheckInput {
   facilityId: string | null;
   idempotencyKey?: string | undefined;
   requestHash?: string | undefined;
+  /** Which findings the answer carries (`?include=not_applicable`). */
+  view: FindingsView;
 }
 
 export interface RunCheckOutput {
   record: CheckRecord;
-  /** `record.result` as JSON: the response body, serialised once with the ledger entry. */
+  /** `record.result` as JSON in the asked view: the response body, serialised with the ledger entry. */
   resultJson: string;
   replayed: boolean;
 }
@@ -46,7 +53,7 @@ export async function runCheck(
     evaluatedAt,
     result: { id, asOf, evaluatedAt, facilityId: input.facilityId, ...verdict },
   };
-  const { entry, resultJson } = serializeCheck(record);
+  const { entry, resultJson } = serializeCheck(record, input.view);
   const outcome = await services.meters(principal.tenantId).record({
     check: entry,
     idempotencyKey: input.idempotencyKey,
@@ -62,7 +69,11 @@ export async function runCheck(
     });
   }
   if (outcome.kind === "replayed") {
-    return { record: outcome.record, resultJson: JSON.stringify(outcome.record.result), replayed: true };
+    return {
+      record: outcome.record,
+      resultJson: checkResultJson(outcome.record.result, input.view),
+      replayed: true,
+    };
   }
   return { record, resultJson, replayed: false };
 }

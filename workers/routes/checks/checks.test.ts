@@ -120,3 +120,68 @@ describe("GET /v1/checks/{id}", () => {
     expect((await call("/v1/checks/not-an-id", { key: owner.key })).status).toBe(422);
   });
 });
+
+describe("compact answers: findings that do not apply are counted, listed only on request", () => {
+  const statuses = (body: CheckBody) => body.findings.map((f) => f.status);
+  const applicable = (body: CheckBody) => body.findings.filter((f) => f.status !== "not_applicable");
+
+  it("leaves out not_applicable findings by default and agrees with the full view", async () => {
+    const { key } = await newTenant();
+    const body = { asOf: "2026-11-25", facility: sfRestaurant() };
+    const compact = (await (await check(key, body)).json()) as CheckBody & { notApplicableCount: number };
+    const full = (await (
+      await call("/v1/checks?include=not_applicable", { method: "POST", key, json: body })
+    ).json()) as CheckBody & { notApplicableCount: number };
+
+    expect(statuses(compact)).not.toContain("not_applicable");
+    expect(full.findings.filter((f) => f.status === "not_applicable").length).toBe(full.notApplicableCount);
+    expect(compact.notApplicableCount).toBe(full.notApplicableCount);
+    expect(compact.notApplicableCount).toBeGreaterThan(10);
+    // The verdict and the findings that apply are the same in both views.
+    expect(compact.status).toBe(full.status);
+    expect(compact.findings).toEqual(applicable(full));
+    expect(JSON.stringify(compact).length).toBeLessThan(JSON.stringify(full).length / 2);
+
+    // A past check reads the same way.
+    const fetched = (await (await call(`/v1/checks/${compact.id}`, { key })).json()) as CheckBody;
+    expect(fetched).toEqual(compact);
+    const fetchedFull = (await (
+      await call(`/v1/checks/${compact.id}?include=not_applicable`, { key })
+    ).json()) as CheckBody;
+    expect(statuses(fetchedFull).filter((s) => s === "not_applicable").length).toBe(
+      compact.notApplicableCount,
+    );
+    expect(applicable(fetchedFull)).toEqual(compact.findings);
+  });
+
+  it("answers a replayed Idempotency-Key in the view the retry asks for", async () => {
+    const { key } = await newTenant();
+    const body = { asOf: "2026-11-25", facility: sfRestaurant() };
+    const headers = { "idempotency-key": "compact-1" };
+    const first = (await (await check(key, body, headers)).json()) as CheckBody;
+    const retry = await call("/v1/checks?include=not_applicable", {
+      method: "POST",
+      key,
+      json: body,
+      headers,
+    });
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    const replayed = (await retry.json()) as CheckBody;
+    expect(replayed.id).toBe(first.id);
+    expect(statuses(replayed)).toContain("not_applicable");
+    expect(applicable(replayed)).toEqual(first.findings);
+  });
+
+  it("refuses an unknown include with a problem naming the query parameter", async () => {
+    const { key } = await newTenant();
+    const response = await call("/v1/checks?include=everything", {
+      method: "POST",
+      key,
+      json: { facility: sfRestaurant() },
+    });
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as { errors: { pointer: string; detail: string }[] };
+    expect(problem.errors[0]).toMatchObject({ pointer: "/query/include" });
+    expect(problem.errors[0]?.detail).toMatch(/not_applicable/);
+  });
+});

@@ -4,6 +4,7 @@
  * (marked `Idempotent-Replayed: true`) and count once.
  */
 import { describeRoute } from "hono-openapi";
+import { findingsView } from "../../http/findings-view";
 import { jsonText } from "../../http/json-text";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { IdempotencyKeyHeader } from "../../http/schemas";
@@ -11,7 +12,7 @@ import { json, validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { fingerprint, runCheck } from "../../services/checks";
 import type { App } from "../index";
-import { CheckRequestSchema, CheckResultSchema } from "./schemas";
+import { CheckRequestSchema, CheckResultSchema, FindingsQuery } from "./schemas";
 
 export function registerCreateCheck(app: App): void {
   app.post(
@@ -20,7 +21,7 @@ export function registerCreateCheck(app: App): void {
       tags: ["Checks"],
       summary: "Check a facility's compliance",
       description:
-        "Resolves the facility's jurisdictions from its address, evaluates every applicable rule at `asOf` (default: today) and returns each finding with its citation, what to do and by when. Deterministic for a given `asOf` and dataset versions.",
+        "Resolves the facility's jurisdictions from its address, evaluates every applicable rule at `asOf` (default: today) and returns each finding with its citation, what to do and by when. Deterministic for a given `asOf` and dataset versions. Findings that do not apply to the facility are counted in `notApplicableCount` and listed only with `?include=not_applicable`.",
       responses: {
         200: jsonResponse("The verdict", CheckResultSchema),
         ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503),
@@ -29,6 +30,7 @@ export function registerCreateCheck(app: App): void {
     authenticate,
     requireScope("checks:write"),
     validate("header", IdempotencyKeyHeader),
+    validate("query", FindingsQuery),
     ...json(CheckRequestSchema),
     async (c) => {
       const body = c.req.valid("json");
@@ -39,6 +41,7 @@ export function registerCreateCheck(app: App): void {
         facilityId: null,
         idempotencyKey,
         requestHash: idempotencyKey ? await fingerprint(body) : undefined,
+        view: findingsView(c.req.valid("query")),
       });
       if (replayed) c.header("idempotent-replayed", "true");
       return jsonText(c, resultJson);

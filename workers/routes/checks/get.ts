@@ -1,15 +1,19 @@
 /**
- * GET /v1/checks/{id} — a past check, exactly as it was answered. Scope `checks:read`
- * (or `checks:write`). Another tenant's check is a 404.
+ * GET /v1/checks/{id} — a past check, with the findings it was answered with (all of them with
+ * `?include=not_applicable`). Scope `checks:read` (or `checks:write`). Another tenant's check
+ * is a 404.
  */
 import { describeRoute } from "hono-openapi";
+import { checkResultJson } from "../../../durable-objects/contract";
+import { findingsView } from "../../http/findings-view";
+import { jsonText } from "../../http/json-text";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticate, requireAnyScope } from "../../middleware/auth";
 import { canTouchFacility } from "../../middleware/locations";
 import type { App } from "../index";
-import { CheckIdParams, CheckResultSchema } from "./schemas";
+import { CheckIdParams, CheckResultSchema, FindingsQuery } from "./schemas";
 
 export function registerGetCheck(app: App): void {
   app.get(
@@ -25,6 +29,7 @@ export function registerGetCheck(app: App): void {
     authenticate,
     requireAnyScope("checks:read", "checks:write"),
     validate("param", CheckIdParams),
+    validate("query", FindingsQuery),
     async (c) => {
       const principal = c.get("principal");
       const { id } = c.req.valid("param");
@@ -32,7 +37,7 @@ export function registerGetCheck(app: App): void {
       // A manager sees checks of their own locations only (and ad-hoc checks).
       if (!record || (record.facilityId && !canTouchFacility(principal, record.facilityId)))
         throw notFound(`Check ${id}`);
-      return c.json(record.result);
+      return jsonText(c, checkResultJson(record.result, findingsView(c.req.valid("query"))));
     },
   );
 }

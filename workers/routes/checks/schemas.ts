@@ -11,6 +11,16 @@ export const CheckRequestSchema = v.object({
   facility: FacilityInputSchema,
 });
 
+/** `?include=not_applicable` adds the findings that do not apply; by default answers leave them out. */
+export const FindingsQuery = v.object({
+  include: v.optional(
+    v.picklist(
+      ["not_applicable"],
+      'must be "not_applicable" (add the findings that do not apply to the facility)',
+    ),
+  ),
+});
+
 export const CheckIdParams = v.object({ id: idSchema("chk", "must be a check id (chk_…)") });
 
 const FindingSchema = v.object({
@@ -46,12 +56,19 @@ export const VerdictSchema = v.object({
   ),
 });
 
+/**
+ * How many of the verdict's findings are `not_applicable`; they are in `findings` only with
+ * `?include=not_applicable`.
+ */
+export const NotApplicableCount = v.pipe(v.number(), v.integer(), v.minValue(0));
+
 export const CheckResultSchema = v.object({
   id: v.string(),
   asOf: v.string(),
   evaluatedAt: v.string(),
   facilityId: v.nullable(v.string()),
   ...VerdictSchema.entries,
+  notApplicableCount: NotApplicableCount,
 });
 
 /** One past check of a facility, newest first in lists; GET /v1/checks/{id} has the whole verdict. */

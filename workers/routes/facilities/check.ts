@@ -1,12 +1,14 @@
 /**
  * POST /v1/facilities/{id}/checks — check a stored facility (optionally `{ "asOf" }`). A
  * billable check like POST /v1/checks; a check at today's date also refreshes the facility's
- * status and raises drift. Scope `checks:write`.
+ * status and raises drift. Scope `checks:write`. Answers like POST /v1/checks
+ * (`?include=not_applicable` for every finding).
  */
 import { describeRoute } from "hono-openapi";
 import { withTenant } from "../../../db/client";
 import { loadFacility, setFacilityStatus } from "../../../db/facility-records";
 import { asOfDate } from "../../../runtime/evaluation";
+import { findingsView } from "../../http/findings-view";
 import { jsonText } from "../../http/json-text";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
@@ -16,7 +18,7 @@ import { authenticate, requireScope } from "../../middleware/auth";
 import { requireLocation } from "../../middleware/locations";
 import { fingerprint, runCheck } from "../../services/checks";
 import { notifyTenantObject } from "../../services/facility-evaluation";
-import { CheckResultSchema } from "../checks/schemas";
+import { CheckResultSchema, FindingsQuery } from "../checks/schemas";
 import type { App } from "../index";
 import { FacilityCheckRequestSchema, FacilityIdParams } from "./schemas";
 
@@ -36,6 +38,7 @@ export function registerCheckFacility(app: App): void {
     validate("param", FacilityIdParams),
     requireLocation,
     validate("header", IdempotencyKeyHeader),
+    validate("query", FindingsQuery),
     ...optionalJson(FacilityCheckRequestSchema),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -55,6 +58,7 @@ export function registerCheckFacility(app: App): void {
         facilityId: id,
         idempotencyKey,
         requestHash: idempotencyKey ? await fingerprint({ id, ...body }) : undefined,
+        view: findingsView(c.req.valid("query")),
       });
       if (!replayed && check.asOf === asOfDate(undefined)) {
         await withTenant(services.db(), principal.tenantId, (tx) =>

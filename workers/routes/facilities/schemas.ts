@@ -5,7 +5,7 @@
 import * as v from "valibot";
 import { AsOfSchema, FacilityInputSchema } from "../../../compliance";
 import { FacilityIdSchema, paginationQuery, VerdictStatusSchema } from "../../http/schemas";
-import { VerdictSchema } from "../checks/schemas";
+import { NotApplicableCount, VerdictSchema } from "../checks/schemas";
 
 /** What produced a facility's latest verdict (docs/tenant-object.md). */
 export const FACILITY_VERDICT_CAUSES = [
@@ -42,6 +42,7 @@ export const FacilityVerdictSchema = v.object({
   evaluatedAt: v.string(),
   cause: v.picklist(FACILITY_VERDICT_CAUSES),
   ...VerdictSchema.entries,
+  notApplicableCount: NotApplicableCount,
 });
 
 /** GET /v1/facilities: filters and the page. */

@@ -37,6 +37,15 @@ describe("GET /v1/facilities/{id}/verdict", () => {
     expect(verdict).toMatchObject({ facilityId: created.id, cause: "created", status: created.status });
     expect(verdict.evaluatedAt).toBe(created.lastCheckedAt);
     expect(verdict.findings.some((f) => f.status === "fail")).toBe(true);
+    // Like a check's answer: what does not apply is counted, and listed on request.
+    expect(verdict.findings.some((f) => f.status === "not_applicable")).toBe(false);
+    const full = (await (
+      await call(`/v1/facilities/${created.id}/verdict?include=not_applicable`, { key })
+    ).json()) as VerdictBody & { notApplicableCount: number };
+    expect(full.findings.filter((f) => f.status === "not_applicable").length).toBe(full.notApplicableCount);
+    expect((verdict as VerdictBody & { notApplicableCount: number }).notApplicableCount).toBe(
+      full.notApplicableCount,
+    );
     expect(await usageTotal(key)).toBe(0);
   });
 

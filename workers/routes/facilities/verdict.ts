@@ -2,7 +2,8 @@
  * GET /v1/facilities/{id}/verdict — the findings behind a facility's status: its latest
  * verdict as the tenant object holds it (from adding or changing it, a check, a deadline or a
  * rule change), with what produced it and when. Reading it is not a check and is not metered.
- * Scope `facilities:read`; managers only for their locations.
+ * Scope `facilities:read`; managers only for their locations. Findings that do not apply are
+ * counted, and listed with `?include=not_applicable`, as in check answers.
  *
  * Should the object not have heard of the facility (a notification lost on the way), the
  * stored facility is evaluated now and the object told, so the answer and the object agree.
@@ -10,8 +11,9 @@
 import { describeRoute } from "hono-openapi";
 import { withTenant } from "../../../db/client";
 import { loadFacility } from "../../../db/facility-records";
-import type { FacilityVerdict } from "../../../durable-objects/contract";
+import { type FacilityVerdict, viewFindings } from "../../../durable-objects/contract";
 import { asOfDate } from "../../../runtime/evaluation";
+import { findingsView } from "../../http/findings-view";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
@@ -20,6 +22,7 @@ import { authenticate, requireScope } from "../../middleware/auth";
 import { requireLocation } from "../../middleware/locations";
 import { evaluateToday, notifyTenantObject } from "../../services/facility-evaluation";
 import type { Services } from "../../services/services";
+import { FindingsQuery } from "../checks/schemas";
 import type { App } from "../index";
 import { FacilityIdParams, FacilityVerdictSchema } from "./schemas";
 
@@ -37,6 +40,7 @@ export function registerGetFacilityVerdict(app: App): void {
     authenticate,
     requireScope("facilities:read"),
     validate("param", FacilityIdParams),
+    validate("query", FindingsQuery),
     requireLocation,
     async (c) => {
       const { id } = c.req.valid("param");
@@ -52,6 +56,7 @@ export function registerGetFacilityVerdict(app: App): void {
         evaluatedAt,
         cause,
         ...verdict,
+        ...viewFindings(verdict.findings, findingsView(c.req.valid("query"))),
       });
     },
   );

@@ -1,6 +1,7 @@
 /**
  * A check's findings grouped by jurisdiction layer (federal, state, county, city), problems
- * first, each with its citation, message and due date. Passing rules fold away.
+ * first, each with its citation, message and due date. Passing rules fold away; rules that do
+ * not apply to the location are only counted (the API leaves them out unless asked).
  */
 import type { ComponentChildren } from "preact";
 import type { CheckResult, Finding } from "../../api/types";
@@ -38,7 +39,10 @@ function FindingItem({ finding }: { finding: Finding }) {
 }
 
 /** What the panel shows: a check's result, or a facility's latest verdict. */
-export type Evaluated = Pick<CheckResult, "status" | "jurisdictions" | "findings" | "evaluatedAt" | "asOf">;
+export type Evaluated = Pick<
+  CheckResult,
+  "status" | "jurisdictions" | "findings" | "evaluatedAt" | "asOf" | "notApplicableCount"
+>;
 
 /** `note` says what produced these findings, or why they are not the latest. */
 export function Findings({ result, note }: { result: Evaluated; note?: ComponentChildren }) {
@@ -54,6 +58,12 @@ export function Findings({ result, note }: { result: Evaluated; note?: Component
         <StatusBadge status={result.status} /> Checked {formatDateTime(result.evaluatedAt)} as of{" "}
         {formatDate(result.asOf)}.{note && <strong> {note}</strong>}
       </p>
+      {result.notApplicableCount > 0 && (
+        <p class="muted">
+          {result.notApplicableCount} rule{result.notApplicableCount === 1 ? " does" : "s do"} not apply to
+          this location.
+        </p>
+      )}
       {layers.map(({ jurisdiction, findings }) => {
         const open = findings.filter((f) => f.status === "fail" || f.status === "warn");
         const rest = findings.filter((f) => f.status === "pass" || f.status === "not_applicable");
