@@ -6,6 +6,7 @@
 // - POST /v1/checks with metering (the TenantObject RPC: ledger, idempotency, counters,
 //   outbox flushed to Postgres) vs the same endpoint with the RPC replaced by an echo, and
 //   with an RPC to the real object that does nothing (the price of the call alone).
+// It prints first a headline: the four measures of the performance targets with met / not met.
 // Real HTTP over loopback (autocannon) straight to workerd: the Worker is bundled with
 // esbuild and run by Miniflare on a direct socket, so no entry or dev proxy sits in between.
 // The bindings are wrangler.toml's. A bounded number of requests, alternating rounds, the
@@ -182,6 +183,60 @@ async function waitForDelivery(db: Database, tenantId: string, expected: number)
   throw new Error(`the outbox did not deliver ${expected} checks to Postgres within a minute`);
 }
 
+/** One of the performance targets (docs/performance.md): a measure of this run against its goal. */
+interface Headline {
+  measure: string;
+  value: number;
+  target: string;
+  met: boolean;
+}
+
+/** The four measures the performance issue set, from the median rounds of this run. */
+function headline(r: Record<Path, RoundResult>): Headline[] {
+  const atLeast = (measure: string, value: number, goal: number): Headline => ({
+    measure,
+    value,
+    target: `≥ ${goal}`,
+    met: value >= goal,
+  });
+  const atMost = (measure: string, value: number, goal: number): Headline => ({
+    measure,
+    value,
+    target: `≤ ${goal}`,
+    met: value <= goal,
+  });
+  const round3 = (n: number) => Number(n.toFixed(3));
+  return [
+    atLeast(
+      "unmetered check ÷ bare route answering the same bytes (throughput)",
+      round3(r.unmetered.perSecond / r.verdict.perSecond),
+      0.75,
+    ),
+    atLeast(
+      "metered check ÷ unmetered check (throughput)",
+      round3(r.metered.perSecond / r.unmetered.perSecond),
+      0.5,
+    ),
+    atMost("metered p99 ÷ check-sized bare route p99", round3(r.metered.p99 / Math.max(r.verdict.p99, 1)), 3),
+    atMost(
+      "tenant object CPU per metered check, µs (metered − RPC-only)",
+      r.metered.workerdCpuUs - r.rpc.workerdCpuUs,
+      120,
+    ),
+  ];
+}
+
+function printHeadline(rows: Headline[]): void {
+  const width = Math.max(...rows.map((row) => row.measure.length));
+  console.log("\nHeadline (median rounds of this run):");
+  for (const row of rows) {
+    console.log(
+      `  ${row.measure.padEnd(width)}  ${String(row.value).padStart(8)}  target ${row.target.padEnd(6)}  ${row.met ? "met" : "NOT MET"}`,
+    );
+  }
+  console.log("");
+}
+
 /** The round with the median throughput (its latencies travel with it). */
 const medianRound = (rounds: RoundResult[]) =>
   [...rounds].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds.length / 2)] as RoundResult;
@@ -236,6 +291,9 @@ async function main() {
       RoundResult,
       RoundResult,
     ];
+    const medians: Record<Path, RoundResult> = { bare, verdict, unmetered, rpc, metered };
+    const targets = headline(medians);
+    printHeadline(targets);
     const usage = (await (
       await fetch(`${base}/v1/usage`, { headers: { authorization: `Bearer ${apiKey.key}` } })
     ).json()) as { total: number };
@@ -254,7 +312,8 @@ async function main() {
           requestsPerRound: REQUESTS,
           rounds: ROUNDS,
           concurrency: CONCURRENCY,
-          median: { bare, verdict, unmetered, rpc, metered },
+          headline: targets,
+          median: medians,
           ratios: {
             checksVsBareRoute: ratio(metered, bare),
             verdictSizedBareRouteVsBareRoute: ratio(verdict, bare),
