@@ -21,6 +21,8 @@ export interface StoreOptions {
   source: string;
   /** Who or what approved it ("seed", "auto:trusted-source", an admin id); null while pending review. */
   approvedBy: string | null;
+  /** Who or what started the refresh that fetched it (db/schema.ts `dataset_versions.created_by`). */
+  createdBy?: string;
   activate: boolean;
   fetchedAt?: string;
 }
@@ -69,6 +71,7 @@ export async function storeDatasetVersion(
       source: options.source,
       fetchedAt: options.fetchedAt ?? new Date().toISOString(),
       approvedBy: options.approvedBy,
+      createdBy: options.createdBy ?? null,
       status: options.activate ? "active" : "pending",
     });
     if (dataset.rules.length > 0) {
@@ -113,9 +116,13 @@ async function activate(tx: Tx, jurisdiction: string, versionId: string): Promis
 
 export type ReviewDecision = "approve" | "reject";
 
+export type ReviewResult =
+  | { ok: true; versionId: string; status: "active" | "rejected" }
+  | { ok: false; reason: "not_found" | "self_approval" };
+
 /**
- * Approves (activates) or rejects a pending version. Returns null when there is no such
- * pending version of that jurisdiction.
+ * Approves (activates) or rejects a pending version. Four eyes: whoever started the refresh
+ * that fetched it cannot approve it.
  */
 export function reviewVersion(
   db: Database,
@@ -124,10 +131,10 @@ export function reviewVersion(
   decision: ReviewDecision,
   actor: string,
   audit: (tx: Tx) => Promise<void>,
-): Promise<{ versionId: string; status: "active" | "rejected" } | null> {
+): Promise<ReviewResult> {
   return asPlatform(db, async (tx) => {
     const [pending] = await tx
-      .select({ id: datasetVersions.id })
+      .select({ id: datasetVersions.id, createdBy: datasetVersions.createdBy })
       .from(datasetVersions)
       .where(
         and(
@@ -137,13 +144,14 @@ export function reviewVersion(
         ),
       )
       .for("update");
-    if (!pending) return null;
+    if (!pending) return { ok: false, reason: "not_found" };
+    if (decision === "approve" && pending.createdBy === actor) return { ok: false, reason: "self_approval" };
     await tx.update(datasetVersions).set({ approvedBy: actor }).where(eq(datasetVersions.id, versionId));
     if (decision === "approve") await activate(tx, jurisdiction, versionId);
     else
       await tx.update(datasetVersions).set({ status: "rejected" }).where(eq(datasetVersions.id, versionId));
     await audit(tx);
-    return { versionId, status: decision === "approve" ? "active" : "rejected" };
+    return { ok: true, versionId, status: decision === "approve" ? "active" : "rejected" };
   });
 }
 
@@ -156,6 +164,7 @@ export interface VersionRow {
   source: string;
   fetchedAt: string;
   approvedBy: string | null;
+  createdBy: string | null;
   createdAt: string;
 }
 
@@ -168,6 +177,7 @@ const versionColumns = {
   source: datasetVersions.source,
   fetchedAt: datasetVersions.fetchedAt,
   approvedBy: datasetVersions.approvedBy,
+  createdBy: datasetVersions.createdBy,
   createdAt: datasetVersions.createdAt,
 };
 
@@ -253,20 +263,37 @@ export function listSources(db: Database, filter: SourceFilter = {}): Promise<Da
   );
 }
 
-/** Sets where a dataset is refreshed from, and whether new versions activate without review. */
-export function configureSource(
-  db: Database,
-  jurisdiction: string,
-  source: { sourceUrl: string; trusted: boolean },
-): Promise<boolean> {
-  return asPlatform(db, async (tx) => {
-    const updated = await tx
-      .update(datasets)
-      .set({ sourceUrl: source.sourceUrl, trusted: source.trusted, etag: null })
-      .where(eq(datasets.jurisdiction, jurisdiction))
-      .returning({ jurisdiction: datasets.jurisdiction });
-    return updated.length > 0;
-  });
+export interface SourceSetting {
+  sourceUrl: string;
+  trusted: boolean;
+}
+
+/**
+ * Sets where a dataset is refreshed from, and whether new versions activate without review.
+ * Not a door for operators: the admin API and the CLI propose a change that a second admin
+ * approves (db/source-changes.ts); this applies an approved one (and sets up tests).
+ */
+export function configureSource(db: Database, jurisdiction: string, source: SourceSetting): Promise<boolean> {
+  return asPlatform(db, (tx) => applySource(tx, jurisdiction, source));
+}
+
+/** configureSource inside a platform transaction; false when there is no such dataset. */
+export async function applySource(tx: Tx, jurisdiction: string, source: SourceSetting): Promise<boolean> {
+  const updated = await tx
+    .update(datasets)
+    .set({ sourceUrl: source.sourceUrl, trusted: source.trusted, etag: null })
+    .where(eq(datasets.jurisdiction, jurisdiction))
+    .returning({ jurisdiction: datasets.jurisdiction });
+  return updated.length > 0;
+}
+
+/** Whether a dataset of this jurisdiction exists. */
+export async function datasetExists(tx: Tx, jurisdiction: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ jurisdiction: datasets.jurisdiction })
+    .from(datasets)
+    .where(eq(datasets.jurisdiction, jurisdiction));
+  return row !== undefined;
 }
 
 /** Gives a dataset `sourceUrl` unless it already has a source (the seed's local default). */

@@ -987,6 +987,14 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
       trusted: fc.boolean(),
     }),
   },
+  {
+    method: "GET",
+    route: "/v1/admin/source-changes",
+    auth: "admin",
+    query: { jurisdiction: ocdLike, status: fc.constantFrom("pending", "approved", "rejected", "nope") },
+  },
+  { method: "POST", route: "/v1/admin/source-changes/:id/approve", auth: "admin" },
+  { method: "POST", route: "/v1/admin/source-changes/:id/reject", auth: "admin" },
   { method: "GET", route: "/v1/admin/datasets/:ocdId{.+}/versions", auth: "admin" },
   { method: "POST", route: "/v1/admin/datasets/:ocdId{.+}/versions/:versionId/approve", auth: "admin" },
   { method: "POST", route: "/v1/admin/datasets/:ocdId{.+}/versions/:versionId/reject", auth: "admin" },
@@ -1101,6 +1109,7 @@ function idParam(route: string, fixture: Fixture): { real: string | null; prefix
   if (route.startsWith("/v1/users")) return { real: fixture.userId, prefix: "usr" };
   if (route.startsWith("/v1/invites")) return { real: fixture.inviteId, prefix: "inv" };
   if (route.startsWith("/v1/admin/overrides")) return { real: null, prefix: "ovr" };
+  if (route.startsWith("/v1/admin/source-changes")) return { real: null, prefix: "dsc" };
   return { real: null, prefix: "x" };
 }
 
