@@ -801,7 +801,25 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     method: "POST",
     route: "/v1/keys",
     auth: "key",
-    body: fc.record({ name: text("ci"), scopes: arrayOf(scopes, 20) }, { requiredKeys: ["name"] }),
+    body: fc.record(
+      {
+        name: text("ci"),
+        scopes: arrayOf(scopes, 20),
+        expiresAt: fc.oneof(
+          fc.constantFrom(
+            "2099-01-01T00:00:00Z",
+            "2000-01-01T00:00:00Z",
+            "2027-02-31T00:00:00Z",
+            "2026-12-31",
+            "9999-12-31T23:59:59.999999999+23:59",
+          ),
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          hostileString,
+        ),
+        service: fc.oneof(fc.boolean(), hostileString),
+      },
+      { requiredKeys: ["name"] },
+    ),
   },
   { method: "DELETE", route: "/v1/keys/:id", auth: "key" },
   {
