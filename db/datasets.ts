@@ -9,7 +9,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from
 import type { Dataset } from "../compliance";
 import { asPlatform, type Database, type Tx } from "./client";
 import { newId } from "./ids";
-import { datasets, datasetVersions, rules } from "./schema";
+import { datasetSourceChanges, datasets, datasetVersions, rules } from "./schema";
 
 export async function hashContent(content: unknown): Promise<string> {
   const bytes = new TextEncoder().encode(JSON.stringify(content));
@@ -122,7 +122,9 @@ export type ReviewResult =
 
 /**
  * Approves (activates) or rejects a pending version. Four eyes: whoever started the refresh
- * that fetched it cannot approve it.
+ * that fetched it cannot approve it, nor can whoever proposed the source it came from (else
+ * one admin could propose an untrusted upstream, have it approved as harmless, and approve
+ * what the nightly refresh fetched from it).
  */
 export function reviewVersion(
   db: Database,
@@ -134,7 +136,11 @@ export function reviewVersion(
 ): Promise<ReviewResult> {
   return asPlatform(db, async (tx) => {
     const [pending] = await tx
-      .select({ id: datasetVersions.id, createdBy: datasetVersions.createdBy })
+      .select({
+        id: datasetVersions.id,
+        createdBy: datasetVersions.createdBy,
+        source: datasetVersions.source,
+      })
       .from(datasetVersions)
       .where(
         and(
@@ -145,7 +151,11 @@ export function reviewVersion(
       )
       .for("update");
     if (!pending) return { ok: false, reason: "not_found" };
-    if (decision === "approve" && pending.createdBy === actor) return { ok: false, reason: "self_approval" };
+    if (
+      decision === "approve" &&
+      (pending.createdBy === actor || (await sourceProposer(tx, jurisdiction, pending.source)) === actor)
+    )
+      return { ok: false, reason: "self_approval" };
     await tx.update(datasetVersions).set({ approvedBy: actor }).where(eq(datasetVersions.id, versionId));
     if (decision === "approve") await activate(tx, jurisdiction, versionId);
     else
@@ -153,6 +163,23 @@ export function reviewVersion(
     await audit(tx);
     return { ok: true, versionId, status: decision === "approve" ? "active" : "rejected" };
   });
+}
+
+/** Who proposed the approved source change that set `sourceUrl` for the jurisdiction (the latest); null if none did. */
+async function sourceProposer(tx: Tx, jurisdiction: string, sourceUrl: string): Promise<string | null> {
+  const [change] = await tx
+    .select({ createdBy: datasetSourceChanges.createdBy })
+    .from(datasetSourceChanges)
+    .where(
+      and(
+        eq(datasetSourceChanges.jurisdiction, jurisdiction),
+        eq(datasetSourceChanges.sourceUrl, sourceUrl),
+        eq(datasetSourceChanges.status, "approved"),
+      ),
+    )
+    .orderBy(desc(datasetSourceChanges.decidedAt))
+    .limit(1);
+  return change?.createdBy ?? null;
 }
 
 export interface VersionRow {

@@ -8,9 +8,20 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { asPlatform } from "../../../db/client";
 import { listSources } from "../../../db/datasets";
+import { refreshDatasets } from "../../../pipeline/refresh";
+import { CRON_ACTOR } from "../../../pipeline/schedule";
 import { checkInput, POISONS } from "../../../test/check-records";
 import { call, expectProblem, newTenant, workerDb } from "../../../test/helpers";
-import { dataset, informational, install, newAdmin, nonce, serve, sourceUrl } from "../../../test/pipeline";
+import {
+  dataset,
+  informational,
+  install,
+  newAdmin,
+  nonce,
+  serve,
+  sourceUrl,
+  withJobContext,
+} from "../../../test/pipeline";
 import { createApp } from "../../app";
 import { TenantMeters } from "../../services/tenant-meters";
 
@@ -191,6 +202,45 @@ describe("a version fetched for review", () => {
       startedBy: string;
     };
     expect(run.startedBy).toBe(starter.adminId);
+  });
+});
+
+describe("a version from a source an admin proposed", () => {
+  it("is not theirs to approve, even when the scheduled refresh fetched it", async () => {
+    const { tag, jurisdiction, encoded, activeId } = await datasetWithNewUpstream(false);
+    const [proposer, approver] = [await newAdmin(), await newAdmin()];
+    // An untrusted upstream looks harmless to approve…
+    const change = await proposeSource(proposer, encoded, {
+      sourceUrl: sourceUrl(`${tag}-new`),
+      trusted: false,
+    });
+    expect((await post(`/v1/admin/source-changes/${change.id}/approve`, approver)).status).toBe(200);
+    await serve(`${tag}-new`, {
+      body: JSON.stringify(
+        dataset(jurisdiction, [informational("ZZ-ONE"), informational("ZZ-EVIL")], tag, "2026.3.0"),
+      ),
+    });
+    const report = await withJobContext((ctx) =>
+      refreshDatasets(ctx, { trigger: "cron", startedBy: CRON_ACTOR, jurisdictions: [jurisdiction] }),
+    );
+    expect(report.datasets[0]?.outcome).toBe("pending_review");
+    const pendingId = report.datasets[0]?.versionId ?? "";
+    // …but its proposer cannot then approve what came from it alone.
+    await expectProblem(
+      await post(`/v1/admin/datasets/${encoded}/versions/${pendingId}/approve`, proposer),
+      403,
+      "self_approval",
+    );
+    expect((await activeVersion(jurisdiction))?.activeVersionId).toBe(activeId);
+    expect((await post(`/v1/admin/datasets/${encoded}/versions/${pendingId}/approve`, approver)).status).toBe(
+      200,
+    );
+    const run = (await (
+      await call(`/v1/admin/refresh-runs/${report.runId}`, { key: approver.key })
+    ).json()) as {
+      startedBy: string;
+    };
+    expect(run.startedBy).toBe("cron");
   });
 });
 
