@@ -5,7 +5,8 @@
  *   diff      the data diff report from the database, or between two directories of dataset
  *             files (CI: the base branch's compliance/datasets against the change's)
  *   validate  dataset files through validateDataset (schema + semantic checks)
- *   source    configure where a dataset is refreshed from, and whether it is trusted
+ *   source    propose where a dataset is refreshed from, and whether it is trusted (a platform
+ *             admin approves it: POST /v1/admin/source-changes/{id}/approve)
  *
  * Run from Node, the refresh cannot reach the tenants' Durable Objects: the Worker's hourly
  * drift sweep tells them (or run it through POST /v1/admin/refresh).
@@ -14,7 +15,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Dataset, validateDataset } from "../compliance";
 import type { Database } from "../db/client";
-import { configureSource } from "../db/datasets";
+import { proposeSourceChange } from "../db/source-changes";
 import { DEFAULT_FETCH_TIMEOUT_MS, type JobContext } from "../pipeline/context";
 import { buildReport, buildStoredReport, type DiffReport, renderMarkdown } from "../pipeline/diff-report";
 import { type DatasetOutcome, refreshDatasets } from "../pipeline/refresh";
@@ -25,7 +26,8 @@ export const DATA_USAGE = `  prep data refresh [--jurisdiction <ocd id>]…     
   prep data diff --jurisdiction <ocd id> [--from <version>] [--to <version>] [--format markdown|json]
   prep data diff --from-dir <dir> --to-dir <dir> [--format markdown|json]   (files, no database)
   prep data validate [files…]                       default: compliance/datasets/*.json
-  prep data source --jurisdiction <ocd id> --url <https://…|bundled:…> [--untrusted]`;
+  prep data source --jurisdiction <ocd id> --url <https://…|bundled:…> [--untrusted]
+                                                    proposes it; a platform admin approves it`;
 
 interface DataValues {
   jurisdiction?: string[] | undefined;
@@ -127,6 +129,7 @@ export async function dataCommand(verb: string, values: DataValues, files: strin
       const report = await withDatabase((db) =>
         refreshDatasets(cliJobContext(db), {
           trigger: "cli",
+          startedBy: "cli",
           jurisdictions: values.jurisdiction,
           onProgress: (o) => process.stderr.write(progressLine(o)),
         }),
@@ -168,9 +171,13 @@ export async function dataCommand(verb: string, values: DataValues, files: strin
       if (!isAllowedSourceUrl(values.url))
         throw new UsageError("--url must be an https URL or bundled:<ocd id>");
       const source = { sourceUrl: values.url, trusted: !values.untrusted };
-      if (!(await withDatabase((db) => configureSource(db, jurisdiction, source))))
-        throw new UsageError(`no dataset ${jurisdiction}`);
-      print({ jurisdiction, ...source });
+      // Four eyes here too: the CLI proposes, a platform admin approves through the admin API.
+      const change = await withDatabase((db) => proposeSourceChange(db, jurisdiction, source, "cli"));
+      if (!change) throw new UsageError(`no dataset ${jurisdiction}`);
+      print(change);
+      process.stderr.write(
+        `Pending: a platform admin approves it with POST /v1/admin/source-changes/${change.id}/approve.\n`,
+      );
       return;
     }
     default:

@@ -1,11 +1,13 @@
 /**
- * API keys: `prep_live_…` / `prep_test_…`, shown once, stored as SHA-256.
+ * API keys: `prep_live_…` / `prep_test_…`, shown once, stored as SHA-256. A key may expire,
+ * and records the user who made it: it lives only as long as their membership and role allow,
+ * unless an owner made it as a service key.
  *
  * A key is `prep_<mode>_<8 lookup chars><32 secret chars>`. The first 18 characters
  * (`prep_test_3FA9C1D2`) are the non-secret prefix stored beside the hash: lookups use it,
  * lists show it, and nothing that reaches the database can rebuild the key.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Database, type Tx, withTenant } from "./client";
 import { newId } from "./ids";
 import { apiKeys } from "./schema";
@@ -75,12 +77,25 @@ export interface CreatedApiKey {
   mode: ApiKeyMode;
   scopes: ApiKeyScope[];
   createdAt: string;
+  expiresAt: string | null;
+  createdBy: string | null;
+  service: boolean;
 }
 
-export async function createApiKey(
-  tx: Tx,
-  input: { tenantId: string; name: string; mode: ApiKeyMode; scopes: readonly ApiKeyScope[] },
-): Promise<CreatedApiKey> {
+export interface NewApiKey {
+  tenantId: string;
+  name: string;
+  mode: ApiKeyMode;
+  scopes: readonly ApiKeyScope[];
+  /** RFC 3339; absent = no expiry. */
+  expiresAt?: string | null | undefined;
+  /** The user it belongs to (absent for operator-made keys). */
+  createdBy?: string | null | undefined;
+  /** Outlives its creator's membership (only owners make these: the route checks). */
+  service?: boolean | undefined;
+}
+
+export async function createApiKey(tx: Tx, input: NewApiKey): Promise<CreatedApiKey> {
   const key = `prep_${input.mode}_${randomAlphanumeric(40)}`;
   const prefix = key.slice(0, 18);
   const [row] = await tx
@@ -93,6 +108,9 @@ export async function createApiKey(
       hash: await hashApiKey(key),
       mode: input.mode,
       scopes: [...input.scopes],
+      expiresAt: input.expiresAt ?? null,
+      createdBy: input.createdBy ?? null,
+      service: input.service ?? false,
     })
     .returning();
   if (!row) throw new Error("api key insert returned nothing");
@@ -104,7 +122,43 @@ export async function createApiKey(
     mode: row.mode,
     scopes: row.scopes as ApiKeyScope[],
     createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    createdBy: row.createdBy,
+    service: row.service,
   };
+}
+
+/** The user a key of the current tenant belongs to (null: none), for a key it makes. */
+export async function keyCreator(tx: Tx, keyId: string): Promise<string | null> {
+  const [row] = await tx.select({ createdBy: apiKeys.createdBy }).from(apiKeys).where(eq(apiKeys.id, keyId));
+  return row?.createdBy ?? null;
+}
+
+export type CreatorChange = "creator_removed" | "creator_demoted";
+
+/**
+ * Revokes the live keys `userId` made in the current tenant, except service keys and those
+ * `keep` accepts (scopes the user's new role may still hold); returns what was revoked, so the
+ * caller can make the key cache forget them and close their sockets.
+ */
+export async function revokeKeysOfCreator(
+  tx: Tx,
+  userId: string,
+  reason: CreatorChange,
+  keep: (scopes: readonly string[]) => boolean = () => false,
+): Promise<{ id: string; prefix: string }[]> {
+  const live = await tx
+    .select({ id: apiKeys.id, prefix: apiKeys.prefix, scopes: apiKeys.scopes })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.createdBy, userId), eq(apiKeys.service, false), isNull(apiKeys.revokedAt)));
+  const revoked = live.filter((key) => !keep(key.scopes));
+  for (const key of revoked) {
+    await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()`, revokedReason: reason })
+      .where(eq(apiKeys.id, key.id));
+  }
+  return revoked.map(({ id, prefix }) => ({ id, prefix }));
 }
 
 /** Revokes a key of the current tenant; its lookup prefix, or null when there is no such key. */
@@ -124,13 +178,25 @@ export interface StoredApiKey {
   mode: ApiKeyMode;
   scopes: string[];
   revokedAt: string | null;
+  expiresAt: string | null;
 }
 
 /** Finds a key by its prefix across tenants, through the one SECURITY DEFINER door. */
 export async function findApiKeyByPrefix(db: Database, prefix: string): Promise<StoredApiKey | null> {
-  const result = await db.execute(sql`SELECT * FROM prep_find_api_key(${prefix})`);
+  // The expiry as RFC 3339 in UTC, whatever text form the driver gives timestamps.
+  const result = await db.execute(
+    sql`SELECT *, to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS expires_iso FROM prep_find_api_key(${prefix})`,
+  );
   const row = result.rows[0] as
-    | { id: string; tenant_id: string; hash: string; mode: ApiKeyMode; scopes: string[]; revoked_at: unknown }
+    | {
+        id: string;
+        tenant_id: string;
+        hash: string;
+        mode: ApiKeyMode;
+        scopes: string[];
+        revoked_at: unknown;
+        expires_iso: string | null;
+      }
     | undefined;
   if (!row) return null;
   return {
@@ -140,6 +206,7 @@ export async function findApiKeyByPrefix(db: Database, prefix: string): Promise<
     mode: row.mode,
     scopes: row.scopes,
     revokedAt: row.revoked_at == null ? null : String(row.revoked_at),
+    expiresAt: row.expires_iso,
   };
 }
 
@@ -163,6 +230,10 @@ export function listApiKeys(db: Database, tenantId: string) {
         scopes: apiKeys.scopes,
         createdAt: apiKeys.createdAt,
         revokedAt: apiKeys.revokedAt,
+        revokedReason: apiKeys.revokedReason,
+        expiresAt: apiKeys.expiresAt,
+        createdBy: apiKeys.createdBy,
+        service: apiKeys.service,
       })
       .from(apiKeys)
       .orderBy(apiKeys.id),

@@ -9,7 +9,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from
 import type { Dataset } from "../compliance";
 import { asPlatform, type Database, type Tx } from "./client";
 import { newId } from "./ids";
-import { datasets, datasetVersions, rules } from "./schema";
+import { datasetSourceChanges, datasets, datasetVersions, rules } from "./schema";
 
 export async function hashContent(content: unknown): Promise<string> {
   const bytes = new TextEncoder().encode(JSON.stringify(content));
@@ -21,6 +21,8 @@ export interface StoreOptions {
   source: string;
   /** Who or what approved it ("seed", "auto:trusted-source", an admin id); null while pending review. */
   approvedBy: string | null;
+  /** Who or what started the refresh that fetched it (db/schema.ts `dataset_versions.created_by`). */
+  createdBy?: string;
   activate: boolean;
   fetchedAt?: string;
 }
@@ -69,6 +71,7 @@ export async function storeDatasetVersion(
       source: options.source,
       fetchedAt: options.fetchedAt ?? new Date().toISOString(),
       approvedBy: options.approvedBy,
+      createdBy: options.createdBy ?? null,
       status: options.activate ? "active" : "pending",
     });
     if (dataset.rules.length > 0) {
@@ -113,9 +116,15 @@ async function activate(tx: Tx, jurisdiction: string, versionId: string): Promis
 
 export type ReviewDecision = "approve" | "reject";
 
+export type ReviewResult =
+  | { ok: true; versionId: string; status: "active" | "rejected" }
+  | { ok: false; reason: "not_found" | "self_approval" };
+
 /**
- * Approves (activates) or rejects a pending version. Returns null when there is no such
- * pending version of that jurisdiction.
+ * Approves (activates) or rejects a pending version. Four eyes: whoever started the refresh
+ * that fetched it cannot approve it, nor can whoever proposed the source it came from (else
+ * one admin could propose an untrusted upstream, have it approved as harmless, and approve
+ * what the nightly refresh fetched from it).
  */
 export function reviewVersion(
   db: Database,
@@ -124,10 +133,14 @@ export function reviewVersion(
   decision: ReviewDecision,
   actor: string,
   audit: (tx: Tx) => Promise<void>,
-): Promise<{ versionId: string; status: "active" | "rejected" } | null> {
+): Promise<ReviewResult> {
   return asPlatform(db, async (tx) => {
     const [pending] = await tx
-      .select({ id: datasetVersions.id })
+      .select({
+        id: datasetVersions.id,
+        createdBy: datasetVersions.createdBy,
+        source: datasetVersions.source,
+      })
       .from(datasetVersions)
       .where(
         and(
@@ -137,14 +150,36 @@ export function reviewVersion(
         ),
       )
       .for("update");
-    if (!pending) return null;
+    if (!pending) return { ok: false, reason: "not_found" };
+    if (
+      decision === "approve" &&
+      (pending.createdBy === actor || (await sourceProposer(tx, jurisdiction, pending.source)) === actor)
+    )
+      return { ok: false, reason: "self_approval" };
     await tx.update(datasetVersions).set({ approvedBy: actor }).where(eq(datasetVersions.id, versionId));
     if (decision === "approve") await activate(tx, jurisdiction, versionId);
     else
       await tx.update(datasetVersions).set({ status: "rejected" }).where(eq(datasetVersions.id, versionId));
     await audit(tx);
-    return { versionId, status: decision === "approve" ? "active" : "rejected" };
+    return { ok: true, versionId, status: decision === "approve" ? "active" : "rejected" };
   });
+}
+
+/** Who proposed the approved source change that set `sourceUrl` for the jurisdiction (the latest); null if none did. */
+async function sourceProposer(tx: Tx, jurisdiction: string, sourceUrl: string): Promise<string | null> {
+  const [change] = await tx
+    .select({ createdBy: datasetSourceChanges.createdBy })
+    .from(datasetSourceChanges)
+    .where(
+      and(
+        eq(datasetSourceChanges.jurisdiction, jurisdiction),
+        eq(datasetSourceChanges.sourceUrl, sourceUrl),
+        eq(datasetSourceChanges.status, "approved"),
+      ),
+    )
+    .orderBy(desc(datasetSourceChanges.decidedAt))
+    .limit(1);
+  return change?.createdBy ?? null;
 }
 
 export interface VersionRow {
@@ -156,6 +191,7 @@ export interface VersionRow {
   source: string;
   fetchedAt: string;
   approvedBy: string | null;
+  createdBy: string | null;
   createdAt: string;
 }
 
@@ -168,6 +204,7 @@ const versionColumns = {
   source: datasetVersions.source,
   fetchedAt: datasetVersions.fetchedAt,
   approvedBy: datasetVersions.approvedBy,
+  createdBy: datasetVersions.createdBy,
   createdAt: datasetVersions.createdAt,
 };
 
@@ -253,20 +290,37 @@ export function listSources(db: Database, filter: SourceFilter = {}): Promise<Da
   );
 }
 
-/** Sets where a dataset is refreshed from, and whether new versions activate without review. */
-export function configureSource(
-  db: Database,
-  jurisdiction: string,
-  source: { sourceUrl: string; trusted: boolean },
-): Promise<boolean> {
-  return asPlatform(db, async (tx) => {
-    const updated = await tx
-      .update(datasets)
-      .set({ sourceUrl: source.sourceUrl, trusted: source.trusted, etag: null })
-      .where(eq(datasets.jurisdiction, jurisdiction))
-      .returning({ jurisdiction: datasets.jurisdiction });
-    return updated.length > 0;
-  });
+export interface SourceSetting {
+  sourceUrl: string;
+  trusted: boolean;
+}
+
+/**
+ * Sets where a dataset is refreshed from, and whether new versions activate without review.
+ * Not a door for operators: the admin API and the CLI propose a change that a second admin
+ * approves (db/source-changes.ts); this applies an approved one (and sets up tests).
+ */
+export function configureSource(db: Database, jurisdiction: string, source: SourceSetting): Promise<boolean> {
+  return asPlatform(db, (tx) => applySource(tx, jurisdiction, source));
+}
+
+/** configureSource inside a platform transaction; false when there is no such dataset. */
+export async function applySource(tx: Tx, jurisdiction: string, source: SourceSetting): Promise<boolean> {
+  const updated = await tx
+    .update(datasets)
+    .set({ sourceUrl: source.sourceUrl, trusted: source.trusted, etag: null })
+    .where(eq(datasets.jurisdiction, jurisdiction))
+    .returning({ jurisdiction: datasets.jurisdiction });
+  return updated.length > 0;
+}
+
+/** Whether a dataset of this jurisdiction exists. */
+export async function datasetExists(tx: Tx, jurisdiction: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ jurisdiction: datasets.jurisdiction })
+    .from(datasets)
+    .where(eq(datasets.jurisdiction, jurisdiction));
+  return row !== undefined;
 }
 
 /** Gives a dataset `sourceUrl` unless it already has a source (the seed's local default). */

@@ -5,6 +5,7 @@
 import { asc, eq } from "drizzle-orm";
 import { asPlatform, type Database } from "./client";
 import { newId } from "./ids";
+import { recordPlatformAudit } from "./platform-audit";
 import { refreshAttempts, refreshRuns } from "./schema";
 
 export type RunTrigger = "cron" | "retry" | "cli" | "admin";
@@ -21,9 +22,26 @@ export interface AttemptRecord {
   diff?: unknown;
 }
 
-export async function startRun(db: Database, trigger: RunTrigger): Promise<string> {
+/**
+ * Opens a run, recording who or what started it (`startedBy`: an admin id, "cron", "cli"), with
+ * its platform audit entry in the same transaction.
+ */
+export async function startRun(
+  db: Database,
+  trigger: RunTrigger,
+  startedBy: string,
+  jurisdictions?: readonly string[],
+): Promise<string> {
   const id = newId("run");
-  await asPlatform(db, (tx) => tx.insert(refreshRuns).values({ id, trigger, status: "running" }));
+  await asPlatform(db, async (tx) => {
+    await tx.insert(refreshRuns).values({ id, trigger, startedBy, status: "running" });
+    await recordPlatformAudit(tx, {
+      actor: startedBy,
+      action: "refresh.started",
+      target: id,
+      detail: { trigger, jurisdictions: jurisdictions ? [...jurisdictions] : "all" },
+    });
+  });
   return id;
 }
 

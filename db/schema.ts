@@ -121,8 +121,24 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     lastUsedAt: timestamptz("last_used_at"),
     revokedAt: timestamptz("revoked_at"),
+    /** Why it was revoked when Prep did it rather than a person (e.g. `creator_removed`); null otherwise. */
+    revokedReason: text("revoked_reason"),
+    /** After this the key answers 401; null = no expiry. */
+    expiresAt: timestamptz("expires_at"),
+    /**
+     * The user who made it (a session's user, or the user behind the key that made it): the key
+     * lives only as long as their membership and role allow. Null for keys made by Prep's
+     * operators (the CLI, sign-up's first key).
+     */
+    createdBy: text("created_by"),
+    /** Made by an owner as a service key: it outlives its creator's membership. */
+    service: boolean("service").notNull().default(false),
   },
-  (t) => [uniqueIndex("api_keys_prefix_key").on(t.prefix), tenantIsolation],
+  (t) => [
+    uniqueIndex("api_keys_prefix_key").on(t.prefix),
+    index("api_keys_created_by_idx").on(t.tenantId, t.createdBy),
+    tenantIsolation,
+  ],
 );
 
 export const facilities = pgTable(
@@ -390,6 +406,11 @@ export const datasetVersions = pgTable(
     source: text("source").notNull(),
     fetchedAt: timestamptz("fetched_at").notNull(),
     approvedBy: text("approved_by"),
+    /**
+     * Who or what started the refresh that fetched it (an admin id, "cron", "retry", "cli",
+     * "seed"): the one who may not approve it. Null for versions stored before it was recorded.
+     */
+    createdBy: text("created_by"),
     status: text("status", { enum: ["active", "pending", "superseded", "rejected"] }).notNull(),
     createdAt: createdAt(),
   },
@@ -420,6 +441,8 @@ export const rules = pgTable(
 export const refreshRuns = pgTable("refresh_runs", {
   id: text("id").primaryKey(),
   trigger: text("trigger", { enum: ["cron", "retry", "cli", "admin"] }).notNull(),
+  /** Who or what started it: the platform admin's id, or "cron" / "cli" for the scheduler and the CLI. */
+  startedBy: text("started_by").notNull().default("unrecorded"),
   startedAt: timestamptz("started_at").notNull().default(sql`now()`),
   finishedAt: timestamptz("finished_at"),
   status: text("status", { enum: ["running", "succeeded", "partial", "failed"] }).notNull(),
@@ -493,6 +516,28 @@ export const datasetOverrides = pgTable(
     decidedAt: timestamptz("decided_at"),
   },
   (t) => [index("dataset_overrides_jurisdiction_idx").on(t.jurisdiction, t.status)],
+);
+
+/**
+ * A proposed change of where a dataset is refreshed from and whether it is trusted: it takes
+ * effect only when a different platform admin approves it (four eyes, like overrides).
+ */
+export const datasetSourceChanges = pgTable(
+  "dataset_source_changes",
+  {
+    id: text("id").primaryKey(),
+    jurisdiction: text("jurisdiction")
+      .notNull()
+      .references(() => datasets.jurisdiction),
+    sourceUrl: text("source_url").notNull(),
+    trusted: boolean("trusted").notNull(),
+    status: text("status", { enum: ["pending", "approved", "rejected"] }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    decidedBy: text("decided_by"),
+    decidedAt: timestamptz("decided_at"),
+  },
+  (t) => [index("dataset_source_changes_jurisdiction_idx").on(t.jurisdiction, t.status)],
 );
 
 /** Platform-level audit trail (audit_log is per tenant): overrides, version approvals, admins. */

@@ -32,6 +32,8 @@ export const STREAM_CLOSE = {
   revoked: { code: 4401, reason: "credential revoked" },
   /** The session's 12 h ran out: sign in again. */
   expired: { code: 4401, reason: "session expired" },
+  /** The API key reached its expiry: use a new key. */
+  keyExpired: { code: 4401, reason: "key expired" },
   /** The user's role changed (or the key lost `alerts:read`): reconnect to get the new access. */
   accessChanged: { code: 4403, reason: "access changed" },
   /** A socket from before grants existed: reconnect. */
@@ -47,7 +49,7 @@ export interface StreamGrant {
   kind: "key" | "session";
   /** Sessions: the user's role when the socket opened (a change closes it). */
   role: string | null;
-  /** Sessions: when the session expires (epoch ms); null = no expiry (API keys). */
+  /** When the session or the API key expires (epoch ms); null = no expiry. */
   expiresMs: number | null;
   /** The facility ids a location-limited principal may see; null = all. */
   facilityIds: string[] | null;
@@ -124,7 +126,7 @@ export function broadcastAlert(ctx: DurableObjectState, alert: Alert): void {
   const now = Date.now();
   for (const { socket, grant } of openStreams(ctx)) {
     if (grant.expiresMs !== null && grant.expiresMs <= now) {
-      endStream(socket, STREAM_CLOSE.expired);
+      endStream(socket, expiryClose(grant));
       continue;
     }
     if (grant.facilityIds && !grant.facilityIds.includes(alert.facilityId)) continue;
@@ -159,14 +161,17 @@ export function setStreamFilter(
   return streams.length;
 }
 
-/** Closes the sockets whose session expired by `atMs`. */
+const expiryClose = (grant: StreamGrant) =>
+  grant.kind === "key" ? STREAM_CLOSE.keyExpired : STREAM_CLOSE.expired;
+
+/** Closes the sockets whose session or key expired by `atMs`. */
 export function expireStreams(ctx: DurableObjectState, atMs: number): void {
   for (const { socket, grant } of openStreams(ctx)) {
-    if (grant.expiresMs !== null && grant.expiresMs <= atMs) endStream(socket, STREAM_CLOSE.expired);
+    if (grant.expiresMs !== null && grant.expiresMs <= atMs) endStream(socket, expiryClose(grant));
   }
 }
 
-/** When the next sweep is due after `fromMs`: a minute on, or the earliest session expiry; null = no sockets. */
+/** When the next sweep is due after `fromMs`: a minute on, or the earliest session or key expiry; null = no sockets. */
 export function nextSweepDue(ctx: DurableObjectState, fromMs: number): number | null {
   const streams = openStreams(ctx);
   if (streams.length === 0) return null;

@@ -24,7 +24,8 @@ async function state(jurisdiction: string) {
 
 const refresh = (jurisdiction: string, dueOnly = false, now?: Date) =>
   withJobContext(
-    (ctx) => refreshDatasets(ctx, { trigger: "admin", jurisdictions: [jurisdiction], dueOnly }),
+    (ctx) =>
+      refreshDatasets(ctx, { trigger: "admin", startedBy: "test", jurisdictions: [jurisdiction], dueOnly }),
     now ? { now: () => now } : {},
   );
 

@@ -45,6 +45,7 @@ export interface DatasetOutcome {
 export interface RunReport {
   runId: string;
   trigger: RunTrigger;
+  startedBy: string;
   status: "succeeded" | "partial" | "failed";
   datasets: DatasetOutcome[];
   /** Tenants told to re-evaluate (null when run without Durable Objects, from the CLI). */
@@ -53,6 +54,11 @@ export interface RunReport {
 
 export interface RefreshOptions {
   trigger: RunTrigger;
+  /**
+   * Who or what starts the run: the platform admin's id, or "cron" / "cli". Recorded on the run
+   * and on each version it fetches, whose approval it then may not give.
+   */
+  startedBy: string;
   /** Only these jurisdictions (default: every dataset with a source). */
   jurisdictions?: readonly string[] | undefined;
   /** Only failed refreshes whose retry is due (the hourly job). */
@@ -104,6 +110,7 @@ async function fetchAndCheck(
 async function refreshOne(
   ctx: JobContext,
   source: DatasetSource & { sourceUrl: string },
+  startedBy: string,
 ): Promise<DatasetOutcome> {
   const { jurisdiction } = source;
   const active = source.activeVersionId
@@ -136,6 +143,7 @@ async function refreshOne(
     source: source.sourceUrl,
     fetchedAt: ctx.now().toISOString(),
     approvedBy: source.trusted ? "auto:trusted-source" : null,
+    createdBy: startedBy,
     activate: source.trusted,
   });
   await recordRefreshSuccess(ctx.db, jurisdiction, checked.etag);
@@ -149,7 +157,7 @@ async function refreshOne(
 }
 
 export async function refreshDatasets(ctx: JobContext, options: RefreshOptions): Promise<RunReport> {
-  const runId = await startRun(ctx.db, options.trigger);
+  const runId = await startRun(ctx.db, options.trigger, options.startedBy, options.jurisdictions);
   const sources = await listSources(ctx.db, {
     jurisdictions: options.jurisdictions,
     dueAt: options.dueOnly ? ctx.now().toISOString() : undefined,
@@ -159,7 +167,7 @@ export async function refreshDatasets(ctx: JobContext, options: RefreshOptions):
     if (!source.sourceUrl) continue;
     let outcome: DatasetOutcome;
     try {
-      outcome = await refreshOne(ctx, { ...source, sourceUrl: source.sourceUrl });
+      outcome = await refreshOne(ctx, { ...source, sourceUrl: source.sourceUrl }, options.startedBy);
     } catch (error) {
       // A database error mid-way: report it for this dataset and carry on with the others.
       outcome = {
@@ -189,7 +197,14 @@ export async function refreshDatasets(ctx: JobContext, options: RefreshOptions):
   }
   const failed = outcomes.filter((o) => o.outcome === "failed").length;
   const status = failed === 0 ? "succeeded" : failed === outcomes.length ? "failed" : "partial";
-  const report: RunReport = { runId, trigger: options.trigger, status, datasets: outcomes, propagation };
+  const report: RunReport = {
+    runId,
+    trigger: options.trigger,
+    startedBy: options.startedBy,
+    status,
+    datasets: outcomes,
+    propagation,
+  };
   await finishRun(ctx.db, runId, status, report);
   return report;
 }

@@ -22,10 +22,16 @@ export const HOURLY_CRON = "0 * * * *";
 
 type Step = readonly [name: string, run: (ctx: JobContext) => Promise<unknown>];
 
-const refreshAll: Step = ["refresh", (ctx) => refreshDatasets(ctx, { trigger: "cron" })];
+/** What the scheduler records as having started its runs (no person did). */
+export const CRON_ACTOR = "cron";
+
+const refreshAll: Step = [
+  "refresh",
+  (ctx) => refreshDatasets(ctx, { trigger: "cron", startedBy: CRON_ACTOR }),
+];
 const retryDue: Step = [
   "retry refreshes",
-  (ctx) => refreshDatasets(ctx, { trigger: "retry", dueOnly: true }),
+  (ctx) => refreshDatasets(ctx, { trigger: "retry", startedBy: CRON_ACTOR, dueOnly: true }),
 ];
 const freshness: Step = ["freshness", checkFreshness];
 const driftSweep: Step = ["drift sweep", (ctx) => sweepDrift(ctx, { reason: "drift sweep" })];

@@ -3,6 +3,7 @@
  * tenants with keys. Each test makes its own tenants, so files never see each other's data.
  */
 import { env, exports } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import type { ApiKeyScope } from "../db/api-keys";
 import { type DatabaseHandle, openDatabase } from "../db/client";
@@ -41,6 +42,22 @@ export async function newTenant(name = "Test Kitchen Co", scopes?: readonly ApiK
     return { tenantId: created.tenantId, key: created.apiKey.key, keyId: created.apiKey.id };
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Moves a key's expiry into the past, straight in Postgres (the API only accepts future
+ * expiries): for tests of what an expired key gets. Use it before the key's first request, so
+ * no cached observation predates it.
+ */
+export async function expireKey(keyId: string): Promise<void> {
+  const owner = openDatabase({ databaseUrl: env.OWNER_DATABASE_URL ?? "", wsProxy: env.DB_WS_PROXY });
+  try {
+    await owner.db.execute(
+      sql`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = ${keyId}`,
+    );
+  } finally {
+    await owner.close();
   }
 }
 

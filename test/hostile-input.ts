@@ -804,7 +804,25 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     method: "POST",
     route: "/v1/keys",
     auth: "key",
-    body: fc.record({ name: text("ci"), scopes: arrayOf(scopes, 20) }, { requiredKeys: ["name"] }),
+    body: fc.record(
+      {
+        name: text("ci"),
+        scopes: arrayOf(scopes, 20),
+        expiresAt: fc.oneof(
+          fc.constantFrom(
+            "2099-01-01T00:00:00Z",
+            "2000-01-01T00:00:00Z",
+            "2027-02-31T00:00:00Z",
+            "2026-12-31",
+            "9999-12-31T23:59:59.999999999+23:59",
+          ),
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          hostileString,
+        ),
+        service: fc.oneof(fc.boolean(), hostileString),
+      },
+      { requiredKeys: ["name"] },
+    ),
   },
   { method: "DELETE", route: "/v1/keys/:id", auth: "key" },
   {
@@ -992,6 +1010,14 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
       trusted: fc.boolean(),
     }),
   },
+  {
+    method: "GET",
+    route: "/v1/admin/source-changes",
+    auth: "admin",
+    query: { jurisdiction: ocdLike, status: fc.constantFrom("pending", "approved", "rejected", "nope") },
+  },
+  { method: "POST", route: "/v1/admin/source-changes/:id/approve", auth: "admin" },
+  { method: "POST", route: "/v1/admin/source-changes/:id/reject", auth: "admin" },
   { method: "GET", route: "/v1/admin/datasets/:ocdId{.+}/versions", auth: "admin" },
   { method: "POST", route: "/v1/admin/datasets/:ocdId{.+}/versions/:versionId/approve", auth: "admin" },
   { method: "POST", route: "/v1/admin/datasets/:ocdId{.+}/versions/:versionId/reject", auth: "admin" },
@@ -1106,6 +1132,7 @@ function idParam(route: string, fixture: Fixture): { real: string | null; prefix
   if (route.startsWith("/v1/users")) return { real: fixture.userId, prefix: "usr" };
   if (route.startsWith("/v1/invites")) return { real: fixture.inviteId, prefix: "inv" };
   if (route.startsWith("/v1/admin/overrides")) return { real: null, prefix: "ovr" };
+  if (route.startsWith("/v1/admin/source-changes")) return { real: null, prefix: "dsc" };
   return { real: null, prefix: "x" };
 }
 

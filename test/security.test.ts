@@ -1,4 +1,4 @@
-// The shared security suite: every API-key route refuses a missing key and a revoked key (401),
+// The shared security suite: every API-key route refuses a missing, a revoked and an expired key (401),
 // a key without the route's scope (403), and another tenant's resources (404) — and none of
 // those refusals changes the owner's data. Complete by construction: every /v1/ route of the
 // app must be listed here, as an API-key route, a public one, a session-only one or a
@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { API_KEY_SCOPES, type ApiKeyScope } from "../db/api-keys";
 import { createApp } from "../workers/app";
 import { cardFor, sfRestaurant } from "./fixtures";
-import { call, expectProblem, newTenant } from "./helpers";
+import { call, expectProblem, expireKey, newTenant } from "./helpers";
 
 /** Resources the owner tenant holds, made once for the whole suite. */
 interface Owned {
@@ -188,6 +188,9 @@ const PLATFORM_ADMIN_ROUTES = [
   "POST /v1/admin/refresh",
   "GET /v1/admin/refresh-runs/:runId",
   "PUT /v1/admin/datasets/:ocdId{.+}/source",
+  "GET /v1/admin/source-changes",
+  "POST /v1/admin/source-changes/:id/approve",
+  "POST /v1/admin/source-changes/:id/reject",
   "GET /v1/admin/datasets/:ocdId{.+}/versions",
   "POST /v1/admin/datasets/:ocdId{.+}/versions/:versionId/approve",
   "POST /v1/admin/datasets/:ocdId{.+}/versions/:versionId/reject",
@@ -258,6 +261,7 @@ describe("security suite", () => {
   let storedFacility: unknown;
   let storedGroup: unknown;
   let revokedKey: string;
+  let expiredKey: string;
 
   beforeAll(async () => {
     owner = await newTenant("Owner Co");
@@ -304,6 +308,16 @@ describe("security suite", () => {
     const revoked = await createKey(owner.key, API_KEY_SCOPES);
     expect((await call(`/v1/keys/${revoked.id}`, { method: "DELETE", key: owner.key })).status).toBe(204);
     revokedKey = revoked.key;
+
+    const expiring = await call("/v1/keys", {
+      method: "POST",
+      key: owner.key,
+      json: { name: "expiring", expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    expect(expiring.status).toBe(201);
+    const expired = (await expiring.json()) as { id: string; key: string };
+    await expireKey(expired.id);
+    expiredKey = expired.key;
   });
 
   const request = (route: SecuredRoute, key?: string) =>
@@ -317,6 +331,11 @@ describe("security suite", () => {
     it("refuses a revoked key (401)", async () => {
       const body = await expectProblem(await request(route, revokedKey), 401, "unauthorized");
       expect(body.detail).toMatch(/revoked/);
+    });
+
+    it("refuses an expired key (401)", async () => {
+      const body = await expectProblem(await request(route, expiredKey), 401, "unauthorized");
+      expect(body.detail).toMatch(/expired at/);
     });
 
     if (route.scopes.length > 0) {

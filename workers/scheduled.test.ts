@@ -42,7 +42,8 @@ async function refreshRuns(trigger: string, since = new Date(0)): Promise<number
   try {
     const result = await asPlatform(handle.db, (tx) =>
       tx.execute(
-        sql`SELECT count(*)::int AS n FROM refresh_runs WHERE trigger = ${trigger} AND started_at >= ${since.toISOString()}`,
+        // Only runs recorded as started by the scheduler count: a run must say who or what started it.
+        sql`SELECT count(*)::int AS n FROM refresh_runs WHERE trigger = ${trigger} AND started_by = 'cron' AND started_at >= ${since.toISOString()}`,
       ),
     );
     return (result.rows[0] as { n: number }).n;

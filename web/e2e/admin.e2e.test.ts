@@ -124,14 +124,20 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
     expect((await passing.allTextContents()).join(" ")).not.toContain("Fails");
   });
 
-  step("creates an API key shown once, and revokes it", async () => {
+  step("creates an API key shown once, with an expiry, as a service key, and revokes it", async () => {
     await page.getByRole("link", { name: "API keys" }).click();
     await page.getByLabel("Key name").fill("POS");
+    const expiresOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel("Expires on").fill(expiresOn);
+    await page.getByLabel(/Service key/).check();
     await page.getByRole("button", { name: "Create key" }).click();
     const key = (await page.getByTestId("new-key").textContent())?.trim() ?? "";
     expect(key).toMatch(/^prep_test_/);
     const me = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${key}` } });
     expect(me.status).toBe(200);
+    const row = page.locator("tr", { hasText: "POS" });
+    await row.getByText("Service key").waitFor();
+    expect(await row.textContent()).not.toContain("Never");
 
     page.once("dialog", (dialog) => void dialog.accept());
     await page.getByRole("button", { name: "Revoke POS" }).click();

@@ -31,6 +31,8 @@ export interface Principal {
   role?: Role;
   /** The facility ids this principal may touch; null or absent = all of the tenant's. */
   locations?: ReadonlySet<string> | null;
+  /** API keys only: when the key expires (RFC 3339), null when it does not. */
+  keyExpiresAt?: string | null;
 }
 
 const REASONS = {
@@ -54,13 +56,19 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (!match?.[1]) throw unauthorized("The Authorization header must be: Bearer <API key>.");
   const services = c.get("services");
   const result = await services.apiKeys.verify(match[1], c.env.API_KEY_MODE, services.db);
-  if (!result.ok) throw unauthorized(REASONS[result.reason]);
+  if (!result.ok)
+    throw unauthorized(
+      result.reason === "expired"
+        ? `The API key expired at ${result.expiresAt}. Create a new key.`
+        : REASONS[result.reason],
+    );
   await enforceRateLimit(c.env.API_RATE_LIMIT, result.key.id, "This API key");
   c.set("principal", {
     tenantId: result.key.tenantId,
     actorId: result.key.id,
     scopes: new Set(result.key.scopes),
     mode: result.key.mode,
+    keyExpiresAt: result.key.expiresAt,
   });
   await next();
 });

@@ -12,11 +12,13 @@ import { registerConfigureDatasetSource } from "./admin/dataset-source";
 import { registerListDatasetVersions } from "./admin/dataset-versions";
 import { registerDeadLetterSummary } from "./admin/dead-letter-summary";
 import { registerDecideOverride } from "./admin/decide-override";
+import { registerDecideSourceChange } from "./admin/decide-source-change";
 import { registerDiscardDeadLetter } from "./admin/discard-dead-letter";
 import { registerGetOverride } from "./admin/get-override";
 import { registerGetRefreshRun } from "./admin/get-refresh-run";
 import { registerListDeadLetters } from "./admin/list-dead-letters";
 import { registerListOverrides } from "./admin/list-overrides";
+import { registerListSourceChanges } from "./admin/list-source-changes";
 import { registerRequeueDeadLetter } from "./admin/requeue-dead-letter";
 import { registerReviewDatasetVersion } from "./admin/review-version";
 import { registerRunRefresh } from "./admin/run-refresh";
@@ -102,6 +104,8 @@ const ROUTES: ((app: App) => void)[] = [
   registerRunRefresh,
   registerGetRefreshRun,
   registerConfigureDatasetSource,
+  registerListSourceChanges,
+  registerDecideSourceChange,
   registerListDatasetVersions,
   registerReviewDatasetVersion,
   registerDatasetDiff,

@@ -37,7 +37,7 @@ function postgres(row: () => Record<string, unknown> | undefined) {
   return { state, db: () => db };
 }
 
-async function storedRow(revokedAt: string | null = null) {
+async function storedRow(revokedAt: string | null = null, expiresAt: string | null = null) {
   const key: StoredApiKey = {
     id: "key_1",
     tenantId: "ten_1",
@@ -45,6 +45,7 @@ async function storedRow(revokedAt: string | null = null) {
     mode: "test",
     scopes: ["checks:write"],
     revokedAt,
+    expiresAt,
   };
   return {
     id: key.id,
@@ -53,6 +54,7 @@ async function storedRow(revokedAt: string | null = null) {
     mode: key.mode,
     scopes: key.scopes,
     revoked_at: revokedAt,
+    expires_iso: expiresAt,
   };
 }
 
@@ -77,6 +79,23 @@ describe("API key verification over time", () => {
     clock += 1;
     expect(await verifier.verify(PRESENTED, "test", pg.db)).toEqual({ ok: false, reason: "revoked" });
     expect(pg.state.queries).toBe(2);
+  });
+
+  it("refuses a key from the moment it expires, even from a fresh observation", async () => {
+    const expiresAt = "2026-12-01T00:00:00.000Z";
+    let clock = Date.parse(expiresAt) - 1_000;
+    const row = await storedRow(null, expiresAt);
+    const verifier = createApiKeyVerifier(() => clock);
+    const lookup = postgres(() => row);
+    expect((await verifier.verify(PRESENTED, "test", lookup.db)).ok).toBe(true);
+    clock += 1_000;
+    // Still within the observation's 30 s: the expiry is read against the clock, not the cache.
+    expect(await verifier.verify(PRESENTED, "test", lookup.db)).toEqual({
+      ok: false,
+      reason: "expired",
+      expiresAt,
+    });
+    expect(lookup.state.queries).toBe(1);
   });
 
   it("remembers an unknown key as unknown, so repeating it does not reach Postgres", async () => {

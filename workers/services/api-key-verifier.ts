@@ -14,6 +14,11 @@
  *    (stale-if-error), and Postgres is not asked again for `OUTAGE_BACKOFF_MS`, so checks keep
  *    working through an outage of hours and a dead or stalled database is not hammered.
  *
+ * An expiry is part of the observation and is compared with the clock on every request, so an
+ * expired key is refused at once, wherever its observation came from. A revocation — by a
+ * person, or because the key's creator left the team or lost the role for its scopes — keeps
+ * the 30 s bound (the revoking isolate forgets the prefix at once).
+ *
  * Unknown keys are observations too, so a flood of one bad key costs one query per 30 s.
  * Nothing is shared between requests but plain values (workerd forbids awaiting another
  * request's promise): while one request asks Postgres about a prefix, the isolate's other
@@ -43,7 +48,8 @@ const FOLLOWER_POLL_MS = 10;
 
 export type KeyVerification =
   | { ok: true; key: StoredApiKey }
-  | { ok: false; reason: "malformed" | "unknown" | "revoked" | "wrong_mode" };
+  | { ok: false; reason: "malformed" | "unknown" | "revoked" | "wrong_mode" }
+  | { ok: false; reason: "expired"; expiresAt: string };
 
 /** What Postgres said about a key prefix, and when (ms since the epoch). */
 export interface KeyObservation {
@@ -150,6 +156,8 @@ export function createApiKeyVerifier(now: () => number = Date.now): ApiKeyVerifi
       if (!key || !timingSafeEqualHex(key.hash, await hashApiKey(presented)))
         return { ok: false, reason: "unknown" };
       if (key.revokedAt) return { ok: false, reason: "revoked" };
+      if (key.expiresAt !== null && Date.parse(key.expiresAt) <= now())
+        return { ok: false, reason: "expired", expiresAt: key.expiresAt };
       return { ok: true, key };
     },
     async forget(prefix, store) {

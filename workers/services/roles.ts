@@ -25,3 +25,11 @@ export const ROLE_SCOPES: Record<Role, readonly string[]> = {
 
 /** Managers see only assigned locations; every other role sees them all. */
 export const isLocationLimited = (role: Role) => role === "manager";
+
+/**
+ * Whether a key its creator made may live on once the creator holds `role`: only if the role
+ * holds every scope of the key, and sees every location (a key is never location-limited, so a
+ * manager's would reach locations they cannot).
+ */
+export const mayKeepKey = (role: Role, keyScopes: readonly string[]) =>
+  !isLocationLimited(role) && keyScopes.every((scope) => ROLE_SCOPES[role].includes(scope));

@@ -1,19 +1,21 @@
 /**
- * PUT /v1/admin/datasets/{ocdId}/source — where a dataset is refreshed from (an https URL or
- * `bundled:<ocd id>`) and whether that source is trusted. Platform admins (prep_admin_ keys)
- * only.
+ * PUT /v1/admin/datasets/{ocdId}/source — propose where a dataset is refreshed from (an https
+ * URL or `bundled:<ocd id>`) and whether that source is trusted. Nothing changes yet: the
+ * answer is a pending source change (202) that a different platform admin approves
+ * (POST /v1/admin/source-changes/{id}/approve), since a trusted source reaches every tenant
+ * without review. Platform admins (prep_admin_ keys) only.
  */
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
 import { storableString } from "../../../compliance";
-import { configureSource } from "../../../db/datasets";
+import { proposeSourceChange } from "../../../db/source-changes";
 import { isAllowedSourceUrl } from "../../../pipeline/sources";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
 import { json, validate } from "../../http/validation";
 import { authenticateAdmin } from "../../middleware/admin-auth";
 import type { App } from "../index";
-import { JurisdictionParams } from "./schemas";
+import { JurisdictionParams, SourceChangeSchema } from "./schemas";
 
 /** Here rather than in schemas.ts: the URL rule lives in pipeline/sources.ts. */
 const SourceSchema = v.object({
@@ -29,18 +31,26 @@ export function registerConfigureDatasetSource(app: App): void {
     "/v1/admin/datasets/:ocdId{.+}/source",
     describeRoute({
       tags: ["Admin"],
-      summary: "Configure a dataset's source",
+      summary: "Propose a dataset's source (a second admin approves it)",
       requestBody: jsonRequestBody(SourceSchema),
-      responses: { 200: jsonResponse("The source", SourceSchema), ...problemResponses(401, 403, 404, 422) },
+      responses: {
+        202: jsonResponse("The pending source change", SourceChangeSchema),
+        ...problemResponses(401, 403, 404, 422),
+      },
     }),
     authenticateAdmin,
     validate("param", JurisdictionParams),
     ...json(SourceSchema),
     async (c) => {
       const { ocdId } = c.req.valid("param");
-      const source = c.req.valid("json");
-      if (!(await configureSource(c.get("services").db(), ocdId, source))) throw notFound(`Dataset ${ocdId}`);
-      return c.json({ jurisdiction: ocdId, ...source });
+      const change = await proposeSourceChange(
+        c.get("services").db(),
+        ocdId,
+        c.req.valid("json"),
+        c.get("admin").adminId,
+      );
+      if (!change) throw notFound(`Dataset ${ocdId}`);
+      return c.json(change, 202, { location: `/v1/admin/source-changes/${change.id}` });
     },
   );
 }

@@ -8,29 +8,18 @@ import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
 import { type Decision, decideOverride } from "../../../db/overrides";
 import { jsonResponse, problemResponses } from "../../http/openapi";
-import { notFound, Problem } from "../../http/problem";
+import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticateAdmin } from "../../middleware/admin-auth";
 import type { App } from "../index";
 import { OverrideIdParams } from "./schemas";
-import { rulesChanged } from "./shared";
+import { rulesChanged, selfApproval, wrongStatus } from "./shared";
 
 const DECISION_PROBLEMS = {
   not_found: (id: string) => notFound(`Override ${id}`),
   self_approval: () =>
-    new Problem({
-      status: 403,
-      code: "self_approval",
-      title: "Forbidden",
-      detail: "An override must be approved by a different operator than the one who created it.",
-    }),
-  wrong_status: (id: string, status?: string) =>
-    new Problem({
-      status: 409,
-      code: "conflict",
-      title: "Conflict",
-      detail: `Override ${id} is ${status ?? "in another state"}; this decision does not apply to it.`,
-    }),
+    selfApproval("An override must be approved by a different operator than the one who created it."),
+  wrong_status: (id: string, status?: string) => wrongStatus(`Override ${id}`, status),
 } as const;
 
 export function registerDecideOverride(app: App): void {

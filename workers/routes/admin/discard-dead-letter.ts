@@ -1,6 +1,6 @@
 /**
  * DELETE /v1/admin/tenants/{tenantId}/dead-letters/{checkId} — forgets a dead letter for good;
- * the check stays metered, as it was answered (platform admins).
+ * the check stays metered, as it was answered (platform admins; audited).
  */
 import { describeRoute } from "hono-openapi";
 import { problemResponses } from "../../http/openapi";
@@ -10,7 +10,7 @@ import { authenticateAdmin } from "../../middleware/admin-auth";
 import { TenantMeters } from "../../services/tenant-meters";
 import type { App } from "../index";
 import { DeadLetterParams } from "./schemas";
-import { onTheShardHolding } from "./shared";
+import { auditAdminAction, onTheShardHolding } from "./shared";
 
 export function registerDiscardDeadLetter(app: App): void {
   app.delete(
@@ -27,6 +27,7 @@ export function registerDiscardDeadLetter(app: App): void {
       const meters = TenantMeters.of(c.env, tenantId);
       if (!(await onTheShardHolding(meters, (shard) => shard.discardDeadLetter(checkId))))
         throw notFound(`Dead letter ${checkId}`);
+      await auditAdminAction(c, { action: "dead_letter.discarded", target: checkId, detail: { tenantId } });
       return c.body(null, 204);
     },
   );

@@ -1,6 +1,6 @@
 /**
  * POST /v1/admin/tenants/{tenantId}/dead-letters/{checkId}/requeue — sends a dead letter to
- * Postgres again on the next flush, once its cause is fixed (platform admins).
+ * Postgres again on the next flush, once its cause is fixed (platform admins; audited).
  */
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
@@ -11,7 +11,7 @@ import { authenticateAdmin } from "../../middleware/admin-auth";
 import { TenantMeters } from "../../services/tenant-meters";
 import type { App } from "../index";
 import { DeadLetterParams } from "./schemas";
-import { onTheShardHolding } from "./shared";
+import { auditAdminAction, onTheShardHolding } from "./shared";
 
 export function registerRequeueDeadLetter(app: App): void {
   app.post(
@@ -31,6 +31,7 @@ export function registerRequeueDeadLetter(app: App): void {
       const meters = TenantMeters.of(c.env, tenantId);
       if (!(await onTheShardHolding(meters, (shard) => shard.requeueDeadLetter(checkId))))
         throw notFound(`Dead letter ${checkId}`);
+      await auditAdminAction(c, { action: "dead_letter.requeued", target: checkId, detail: { tenantId } });
       return c.json({ checkId, requeued: true });
     },
   );

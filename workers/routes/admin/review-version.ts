@@ -1,7 +1,8 @@
 /**
  * POST /v1/admin/datasets/{ocdId}/versions/{versionId}/approve and …/reject — review a
  * pending dataset version (one endpoint per decision). Approving activates it: checks see it
- * and the affected tenants re-evaluate. Platform admins (prep_admin_ keys) only.
+ * and the affected tenants re-evaluate. The admin who started the refresh that fetched it may
+ * not approve it (403 self_approval). Platform admins (prep_admin_ keys) only.
  */
 import { describeRoute } from "hono-openapi";
 import { type ReviewDecision, reviewVersion } from "../../../db/datasets";
@@ -12,7 +13,7 @@ import { validate } from "../../http/validation";
 import { authenticateAdmin } from "../../middleware/admin-auth";
 import type { App } from "../index";
 import { ReviewSchema, VersionParams } from "./schemas";
-import { rulesChanged } from "./shared";
+import { rulesChanged, selfApproval } from "./shared";
 
 export function registerReviewDatasetVersion(app: App): void {
   for (const decision of ["approve", "reject"] as const satisfies readonly ReviewDecision[]) {
@@ -23,7 +24,7 @@ export function registerReviewDatasetVersion(app: App): void {
         summary: `${decision === "approve" ? "Approve (activate)" : "Reject"} a pending version`,
         responses: {
           200: jsonResponse("The decision", ReviewSchema),
-          ...problemResponses(401, 403, 404),
+          ...problemResponses(401, 403, 404, 422),
         },
       }),
       authenticateAdmin,
@@ -45,9 +46,13 @@ export function registerReviewDatasetVersion(app: App): void {
               detail: { jurisdiction: ocdId },
             }),
         );
-        if (!result) throw notFound(`Pending version ${versionId} of ${ocdId}`);
+        if (!result.ok && result.reason === "self_approval")
+          throw selfApproval(
+            "A dataset version must be approved by a different operator than the one whose refresh fetched it.",
+          );
+        if (!result.ok) throw notFound(`Pending version ${versionId} of ${ocdId}`);
         if (decision === "approve") rulesChanged(c, ocdId, "version approved");
-        return c.json(result);
+        return c.json({ versionId: result.versionId, status: result.status });
       },
     );
   }

@@ -1,7 +1,8 @@
 /**
  * POST /v1/admin/refresh — run the dataset refresh now (all sources, or `jurisdictions`);
- * answers the run report: the run id and each dataset's outcome. Platform admins
- * (prep_admin_ keys) only.
+ * answers the run report: the run id and each dataset's outcome. The run records the admin
+ * who started it (and the platform audit log its start); a version it fetches for review is
+ * theirs, so another admin approves it. Platform admins (prep_admin_ keys) only.
  */
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
@@ -29,6 +30,7 @@ export function registerRunRefresh(app: App): void {
       const { jurisdictions } = c.req.valid("json");
       const report = await refreshDatasets(workerJobContext(c.env, services.db()), {
         trigger: "admin",
+        startedBy: c.get("admin").adminId,
         jurisdictions,
       });
       return c.json(report);

@@ -1,6 +1,6 @@
 /**
  * Schemas of the platform admin API (/v1/admin/*): datasets, their versions and diff report,
- * manual overrides and refresh runs. The dataset source's schema stays in dataset-source.ts:
+ * proposed source changes, manual overrides and refresh runs. The dataset source's schema stays in dataset-source.ts:
  * its URL rule lives in pipeline/sources.ts.
  */
 import * as v from "valibot";
@@ -99,6 +99,27 @@ export const OverrideListQuery = v.object({
 });
 
 export const OverrideIdParams = v.object({ id: idSchema("ovr", "must be an override id ovr_…") });
+
+export const SourceChangeIdParams = v.object({
+  id: idSchema("dsc", "must be a source change id dsc_…"),
+});
+
+export const SourceChangeListQuery = v.object({
+  jurisdiction: v.optional(OcdIdSchema),
+  status: v.optional(v.picklist(["pending", "approved", "rejected"])),
+});
+
+export const SourceChangeSchema = v.object({
+  id: v.string(),
+  jurisdiction: v.string(),
+  sourceUrl: v.string(),
+  trusted: v.boolean(),
+  status: v.picklist(["pending", "approved", "rejected"]),
+  createdBy: v.string(),
+  createdAt: v.string(),
+  decidedBy: v.nullable(v.string()),
+  decidedAt: v.nullable(v.string()),
+});
 
 export const RefreshSchema = v.object({
   jurisdictions: v.optional(v.pipe(v.array(OcdIdSchema), v.minLength(1), v.maxLength(100))),

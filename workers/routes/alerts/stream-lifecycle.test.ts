@@ -1,5 +1,5 @@
-// Live alert sockets end with the credential that opened them: a revoked key, a removed or
-// re-roled user, an expired session; a manager's filter follows their current assignments.
+// Live alert sockets end with the credential that opened them: a revoked key (by a person, or
+// with its creator's removal), a removed or re-roled user, an expired session or key; a manager's filter follows their current assignments.
 // Other sockets stay open throughout.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
@@ -157,6 +157,50 @@ describe("a live alert socket ends with its credential", () => {
     await expectClosed(demotedStream, 4403, "access changed");
     await expectOpen(owners);
     owners.socket?.close(1000, "done");
+  });
+
+  it("closes (4401) when the key's creator is removed from the team", async () => {
+    const owner = await signUp();
+    const admin = await addMember(owner, "admin");
+    const made = await asUser(admin, "/v1/keys", {
+      method: "POST",
+      json: { name: "admin's dashboard", scopes: ["alerts:read"] },
+    });
+    expect(made.status).toBe(201);
+    const stream = await openStream({ key: ((await made.json()) as { key: string }).key });
+    const owners = await openStream({ session: owner });
+    expect((await asUser(owner, `/v1/users/${admin.userId}`, { method: "DELETE" })).status).toBe(204);
+    await expectClosed(stream, 4401, "credential revoked");
+    await expectOpen(owners);
+    owners.socket?.close(1000, "done");
+  });
+
+  it("closes (4401) when its key expires, at the sweep", async () => {
+    const { key, tenantId } = await newTenant();
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const made = await call("/v1/keys", {
+      method: "POST",
+      key,
+      json: { name: "expiring", scopes: ["alerts:read"], expiresAt },
+    });
+    const created = (await made.json()) as { id: string; key: string };
+    const expiring = await openStream({ key: created.key });
+    const lasting = await openStream({ key });
+    const stub = tenantObject(tenantId);
+    // The socket knows the key's expiry; brought forward to 2 seconds from now in place.
+    await runInDurableObject(stub, (_instance, state) => {
+      for (const socket of state.getWebSockets(`actor:${created.id}`)) {
+        const grant = socket.deserializeAttachment() as StreamGrant;
+        expect(grant.expiresMs).toBe(Date.parse(expiresAt));
+        socket.serializeAttachment({ ...grant, expiresMs: Date.now() + 2_000 } satisfies StreamGrant);
+      }
+    });
+    await expectOpen(expiring);
+    // The sweep runs at its due time (within a minute), after the expiry.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await expectClosed(expiring, 4401, "key expired");
+    await expectOpen(lasting);
+    lasting.socket?.close(1000, "done");
   });
 
   it("closes (4401) when its session expires, at the sweep, with no alert sent", async () => {

@@ -8,7 +8,8 @@
  *
  * The socket ends with its credential (docs/tenant-object.md, "Streams end with their
  * credential"): the object is told who opened it, until when (a session's expiry) and what
- * it may see, and closes it on revocation, removal, a role change or expiry.
+ * it may see, and closes it on revocation, removal, a role change or expiry (a session's or a
+ * key's).
  */
 import { createMiddleware } from "hono/factory";
 import { describeRoute } from "hono-openapi";
@@ -74,7 +75,8 @@ export function registerAlertStream(app: App): void {
         actorId: principal.actorId,
         kind: principal.userId ? "session" : "key",
         role: principal.role ?? null,
-        expiresMs: session?.expiresMs ?? null,
+        // A session's expiry, or the key's: the object closes the socket then (4401 expired).
+        expiresMs: session?.expiresMs ?? (principal.keyExpiresAt ? Date.parse(principal.keyExpiresAt) : null),
         facilityIds: visibleFacilities(principal) ?? null,
       };
       // Set here, whatever the client sent: the object trusts this header.

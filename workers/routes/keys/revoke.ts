@@ -11,9 +11,9 @@ import { problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
-import { notifyStreams } from "../alerts/shared";
 import type { App } from "../index";
 import { KeyIdParams } from "./schemas";
+import { afterKeysRevoked } from "./shared";
 
 export function registerRevokeKey(app: App): void {
   app.delete(
@@ -42,11 +42,7 @@ export function registerRevokeKey(app: App): void {
         return prefix;
       });
       if (!revokedPrefix) throw notFound(`API key ${id}`);
-      // This isolate and the edge store forget at once; other isolates' memories within 30 s.
-      await c.get("services").apiKeys.forget(revokedPrefix);
-      await notifyStreams(c.get("services"), principal.tenantId, (object) =>
-        object.endStreams({ actorId: id, why: "revoked" }),
-      );
+      await afterKeysRevoked(c.get("services"), principal.tenantId, [{ id, prefix: revokedPrefix }]);
       return c.body(null, 204);
     },
   );
