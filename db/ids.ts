@@ -25,7 +25,10 @@ export type IdPrefix =
   | "run"
   | "rat"
   | "adm"
-  | "ovr";
+  | "ovr"
+  | "ses"
+  | "pwr"
+  | "sgn";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

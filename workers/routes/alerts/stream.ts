@@ -75,6 +75,7 @@ export function registerAlertStream(app: App): void {
         kind: principal.userId ? "session" : "key",
         role: principal.role ?? null,
         expiresMs: session?.expiresMs ?? null,
+        sessionId: principal.sessionId ?? null,
         facilityIds: visibleFacilities(principal) ?? null,
       };
       // Set here, whatever the client sent: the object trusts this header.
