@@ -3,8 +3,20 @@
  * page where a person reads what was sent; tests read it through its REST API (test/mail.ts).
  * Used by `npm start`, the test suite's global setup and the browser tests' server.
  */
+import { createServer } from "node:net";
 import { MailDev } from "maildev";
 import { freePort } from "./free-port";
+
+/** `preferred` if nothing listens there, else any free port (a second `npm start`, CI). */
+async function portOr(preferred: number | undefined): Promise<number> {
+  if (preferred === undefined) return freePort();
+  const free = await new Promise<boolean>((done) => {
+    const probe = createServer();
+    probe.once("error", () => done(false));
+    probe.listen(preferred, "127.0.0.1", () => probe.close(() => done(true)));
+  });
+  return free ? preferred : freePort();
+}
 
 export interface MailCatcher {
   /** For the Worker: `smtp://127.0.0.1:<port>`. */
@@ -14,9 +26,12 @@ export interface MailCatcher {
   stop(): Promise<void>;
 }
 
-export async function startMailCatcher(options: { smtpPort?: number; webPort?: number } = {}): Promise<MailCatcher> {
-  const smtpPort = options.smtpPort ?? (await freePort());
-  const webPort = options.webPort ?? (await freePort());
+/** Preferred ports are used when free, else any free ones; without them, any free ones. */
+export async function startMailCatcher(
+  options: { smtpPort?: number; webPort?: number } = {},
+): Promise<MailCatcher> {
+  const smtpPort = await portOr(options.smtpPort);
+  const webPort = await portOr(options.webPort);
   const maildev = new MailDev({ smtp: smtpPort, web: webPort, ip: "127.0.0.1", webIp: "127.0.0.1", silent: true });
   await maildev.start();
   return {
