@@ -46,3 +46,10 @@ export function linkToken(mail: CaughtMail): string {
   if (!token) throw new Error(`no link with a token in "${mail.subject}"`);
   return token;
 }
+
+/** The first Prep link with a token in a message, whole (`http…#token=<64 hex>`). */
+export function linkUrl(mail: CaughtMail): string {
+  const url = /(https?:\/\/\S+?#token=[0-9a-f]{64})/.exec(mail.text)?.[1];
+  if (!url) throw new Error(`no link with a token in "${mail.subject}"`);
+  return url;
+}
