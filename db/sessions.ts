@@ -19,17 +19,20 @@ export interface SessionRecord {
 
 export async function insertSession(
   tx: Tx,
-  input: { tenantId: string; userId: string; expiresAt: Date; userAgent: string | null; createdIp: string | null },
+  input: {
+    tenantId: string;
+    userId: string;
+    expiresAt: Date;
+    userAgent: string | null;
+    createdIp: string | null;
+  },
 ): Promise<string> {
   const id = newId("ses");
   // Rows stay a while after they end (the owner's list, investigations), then go.
   await tx
     .delete(userSessions)
     .where(
-      and(
-        eq(userSessions.userId, input.userId),
-        sql`${userSessions.expiresAt} < now() - interval '30 days'`,
-      ),
+      and(eq(userSessions.userId, input.userId), sql`${userSessions.expiresAt} < now() - interval '30 days'`),
     );
   await tx.insert(userSessions).values({
     id,

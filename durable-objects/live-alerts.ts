@@ -246,7 +246,8 @@ export async function recheckStreams(ctx: DurableObjectState, db: Database): Pro
         else continue;
       } else {
         const user = users.get(grant.actorId);
-        if (!user || (grant.sessionId && !sessions.has(grant.sessionId))) endStream(socket, STREAM_CLOSE.revoked);
+        if (!user || (grant.sessionId && !sessions.has(grant.sessionId)))
+          endStream(socket, STREAM_CLOSE.revoked);
         else if (user.role !== grant.role) endStream(socket, STREAM_CLOSE.accessChanged);
         else if (!sameIds(user.facilityIds, grant.facilityIds))
           socket.serializeAttachment({ ...grant, facilityIds: user.facilityIds } satisfies StreamGrant);

@@ -53,7 +53,10 @@ const clientIp = () => ({
 });
 
 /** Signs up through the API: the sign-up, its confirmation email, the link's verification. */
-export async function signUp(companyName = "Web Kitchen Co", email = uniqueEmail("owner")): Promise<TestSession> {
+export async function signUp(
+  companyName = "Web Kitchen Co",
+  email = uniqueEmail("owner"),
+): Promise<TestSession> {
   const asked = await call("/v1/auth/signup", {
     method: "POST",
     headers: clientIp(),

@@ -32,7 +32,13 @@ export async function startMailCatcher(
 ): Promise<MailCatcher> {
   const smtpPort = await portOr(options.smtpPort);
   const webPort = await portOr(options.webPort);
-  const maildev = new MailDev({ smtp: smtpPort, web: webPort, ip: "127.0.0.1", webIp: "127.0.0.1", silent: true });
+  const maildev = new MailDev({
+    smtp: smtpPort,
+    web: webPort,
+    ip: "127.0.0.1",
+    webIp: "127.0.0.1",
+    silent: true,
+  });
   await maildev.start();
   return {
     smtpUrl: `smtp://127.0.0.1:${smtpPort}`,

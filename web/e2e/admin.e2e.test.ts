@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, launchBrowser, screenshot, watchConsole } from "./browser";
 import { linkUrl as mailLink, waitForMail } from "../../test/mail";
+import { CHROMIUM, launchBrowser, screenshot, watchConsole } from "./browser";
 import { type AppServer, startAppServer } from "./server";
 
 const PASSWORD = "a long enough passphrase";
@@ -214,19 +214,22 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
     expect(await items.nth(1).locator(".overdue").count()).toBe(0);
   });
 
-  step("changes the password on the account page; a copied cookie of a signed-out session is refused", async () => {
-    await page.getByRole("link", { name: "Rosa" }).click();
-    await page.getByRole("heading", { name: "Account" }).waitFor();
-    await page.getByLabel("Current password").fill(PASSWORD);
-    await page.getByLabel("New password").fill(`${PASSWORD} and more`);
-    await page.getByRole("button", { name: "Change password" }).click();
-    await page.getByTestId("password-changed").waitFor();
-    const cookie = (await owner.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-    expect((await fetch(`${server.url}/v1/session`, { headers: { cookie } })).status).toBe(200);
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByRole("heading", { name: "Sign in" }).waitFor();
-    expect((await fetch(`${server.url}/v1/session`, { headers: { cookie } })).status).toBe(401);
-  });
+  step(
+    "changes the password on the account page; a copied cookie of a signed-out session is refused",
+    async () => {
+      await page.getByRole("link", { name: "Rosa" }).click();
+      await page.getByRole("heading", { name: "Account" }).waitFor();
+      await page.getByLabel("Current password").fill(PASSWORD);
+      await page.getByLabel("New password").fill(`${PASSWORD} and more`);
+      await page.getByRole("button", { name: "Change password" }).click();
+      await page.getByTestId("password-changed").waitFor();
+      const cookie = (await owner.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+      expect((await fetch(`${server.url}/v1/session`, { headers: { cookie } })).status).toBe(200);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      expect((await fetch(`${server.url}/v1/session`, { headers: { cookie } })).status).toBe(401);
+    },
+  );
 
   step("logged no console errors", async () => {
     expect(consoleErrors).toEqual([]);

@@ -5,6 +5,7 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { Problem } from "../http/problem";
+import { registerChangePassword } from "./account/change-password";
 import { registerPlatformAuditLog } from "./admin/audit-log";
 import { registerCreateOverride } from "./admin/create-override";
 import { registerDatasetDiff } from "./admin/dataset-diff";
@@ -24,7 +25,6 @@ import { registerAcknowledgeAlert } from "./alerts/acknowledge";
 import { registerListAlerts } from "./alerts/list";
 import { registerAlertStream } from "./alerts/stream";
 import { registerListAuditLog } from "./audit/list";
-import { registerChangePassword } from "./account/change-password";
 import { registerAcceptInvite } from "./auth/accept-invite";
 import { registerRequestPasswordReset } from "./auth/request-password-reset";
 import { registerResetPassword } from "./auth/reset-password";

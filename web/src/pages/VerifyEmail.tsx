@@ -22,7 +22,9 @@ export function VerifyEmail() {
     return (
       <AuthShell title="Confirm your email">
         <Empty title="This link is incomplete.">
-          <p>Open the full link from the email, or <Link href="/signup">sign up again</Link>.</p>
+          <p>
+            Open the full link from the email, or <Link href="/signup">sign up again</Link>.
+          </p>
         </Empty>
       </AuthShell>
     );

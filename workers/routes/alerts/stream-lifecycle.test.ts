@@ -5,8 +5,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { revokeApiKey } from "../../../db/api-keys";
-import { revokeSessions } from "../../../db/sessions";
 import { withTenant } from "../../../db/client";
+import { revokeSessions } from "../../../db/sessions";
 import type { StreamGrant } from "../../../durable-objects/live-alerts";
 import { cardFor, sfRestaurant } from "../../../test/fixtures";
 import { BASE, call, newTenant, workerDb } from "../../../test/helpers";
@@ -181,7 +181,9 @@ describe("a live alert socket ends with its credential", () => {
       data: { id: string }[];
     };
     expect(data).toHaveLength(1);
-    const revoked = await asUser(owner, `/v1/users/${member.userId}/sessions/${data[0]?.id}`, { method: "DELETE" });
+    const revoked = await asUser(owner, `/v1/users/${member.userId}/sessions/${data[0]?.id}`, {
+      method: "DELETE",
+    });
     expect(revoked.status).toBe(204);
     await expectClosed(phoneStream, 4401, "credential revoked");
     await expectOpen(ownersStream);

@@ -23,7 +23,10 @@ describe("sign-up", () => {
     const mail = await waitForMail(mailApi(), email.toLowerCase(), { subject: "Confirm your email" });
     expect(mail.subject).toBe("Confirm your email to create your Prep account");
     expect(mail.html).toContain("Taco Co");
-    const response = await call("/v1/auth/signup/verify", { method: "POST", json: { token: linkToken(mail) } });
+    const response = await call("/v1/auth/signup/verify", {
+      method: "POST",
+      json: { token: linkToken(mail) },
+    });
     expect(response.status).toBe(201);
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith("__Host-prep_session=")) ?? "";
     expect(cookie).toMatch(/HttpOnly/i);

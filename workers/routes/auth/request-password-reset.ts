@@ -25,7 +25,10 @@ export function registerRequestPasswordReset(app: App): void {
         "Always 202 with the same body, whether or not the address has an account. The link (valid one hour, once) goes to POST /v1/auth/password-reset/confirm.",
       requestBody: jsonRequestBody(PasswordResetRequestSchema),
       responses: {
-        202: jsonResponse("If the address has an account, the email is on its way", PasswordResetRequestedSchema),
+        202: jsonResponse(
+          "If the address has an account, the email is on its way",
+          PasswordResetRequestedSchema,
+        ),
         ...problemResponses(415, 422, 429),
       },
     }),

@@ -71,7 +71,9 @@ describe("sign-out", () => {
       sql`SELECT extract(epoch FROM expires_at - created_at)::float8 AS seconds FROM user_sessions WHERE user_id = ${owner.userId}`,
     )) as { seconds: number }[];
     expect(Math.abs(Number(rows[0]?.seconds) - 12 * 3600)).toBeLessThan(60);
-    await asOwner(sql`UPDATE user_sessions SET expires_at = now() - interval '1 second' WHERE user_id = ${owner.userId}`);
+    await asOwner(
+      sql`UPDATE user_sessions SET expires_at = now() - interval '1 second' WHERE user_id = ${owner.userId}`,
+    );
     await expectProblem(await session(owner), 401, "unauthorized");
   });
 });
@@ -105,7 +107,10 @@ describe("password change", () => {
 
   it("is for web sessions only (an API key has no password)", async () => {
     const owner = await signUp();
-    const keyed = await asUser(owner, "/v1/keys", { method: "POST", json: { name: "k", scopes: ["checks:write"] } });
+    const keyed = await asUser(owner, "/v1/keys", {
+      method: "POST",
+      json: { name: "k", scopes: ["checks:write"] },
+    });
     const { key } = (await keyed.json()) as { key: string };
     const response = await call("/v1/account/password", {
       method: "POST",
@@ -128,7 +133,9 @@ describe("an owner and a member's sessions", () => {
     expect(data.every((s) => s.id.startsWith("ses_") && !s.current)).toBe(true);
 
     const target = data[0] as { id: string };
-    const ended = await asUser(owner, `/v1/users/${member.userId}/sessions/${target.id}`, { method: "DELETE" });
+    const ended = await asUser(owner, `/v1/users/${member.userId}/sessions/${target.id}`, {
+      method: "DELETE",
+    });
     expect(ended.status).toBe(204);
     // Which cookie held that session: the newest is the second sign-in.
     await expectProblem(await session(second), 401, "unauthorized");
@@ -143,15 +150,23 @@ describe("an owner and a member's sessions", () => {
       404,
       "not_found",
     );
-    const audit = (await (await asUser(owner, "/v1/audit-log")).json()) as { data: { action: string; target: string }[] };
-    expect(audit.data).toContainEqual(expect.objectContaining({ action: "session.revoked", target: target.id }));
+    const audit = (await (await asUser(owner, "/v1/audit-log")).json()) as {
+      data: { action: string; target: string }[];
+    };
+    expect(audit.data).toContainEqual(
+      expect.objectContaining({ action: "session.revoked", target: target.id }),
+    );
   });
 
   it("is not for viewers, nor for admins over owners, nor across tenants", async () => {
     const owner = await signUp();
     const viewer = await addMember(owner, "viewer");
     const admin = await addMember(owner, "admin");
-    await expectProblem(await asUser(viewer, `/v1/users/${owner.userId}/sessions`), 403, "insufficient_scope");
+    await expectProblem(
+      await asUser(viewer, `/v1/users/${owner.userId}/sessions`),
+      403,
+      "insufficient_scope",
+    );
     await expectProblem(await asUser(admin, `/v1/users/${owner.userId}/sessions`), 403, "owner_only");
     const stranger = await signUp();
     await expectProblem(await asUser(stranger, `/v1/users/${viewer.userId}/sessions`), 404, "not_found");
@@ -162,18 +177,28 @@ describe("an owner and a member's sessions", () => {
 
 describe("password reset", () => {
   async function requestReset(email: string) {
-    const response = await call("/v1/auth/password-reset", { method: "POST", headers: freshIp(), json: { email } });
+    const response = await call("/v1/auth/password-reset", {
+      method: "POST",
+      headers: freshIp(),
+      json: { email },
+    });
     expect(response.status).toBe(202);
     return response.json();
   }
   const confirm = (token: string, password = NEW_PASSWORD) =>
-    call("/v1/auth/password-reset/confirm", { method: "POST", headers: freshIp(), json: { token, password } });
+    call("/v1/auth/password-reset/confirm", {
+      method: "POST",
+      headers: freshIp(),
+      json: { token, password },
+    });
 
   it("emails a link that sets a new password once and signs out every session", async () => {
     const owner = await signUp();
     const other = await anotherSession(owner);
     await requestReset(owner.email);
-    const token = linkToken(await waitForMail(mailApi(), owner.email, { subject: "Reset your Prep password" }));
+    const token = linkToken(
+      await waitForMail(mailApi(), owner.email, { subject: "Reset your Prep password" }),
+    );
     expect((await confirm(token)).status).toBe(204);
     await expectProblem(await session(owner), 401, "unauthorized");
     await expectProblem(await session(other), 401, "unauthorized");
@@ -186,8 +211,12 @@ describe("password reset", () => {
   it("expires after an hour", async () => {
     const owner = await signUp();
     await requestReset(owner.email);
-    const token = linkToken(await waitForMail(mailApi(), owner.email, { subject: "Reset your Prep password" }));
-    await asOwner(sql`UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE user_id = ${owner.userId}`);
+    const token = linkToken(
+      await waitForMail(mailApi(), owner.email, { subject: "Reset your Prep password" }),
+    );
+    await asOwner(
+      sql`UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE user_id = ${owner.userId}`,
+    );
     const expired = await expectProblem(await confirm(token), 410, "link_unusable");
     expect(expired.detail).toMatch(/expired/);
     expect((await signIn(owner.email)).status).toBe(200);
@@ -240,7 +269,10 @@ describe("sign-up never reveals an address, and verifies it", () => {
     const token = linkToken(await waitForMail(mailApi(), email, { subject: "Confirm your email" }));
     const verified = await call("/v1/auth/signup/verify", { method: "POST", json: { token } });
     expect(verified.status).toBe(201);
-    expect(await verified.json()).toMatchObject({ user: { email, role: "owner" }, tenant: { name: "Someone Else Co" } });
+    expect(await verified.json()).toMatchObject({
+      user: { email, role: "owner" },
+      tenant: { name: "Someone Else Co" },
+    });
     await expectProblem(
       await call("/v1/auth/signup/verify", { method: "POST", json: { token } }),
       410,
@@ -253,8 +285,12 @@ describe("sign-up never reveals an address, and verifies it", () => {
     // A squatter asks first but cannot open the mailbox.
     expect((await askSignUp(email, "Squatter Inc")).status).toBe(202);
     expect((await askSignUp(email, "The Real Chain")).status).toBe(202);
-    const squatterLink = linkToken(await waitForMail(mailApi(), email, { subject: "Confirm your email", count: 1 }));
-    const realLink = linkToken(await waitForMail(mailApi(), email, { subject: "Confirm your email", count: 2 }));
+    const squatterLink = linkToken(
+      await waitForMail(mailApi(), email, { subject: "Confirm your email", count: 1 }),
+    );
+    const realLink = linkToken(
+      await waitForMail(mailApi(), email, { subject: "Confirm your email", count: 2 }),
+    );
     const real = await call("/v1/auth/signup/verify", { method: "POST", json: { token: realLink } });
     expect(real.status).toBe(201);
     expect(await real.json()).toMatchObject({ tenant: { name: "The Real Chain" } });
@@ -270,8 +306,14 @@ describe("sign-up never reveals an address, and verifies it", () => {
     const email = uniqueEmail("lapsed");
     expect((await askSignUp(email)).status).toBe(202);
     const token = linkToken(await waitForMail(mailApi(), email, { subject: "Confirm your email" }));
-    await asOwner(sql`UPDATE pending_signups SET expires_at = now() - interval '1 second' WHERE lower(email) = ${email}`);
-    await expectProblem(await call("/v1/auth/signup/verify", { method: "POST", json: { token } }), 410, "link_unusable");
+    await asOwner(
+      sql`UPDATE pending_signups SET expires_at = now() - interval '1 second' WHERE lower(email) = ${email}`,
+    );
+    await expectProblem(
+      await call("/v1/auth/signup/verify", { method: "POST", json: { token } }),
+      410,
+      "link_unusable",
+    );
     const hours = (await asOwner(
       sql`SELECT 1 FROM pending_signups WHERE lower(email) = ${email}`,
     )) as unknown[];
@@ -283,7 +325,8 @@ describe("invites", () => {
   it("answer alike for an address with an account in another tenant and a new one; the link goes by email", async () => {
     const elsewhere = await signUp("Other Chain");
     const owner = await signUp("Inviting Co");
-    const invite = (email: string) => asUser(owner, "/v1/invites", { method: "POST", json: { email, role: "viewer" } });
+    const invite = (email: string) =>
+      asUser(owner, "/v1/invites", { method: "POST", json: { email, role: "viewer" } });
     const known = await invite(elsewhere.email);
     const fresh = uniqueEmail("new-hire");
     const unknown = await invite(fresh);

@@ -49,7 +49,9 @@ export function registerSignUp(app: App): void {
           name: body.name ?? null,
           passwordHash,
         });
-        services.sendLater(verifySignupMail(body.email, body.companyName, `${origin}/verify-email#token=${token}`));
+        services.sendLater(
+          verifySignupMail(body.email, body.companyName, `${origin}/verify-email#token=${token}`),
+        );
       }
       return c.json({ email: body.email, verificationSent: true as const }, 202);
     },

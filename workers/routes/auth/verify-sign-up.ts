@@ -38,7 +38,8 @@ export function registerVerifySignUp(app: App): void {
           status: 410,
           code: "link_unusable",
           title: "Link not usable",
-          detail: "This link is not valid, was already used or has expired (links last 24 hours). Sign up again.",
+          detail:
+            "This link is not valid, was already used or has expired (links last 24 hours). Sign up again.",
         });
       }
       let created: { tenantId: string; userId: string };

@@ -35,7 +35,11 @@ export function registerRevokeSession(app: App): void {
         const target = await findTeamMember(tx, id);
         if (!target) throw notFound(`User ${id}`);
         if (target.id !== principal.userId) assertMayManage(principal, target);
-        const revoked = await revokeSessions(tx, { userId: id, revokedBy: principal.actorId, only: sessionId });
+        const revoked = await revokeSessions(tx, {
+          userId: id,
+          revokedBy: principal.actorId,
+          only: sessionId,
+        });
         if (revoked.length === 0) throw notFound(`Active session ${sessionId}`);
         await recordAudit(tx, {
           tenantId: principal.tenantId,

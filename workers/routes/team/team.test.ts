@@ -6,7 +6,15 @@ import { openDatabase } from "../../../db/client";
 import { sfRestaurant } from "../../../test/fixtures";
 import { call } from "../../../test/helpers";
 import { waitForMail } from "../../../test/mail";
-import { addMember, asUser, inviteToken, mailApi, PASSWORD, signUp, uniqueEmail } from "../../../test/sessions";
+import {
+  addMember,
+  asUser,
+  inviteToken,
+  mailApi,
+  PASSWORD,
+  signUp,
+  uniqueEmail,
+} from "../../../test/sessions";
 
 describe("invites", () => {
   it("emails the link to the invitee only, stores only its hash, and works once", async () => {

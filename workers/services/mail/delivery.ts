@@ -10,7 +10,7 @@
  * body, which may hold a link that signs someone in) and dropped, so a misconfigured
  * deployment is loud but answers the same to every visitor.
  */
-import { sendSmtp, type SmtpServer } from "./smtp";
+import { type SmtpServer, sendSmtp } from "./smtp";
 
 export interface MailMessage {
   to: string;

@@ -4,14 +4,18 @@
  */
 import type { MailMessage } from "./delivery";
 
-const escape = (value: string) =>
-  value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-function message(to: string, subject: string, paragraphs: string[], link?: { url: string; label: string }): MailMessage {
+function message(
+  to: string,
+  subject: string,
+  paragraphs: string[],
+  link?: { url: string; label: string },
+): MailMessage {
   const text = [...paragraphs, ...(link ? [`${link.label}: ${link.url}`] : []), "— Prep"].join("\n\n");
   const html = [
-    ...paragraphs.map((p) => `<p>${escape(p)}</p>`),
-    ...(link ? [`<p><a href="${escape(link.url)}">${escape(link.label)}</a></p>`] : []),
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...(link ? [`<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`] : []),
     "<p>— Prep</p>",
   ].join("\n");
   return { to, subject, text, html };
@@ -29,15 +33,11 @@ export const verifySignupMail = (to: string, companyName: string, url: string) =
   );
 
 export const signupAttemptMail = (to: string, signInUrl: string, resetUrl: string) =>
-  message(
-    to,
-    "Someone tried to sign up to Prep with your address",
-    [
-      "Someone asked to create a new Prep account with this address, which already has one. Nothing was changed.",
-      `If it was you, sign in at ${signInUrl}. If you forgot your password, reset it at ${resetUrl}.`,
-      "If it wasn't you, you can ignore this email.",
-    ],
-  );
+  message(to, "Someone tried to sign up to Prep with your address", [
+    "Someone asked to create a new Prep account with this address, which already has one. Nothing was changed.",
+    `If it was you, sign in at ${signInUrl}. If you forgot your password, reset it at ${resetUrl}.`,
+    "If it wasn't you, you can ignore this email.",
+  ]);
 
 export const passwordResetMail = (to: string, url: string) =>
   message(

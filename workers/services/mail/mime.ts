@@ -16,13 +16,13 @@ const encoder = new TextEncoder();
 function base64(text: string): string {
   const bytes = encoder.encode(text);
   let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return (btoa(binary).match(/.{1,76}/g) ?? []).join("\r\n");
 }
 
 function headerValue(value: string): string {
   const flat = value.replace(/[\r\n]+/g, " ");
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII printable check
   return /^[\x20-\x7e]*$/.test(flat) ? flat : `=?UTF-8?B?${base64(flat).replaceAll("\r\n", "")}?=`;
 }
 
@@ -38,9 +38,13 @@ export function buildMessage(message: OutgoingMessage): string {
     "MIME-Version: 1.0",
   ];
   const part = (type: string, content: string) =>
-    [`--${boundary}`, `Content-Type: ${type}; charset=utf-8`, "Content-Transfer-Encoding: base64", "", base64(content)].join(
-      "\r\n",
-    );
+    [
+      `--${boundary}`,
+      `Content-Type: ${type}; charset=utf-8`,
+      "Content-Transfer-Encoding: base64",
+      "",
+      base64(content),
+    ].join("\r\n");
   const parts = [part("text/plain", message.text)];
   if (message.html) parts.push(part("text/html", message.html));
   return [
