@@ -31,6 +31,11 @@ export interface Services {
    * (e.g. whether an address has an account); a failure is logged.
    */
   sendLater(message: MailMessage): void;
+  /**
+   * Runs `work` after the response; a failure is logged as `<what> failed`. For work whose
+   * duration would tell a caller something (whether an address has an account).
+   */
+  afterResponse(what: string, work: () => Promise<void>): void;
   /** Work that may finish after the response (the request's database stays open for it). */
   background(work: Promise<unknown>): void;
   /** Waits for background work, then closes what the request opened; null when there is neither. */
@@ -51,6 +56,18 @@ export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => v
     pending.push(settled);
     waitUntil(settled);
   };
+  const afterResponse = (what: string, work: () => Promise<void>) =>
+    background(
+      work().catch((error: unknown) => {
+        console.error(
+          JSON.stringify({
+            level: "error",
+            message: `${what} failed`,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
+      }),
+    );
   return {
     db,
     apiKeys: {
@@ -66,19 +83,8 @@ export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => v
     tenant: (tenantId) => env.TENANT.get(env.TENANT.idFromName(tenantId)),
     meters: (tenantId) => TenantMeters.of(env, tenantId),
     mail,
-    sendLater: (message) =>
-      background(
-        mail.send(message).catch((error: unknown) => {
-          console.error(
-            JSON.stringify({
-              level: "error",
-              message: "sending an email failed",
-              subject: message.subject,
-              error: error instanceof Error ? error.message : String(error),
-            }),
-          );
-        }),
-      ),
+    sendLater: (message) => afterResponse(`sending "${message.subject}"`, () => mail.send(message)),
+    afterResponse,
     background,
     dispose: () => {
       if (!handle && pending.length === 0) return null;

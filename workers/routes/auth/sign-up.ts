@@ -40,19 +40,24 @@ export function registerSignUp(app: App): void {
       // Hashed either way, so both answers take the same time.
       const passwordHash = await hashPassword(body.password);
       const origin = new URL(c.req.url).origin;
-      if (await findUserForSignIn(db, body.email)) {
-        services.sendLater(signupAttemptMail(body.email, `${origin}/signin`, `${origin}/forgot-password`));
-      } else {
+      // The lookup and what follows run after the response, so its timing says nothing.
+      services.afterResponse("sign-up", async () => {
+        if (await findUserForSignIn(db, body.email)) {
+          await services.mail.send(
+            signupAttemptMail(body.email, `${origin}/signin`, `${origin}/forgot-password`),
+          );
+          return;
+        }
         const token = await startSignup(db, {
           email: body.email,
           companyName: body.companyName,
           name: body.name ?? null,
           passwordHash,
         });
-        services.sendLater(
+        await services.mail.send(
           verifySignupMail(body.email, body.companyName, `${origin}/verify-email#token=${token}`),
         );
-      }
+      });
       return c.json({ email: body.email, verificationSent: true as const }, 202);
     },
   );
