@@ -1,7 +1,7 @@
 /**
  * GET /v1/users/{id}/sessions — a member's active web sessions (when and where each
  * started), so an owner or admin can end the ones that should not be there. Scope
- * `team:write`; anyone may list their own; only owners list owners' (services/team-rules.ts).
+ * `team:write` (owners and admins, their own included); only owners list owners' (services/team-rules.ts).
  */
 import { describeRoute } from "hono-openapi";
 import { withTenant } from "../../../db/client";

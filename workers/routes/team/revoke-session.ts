@@ -1,7 +1,7 @@
 /**
  * DELETE /v1/users/{id}/sessions/{sessionId} — ends one of a member's web sessions at once:
  * its cookie answers 401 from the next request and its live alert sockets close (4401).
- * Scope `team:write`; anyone may end their own; only owners end owners' sessions. Audited.
+ * Scope `team:write` (owners and admins, their own included); only owners end owners' sessions. Audited.
  */
 import { describeRoute } from "hono-openapi";
 import { recordAudit } from "../../../db/audit";
