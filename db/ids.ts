@@ -26,7 +26,10 @@ export type IdPrefix =
   | "rat"
   | "adm"
   | "ovr"
-  | "dsc";
+  | "dsc"
+  | "ses"
+  | "pwr"
+  | "sgn";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

@@ -92,11 +92,13 @@ export const KNOWN_RLS_FAILURES: readonly string[] = [
   "invites",
   "location_group_members",
   "location_groups",
+  "password_resets",
   "permits",
   "staff",
   "temperature_logs",
   "tenants",
   "user_location_groups",
   "user_locations",
+  "user_sessions",
   "users",
 ].map((table) => `public.${table}: row-level security not forced`);

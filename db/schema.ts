@@ -106,6 +106,54 @@ export const invites = pgTable(
   (t) => [uniqueIndex("invites_token_hash_key").on(t.tokenHash), tenantIsolation],
 );
 
+/**
+ * A signed-in browser session (docs/decisions/0011-sessions-mail-and-verification.md). The
+ * cookie's signed JWT names the row's id; the row decides whether the session still counts:
+ * revoked on sign-out, on a password change or reset (every other session), by an owner or
+ * admin, or past `expires_at`.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    revokedAt: timestamptz("revoked_at"),
+    /** Who revoked it: the user's own id (sign-out, password change), or an owner's or admin's. */
+    revokedBy: text("revoked_by"),
+    /** As the browser sent it, cut to 256 characters: lets people recognise their devices. */
+    userAgent: text("user_agent"),
+    /** The client address at sign-in (`cf-connecting-ip`). */
+    createdIp: text("created_ip"),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.tenantId, t.userId, t.createdAt), tenantIsolation],
+);
+
+/**
+ * A password-reset link: the token is only in the emailed link; its SHA-256 is stored. Works
+ * once (`used_at`) and for an hour. Found before the tenant is known through
+ * `prep_find_password_reset`.
+ */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    usedAt: timestamptz("used_at"),
+  },
+  (t) => [uniqueIndex("password_resets_token_hash_key").on(t.tokenHash), tenantIsolation],
+);
+
 export const apiKeys = pgTable(
   "api_keys",
   {
@@ -566,3 +614,27 @@ export const incidents = pgTable("incidents", {
   triggeredAt: timestamptz("triggered_at").notNull(),
   resolvedAt: timestamptz("resolved_at"),
 });
+
+/**
+ * A sign-up waiting for its email to be verified: no tenant or user exists yet, so it blocks
+ * nobody (several may name one address; the first verified wins) and lapses after 24 hours.
+ * Not a tenant table: prep_app has no privileges on it and reaches it only through the
+ * `prep_start_signup` and `prep_take_signup` functions.
+ */
+export const pendingSignups = pgTable(
+  "pending_signups",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    companyName: text("company_name").notNull(),
+    name: text("name"),
+    passwordHash: text("password_hash").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamptz("expires_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("pending_signups_token_hash_key").on(t.tokenHash),
+    index("pending_signups_expires_idx").on(t.expiresAt),
+  ],
+);

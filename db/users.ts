@@ -138,3 +138,19 @@ export async function deleteUser(tx: Tx, userId: string): Promise<boolean> {
   const deleted = await tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
   return deleted.length > 0;
 }
+
+/** The user's email and password hash, for a password change. */
+export async function loadCredentials(
+  tx: Tx,
+  userId: string,
+): Promise<{ email: string; passwordHash: string | null } | null> {
+  const [row] = await tx
+    .select({ email: users.email, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row ?? null;
+}
+
+export async function setPasswordHash(tx: Tx, userId: string, passwordHash: string): Promise<void> {
+  await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+}

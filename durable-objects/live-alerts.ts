@@ -12,6 +12,7 @@
 import { inArray } from "drizzle-orm";
 import { type Database, withTenant } from "../db/client";
 import { apiKeys } from "../db/schema";
+import { activeSessionIds } from "../db/sessions";
 import { loadUserAccess } from "../db/users";
 import type { Alert } from "./contract";
 
@@ -51,6 +52,8 @@ export interface StreamGrant {
   role: string | null;
   /** When the session or the API key expires (epoch ms); null = no expiry. */
   expiresMs: number | null;
+  /** Sessions: the user_sessions row; its revocation (sign-out, password change, an owner) closes the socket. */
+  sessionId?: string | null;
   /** The facility ids a location-limited principal may see; null = all. */
   facilityIds: string[] | null;
 }
@@ -61,6 +64,7 @@ interface OpenStream {
 }
 
 const actorTag = (actorId: string) => `actor:${actorId}`;
+const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
 function isGrant(value: unknown): value is StreamGrant {
   const grant = value as Partial<StreamGrant> | null;
@@ -81,7 +85,10 @@ export function acceptAlertStream(ctx: DurableObjectState, request: Request): Re
   if (!isGrant(grant)) return new Response("Missing stream grant", { status: 400 });
   const { 0: client, 1: server } = new WebSocketPair();
   // The tag finds an actor's sockets (endStreams) without reading every attachment.
-  ctx.acceptWebSocket(server, [actorTag(grant.actorId)]);
+  ctx.acceptWebSocket(server, [
+    actorTag(grant.actorId),
+    ...(grant.sessionId ? [sessionTag(grant.sessionId)] : []),
+  ]);
   // Survives hibernation with the socket.
   server.serializeAttachment({
     tenantId: grant.tenantId,
@@ -89,6 +96,7 @@ export function acceptAlertStream(ctx: DurableObjectState, request: Request): Re
     kind: grant.kind,
     role: grant.role ?? null,
     expiresMs: grant.expiresMs ?? null,
+    sessionId: grant.sessionId ?? null,
     facilityIds: grant.facilityIds ?? null,
   } satisfies StreamGrant);
   // Answered without waking a hibernated object.
@@ -145,6 +153,18 @@ export function endStreamsOf(ctx: DurableObjectState, actorId: string, close: St
   return streams.length;
 }
 
+/** Closes every socket opened with one of `sessionIds` (revoked sessions); returns how many. */
+export function endSessionStreamsOf(ctx: DurableObjectState, sessionIds: readonly string[]): number {
+  let closed = 0;
+  for (const sessionId of sessionIds) {
+    for (const { socket } of openStreams(ctx, sessionTag(sessionId))) {
+      endStream(socket, STREAM_CLOSE.revoked);
+      closed++;
+    }
+  }
+  return closed;
+}
+
 /** Replaces the facility filter of every socket `userId` opened; returns how many. */
 export function setStreamFilter(
   ctx: DurableObjectState,
@@ -187,7 +207,7 @@ const sameIds = (a: readonly string[] | null, b: readonly string[] | null) =>
 
 /**
  * Re-reads every open socket's principal from Postgres and applies what changed: a revoked
- * or missing key, a removed user → closed (revoked); a role change or a key without
+ * or missing key, a removed user, a revoked or expired session → closed (revoked); a role change or a key without
  * `alerts:read` → closed (access changed); a manager's assignments → the filter follows.
  * Returns how many sockets it closed or changed.
  */
@@ -204,7 +224,8 @@ export async function recheckStreams(ctx: DurableObjectState, db: Database): Pro
     const userIds = [
       ...new Set(streams.filter((s) => s.grant.kind === "session").map((s) => s.grant.actorId)),
     ];
-    const { keys, users } = await withTenant(db, tenantId, async (tx) => {
+    const sessionIds = streams.flatMap((s) => (s.grant.sessionId ? [s.grant.sessionId] : []));
+    const { keys, users, sessions } = await withTenant(db, tenantId, async (tx) => {
       const keyRows =
         keyIds.length === 0
           ? []
@@ -214,7 +235,11 @@ export async function recheckStreams(ctx: DurableObjectState, db: Database): Pro
               .where(inArray(apiKeys.id, keyIds));
       const userRows = new Map<string, Awaited<ReturnType<typeof loadUserAccess>>>();
       for (const userId of userIds) userRows.set(userId, await loadUserAccess(tx, userId));
-      return { keys: new Map(keyRows.map((row) => [row.id, row])), users: userRows };
+      return {
+        keys: new Map(keyRows.map((row) => [row.id, row])),
+        users: userRows,
+        sessions: await activeSessionIds(tx, sessionIds),
+      };
     });
     for (const { socket, grant } of streams) {
       // Closed meanwhile (an RPC ran while Postgres answered).
@@ -226,7 +251,8 @@ export async function recheckStreams(ctx: DurableObjectState, db: Database): Pro
         else continue;
       } else {
         const user = users.get(grant.actorId);
-        if (!user) endStream(socket, STREAM_CLOSE.revoked);
+        if (!user || (grant.sessionId && !sessions.has(grant.sessionId)))
+          endStream(socket, STREAM_CLOSE.revoked);
         else if (user.role !== grant.role) endStream(socket, STREAM_CLOSE.accessChanged);
         else if (!sameIds(user.facilityIds, grant.facilityIds))
           socket.serializeAttachment({ ...grant, facilityIds: user.facilityIds } satisfies StreamGrant);

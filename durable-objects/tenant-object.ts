@@ -52,6 +52,7 @@ import {
   answerClientMessage,
   broadcastAlert,
   closeAlertStream,
+  endSessionStreamsOf,
   endStreamsOf,
   expireStreams,
   nextSweepDue,
@@ -314,6 +315,11 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
       input.actorId,
       input.why === "revoked" ? STREAM_CLOSE.revoked : STREAM_CLOSE.accessChanged,
     );
+  }
+
+  /** The Worker, after sessions were revoked (sign-out, password change, an owner): closes their sockets (4401). */
+  async endSessionStreams(input: { sessionIds: string[] }): Promise<number> {
+    return endSessionStreamsOf(this.ctx, input.sessionIds);
   }
 
   /** The Worker, after a user's location assignments changed: their sockets' new filter (null = all). */

@@ -33,6 +33,7 @@ import {
   requestInit,
   routeLabel,
 } from "../test/hostile-input";
+import { linkToken, waitForMail } from "../test/mail";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BATCH = 100;
@@ -51,6 +52,8 @@ const ONLY = option("route");
 interface Target {
   url: string;
   databaseUrl: string;
+  /** The mail catcher npm start runs (sign-up and invite links arrive there). */
+  mailUrl: string;
   stop: () => Promise<void>;
 }
 
@@ -116,15 +119,31 @@ async function startPrep(): Promise<Target> {
     await stop();
     throw error;
   });
-  const runtime = JSON.parse(readFileSync(join(dataDir, "runtime.json"), "utf8")) as { databaseUrl: string };
-  return { url: `http://127.0.0.1:${port}`, databaseUrl: runtime.databaseUrl, stop };
+  const runtime = JSON.parse(readFileSync(join(dataDir, "runtime.json"), "utf8")) as {
+    databaseUrl: string;
+    mailUrl: string;
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    databaseUrl: runtime.databaseUrl,
+    mailUrl: runtime.mailUrl,
+    stop,
+  };
 }
 
 /** A running `npm start`: its runtime.json names the database. */
 function runningPrep(url: string): Target {
   const dir = process.env.PREP_DATA_DIR ? resolve(process.env.PREP_DATA_DIR) : DATA_DIR;
-  const runtime = JSON.parse(readFileSync(join(dir, "runtime.json"), "utf8")) as { databaseUrl: string };
-  return { url: url.replace(/\/$/, ""), databaseUrl: runtime.databaseUrl, stop: async () => {} };
+  const runtime = JSON.parse(readFileSync(join(dir, "runtime.json"), "utf8")) as {
+    databaseUrl: string;
+    mailUrl: string;
+  };
+  return {
+    url: url.replace(/\/$/, ""),
+    databaseUrl: runtime.databaseUrl,
+    mailUrl: runtime.mailUrl,
+    stop: async () => {},
+  };
 }
 
 const NOTHING = "01M8A5EAZF6PE9WGYST3M0YYXA";
@@ -215,9 +234,11 @@ async function setUp(target: Target) {
     // One signed-up owner for the session routes (sign-up, invites and sign-in are rate-limited per IP).
     const email = `fuzz-owner-${tag}@example.test`;
     const password = "correct horse battery staple";
-    const signedUp = await api("/v1/auth/signup", {
+    await api("/v1/auth/signup", { method: "POST", json: { companyName: "Fuzz Co", email, password } });
+    const confirmation = await waitForMail(target.mailUrl, email, { subject: "Confirm your email" });
+    const signedUp = await api("/v1/auth/signup/verify", {
       method: "POST",
-      json: { companyName: "Fuzz Co", email, password },
+      json: { token: linkToken(confirmation) },
     });
     const session = async (response: Response) => {
       const body = (await response.json()) as { csrfToken: string; tenant: { id: string } };
@@ -231,14 +252,14 @@ async function setUp(target: Target) {
       };
     };
     const owner = await session(signedUp);
-    const invite = async (role: string) =>
-      (await (
-        await api("/v1/invites", {
-          method: "POST",
-          headers: owner.auth,
-          json: { email: `fuzz-${role}-${crypto.randomUUID()}@example.test`, role },
-        })
-      ).json()) as { invite: { id: string }; token: string };
+    const invite = async (role: string) => {
+      const invitee = `fuzz-${role}-${crypto.randomUUID()}@example.test`;
+      const created = (await (
+        await api("/v1/invites", { method: "POST", headers: owner.auth, json: { email: invitee, role } })
+      ).json()) as { invite: { id: string } };
+      const mail = await waitForMail(target.mailUrl, invitee, { subject: "invited" });
+      return { ...created, token: linkToken(mail) };
+    };
     const member = await invite("viewer");
     const accepted = (await (
       await api("/v1/auth/invites/accept", { method: "POST", json: { token: member.token, password } })

@@ -3,7 +3,8 @@
  *
  * 1. PostgreSQL: DATABASE_URL if set, else embedded PGlite with data under .data/pglite.
  * 2. Migrations, the Worker's login role, the bundled datasets and a demo tenant.
- * 3. The WebSocket bridge the Worker's Neon driver reaches the database through.
+ * 3. The WebSocket bridge the Worker's Neon driver reaches the database through, and the
+ *    mail catcher (maildev) the Worker sends email to, with a web page to read it.
  * 4. The static app (rebuilt on change) and `wrangler dev` (workerd) on :8787.
  * 5. On the first run, the demo tenant's locations, seeded through the Worker's own API
  *    (scripts/demo-tenant.ts).
@@ -18,12 +19,16 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { DATA_DIR, RUNTIME_FILE } from "../cli/runtime";
+import { startMailCatcher } from "../db/local/mail-catcher";
 import { startLocalDatabase } from "../db/local/stack";
 import { ensureDemoAdmin, localSessionSecret } from "./demo-admin";
 import { type DemoCredentials, demoSeeded, ensureDemoTenant, seedDemoTenant } from "./demo-tenant";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const EMBEDDED_PORT = Number(process.env.PREP_EMBEDDED_PG_PORT ?? 54329);
+/** The mail catcher's ports: taken when free, else any free ones (the banner prints the page). */
+const MAIL_SMTP_PORT = Number(process.env.PREP_MAIL_SMTP_PORT ?? 1025);
+const MAIL_WEB_PORT = Number(process.env.PREP_MAIL_WEB_PORT ?? 1080);
 const ROOT = resolve(import.meta.dirname, "..");
 const bin = (name: string) => resolve(ROOT, "node_modules", ".bin", name);
 
@@ -160,12 +165,15 @@ async function main() {
     embedded: database.kind === "pglite",
   });
   const admin = await ensureDemoAdmin(ownerUrl, demo.tenantId, DATA);
+  const mail = await startMailCatcher({ smtpPort: MAIL_SMTP_PORT, webPort: MAIL_WEB_PORT });
+  console.log(`• mail catcher: SMTP ${mail.smtpUrl}, messages at ${mail.webUrl}`);
 
   const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     for (const child of children) if (child.pid) killTree(child.pid);
     await Promise.all(children.map(exited));
+    await mail.stop();
     await database.stop();
     rmSync(RUNTIME, { force: true });
     console.log("Prep stopped.");
@@ -175,7 +183,10 @@ async function main() {
   process.on("SIGTERM", () => void stop());
 
   const url = `http://localhost:${PORT}`;
-  writeFileSync(RUNTIME, JSON.stringify({ databaseUrl: ownerUrl, url, pid: process.pid }, null, 2));
+  writeFileSync(
+    RUNTIME,
+    JSON.stringify({ databaseUrl: ownerUrl, url, mailUrl: mail.webUrl, pid: process.pid }, null, 2),
+  );
 
   const web = spawn(
     bin("vite"),
@@ -209,6 +220,8 @@ async function main() {
       `DATABASE_URL:${database.workerUrl}`,
       "--var",
       `DB_WS_PROXY:${database.wsProxy}`,
+      "--var",
+      `MAIL_URL:${mail.smtpUrl}`,
       "--show-interactive-dev-session=false",
       // A data directory of its own (the smoke test's) keeps workerd's local state with it.
       ...(CUSTOM_DATA_DIR ? ["--persist-to", resolve(CUSTOM_DATA_DIR, "wrangler")] : []),
@@ -232,7 +245,7 @@ async function main() {
     stdout.push(chunk);
     if (!announced && /Ready on/.test(chunk.toString())) {
       announced = true;
-      void announce(url, demo, admin, options, (on) => {
+      void announce(url, mail.webUrl, demo, admin, options, (on) => {
         seeding = on;
       }).catch((error) => console.warn(`  Warning: demo data: ${(error as Error).message}`));
     }
@@ -251,6 +264,7 @@ async function main() {
 /** Seeds the demo data when due, then prints how to use what is running. */
 async function announce(
   url: string,
+  mailUrl: string,
   demo: DemoCredentials,
   admin: { email: string; password: string },
   options: { empty: boolean; resetDemo: boolean },
@@ -289,6 +303,7 @@ async function announce(
       `  Demo API key:   ${demo.apiKey}`,
       `  Demo data:      ${demoLine}`,
       `  Web app:        ${url} — sign in as ${admin.email} / ${admin.password}`,
+      `  Mail catcher:   ${mailUrl} — every email Prep sends (sign-up links, password resets, invites)`,
       `  Try:            curl -H "Authorization: Bearer ${demo.apiKey}" ${url}/v1/me`,
       `  Cron jobs:      not run on their schedule locally; run the hourly one with curl "${url}/cdn-cgi/local/scheduled?cron=0+*+*+*+*"`,
       `                  and the nightly refresh with curl "${url}/cdn-cgi/local/scheduled?cron=0+2+*+*+*"`,

@@ -2,9 +2,11 @@
  * Runs once in Node before the suite: a real database (DATABASE_URL, else an in-memory
  * embedded PGlite), migrated and seeded, and the WebSocket bridge the Worker under test
  * reaches it through. Tests get the Worker's connection string and the bridge address, and
- * the address of a local HTTP server standing in for dataset sources and incident webhooks.
+ * the address of a local HTTP server standing in for dataset sources and incident webhooks,
+ * and the mail catcher the Worker sends email to (tests read it: test/mail.ts).
  */
 import type { TestProject } from "vitest/node";
+import { startMailCatcher } from "../db/local/mail-catcher";
 import { startLocalDatabase } from "../db/local/stack";
 import { startUpstreamServer } from "./upstream-server";
 
@@ -16,6 +18,9 @@ declare module "vitest" {
     databaseKind: "postgres" | "pglite";
     /** test/upstream-server.ts: controllable dataset sources and a webhook recorder. */
     upstreamUrl: string;
+    /** The mail catcher: the Worker's MAIL_URL (SMTP) and its REST API. */
+    mailSmtpUrl: string;
+    mailWebUrl: string;
   }
 }
 
@@ -27,8 +32,12 @@ export default async function setup(project: TestProject) {
   project.provide("databaseKind", database.kind);
   const upstream = await startUpstreamServer({ setDatabaseAvailable: database.setAvailable });
   project.provide("upstreamUrl", upstream.url);
+  const mail = await startMailCatcher();
+  project.provide("mailSmtpUrl", mail.smtpUrl);
+  project.provide("mailWebUrl", mail.webUrl);
 
   return async () => {
+    await mail.stop();
     await upstream.close();
     await database.stop();
   };

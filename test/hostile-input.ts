@@ -927,7 +927,20 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
       { requiredKeys: ["companyName", "email", "password"] },
     ),
   },
+  {
+    method: "POST",
+    route: "/v1/auth/signup/verify",
+    auth: "public",
+    body: fc.record({ token: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), hostileString) }),
+  },
   { method: "POST", route: "/v1/auth/signin", auth: "public", body: fc.record({ email, password }) },
+  { method: "POST", route: "/v1/auth/password-reset", auth: "public", body: fc.record({ email }) },
+  {
+    method: "POST",
+    route: "/v1/auth/password-reset/confirm",
+    auth: "public",
+    body: fc.record({ token: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), hostileString), password }),
+  },
   {
     method: "POST",
     route: "/v1/auth/invites/accept",
@@ -956,6 +969,14 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     ),
   },
   { method: "DELETE", route: "/v1/users/:id", auth: "session" },
+  { method: "GET", route: "/v1/users/:id/sessions", auth: "session" },
+  { method: "DELETE", route: "/v1/users/:id/sessions/:sessionId", auth: "session" },
+  {
+    method: "POST",
+    route: "/v1/account/password",
+    auth: "session",
+    body: fc.record({ currentPassword: password, newPassword: password }),
+  },
   { method: "GET", route: "/v1/invites", auth: "session" },
   {
     method: "POST",
@@ -1117,6 +1138,8 @@ function realParam(name: string, fixture: Fixture): { real: string | null; prefi
       return { real: null, prefix: "dsv" };
     case "runId":
       return { real: null, prefix: "run" };
+    case "sessionId":
+      return { real: null, prefix: "ses" };
     default:
       return { real: null, prefix: null };
   }

@@ -163,8 +163,11 @@ const PUBLIC_ROUTES = [
   "GET /v1/openapi.json",
   "GET /v1/status",
   "POST /v1/auth/signup",
+  "POST /v1/auth/signup/verify",
   "POST /v1/auth/signin",
   "POST /v1/auth/invites/accept",
+  "POST /v1/auth/password-reset",
+  "POST /v1/auth/password-reset/confirm",
 ];
 
 /**
@@ -178,6 +181,9 @@ const SESSION_ONLY_ROUTES = [
   "GET /v1/users",
   "PATCH /v1/users/:id",
   "DELETE /v1/users/:id",
+  "GET /v1/users/:id/sessions",
+  "DELETE /v1/users/:id/sessions/:sessionId",
+  "POST /v1/account/password",
   "GET /v1/invites",
   "POST /v1/invites",
   "DELETE /v1/invites/:id",

@@ -1,8 +1,14 @@
 /**
  * Test helpers for the web app's sessions: sign up or in through the API and call it as the
- * browser would, with the session cookie and the CSRF token.
+ * browser would, with the session cookie and the CSRF token. Sign-up and invites go through
+ * their emails, read back from the mail catcher (test/mail.ts).
  */
+import { inject } from "vitest";
 import { BASE, call } from "./helpers";
+import { linkToken, waitForMail } from "./mail";
+
+/** The mail catcher's REST API (test/global-setup.ts). */
+export const mailApi = () => inject("mailWebUrl");
 
 export interface TestSession {
   cookie: string;
@@ -46,13 +52,20 @@ const clientIp = () => ({
   "cf-connecting-ip": `10.${counter % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
 });
 
-export async function signUp(companyName = "Web Kitchen Co"): Promise<TestSession> {
+/** Signs up through the API: the sign-up, its confirmation email, the link's verification. */
+export async function signUp(
+  companyName = "Web Kitchen Co",
+  email = uniqueEmail("owner"),
+): Promise<TestSession> {
+  const asked = await call("/v1/auth/signup", {
+    method: "POST",
+    headers: clientIp(),
+    json: { companyName, email, password: PASSWORD },
+  });
+  if (asked.status !== 202) throw new Error(`sign-up failed: ${asked.status} ${await asked.text()}`);
+  const mail = await waitForMail(mailApi(), email, { subject: "Confirm your email" });
   return sessionFrom(
-    await call("/v1/auth/signup", {
-      method: "POST",
-      headers: clientIp(),
-      json: { companyName, email: uniqueEmail("owner"), password: PASSWORD },
-    }),
+    await call("/v1/auth/signup/verify", { method: "POST", json: { token: linkToken(mail) } }),
   );
 }
 
@@ -78,12 +91,13 @@ export async function addMember(
   role: string,
   assigned: { facilityIds?: string[]; groupIds?: string[] } = {},
 ) {
+  const email = uniqueEmail(role);
   const invited = await asUser(owner, "/v1/invites", {
     method: "POST",
-    json: { email: uniqueEmail(role), role, ...assigned },
+    json: { email, role, ...assigned },
   });
   if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${await invited.text()}`);
-  const { token } = (await invited.json()) as { token: string };
+  const token = await inviteToken(email);
   return sessionFrom(
     await call("/v1/auth/invites/accept", {
       method: "POST",
@@ -91,4 +105,9 @@ export async function addMember(
       json: { token, password: PASSWORD },
     }),
   );
+}
+
+/** The token of the latest invite emailed to `email`. */
+export async function inviteToken(email: string, count = 1): Promise<string> {
+  return linkToken(await waitForMail(mailApi(), email, { subject: "invited", count }));
 }

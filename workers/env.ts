@@ -31,6 +31,13 @@ export interface Env extends RuntimeEnv {
   INCIDENT_WEBHOOK_URL: string;
   /** The PagerDuty integration's routing key (a secret). */
   INCIDENT_ROUTING_KEY?: string;
+  /**
+   * Where email goes (services/mail/delivery.ts): `smtp://host:port` (the local mail
+   * catcher) or `smtps://user:password@host:465` (a provider; a secret). Unset: dropped, logged.
+   */
+  MAIL_URL?: string;
+  /** The From address of Prep's email, e.g. `Prep <no-reply@prep.dev>`. */
+  MAIL_FROM?: string;
 }
 
 type PrepEnv = Env;

@@ -1,10 +1,11 @@
 // The admin app end to end in Chromium against the Worker: sign up, add a location, run a
 // check and see a failing finding with its citation, add the missing credential and see it
-// pass, watch the drift alert arrive live, create and revoke an API key, and a viewer who
-// can change nothing.
+// pass, watch the drift alert arrive live, create and revoke an API key, a viewer who can
+// change nothing, and a password change. Emails (sign-up, invite) are read from the catcher.
 import { existsSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { linkUrl as mailLink, waitForMail } from "../../test/mail";
 import { CHROMIUM, launchBrowser, screenshot, watchConsole } from "./browser";
 import { type AppServer, startAppServer } from "./server";
 
@@ -51,13 +52,18 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
     await server?.stop();
   });
 
-  step("signs up a new company and lands on the overview", async () => {
+  step("signs up a new company, confirms the email and lands on the overview", async () => {
+    const ownerEmail = email("owner");
     await page.goto("/signup");
     await page.getByLabel("Company name").fill("Bay Tacos");
     await page.getByLabel("Your name").fill("Rosa");
-    await page.getByLabel("Work email").fill(email("owner"));
+    await page.getByLabel("Work email").fill(ownerEmail);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByTestId("signup-sent").waitFor();
+    const mail = await waitForMail(server.mailUrl, ownerEmail, { subject: "Confirm your email" });
+    await page.goto(mailLink(mail));
+    await page.getByRole("button", { name: "Confirm and create my account" }).click();
     await page.getByRole("heading", { name: "Overview" }).waitFor();
     await page.getByText("No locations yet.").waitFor();
   });
@@ -151,8 +157,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
     const viewerEmail = email("viewer");
     await page.getByLabel("Email").fill(viewerEmail);
     await page.getByLabel("Role").last().selectOption("viewer");
-    await page.getByRole("button", { name: "Create invite link" }).click();
-    const link = (await page.getByTestId("invite-link").textContent())?.trim() ?? "";
+    await page.getByRole("button", { name: "Send invite" }).click();
+    await page.getByTestId("invite-sent").waitFor();
+    const link = mailLink(await waitForMail(server.mailUrl, viewerEmail, { subject: "invited" }));
 
     const viewer = await browser.newContext({ baseURL: server.url });
     const viewerPage = await viewer.newPage();
@@ -212,6 +219,23 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
     expect(await items.first().locator(".overdue").count()).toBe(1);
     expect(await items.nth(1).locator(".overdue").count()).toBe(0);
   });
+
+  step(
+    "changes the password on the account page; a copied cookie of a signed-out session is refused",
+    async () => {
+      await page.getByRole("link", { name: "Rosa" }).click();
+      await page.getByRole("heading", { name: "Account" }).waitFor();
+      await page.getByLabel("Current password").fill(PASSWORD);
+      await page.getByLabel("New password").fill(`${PASSWORD} and more`);
+      await page.getByRole("button", { name: "Change password" }).click();
+      await page.getByTestId("password-changed").waitFor();
+      const cookie = (await owner.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+      expect((await fetch(`${server.url}/v1/session`, { headers: { cookie } })).status).toBe(200);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      expect((await fetch(`${server.url}/v1/session`, { headers: { cookie } })).status).toBe(401);
+    },
+  );
 
   step("logged no console errors", async () => {
     expect(consoleErrors).toEqual([]);

@@ -3,7 +3,8 @@
  * server's own, handed to `wrangler dev --assets`, so test files running side by side never
  * rebuild each other's assets and web/dist is left alone), and the Worker under `wrangler dev`
  * (a real workerd, loopback only) serving it and the API with wrangler.toml's [assets] rules,
- * with a migrated database behind the same WebSocket bridge `npm start` uses.
+ * with a migrated database behind the same WebSocket bridge `npm start` uses, and a mail
+ * catcher the Worker sends its email to (tests read it: test/mail.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -12,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "vite";
 import { freePort } from "../../db/local/free-port";
+import { startMailCatcher } from "../../db/local/mail-catcher";
 import { startLocalDatabase } from "../../db/local/stack";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -19,6 +21,8 @@ const ROOT = resolve(import.meta.dirname, "../..");
 export interface AppServer {
   url: string;
   ownerDatabaseUrl: string;
+  /** The mail catcher's web page and REST API. */
+  mailUrl: string;
   stop(): Promise<void>;
 }
 
@@ -88,6 +92,7 @@ export async function startAppServer(): Promise<AppServer> {
     build: { outDir: assets, emptyOutDir: true },
   });
 
+  const mail = await startMailCatcher();
   const port = await freePort();
   const wrangler = spawn(
     resolve(ROOT, "node_modules/.bin/wrangler"),
@@ -106,6 +111,7 @@ export async function startAppServer(): Promise<AppServer> {
         String(await freePort()),
       ],
       ...["--var", `DATABASE_URL:${database.workerUrl}`, "--var", `DB_WS_PROXY:${database.wsProxy}`],
+      ...["--var", `MAIL_URL:${mail.smtpUrl}`],
       ...[
         "--var",
         `SESSION_SECRET:${randomBytes(32).toString("base64url")}`,
@@ -125,6 +131,7 @@ export async function startAppServer(): Promise<AppServer> {
       process.kill(-wrangler.pid, "SIGTERM");
       await exited;
     }
+    await mail.stop();
     await database.stop();
     rmSync(state, { recursive: true, force: true });
   };
@@ -134,5 +141,5 @@ export async function startAppServer(): Promise<AppServer> {
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, ownerDatabaseUrl: database.ownerUrl, stop };
+  return { url: `http://127.0.0.1:${port}`, ownerDatabaseUrl: database.ownerUrl, mailUrl: mail.webUrl, stop };
 }

@@ -1,5 +1,6 @@
 /**
- * Entry: mounts the app. Signed out, only the sign-in, sign-up and invite pages exist;
+ * Entry: mounts the app. Signed out, only the sign-in, sign-up (and its email's link),
+ * password-reset and invite pages exist;
  * signed in, the pages below, each behind the navigation.
  */
 import { type JSX, render } from "preact";
@@ -7,16 +8,20 @@ import { useEffect } from "preact/hooks";
 import { Layout } from "./components/Layout";
 import { Empty, Loading } from "./components/ui";
 import { AcceptInvite } from "./pages/AcceptInvite";
+import { Account } from "./pages/Account";
 import { Alerts } from "./pages/Alerts";
 import { ApiKeys } from "./pages/ApiKeys";
+import { ForgotPassword } from "./pages/ForgotPassword";
 import { LocationDetail } from "./pages/LocationDetail";
 import { Locations } from "./pages/Locations";
 import { NewLocation } from "./pages/NewLocation";
 import { Overview } from "./pages/Overview";
+import { ResetPassword } from "./pages/ResetPassword";
 import { SignIn } from "./pages/SignIn";
 import { SignUp } from "./pages/SignUp";
 import { Team } from "./pages/Team";
 import { Usage } from "./pages/Usage";
+import { VerifyEmail } from "./pages/VerifyEmail";
 import { Link, match, useLocation } from "./router";
 import { SessionProvider, useSessionApi } from "./session";
 import "./styles.css";
@@ -30,10 +35,18 @@ const PAGES: [string, (params: Record<string, string>) => JSX.Element, string][]
   ["/keys", () => <ApiKeys />, "API keys"],
   ["/team", () => <Team />, "Team"],
   ["/usage", () => <Usage />, "Usage"],
+  ["/account", () => <Account />, "Account"],
 ];
 
 /** Pages of the signed-out app show the overview once signed in. */
-const SIGNED_OUT_PATHS = new Set(["/signin", "/signup", "/accept-invite"]);
+const SIGNED_OUT_PATHS = new Set([
+  "/signin",
+  "/signup",
+  "/accept-invite",
+  "/verify-email",
+  "/forgot-password",
+  "/reset-password",
+]);
 
 function SignedIn() {
   const location = useLocation().pathname;
@@ -68,6 +81,9 @@ function App() {
   if (state.status === "signed_in") return <SignedIn />;
   if (path === "/signup") return <SignUp />;
   if (path === "/accept-invite") return <AcceptInvite />;
+  if (path === "/verify-email") return <VerifyEmail />;
+  if (path === "/forgot-password") return <ForgotPassword />;
+  if (path === "/reset-password") return <ResetPassword />;
   return <SignIn />;
 }
 

@@ -28,6 +28,8 @@ export interface Principal {
   mode: "live" | "test";
   /** Sessions only: the signed-in user and their role. */
   userId?: string;
+  /** Sessions only: the user_sessions row this request came with. */
+  sessionId?: string;
   role?: Role;
   /** The facility ids this principal may touch; null or absent = all of the tenant's. */
   locations?: ReadonlySet<string> | null;

@@ -1,7 +1,9 @@
 /**
  * The session-cookie half of `authenticate`: the web app's requests carry no API key but a
- * signed session cookie. A valid session yields a Principal with the user's current role,
- * scopes and (for managers) locations, read fresh from the database on every request.
+ * signed session cookie. A valid cookie whose session row is still active (not signed out,
+ * revoked or expired: user_sessions) yields a Principal with the user's current role, scopes
+ * and (for managers) locations, read fresh from the database on every request, in the same
+ * transaction as the session check.
  *
  * CSRF: a cookie-authenticated request with an unsafe method must echo the session's CSRF
  * token in `X-CSRF-Token`, and any request that names an `Origin` (browsers do on every
@@ -9,6 +11,7 @@
  */
 import type { Context } from "hono";
 import { withTenant } from "../../db/client";
+import { isSessionActive } from "../../db/sessions";
 import { loadUserAccess } from "../../db/users";
 import type { AppEnv } from "../context";
 import { Problem, unauthorized } from "../http/problem";
@@ -48,14 +51,19 @@ export async function sessionPrincipal(c: Context<AppEnv>): Promise<Principal> {
   const session = await readSession(c);
   if (!session) throw unauthorized("Your session has expired or is not valid. Sign in again.");
   checkCsrf(c, session);
-  const user = await withTenant(c.get("services").db(), session.tenantId, (tx) =>
-    loadUserAccess(tx, session.userId),
+  const user = await withTenant(c.get("services").db(), session.tenantId, async (tx) =>
+    (await isSessionActive(tx, session.sessionId, session.userId))
+      ? loadUserAccess(tx, session.userId)
+      : "ended",
   );
+  if (user === "ended")
+    throw unauthorized("This session has ended (signed out, revoked or expired). Sign in again.");
   if (!user) throw unauthorized("This account no longer exists. Sign in again.");
   return {
     tenantId: session.tenantId,
     actorId: user.id,
     userId: user.id,
+    sessionId: session.sessionId,
     role: user.role,
     scopes: new Set(ROLE_SCOPES[user.role]),
     mode: c.env.API_KEY_MODE,

@@ -5,6 +5,7 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { Problem } from "../http/problem";
+import { registerChangePassword } from "./account/change-password";
 import { registerPlatformAuditLog } from "./admin/audit-log";
 import { registerCreateOverride } from "./admin/create-override";
 import { registerDatasetDiff } from "./admin/dataset-diff";
@@ -27,10 +28,13 @@ import { registerListAlerts } from "./alerts/list";
 import { registerAlertStream } from "./alerts/stream";
 import { registerListAuditLog } from "./audit/list";
 import { registerAcceptInvite } from "./auth/accept-invite";
+import { registerRequestPasswordReset } from "./auth/request-password-reset";
+import { registerResetPassword } from "./auth/reset-password";
 import { registerSession } from "./auth/session";
 import { registerSignIn } from "./auth/sign-in";
 import { registerSignOut } from "./auth/sign-out";
 import { registerSignUp } from "./auth/sign-up";
+import { registerVerifySignUp } from "./auth/verify-sign-up";
 import { registerCreateCheck } from "./checks/create";
 import { registerGetCheck } from "./checks/get";
 import { registerDocs } from "./docs/docs";
@@ -55,9 +59,11 @@ import { registerMe } from "./me/get";
 import { registerStatus } from "./status/get";
 import { registerCreateInvite } from "./team/create-invite";
 import { registerListInvites } from "./team/list-invites";
+import { registerListSessions } from "./team/list-sessions";
 import { registerListUsers } from "./team/list-users";
 import { registerRemoveUser } from "./team/remove-user";
 import { registerRevokeInvite } from "./team/revoke-invite";
+import { registerRevokeSession } from "./team/revoke-session";
 import { registerUpdateUser } from "./team/update-user";
 import { registerUsage } from "./usage/get";
 
@@ -84,13 +90,19 @@ const ROUTES: ((app: App) => void)[] = [
   registerAlertStream,
   registerAcknowledgeAlert,
   registerSignUp,
+  registerVerifySignUp,
   registerSignIn,
   registerSignOut,
   registerAcceptInvite,
+  registerRequestPasswordReset,
+  registerResetPassword,
   registerSession,
+  registerChangePassword,
   registerListUsers,
   registerUpdateUser,
   registerRemoveUser,
+  registerListSessions,
+  registerRevokeSession,
   registerListInvites,
   registerCreateInvite,
   registerRevokeInvite,

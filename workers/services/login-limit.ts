@@ -21,11 +21,17 @@ import { Problem } from "../http/problem";
 /** Every login binding's window (wrangler.toml `period`). */
 const PERIOD_SECONDS = 60;
 
-/** What an attempt tries: an email (sign-in, sign-up) or an invite's token. */
+/**
+ * What an attempt tries: an email (sign-in, sign-up, a reset request, which sends mail), an
+ * emailed link's token (invite, password reset), or a signed-in user's password change.
+ */
 export type LoginAttempt =
   | { route: "signin"; email: string }
   | { route: "signup"; email: string }
-  | { route: "invite"; token: string };
+  | { route: "reset"; email: string }
+  | { route: "invite"; token: string }
+  | { route: "reset-link"; token: string }
+  | { route: "password"; userId: string };
 
 /**
  * The client's network as Cloudflare reports it. Cloudflare sets `cf-connecting-ip` on every
@@ -73,11 +79,13 @@ export async function limitLoginAttempts(c: Context<AppEnv>, attempt: LoginAttem
   if (!(await c.env.LOGIN_RATE_LIMIT.limit({ key: `${subject}|${ip}` })).success)
     throw tooMany("Too many attempts for this account from your network.");
 
-  // An invite is keyed by its token's SHA-256, so the secret itself never leaves the Worker.
+  // A link is keyed by its token's SHA-256, so the secret itself never leaves the Worker.
   const account =
-    attempt.route === "invite"
-      ? `invite|${await hashToken(attempt.token)}`
-      : `email|${attempt.email.toLowerCase()}`;
+    "token" in attempt
+      ? `${attempt.route}|${await hashToken(attempt.token)}`
+      : "userId" in attempt
+        ? `user|${attempt.userId}`
+        : `email|${attempt.email.toLowerCase()}`;
   if (!(await c.env.LOGIN_ACCOUNT_RATE_LIMIT.limit({ key: account })).success)
     throw tooMany("Too many attempts for this account.");
 }

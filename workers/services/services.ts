@@ -13,6 +13,7 @@ import { type DatasetRegistry, datasetRegistry } from "../../runtime/dataset-reg
 import { kvEdgeStore } from "../../runtime/edge-store";
 import type { Env } from "../env";
 import { type ApiKeyVerifier, apiKeyVerifier } from "./api-key-verifier";
+import { type MailDelivery, type MailMessage, mailDelivery } from "./mail/delivery";
 import { TenantMeters } from "./tenant-meters";
 
 export interface Services {
@@ -23,6 +24,18 @@ export interface Services {
   tenant(tenantId: string): DurableObjectStub<TenantObject>;
   /** The tenant's usage meters (one or more shards of its object); checks are recorded here. */
   meters(tenantId: string): TenantMeters;
+  /** Email, through the one delivery (services/mail/delivery.ts). */
+  mail: MailDelivery;
+  /**
+   * Sends after the response, so how long the mail server takes tells a caller nothing
+   * (e.g. whether an address has an account); a failure is logged.
+   */
+  sendLater(message: MailMessage): void;
+  /**
+   * Runs `work` after the response; a failure is logged as `<what> failed`. For work whose
+   * duration would tell a caller something (whether an address has an account).
+   */
+  afterResponse(what: string, work: () => Promise<void>): void;
   /** Work that may finish after the response (the request's database stays open for it). */
   background(work: Promise<unknown>): void;
   /** Waits for background work, then closes what the request opened; null when there is neither. */
@@ -37,6 +50,24 @@ export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => v
     return handle.db;
   };
   const edge = kvEdgeStore(env.EDGE_STORE);
+  const mail = mailDelivery(env);
+  const background = (work: Promise<unknown>) => {
+    const settled = work.catch(() => undefined);
+    pending.push(settled);
+    waitUntil(settled);
+  };
+  const afterResponse = (what: string, work: () => Promise<void>) =>
+    background(
+      work().catch((error: unknown) => {
+        console.error(
+          JSON.stringify({
+            level: "error",
+            message: `${what} failed`,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
+      }),
+    );
   return {
     db,
     apiKeys: {
@@ -51,11 +82,10 @@ export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => v
     },
     tenant: (tenantId) => env.TENANT.get(env.TENANT.idFromName(tenantId)),
     meters: (tenantId) => TenantMeters.of(env, tenantId),
-    background: (work) => {
-      const settled = work.catch(() => undefined);
-      pending.push(settled);
-      waitUntil(settled);
-    },
+    mail,
+    sendLater: (message) => afterResponse(`sending "${message.subject}"`, () => mail.send(message)),
+    afterResponse,
+    background,
     dispose: () => {
       if (!handle && pending.length === 0) return null;
       const opened = handle;

@@ -1,7 +1,9 @@
 /**
  * Web sessions: a jose-signed JWT (HS256, SESSION_SECRET) in an HttpOnly, Secure,
- * SameSite=Strict `__Host-` cookie. The token names the user and tenant only; role and
- * locations are read fresh on every request, so a role change or removal applies at once.
+ * SameSite=Strict `__Host-` cookie naming the user, the tenant and a server-side session
+ * row (user_sessions, `sid`). The row decides whether the cookie still counts: sign-out, a
+ * password change or reset and an owner's revocation end it at once, and it expires after
+ * 12 hours whatever the cookie says. Role and locations are read fresh on every request.
  *
  * Each session carries a random CSRF token (the `csrf` claim). The app receives it in the
  * session response and echoes it in `X-CSRF-Token` on every state-changing request; a page
@@ -10,6 +12,8 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { errors, jwtVerify, SignJWT } from "jose";
+import { withTenant } from "../../db/client";
+import { insertSession } from "../../db/sessions";
 import type { AppEnv } from "../context";
 import { serviceUnavailable } from "../http/problem";
 
@@ -25,6 +29,8 @@ const ISSUER = "prep";
 const AUDIENCE = "prep-web";
 
 export interface SessionClaims {
+  /** The user_sessions row. */
+  sessionId: string;
   userId: string;
   tenantId: string;
   csrf: string;
@@ -54,20 +60,33 @@ function randomToken(): string {
     .replace(/=+$/, "");
 }
 
-/** Signs a new session, sets its cookie and returns its claims (the CSRF token included). */
+/**
+ * Records a new session, signs its cookie and returns its claims (the CSRF token included).
+ * The key is checked first, so a deployment without one stores nothing.
+ */
 export async function startSession(
   c: Context<AppEnv>,
   user: { userId: string; tenantId: string },
 ): Promise<SessionClaims> {
-  const claims = { ...user, csrf: randomToken() };
-  const token = await new SignJWT({ tid: claims.tenantId, csrf: claims.csrf })
+  const key = secretKey(c);
+  const expiresMs = Date.now() + SESSION_SECONDS * 1000;
+  const sessionId = await withTenant(c.get("services").db(), user.tenantId, (tx) =>
+    insertSession(tx, {
+      ...user,
+      expiresAt: new Date(expiresMs),
+      userAgent: c.req.header("user-agent") ?? null,
+      createdIp: c.req.header("cf-connecting-ip") ?? null,
+    }),
+  );
+  const claims = { ...user, sessionId, csrf: randomToken(), expiresMs };
+  const token = await new SignJWT({ tid: claims.tenantId, sid: sessionId, csrf: claims.csrf })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(`${SESSION_SECONDS}s`)
-    .sign(secretKey(c));
+    .setExpirationTime(Math.floor(expiresMs / 1000))
+    .sign(key);
   setCookie(c, SESSION_COOKIE, token, {
     prefix: "host",
     httpOnly: true,
@@ -80,7 +99,8 @@ export async function startSession(
   return claims;
 }
 
-export function endSession(c: Context<AppEnv>): void {
+/** Clears the cookies (the caller revokes the session row). */
+export function clearSessionCookies(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, {
     prefix: "host",
     httpOnly: true,
@@ -95,7 +115,11 @@ export function hasSessionCookie(c: Context<AppEnv>): boolean {
   return getCookie(c, SESSION_COOKIE, "host") !== undefined;
 }
 
-/** The cookie's verified claims; null when it is missing, forged, expired or malformed. */
+/**
+ * The cookie's verified claims; null when it is missing, forged, expired or malformed (a
+ * cookie from before server-side sessions has no `sid`). Whether its session row is still
+ * active is the caller's question (session-auth.ts asks on every request).
+ */
 export async function readSession(c: Context<AppEnv>): Promise<SessionClaims | null> {
   const token = getCookie(c, SESSION_COOKIE, "host");
   if (!token) return null;
@@ -108,10 +132,12 @@ export async function readSession(c: Context<AppEnv>): Promise<SessionClaims | n
     if (
       typeof payload.sub !== "string" ||
       typeof payload.tid !== "string" ||
+      typeof payload.sid !== "string" ||
       typeof payload.csrf !== "string"
     )
       return null;
     return {
+      sessionId: payload.sid,
       userId: payload.sub,
       tenantId: payload.tid,
       csrf: payload.csrf,

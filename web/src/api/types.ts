@@ -19,6 +19,7 @@ import type { CreatedKeySchema, KeySummarySchema } from "../../../workers/routes
 import type {
   CreatedInviteSchema,
   InviteSchema,
+  MemberSessionSchema,
   TeamMemberSchema,
 } from "../../../workers/routes/team/schemas";
 import type { UsageSchema } from "../../../workers/routes/usage/schemas";
@@ -36,6 +37,7 @@ export type CheckSummary = v.InferOutput<typeof CheckSummarySchema>;
 export type TeamMember = v.InferOutput<typeof TeamMemberSchema>;
 export type Invite = v.InferOutput<typeof InviteSchema>;
 export type CreatedInvite = v.InferOutput<typeof CreatedInviteSchema>;
+export type MemberSession = v.InferOutput<typeof MemberSessionSchema>;
 export type Group = v.InferOutput<typeof GroupSchema>;
 export type KeySummary = v.InferOutput<typeof KeySummarySchema>;
 export type CreatedKey = v.InferOutput<typeof CreatedKeySchema>;

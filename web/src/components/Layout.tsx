@@ -40,7 +40,11 @@ export function Layout({ children }: { children: ComponentChildren }) {
         </nav>
         <div class="who">
           <span>
-            {session.tenant.name} · {session.user.name ?? session.user.email} ({session.user.role})
+            {session.tenant.name} ·{" "}
+            <Link href="/account" aria-current={current("/account") ? "page" : undefined}>
+              {session.user.name ?? session.user.email}
+            </Link>{" "}
+            ({session.user.role})
           </span>
           <button type="button" class="link" onClick={() => void signOut()}>
             Sign out

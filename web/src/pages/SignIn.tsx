@@ -37,6 +37,9 @@ export function SignIn() {
         </button>
       </form>
       <p>
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
         New to Prep? <Link href="/signup">Create an account</Link>
       </p>
     </AuthShell>

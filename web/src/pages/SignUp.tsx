@@ -1,18 +1,19 @@
 /**
- * Sign up: a company (tenant) and its owner, signed in at once.
+ * Sign up: a company (tenant) and its owner. The account is created when the link emailed
+ * to the address is opened (VerifyEmail), so this page ends with "check your email" —
+ * whatever the address, since the API never says whether it has an account.
  */
+import { useState } from "preact/hooks";
 import { api } from "../api/client";
-import type { Session } from "../api/types";
 import { AuthShell } from "../components/AuthShell";
 import { ErrorNotice, Field, formValues } from "../components/ui";
 import { useSubmit } from "../hooks/useSubmit";
-import { Link, navigate } from "../router";
-import { useSessionApi } from "../session";
+import { Link } from "../router";
 
 export function SignUp() {
-  const { signedIn } = useSessionApi();
+  const [sentTo, setSentTo] = useState<string>();
   const submit = useSubmit(async (values: Record<string, string>) => {
-    const session = await api<Session>("/v1/auth/signup", {
+    const answer = await api<{ email: string }>("/v1/auth/signup", {
       method: "POST",
       body: {
         companyName: values.companyName,
@@ -21,9 +22,20 @@ export function SignUp() {
         password: values.password,
       },
     });
-    navigate("/", { replace: true });
-    signedIn(session);
+    setSentTo(answer.email);
   });
+  if (sentTo) {
+    return (
+      <AuthShell title="Check your email">
+        <p role="status" data-testid="signup-sent">
+          We sent a link to <strong>{sentTo}</strong>. Open it within 24 hours to create your account.
+        </p>
+        <p>
+          Already have an account? <Link href="/signin">Sign in</Link>
+        </p>
+      </AuthShell>
+    );
+  }
   const fieldError = (pointer: string) => submit.error?.fieldError(pointer);
   return (
     <AuthShell title="Create your Prep account">

@@ -1,12 +1,13 @@
 /**
- * Team: members with their roles (change, remove), managers' locations, pending invites,
- * and inviting someone. Only owners and admins see the controls; the API enforces it.
+ * Team: members with their roles (change, remove), managers' locations, their active
+ * sessions (end one), pending invites, and inviting someone. Only owners and admins see the controls; the API enforces it.
  */
 import { api } from "../api/client";
 import type { Group, Invite, Page, Role, TeamMember } from "../api/types";
 import { Assignments } from "../components/team/Assignments";
 import { InviteForm } from "../components/team/InviteForm";
 import { ROLE_HELP } from "../components/team/roles";
+import { Sessions } from "../components/team/Sessions";
 import { ErrorNotice, Loading } from "../components/ui";
 import { formatDate } from "../format";
 import { useFacilities } from "../hooks/useFacilities";
@@ -85,6 +86,7 @@ export function Team() {
               ) : (
                 <p>Role: {m.role}</p>
               )}
+              {canManage && (m.id === session.user.id || mayChange(m)) && <Sessions member={m} />}
               {m.role === "manager" && canManage && (
                 <Assignments
                   member={m}

@@ -6,10 +6,11 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { revokeApiKey } from "../../../db/api-keys";
 import { withTenant } from "../../../db/client";
+import { revokeSessions } from "../../../db/sessions";
 import type { StreamGrant } from "../../../durable-objects/live-alerts";
 import { cardFor, sfRestaurant } from "../../../test/fixtures";
 import { BASE, call, newTenant, workerDb } from "../../../test/helpers";
-import { addMember, asUser, signUp, type TestSession } from "../../../test/sessions";
+import { addMember, asUser, PASSWORD, sessionFrom, signUp, type TestSession } from "../../../test/sessions";
 
 interface Stream {
   response: Response;
@@ -201,6 +202,53 @@ describe("a live alert socket ends with its credential", () => {
     await expectClosed(expiring, 4401, "key expired");
     await expectOpen(lasting);
     lasting.socket?.close(1000, "done");
+  });
+
+  it("closes (4401) when its session is signed out or revoked by an owner; the user's other socket stays", async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, "viewer");
+    const signedIn = (await call("/v1/auth/signin", {
+      method: "POST",
+      json: { email: member.email, password: PASSWORD },
+      headers: { "cf-connecting-ip": "198.51.100.41" },
+    })) as Response;
+    const laptop = await sessionFrom(signedIn);
+    const phoneStream = await openStream({ session: member });
+    const laptopStream = await openStream({ session: laptop });
+    const ownersStream = await openStream({ session: owner });
+
+    expect((await asUser(laptop, "/v1/auth/signout", { method: "POST" })).status).toBe(204);
+    await expectClosed(laptopStream, 4401, "credential revoked");
+    await expectOpen(phoneStream);
+
+    const { data } = (await (await asUser(owner, `/v1/users/${member.userId}/sessions`)).json()) as {
+      data: { id: string }[];
+    };
+    expect(data).toHaveLength(1);
+    const revoked = await asUser(owner, `/v1/users/${member.userId}/sessions/${data[0]?.id}`, {
+      method: "DELETE",
+    });
+    expect(revoked.status).toBe(204);
+    await expectClosed(phoneStream, 4401, "credential revoked");
+    await expectOpen(ownersStream);
+    ownersStream.socket?.close(1000, "done");
+  });
+
+  it("closes a revoked session's socket at the next sweep even when the Worker never told the object", async () => {
+    const owner = await signUp();
+    const stream = await openStream({ session: owner });
+    // Revoked straight in Postgres, with no notification to the object.
+    const handle = workerDb();
+    try {
+      await withTenant(handle.db, owner.tenantId, (tx) =>
+        revokeSessions(tx, { userId: owner.userId, revokedBy: "test" }),
+      );
+    } finally {
+      await handle.close();
+    }
+    await expectOpen(stream);
+    expect(await runDurableObjectAlarm(tenantObject(owner.tenantId))).toBe(true);
+    await expectClosed(stream, 4401, "credential revoked");
   });
 
   it("closes (4401) when its session expires, at the sweep, with no alert sent", async () => {

@@ -77,6 +77,7 @@ export function registerAlertStream(app: App): void {
         role: principal.role ?? null,
         // A session's expiry, or the key's: the object closes the socket then (4401 expired).
         expiresMs: session?.expiresMs ?? (principal.keyExpiresAt ? Date.parse(principal.keyExpiresAt) : null),
+        sessionId: principal.sessionId ?? null,
         facilityIds: visibleFacilities(principal) ?? null,
       };
       // Set here, whatever the client sent: the object trusts this header.

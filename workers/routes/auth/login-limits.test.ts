@@ -3,7 +3,7 @@
 // here are the test bindings' (vitest.config.ts), lower than production's (wrangler.toml).
 import { describe, expect, it } from "vitest";
 import { call, expectProblem } from "../../../test/helpers";
-import { asUser, PASSWORD, signUp, uniqueEmail } from "../../../test/sessions";
+import { asUser, inviteToken, PASSWORD, signUp, uniqueEmail } from "../../../test/sessions";
 import { clientNetwork } from "../../services/login-limit";
 
 /** vitest.config.ts: LOGIN_IP_RATE_LIMIT, per client IP across every email and route. */
@@ -100,11 +100,9 @@ describe("login limits across emails and addresses", () => {
   it("refuses many IPs trying one invite link", { timeout: 90_000 }, async () => {
     const owner = await signUp();
     const statuses = await inOneWindow(async () => {
-      const invited = await asUser(owner, "/v1/invites", {
-        method: "POST",
-        json: { email: uniqueEmail("invitee"), role: "viewer" },
-      });
-      const { token } = (await invited.json()) as { token: string };
+      const email = uniqueEmail("invitee");
+      await asUser(owner, "/v1/invites", { method: "POST", json: { email, role: "viewer" } });
+      const token = await inviteToken(email);
       const answers: Response[] = [];
       for (let i = 0; i <= ACCOUNT_LIMIT; i++)
         answers.push(await post("/v1/auth/invites/accept", freshIp(), { token, password: PASSWORD }));

@@ -4,7 +4,7 @@
 import * as v from "valibot";
 import { EmailSchema, NameSchema, ROLE_NAMES } from "../../http/schemas";
 
-const PasswordSchema = v.pipe(
+export const PasswordSchema = v.pipe(
   v.string(),
   v.minLength(12, "must be at least 12 characters"),
   // PBKDF2 hashes any length, but an unbounded body would be free work for an attacker.
@@ -24,8 +24,11 @@ export const SignInSchema = v.object({
   password: v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(256)),
 });
 
+const linkToken = (what: string) =>
+  v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, `must be the token from the ${what} link`));
+
 export const AcceptInviteSchema = v.object({
-  token: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "must be the token from the invite link")),
+  token: linkToken("invite"),
   name: v.optional(NameSchema),
   password: PasswordSchema,
 });
@@ -44,3 +47,19 @@ export const SessionSchema = v.object({
   /** Echo in `X-CSRF-Token` on every POST, PATCH and DELETE. */
   csrfToken: v.string(),
 });
+
+/** The answer to every sign-up, whether or not the address has an account (it never says). */
+export const SignUpAcceptedSchema = v.object({
+  email: v.string(),
+  /** Always true: the next step is in the email. */
+  verificationSent: v.literal(true),
+});
+
+export const VerifySignUpSchema = v.object({ token: linkToken("confirmation") });
+
+export const PasswordResetRequestSchema = v.object({ email: EmailSchema });
+
+/** The answer to every reset request, whether or not the address has an account. */
+export const PasswordResetRequestedSchema = v.object({ email: v.string(), emailSent: v.literal(true) });
+
+export const PasswordResetSchema = v.object({ token: linkToken("reset"), password: PasswordSchema });

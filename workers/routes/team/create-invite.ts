@@ -1,17 +1,19 @@
 /**
  * POST /v1/invites — invite someone with a role (and, for a manager, locations and groups).
- * The invite link is in this response only: Prep sends no email, the admin passes the link
- * on. Scope `team:write`; only owners invite owners; an email with an account is a 409.
+ * The link goes by email to the invitee only, so accepting it proves the address, and the
+ * answer never says whether the address has an account elsewhere (accepting then fails for
+ * the invitee, who holds the mailbox). Scope `team:write`; only owners invite owners.
  */
 import { describeRoute } from "hono-openapi";
 import { recordAudit } from "../../../db/audit";
 import { withTenant } from "../../../db/client";
 import { createInvite } from "../../../db/invites";
-import { findUserForSignIn } from "../../../db/users";
+import { loadTenantName } from "../../../db/tenants";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { Problem } from "../../http/problem";
 import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
+import { inviteMail } from "../../services/mail/messages";
 import { assertKnownAssignments } from "../../services/team-rules";
 import type { App } from "../index";
 import { CreatedInviteSchema, CreateInviteSchema } from "./schemas";
@@ -21,11 +23,11 @@ export function registerCreateInvite(app: App): void {
     "/v1/invites",
     describeRoute({
       tags: ["Team"],
-      summary: "Invite someone; the invite link is shown once",
+      summary: "Invite someone; the link is emailed to them",
       requestBody: jsonRequestBody(CreateInviteSchema),
       responses: {
-        201: jsonResponse("The invite and its link", CreatedInviteSchema),
-        ...problemResponses(401, 403, 409, 415, 422),
+        201: jsonResponse("The invite (its link was emailed to the invitee)", CreatedInviteSchema),
+        ...problemResponses(401, 403, 415, 422),
       },
     }),
     authenticate,
@@ -42,15 +44,8 @@ export function registerCreateInvite(app: App): void {
           detail: "Only an owner can invite another owner.",
         });
       }
-      const db = c.get("services").db();
-      if (await findUserForSignIn(db, body.email)) {
-        throw new Problem({
-          status: 409,
-          code: "email_taken",
-          title: "Email already registered",
-          detail: `${body.email} already has a Prep account.`,
-        });
-      }
+      const services = c.get("services");
+      const db = services.db();
       const created = await withTenant(db, principal.tenantId, async (tx) => {
         await assertKnownAssignments(tx, body);
         const result = await createInvite(tx, {
@@ -65,11 +60,12 @@ export function registerCreateInvite(app: App): void {
           target: result.invite.id,
           detail: { email: body.email, role: body.role },
         });
-        return result;
+        return { ...result, tenantName: (await loadTenantName(tx, principal.tenantId)) ?? "your team" };
       });
       // The token rides in the fragment, which browsers never send to a server or in a Referer.
       const url = `${new URL(c.req.url).origin}/accept-invite#token=${created.token}`;
-      return c.json({ ...created, url }, 201);
+      services.sendLater(inviteMail(body.email, created.tenantName, url));
+      return c.json({ invite: created.invite, emailSent: true as const }, 201);
     },
   );
 }

@@ -45,7 +45,26 @@ export const InviteSchema = v.object({
   acceptedAt: v.nullable(v.string()),
 });
 
-/** The token (and the link built from it) appear in this response only. */
-export const CreatedInviteSchema = v.object({ invite: InviteSchema, token: v.string(), url: v.string() });
+/**
+ * The link goes only to the invitee's address, so this answer is the same whether or not
+ * the address has an account elsewhere.
+ */
+export const CreatedInviteSchema = v.object({ invite: InviteSchema, emailSent: v.literal(true) });
 
 export const InviteIdParams = v.object({ id: idSchema("inv", "must be an invite id (inv_…)") });
+
+export const SessionParams = v.object({
+  id: idSchema("usr", "must be a user id (usr_…)"),
+  sessionId: idSchema("ses", "must be a session id (ses_…)"),
+});
+
+/** One active web session of a member. */
+export const MemberSessionSchema = v.object({
+  id: v.string(),
+  createdAt: v.string(),
+  expiresAt: v.string(),
+  userAgent: v.nullable(v.string()),
+  createdIp: v.nullable(v.string()),
+  /** True for the session making this request. */
+  current: v.boolean(),
+});

@@ -1,5 +1,6 @@
 /**
- * Invite someone by email with a role; the invite link is shown once, to pass on.
+ * Invite someone by email with a role; the link goes to their address only (so the answer
+ * never says whether the address has an account elsewhere).
  */
 import { useState } from "preact/hooks";
 import { api } from "../../api/client";
@@ -48,19 +49,14 @@ export function InviteForm({ inviterRole, onInvited }: { inviterRole: Role; onIn
           </select>
         </div>
         <button type="submit" class="primary" disabled={submit.pending}>
-          Create invite link
+          Send invite
         </button>
       </form>
       {created && (
         <div class="notice notice-success" role="status">
-          <p>
-            <strong>Send this link to {created.invite.email}.</strong> It works once, for 7 days, and will not
-            be shown again.
-          </p>
-          <p>
-            <code class="secret" data-testid="invite-link">
-              {created.url}
-            </code>
+          <p data-testid="invite-sent">
+            <strong>Invite sent to {created.invite.email}.</strong> The link in the email works once, for 7
+            days.
           </p>
         </div>
       )}
