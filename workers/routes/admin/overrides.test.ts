@@ -83,8 +83,13 @@ describe("overrides", () => {
       name: "Alturas Diner",
       address: { city: "Alturas", county: "Modoc", state: "CA" },
     });
+    // MOD-INFO is informational (not_applicable): only the whole answer lists it.
     const check = async (asOf: string) => {
-      const response = await call("/v1/checks", { method: "POST", key, json: { asOf, facility } });
+      const response = await call("/v1/checks?include=not_applicable", {
+        method: "POST",
+        key,
+        json: { asOf, facility },
+      });
       expect(response.status).toBe(200);
       const body = (await response.json()) as {
         findings: { ruleId: string; severity: string; override?: { id: string; reason: string } }[];

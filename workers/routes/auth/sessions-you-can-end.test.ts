@@ -285,12 +285,17 @@ describe("sign-up never reveals an address, and verifies it", () => {
     // A squatter asks first but cannot open the mailbox.
     expect((await askSignUp(email, "Squatter Inc")).status).toBe(202);
     expect((await askSignUp(email, "The Real Chain")).status).toBe(202);
-    const squatterLink = linkToken(
-      await waitForMail(mailApi(), email, { subject: "Confirm your email", count: 1 }),
-    );
-    const realLink = linkToken(
-      await waitForMail(mailApi(), email, { subject: "Confirm your email", count: 2 }),
-    );
+    // Mail goes out after each response, so the two may arrive in either order: tell them apart
+    // by the company each names.
+    await waitForMail(mailApi(), email, { subject: "Confirm your email", count: 2 });
+    const confirmations = await mailFor(mailApi(), email);
+    const linkFor = (company: string) => {
+      const mail = confirmations.find((m) => m.text.includes(`for ${company} with this address`));
+      if (!mail) throw new Error(`no confirmation naming ${company}`);
+      return linkToken(mail);
+    };
+    const squatterLink = linkFor("Squatter Inc");
+    const realLink = linkFor("The Real Chain");
     const real = await call("/v1/auth/signup/verify", { method: "POST", json: { token: realLink } });
     expect(real.status).toBe(201);
     expect(await real.json()).toMatchObject({ tenant: { name: "The Real Chain" } });
