@@ -638,6 +638,7 @@ const scopes = fc.constantFrom(
   "facilities:read",
   "facilities:write",
   "usage:read",
+  "billing:read",
   "alerts:read",
   "alerts:write",
   "keys:write",
@@ -845,6 +846,7 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   { method: "GET", route: "/v1/facilities/:id/verdict", auth: "key" },
   { method: "GET", route: "/v1/jurisdictions", auth: "key" },
   { method: "GET", route: "/v1/jurisdictions/:ocdId{.+}/rules", auth: "key" },
+  { method: "GET", route: "/v1/billing", auth: "key" },
   {
     method: "GET",
     route: "/v1/usage",
@@ -944,6 +946,18 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     ),
   },
   { method: "DELETE", route: "/v1/invites/:id", auth: "session" },
+  {
+    method: "PUT",
+    route: "/v1/billing/plan",
+    auth: "session",
+    body: fc.record(
+      {
+        plan: fc.oneof(fc.constantFrom("starter", "growth", "enterprise", "platinum", ""), hostileString),
+        states: arrayOf(fc.oneof(fc.constantFrom("CA", "tx", "ZZ", "DC", ""), hostileString), 60),
+      },
+      { requiredKeys: [] },
+    ),
+  },
 
   // Platform-admin routes
   {

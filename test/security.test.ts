@@ -130,6 +130,7 @@ const ROUTES: readonly SecuredRoute[] = [
     scopes: [],
   },
   { method: "GET", route: "/v1/usage", path: () => "/v1/usage", scopes: ["usage:read"] },
+  { method: "GET", route: "/v1/billing", path: () => "/v1/billing", scopes: ["billing:read"] },
   { method: "GET", route: "/v1/alerts", path: () => "/v1/alerts", scopes: ["alerts:read"] },
   { method: "GET", route: "/v1/alerts/stream", path: () => "/v1/alerts/stream", scopes: ["alerts:read"] },
   {
@@ -181,6 +182,8 @@ const SESSION_ONLY_ROUTES = [
   "GET /v1/invites",
   "POST /v1/invites",
   "DELETE /v1/invites/:id",
+  // An owner's decision: refused to API keys and other roles in workers/routes/billing.
+  "PUT /v1/billing/plan",
 ];
 
 /** Routes for Prep's operators (prep_admin_ keys): a tenant key must get 403 on every one. */

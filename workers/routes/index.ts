@@ -29,6 +29,8 @@ import { registerSession } from "./auth/session";
 import { registerSignIn } from "./auth/sign-in";
 import { registerSignOut } from "./auth/sign-out";
 import { registerSignUp } from "./auth/sign-up";
+import { registerGetBilling } from "./billing/get";
+import { registerSetPlan } from "./billing/set-plan";
 import { registerCreateCheck } from "./checks/create";
 import { registerGetCheck } from "./checks/get";
 import { registerDocs } from "./docs/docs";
@@ -77,6 +79,8 @@ const ROUTES: ((app: App) => void)[] = [
   registerListJurisdictions,
   registerJurisdictionRules,
   registerUsage,
+  registerGetBilling,
+  registerSetPlan,
   registerListAlerts,
   // Before any parameterised alert path, so /v1/alerts/stream is never read as an id.
   registerAlertStream,

@@ -1,0 +1,47 @@
+/**
+ * Schemas of the billing routes: the tenant's billing overview (GET /v1/billing).
+ */
+import * as v from "valibot";
+import { FEATURES, PLAN_IDS, US_STATES } from "../../../billing/catalog";
+import { SUBSCRIPTION_STATUSES } from "../../../billing/entitlements";
+
+export const BILLING_MODES = ["local", "stripe"] as const;
+
+export const BillingSchema = v.object({
+  status: v.picklist(SUBSCRIPTION_STATUSES),
+  /** `local`: no Stripe keys; plans are set by the operator CLI or the plan page, nothing is charged. */
+  mode: v.picklist(BILLING_MODES),
+  /** Whether checks are refused now (trial ended, canceled, or past due beyond the grace period). */
+  checksAllowed: v.boolean(),
+  plan: v.object({
+    id: v.picklist(PLAN_IDS),
+    name: v.string(),
+    monthlyCents: v.number(),
+    includedStates: v.union([v.number(), v.literal("all")]),
+    maxLocations: v.nullable(v.number()),
+    features: v.array(v.picklist(FEATURES)),
+  }),
+  /** States the tenant may check in: `["*"]` while every state is covered (trial, Enterprise). */
+  states: v.array(v.string()),
+  addOns: v.array(v.object({ state: v.string(), name: v.string(), monthlyCents: v.number() })),
+  trialEndsAt: v.nullable(v.string()),
+  pastDueSince: v.nullable(v.string()),
+  period: v.object({ from: v.string(), to: v.string() }),
+  usage: v.object({
+    included: v.number(),
+    used: v.number(),
+    overage: v.number(),
+    daily: v.array(v.object({ start: v.string(), count: v.number() })),
+  }),
+  /** The next invoice as the catalog prices it (Stripe's invoice is the bill). */
+  estimate: v.object({ subscriptionCents: v.number(), overageCents: v.number(), totalCents: v.number() }),
+});
+
+/** Local mode's plan page: the plan and the states bought (included ones first, then add-ons). */
+export const SetPlanSchema = v.object({
+  plan: v.picklist(PLAN_IDS, `must be one of ${PLAN_IDS.join(", ")}`),
+  states: v.pipe(
+    v.array(v.pipe(v.string(), v.toUpperCase(), v.picklist(US_STATES, "must be a US state code such as CA"))),
+    v.maxLength(US_STATES.length),
+  ),
+});
