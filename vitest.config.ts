@@ -32,6 +32,10 @@ function workerdProject(options: {
             DATABASE_KIND: inject("databaseKind"),
             // A fresh session-signing secret per run: never a constant anyone could reuse.
             SESSION_SECRET: randomBytes(32).toString("base64url"),
+            // Stripe's loopback stand-in (test/stripe-server.ts). No STRIPE_SECRET_KEY: billing
+            // runs in local mode unless a test sets one (workers/routes/billing/stripe.test.ts).
+            STRIPE_API_BASE: inject("stripeUrl"),
+            STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
           },
           // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
           // takes hundreds of requests rather than thousands. Load tests use several keys.

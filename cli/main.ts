@@ -2,7 +2,7 @@
  * `prep` — the operator CLI: tenants, API keys and the database.
  *
  *   prep tenant create --name <name> [--mode live|test] [--plan P --states CA,TX] (no plan: a 14-day trial)
- *   prep plan set --tenant <tenantId> --plan P [--states CA,TX] (cli/billing.ts)
+ *   prep plan set --tenant <tenantId> --plan P [--states CA,TX], prep billing sync (cli/billing.ts)
  *   prep key create --tenant <tenantId> [--name <name>] [--scopes a,b] [--mode live|test]
  *   prep key revoke <keyId>
  *   prep db migrate
@@ -26,7 +26,7 @@ import { prepareDatabase } from "../db/local/prepare";
 import { createTenant } from "../db/tenants";
 import { adminCommand } from "./admin";
 import { AUDIT_USAGE, AuditChainBrokenError, auditCommand } from "./audit";
-import { BILLING_USAGE, parsePlan, parseStates, planCommand } from "./billing";
+import { BILLING_USAGE, billingCommand, parsePlan, parseStates, planCommand } from "./billing";
 import { DATA_USAGE, dataCommand } from "./data";
 import { NoDatabaseError, resolveDatabaseUrl } from "./runtime";
 import { print, UsageError, withDatabase } from "./shared";
@@ -160,6 +160,7 @@ async function run(argv: string[]): Promise<void> {
     default:
       if (noun === "admin" && verb) return adminCommand(verb, values);
       if (noun === "plan" && verb) return planCommand(verb, values);
+      if (noun === "billing" && verb) return billingCommand(verb);
       if (noun === "data" && verb) return dataCommand(verb, values, positionals.slice(2));
       if (noun === "audit" && verb) return auditCommand(verb);
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);

@@ -137,3 +137,8 @@ export async function countLocations(tx: Tx, tenantId: string): Promise<number> 
   const result = await tx.execute(sql`SELECT count(*)::int AS n FROM facilities`);
   return Number((result.rows[0] as { n: number }).n);
 }
+
+/** Remembers the tenant's Stripe customer (made before its first Checkout). */
+export async function setStripeCustomer(tx: Tx, tenantId: string, customerId: string): Promise<void> {
+  await tx.update(tenants).set({ stripeCustomerId: customerId }).where(eq(tenants.id, tenantId));
+}

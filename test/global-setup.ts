@@ -2,10 +2,12 @@
  * Runs once in Node before the suite: a real database (DATABASE_URL, else an in-memory
  * embedded PGlite), migrated and seeded, and the WebSocket bridge the Worker under test
  * reaches it through. Tests get the Worker's connection string and the bridge address, and
- * the address of a local HTTP server standing in for dataset sources and incident webhooks.
+ * the address of a local HTTP server standing in for dataset sources and incident webhooks,
+ * and of one speaking Stripe's wire format.
  */
 import type { TestProject } from "vitest/node";
 import { startLocalDatabase } from "../db/local/stack";
+import { startStripeFake } from "./stripe-server";
 import { startUpstreamServer } from "./upstream-server";
 
 declare module "vitest" {
@@ -16,6 +18,8 @@ declare module "vitest" {
     databaseKind: "postgres" | "pglite";
     /** test/upstream-server.ts: controllable dataset sources and a webhook recorder. */
     upstreamUrl: string;
+    /** test/stripe-server.ts: Stripe's API for the endpoints Prep uses, and its test controls. */
+    stripeUrl: string;
   }
 }
 
@@ -27,9 +31,12 @@ export default async function setup(project: TestProject) {
   project.provide("databaseKind", database.kind);
   const upstream = await startUpstreamServer({ setDatabaseAvailable: database.setAvailable });
   project.provide("upstreamUrl", upstream.url);
+  const stripe = await startStripeFake();
+  project.provide("stripeUrl", stripe.url);
 
   return async () => {
     await upstream.close();
+    await stripe.close();
     await database.stop();
   };
 }

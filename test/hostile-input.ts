@@ -909,6 +909,19 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   { method: "POST", route: "/v1/auth/signin", auth: "public", body: fc.record({ email, password }) },
   {
     method: "POST",
+    route: "/v1/billing/stripe/webhook",
+    auth: "public",
+    body: fc.record(
+      {
+        id: fc.oneof(fc.constant("evt_fuzz"), hostileString),
+        type: fc.constantFrom("invoice.paid", "customer.subscription.updated", "x"),
+        data: fc.record({ object: fc.record({ id: fc.oneof(fc.constant("sub_fuzz"), hostileString) }) }),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  {
+    method: "POST",
     route: "/v1/auth/invites/accept",
     auth: "public",
     body: fc.record(
@@ -946,6 +959,19 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     ),
   },
   { method: "DELETE", route: "/v1/invites/:id", auth: "session" },
+  {
+    method: "POST",
+    route: "/v1/billing/checkout",
+    auth: "session",
+    body: fc.record(
+      {
+        plan: fc.oneof(fc.constantFrom("starter", "growth", "enterprise", "platinum"), hostileString),
+        states: arrayOf(fc.oneof(fc.constantFrom("CA", "tx", "ZZ"), hostileString), 60),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { method: "POST", route: "/v1/billing/portal", auth: "session" },
   {
     method: "PUT",
     route: "/v1/billing/plan",

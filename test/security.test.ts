@@ -166,6 +166,8 @@ const PUBLIC_ROUTES = [
   "POST /v1/auth/signup",
   "POST /v1/auth/signin",
   "POST /v1/auth/invites/accept",
+  // Stripe's: authenticated by its signature (workers/routes/billing/stripe.test.ts).
+  "POST /v1/billing/stripe/webhook",
 ];
 
 /**
@@ -184,6 +186,8 @@ const SESSION_ONLY_ROUTES = [
   "DELETE /v1/invites/:id",
   // An owner's decision: refused to API keys and other roles in workers/routes/billing.
   "PUT /v1/billing/plan",
+  "POST /v1/billing/checkout",
+  "POST /v1/billing/portal",
 ];
 
 /** Routes for Prep's operators (prep_admin_ keys): a tenant key must get 403 on every one. */

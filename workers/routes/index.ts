@@ -29,8 +29,11 @@ import { registerSession } from "./auth/session";
 import { registerSignIn } from "./auth/sign-in";
 import { registerSignOut } from "./auth/sign-out";
 import { registerSignUp } from "./auth/sign-up";
+import { registerCheckout } from "./billing/checkout";
 import { registerGetBilling } from "./billing/get";
+import { registerPortal } from "./billing/portal";
 import { registerSetPlan } from "./billing/set-plan";
+import { registerStripeWebhook } from "./billing/stripe-webhook";
 import { registerCreateCheck } from "./checks/create";
 import { registerGetCheck } from "./checks/get";
 import { registerDocs } from "./docs/docs";
@@ -81,6 +84,9 @@ const ROUTES: ((app: App) => void)[] = [
   registerUsage,
   registerGetBilling,
   registerSetPlan,
+  registerCheckout,
+  registerPortal,
+  registerStripeWebhook,
   registerListAlerts,
   // Before any parameterised alert path, so /v1/alerts/stream is never read as an id.
   registerAlertStream,

@@ -45,3 +45,12 @@ export const SetPlanSchema = v.object({
     v.maxLength(US_STATES.length),
   ),
 });
+
+export const CheckoutAnswerSchema = v.object({
+  /** Where to send the browser (Stripe Checkout); null when an existing subscription was changed in place. */
+  url: v.nullable(v.string()),
+  /** `checkout`: a new subscription; `updated`: the existing one changed (prorated), applied when Stripe's webhook arrives. */
+  kind: v.picklist(["checkout", "updated"]),
+});
+
+export const PortalAnswerSchema = v.object({ url: v.string() });
