@@ -29,9 +29,26 @@ export async function loadBillingAccount(tx: Tx, tenantId: string): Promise<Bill
   return row ?? null;
 }
 
-/** Every tenant's account (platform analytics and reconciliation; prep_platform reads tenants). */
-export function listBillingAccounts(tx: Tx): Promise<BillingAccount[]> {
-  return tx.select(accountColumns).from(tenants).orderBy(tenants.id);
+/**
+ * Every tenant's account, for platform analytics and reconciliation (as prep_platform, through
+ * the SECURITY DEFINER function `prep_billing_accounts`, migration 0011: billing columns only).
+ */
+export async function listBillingAccounts(tx: Tx): Promise<BillingAccount[]> {
+  const iso = (value: unknown) =>
+    value === null || value === undefined ? null : new Date(value as string).toISOString();
+  const result = await tx.execute(sql`SELECT * FROM prep_billing_accounts()`);
+  return (result.rows as Record<string, unknown>[]).map((row) => ({
+    tenantId: row.tenant_id as string,
+    plan: row.plan as PlanId,
+    status: row.billing_status as SubscriptionStatus,
+    states: row.states as string[],
+    trialEndsAt: iso(row.trial_ends_at),
+    pastDueSince: iso(row.past_due_since),
+    periodStart: iso(row.period_start),
+    periodEnd: iso(row.period_end),
+    stripeCustomerId: (row.stripe_customer_id as string | null) ?? null,
+    stripeSubscriptionId: (row.stripe_subscription_id as string | null) ?? null,
+  }));
 }
 
 /** USPS codes, upper-cased, de-duplicated in order; throws on anything that is not a state. */

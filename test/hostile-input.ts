@@ -986,6 +986,7 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   },
 
   // Platform-admin routes
+  { method: "GET", route: "/v1/admin/billing", auth: "admin" },
   {
     method: "POST",
     route: "/v1/admin/refresh",

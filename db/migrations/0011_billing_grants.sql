@@ -1,7 +1,5 @@
--- Billing: the webhook's applied events are tenant rows; platform analytics read them and
--- every tenant's billing columns (prep_platform already reads tenants).
+-- Billing: the webhook's applied events are tenant rows.
 GRANT SELECT, INSERT, UPDATE, DELETE ON billing_events TO prep_app;--> statement-breakpoint
-GRANT SELECT ON billing_events TO prep_platform;--> statement-breakpoint
 -- Tenants created before billing keep working exactly as before: they are grandfathered on
 -- Enterprise (every state, no location limit), billed by the operator until moved to a plan
 -- with `npx prep plan set`. New tenants start as a 14-day trial (db/tenants.ts).

@@ -6,6 +6,7 @@ import type { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { Problem } from "../http/problem";
 import { registerPlatformAuditLog } from "./admin/audit-log";
+import { registerAdminBilling } from "./admin/billing";
 import { registerCreateOverride } from "./admin/create-override";
 import { registerDatasetDiff } from "./admin/dataset-diff";
 import { registerConfigureDatasetSource } from "./admin/dataset-source";
@@ -120,6 +121,7 @@ const ROUTES: ((app: App) => void)[] = [
   registerGetOverride,
   registerDecideOverride,
   registerDeadLetterSummary,
+  registerAdminBilling,
   registerListDeadLetters,
   registerRequeueDeadLetter,
   registerDiscardDeadLetter,

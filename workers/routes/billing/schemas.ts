@@ -54,3 +54,24 @@ export const CheckoutAnswerSchema = v.object({
 });
 
 export const PortalAnswerSchema = v.object({ url: v.string() });
+
+/** GET /v1/admin/billing: the roadmap's monetization metrics from Prep's own data. */
+export const AdminBillingSchema = v.object({
+  asOf: v.string(),
+  mode: v.picklist(BILLING_MODES),
+  tenants: v.object({
+    total: v.number(),
+    byStatus: v.record(v.picklist(SUBSCRIPTION_STATUSES), v.number()),
+    paying: v.number(),
+  }),
+  /** Catalog prices of every paying (active or past due) tenant's plan and add-ons, per month. */
+  mrrCents: v.number(),
+  arpuCents: v.number(),
+  /** Paying tenants with at least one state add-on ÷ paying tenants. */
+  stateAddOnAttachmentRate: v.number(),
+  /**
+   * Stripe-billed tenants, this period's hours that should have been reported: checks metered
+   * ÷ checks reported to Stripe (1 = nothing leaked; null = nothing reported yet, or local mode).
+   */
+  leakage: v.object({ metered: v.number(), reported: v.number(), ratio: v.nullable(v.number()) }),
+});
