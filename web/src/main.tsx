@@ -9,6 +9,7 @@ import { Empty, Loading } from "./components/ui";
 import { AcceptInvite } from "./pages/AcceptInvite";
 import { Alerts } from "./pages/Alerts";
 import { ApiKeys } from "./pages/ApiKeys";
+import { Billing } from "./pages/Billing";
 import { LocationDetail } from "./pages/LocationDetail";
 import { Locations } from "./pages/Locations";
 import { NewLocation } from "./pages/NewLocation";
@@ -30,6 +31,7 @@ const PAGES: [string, (params: Record<string, string>) => JSX.Element, string][]
   ["/keys", () => <ApiKeys />, "API keys"],
   ["/team", () => <Team />, "Team"],
   ["/usage", () => <Usage />, "Usage"],
+  ["/billing", () => <Billing />, "Billing"],
 ];
 
 /** Pages of the signed-out app show the overview once signed in. */
