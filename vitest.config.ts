@@ -34,6 +34,10 @@ function workerdProject(options: {
             SESSION_SECRET: randomBytes(32).toString("base64url"),
             // Email really goes over SMTP to the mail catcher; tests read it back (test/mail.ts).
             MAIL_URL: inject("mailSmtpUrl"),
+            // Stripe's loopback stand-in (test/stripe-server.ts). No STRIPE_SECRET_KEY: billing
+            // runs in local mode unless a test sets one (workers/routes/billing/stripe.test.ts).
+            STRIPE_API_BASE: inject("stripeUrl"),
+            STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
           },
           // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
           // takes hundreds of requests rather than thousands. Load tests use several keys.

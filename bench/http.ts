@@ -249,6 +249,7 @@ async function main() {
     name: "Bench Kitchen Co",
     mode: "test",
     actor: "bench",
+    billing: { plan: "enterprise", states: [] },
   });
 
   // The tenant object's SQLite lives in memory where the machine has a tmpfs: the local

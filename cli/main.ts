@@ -1,7 +1,8 @@
 /**
  * `prep` — the operator CLI: tenants, API keys and the database.
  *
- *   prep tenant create --name <name> [--mode live|test]
+ *   prep tenant create --name <name> [--mode live|test] [--plan P --states CA,TX] (no plan: a 14-day trial)
+ *   prep plan set --tenant <tenantId> --plan P [--states CA,TX], prep billing sync (cli/billing.ts)
  *   prep key create --tenant <tenantId> [--name <name>] [--scopes a,b] [--mode live|test]
  *   prep key revoke <keyId>
  *   prep db migrate
@@ -25,6 +26,7 @@ import { prepareDatabase } from "../db/local/prepare";
 import { createTenant } from "../db/tenants";
 import { adminCommand } from "./admin";
 import { AUDIT_USAGE, AuditChainBrokenError, auditCommand } from "./audit";
+import { BILLING_USAGE, billingCommand, parsePlan, parseStates, planCommand } from "./billing";
 import { DATA_USAGE, dataCommand } from "./data";
 import { NoDatabaseError, resolveDatabaseUrl } from "./runtime";
 import { print, UsageError, withDatabase } from "./shared";
@@ -32,7 +34,9 @@ import { print, UsageError, withDatabase } from "./shared";
 export { UsageError };
 
 const USAGE = `Usage:
-  prep tenant create --name <name> [--mode live|test]
+  prep tenant create --name <name> [--mode live|test] [--plan starter|growth|enterprise] [--states CA,TX]
+                                           without --plan: a 14-day trial of every state and feature
+${BILLING_USAGE}
   prep key create --tenant <tenantId> [--name <name>] [--scopes checks:write,facilities:read] [--mode live|test]
   prep key revoke <keyId>
   prep db migrate
@@ -75,6 +79,8 @@ async function run(argv: string[]): Promise<void> {
       scopes: { type: "string" },
       mode: { type: "string" },
       email: { type: "string" },
+      plan: { type: "string" },
+      states: { type: "string" },
       jurisdiction: { type: "string", multiple: true },
       from: { type: "string" },
       to: { type: "string" },
@@ -98,10 +104,22 @@ async function run(argv: string[]): Promise<void> {
       if (!values.name?.trim()) throw new UsageError("tenant create needs --name <name>");
       const name = values.name.trim();
       const mode = parseMode(values.mode);
-      const created = await withDatabase((db) => createTenant(db, { name, mode, actor: "cli" }));
+      if (values.states !== undefined && values.plan === undefined) {
+        throw new UsageError("--states needs --plan (a trial covers every state)");
+      }
+      const billing =
+        values.plan === undefined
+          ? undefined
+          : { plan: parsePlan(values.plan), states: parseStates(values.states) };
+      const created = await withDatabase((db) =>
+        createTenant(db, { name, mode, actor: "cli", ...(billing ? { billing } : {}) }),
+      );
       print({
         tenantId: created.tenantId,
         name: created.name,
+        plan: billing
+          ? { id: billing.plan, states: billing.states, status: "active" }
+          : { status: "trialing" },
         apiKey: created.apiKey.key,
         apiKeyId: created.apiKey.id,
         scopes: created.apiKey.scopes,
@@ -141,6 +159,8 @@ async function run(argv: string[]): Promise<void> {
     }
     default:
       if (noun === "admin" && verb) return adminCommand(verb, values);
+      if (noun === "plan" && verb) return planCommand(verb, values);
+      if (noun === "billing" && verb) return billingCommand(verb);
       if (noun === "data" && verb) return dataCommand(verb, values, positionals.slice(2));
       if (noun === "audit" && verb) return auditCommand(verb);
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);

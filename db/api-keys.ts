@@ -20,6 +20,7 @@ export const API_KEY_SCOPES = [
   "alerts:read",
   "alerts:write",
   "usage:read",
+  "billing:read",
   "keys:write",
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

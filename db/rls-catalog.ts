@@ -85,6 +85,7 @@ ORDER BY table_name
 export const KNOWN_RLS_FAILURES: readonly string[] = [
   "api_keys",
   "audit_log",
+  "billing_events",
   "checks",
   "credentials",
   "facilities",

@@ -25,6 +25,8 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { PLAN_IDS } from "../billing/catalog";
+import { SUBSCRIPTION_STATUSES } from "../billing/entitlements";
 
 export const appRole = pgRole("prep_app").existing();
 
@@ -55,7 +57,18 @@ export const tenants = pgTable(
   {
     id: text("id").primaryKey(),
     name: text("name").notNull(),
-    plan: text("plan").notNull().default("starter"),
+    /** The catalog's plan (billing/catalog.ts); a trial names the plan it converts to. */
+    plan: text("plan", { enum: PLAN_IDS }).notNull().default("starter"),
+    billingStatus: text("billing_status", { enum: SUBSCRIPTION_STATUSES }).notNull().default("trialing"),
+    /** States bought, USPS codes: the plan's included ones first, then add-ons. */
+    states: text("states").array().notNull().default(sql`'{}'::text[]`),
+    trialEndsAt: timestamptz("trial_ends_at"),
+    pastDueSince: timestamptz("past_due_since"),
+    periodStart: timestamptz("period_start"),
+    periodEnd: timestamptz("period_end"),
+    stripeCustomerId: text("stripe_customer_id"),
+    stripeSubscriptionId: text("stripe_subscription_id"),
+    billingUpdatedAt: timestamptz("billing_updated_at"),
     createdAt: createdAt(),
   },
   () => [
@@ -637,4 +650,21 @@ export const pendingSignups = pgTable(
     uniqueIndex("pending_signups_token_hash_key").on(t.tokenHash),
     index("pending_signups_expires_idx").on(t.expiresAt),
   ],
+);
+
+/**
+ * Stripe webhook events applied, one row per `event.id`, inserted in the same transaction
+ * as the event's effect: a redelivered event finds its row and changes nothing.
+ */
+export const billingEvents = pgTable(
+  "billing_events",
+  {
+    eventId: text("event_id").primaryKey(),
+    tenantId: tenantId(),
+    type: text("type").notNull(),
+    /** Stripe's `created` for the event. */
+    createdAt: timestamptz("created_at").notNull(),
+    appliedAt: timestamptz("applied_at").notNull().default(sql`now()`),
+  },
+  (t) => [index("billing_events_tenant_idx").on(t.tenantId, t.appliedAt), tenantIsolation],
 );

@@ -8,8 +8,10 @@
  * - reevaluate: the earliest facility deadline
  * - sweep_streams: while alert sockets are open, the next expiry check and re-check of
  *   their principals (live-alerts.ts): at most a minute away, or at the earliest session expiry
+ * - report_usage: with Stripe configured, a minute after the hour of a check closes: its
+ *   counters to Stripe's Meter (usage-reports.ts)
  */
-export type JobName = "flush_outbox" | "reevaluate" | "sweep_streams";
+export type JobName = "flush_outbox" | "reevaluate" | "sweep_streams" | "report_usage";
 
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;

@@ -76,6 +76,14 @@ const MIGRATIONS: readonly string[] = [
     SELECT 'ledger_bytes', coalesce(sum(octet_length(record) + 2 * length(id) + coalesce(length(idempotency_key), 0) + 48), 0)
     FROM checks;
   `,
+  `
+  -- Each closed hour's counter as reported to Stripe's Meter (durable-objects/usage-reports.ts):
+  -- 'reported' once Stripe accepted its event, 'unbilled' when the tenant had no subscription.
+  CREATE TABLE meter_reports (
+    hour_ms INTEGER NOT NULL, state TEXT NOT NULL, count INTEGER NOT NULL, outcome TEXT NOT NULL,
+    settled_ms INTEGER NOT NULL, PRIMARY KEY (hour_ms, state)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -10,8 +10,9 @@
  * - facility-store.ts  each facility's latest input and verdict, and when it may next change
  * - drift.ts           what changed between two verdicts → alert-store.ts (stored) and
  *                      live-alerts.ts (pushed to connected WebSockets)
- * - jobs.ts            the single alarm, multiplexing outbox flushes, deadline re-evaluation
- *                      and the live stream's sweep (expired sessions, re-checked principals)
+ * - usage-reports.ts   closed hours of usage to Stripe's Meter, exactly once (with Stripe keys)
+ * - jobs.ts            the single alarm, multiplexing outbox flushes, deadline re-evaluation,
+ *                      usage reports and the live stream's sweep (expired sessions, re-checked principals)
  *
  * A hot tenant's checks may also land on meter shards (workers/services/tenant-meters.ts
  * decides): objects of this class that only ever see `recordCheck`, `getCheck` and `getUsage`.
@@ -63,6 +64,7 @@ import {
 import { type CheckDelivery, deliverToPostgres, Outbox } from "./outbox";
 import { RecordStore } from "./record-store";
 import { migrate } from "./storage-schema";
+import { reportDueAfter, stripeSender, UsageReports, type UsageSender } from "./usage-reports";
 
 /** Checks wait this long in the outbox so one flush carries many of them. */
 export const FLUSH_DELAY_MS = 1_000;
@@ -78,6 +80,9 @@ function log(level: "info" | "error", message: string, detail: Record<string, un
 /** The object's bindings: the shared ones, and its own namespace (to reach the dead-letter registry). */
 export interface TenantObjectEnv extends RuntimeEnv {
   TENANT: DurableObjectNamespace<TenantObject>;
+  /** With it, closed hours of usage are reported to Stripe's Meter; without it (local mode), never. */
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_API_BASE?: string;
 }
 
 export class TenantObject extends DurableObject<TenantObjectEnv> {
@@ -88,6 +93,9 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   private readonly alerts: AlertStore;
   /** Where flushed checks go. Tests wrap it to fail a flush at a chosen point. */
   deliverChecks: CheckDelivery = deliverToPostgres;
+  private readonly usageReports: UsageReports;
+  /** Where closed hours of usage go (Stripe's Meter). Tests wrap it to crash mid-report. */
+  sendUsage: UsageSender;
 
   constructor(ctx: DurableObjectState, env: TenantObjectEnv) {
     super(ctx, env);
@@ -99,6 +107,8 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     this.jobs = new Jobs(sql, ctx.storage);
     this.facilities = new FacilityStore(sql);
     this.alerts = new AlertStore(sql);
+    this.usageReports = new UsageReports(sql);
+    this.sendUsage = stripeSender({ secretKey: env.STRIPE_SECRET_KEY ?? "", apiBase: env.STRIPE_API_BASE });
   }
 
   // ---- Metering ----
@@ -111,7 +121,11 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     const packed = this.ledger.pack(input.check.json);
     const outcome = this.ctx.storage.transactionSync(() => {
       const result = this.ledger.record(input, now, packed);
-      if (result.kind === "recorded") alarmMoved = this.jobs.ensure("flush_outbox", now + FLUSH_DELAY_MS);
+      if (result.kind === "recorded") {
+        alarmMoved = this.jobs.ensure("flush_outbox", now + FLUSH_DELAY_MS);
+        if (this.env.STRIPE_SECRET_KEY && this.jobs.ensure("report_usage", reportDueAfter(now)))
+          alarmMoved = true;
+      }
       return result;
     });
     if (alarmMoved) await this.jobs.arm();
@@ -360,7 +374,45 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     if (this.jobs.isDue("flush_outbox", scheduledAt)) await this.flushOutbox();
     if (this.jobs.isDue("reevaluate", scheduledAt)) await this.reevaluateDue(scheduledAt);
     if (this.jobs.isDue("sweep_streams", scheduledAt)) await this.sweepStreams(scheduledAt);
+    if (this.jobs.isDue("report_usage", scheduledAt)) await this.reportUsage(scheduledAt);
     await this.jobs.arm();
+  }
+
+  /**
+   * Sends closed hours to Stripe and marks them only after Stripe accepted them: a crash in
+   * between sends the same identifiers again, which Stripe counts once.
+   */
+  private async reportUsage(at: number): Promise<void> {
+    const tenantId = this.ctx.storage.sql
+      .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'tenant_id'")
+      .toArray()[0]?.value;
+    const hours = this.usageReports.pending(at);
+    if (!tenantId || hours.length === 0) {
+      this.jobs.complete("report_usage");
+      return;
+    }
+    const handle = openDatabase(databaseConfig(this.env));
+    try {
+      const outcome = await this.sendUsage(handle.db, tenantId, this.ctx.id.toString(), hours);
+      this.ctx.storage.transactionSync(() => {
+        this.usageReports.settle(hours, outcome, Date.now());
+        if (this.usageReports.pending(at, 1).length > 0) this.jobs.set("report_usage", Date.now());
+        else this.jobs.complete("report_usage");
+      });
+    } catch (error) {
+      const retryInMs = this.jobs.retryLater("report_usage", Date.now());
+      log("error", "usage report to Stripe failed", { error: String(error), retryInMs });
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Metered and reported checks in [fromMs, toMs) (reconciliation). */
+  async usageReported(query: {
+    fromMs: number;
+    toMs: number;
+  }): Promise<{ reported: number; unbilled: number }> {
+    return this.usageReports.totals(query.fromMs, query.toMs);
   }
 
   private async flushOutbox(): Promise<void> {

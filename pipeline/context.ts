@@ -2,6 +2,7 @@
  * What a job needs, passed in rather than reached for, so the same job runs from the cron
  * trigger, the admin endpoint (both inside the Worker) and the CLI (Node, no Durable Objects).
  */
+import type { Stripe } from "../billing/stripe";
 import type { FacilityInput } from "../compliance";
 import type { Database } from "../db/client";
 
@@ -29,6 +30,17 @@ export interface JobContext {
   incidentRoutingKey?: string | undefined;
   /** Names the deployment in incident payloads and dedup keys. */
   environment: string;
+  /** Stripe and the tenants' meters, for billing reconciliation; absent in local mode and the CLI. */
+  billing?: BillingReach | undefined;
+}
+
+/** What billing reconciliation reaches: Stripe, and each tenant's meters (every shard summed). */
+export interface BillingReach {
+  stripe: Stripe;
+  /** Checks in closed hours sent to Stripe (`reported`) or not billable (`unbilled`), in [fromMs, toMs). */
+  reported(tenantId: string, fromMs: number, toMs: number): Promise<{ reported: number; unbilled: number }>;
+  /** Checks metered in [fromMs, toMs) (hour-aligned). */
+  metered(tenantId: string, fromMs: number, toMs: number): Promise<number>;
 }
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 10_000;

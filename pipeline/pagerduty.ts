@@ -24,6 +24,8 @@ export function incidentEvent(input: {
   summary: string;
   source: string;
   customDetails: Record<string, unknown>;
+  /** What broke; the freshness SLO's by default. */
+  component?: string;
 }): IncidentEvent {
   const base = { routing_key: input.routingKey, event_action: input.action, dedup_key: input.dedupKey };
   if (input.action === "resolve") return base;
@@ -34,7 +36,7 @@ export function incidentEvent(input: {
       source: input.source,
       severity: "error",
       timestamp: new Date().toISOString(),
-      component: "dataset-refresh",
+      component: input.component ?? "dataset-refresh",
       custom_details: input.customDetails,
     },
   };

@@ -2,7 +2,8 @@
  * The scheduled jobs by cron expression (wrangler.toml `[triggers] crons`):
  *
  * - NIGHTLY (02:00 UTC): refresh every dataset from its source (new versions carry their
- *   diff report), tell affected tenants, then check freshness.
+ *   diff report), tell affected tenants, then check freshness; reconcile billing with
+ *   Stripe's meter (billing-reconciliation.ts; nothing to do in local mode).
  * - HOURLY: retry failed refreshes that are due, check the freshness SLO (incident
  *   trigger/resolve), and sweep for rule changes tenants have not heard of yet (overrides
  *   approved or expiring, versions activated from the CLI, failed notifications), then
@@ -11,6 +12,7 @@
  * Each step is named, and logged as it finishes, so an operator (and the schedule's test)
  * can see which jobs a trigger ran.
  */
+import { reconcileBilling } from "./billing-reconciliation";
 import type { JobContext } from "./context";
 import { sweepDrift } from "./drift-sweep";
 import { checkFreshness } from "./freshness";
@@ -36,9 +38,10 @@ const retryDue: Step = [
 const freshness: Step = ["freshness", checkFreshness];
 const driftSweep: Step = ["drift sweep", (ctx) => sweepDrift(ctx, { reason: "drift sweep" })];
 const reconcile: Step = ["reconcile watches", (ctx) => reconcileWatches(ctx)];
+const billing: Step = ["billing reconciliation", reconcileBilling];
 
 export const SCHEDULE: Readonly<Record<string, readonly Step[]>> = {
-  [NIGHTLY_CRON]: [refreshAll, freshness],
+  [NIGHTLY_CRON]: [refreshAll, freshness, billing],
   [HOURLY_CRON]: [retryDue, freshness, driftSweep, reconcile],
 };
 

@@ -1,7 +1,7 @@
 /**
  * What the hot path keeps in Workers KV so that a check never waits on Postgres, even in a
- * cold isolate or through a database outage: observations of API keys and a snapshot of the
- * active datasets. Postgres stays the system of record; every value here is a projection of
+ * cold isolate or through a database outage: observations of API keys, of tenants' billing
+ * accounts (entitlements) and a snapshot of the active datasets. Postgres stays the system of record; every value here is a projection of
  * it, written by whoever last read Postgres, and rebuilt from Postgres by the same path.
  *
  * Reads and writes never throw: KV being unavailable must degrade to "ask Postgres", not to
@@ -17,6 +17,7 @@ export interface EdgeStore {
 /** KV keys, in one place so a reader can see everything the store holds. */
 export const EDGE_KEYS = {
   apiKey: (prefix: string) => `apikey:${prefix}`,
+  billingAccount: (tenantId: string) => `billing:${tenantId}`,
   activeDatasets: "datasets:active",
 } as const;
 

@@ -71,6 +71,8 @@ export async function ensureDemoTenant(
       name: DEMO_TENANT_NAME,
       mode: "test",
       actor: "npm start",
+      // Growth covers three states; Illinois and New York are state add-ons.
+      billing: { plan: "growth", states: ["CA", "TX", "FL", "IL", "NY"] },
     });
     const demo = { tenantId: created.tenantId, apiKey: created.apiKey.key };
     writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });

@@ -202,7 +202,13 @@ async function setUp(target: Target) {
 
     /** A fresh tenant (through the database: no rate limit) with a facility, a check, a group and a spare key. */
     const keyRunner = async (): Promise<Runner> => {
-      const tenant = await createTenant(handle.db, { name: "Fuzzed Kitchens", mode: "test", actor: "fuzz" });
+      // Enterprise: the soak creates locations in many states without a location limit.
+      const tenant = await createTenant(handle.db, {
+        name: "Fuzzed Kitchens",
+        mode: "test",
+        actor: "fuzz",
+        billing: { plan: "enterprise", states: [] },
+      });
       const auth = { authorization: `Bearer ${tenant.apiKey.key}` };
       const facilityId = await idOf(
         await api("/v1/facilities", { method: "POST", headers: auth, json: FACILITY }),

@@ -3,11 +3,13 @@
  * embedded PGlite), migrated and seeded, and the WebSocket bridge the Worker under test
  * reaches it through. Tests get the Worker's connection string and the bridge address, and
  * the address of a local HTTP server standing in for dataset sources and incident webhooks,
- * and the mail catcher the Worker sends email to (tests read it: test/mail.ts).
+ * the mail catcher the Worker sends email to (tests read it: test/mail.ts), and a server
+ * speaking Stripe's wire format.
  */
 import type { TestProject } from "vitest/node";
 import { startMailCatcher } from "../db/local/mail-catcher";
 import { startLocalDatabase } from "../db/local/stack";
+import { startStripeFake } from "./stripe-server";
 import { startUpstreamServer } from "./upstream-server";
 
 declare module "vitest" {
@@ -21,6 +23,8 @@ declare module "vitest" {
     /** The mail catcher: the Worker's MAIL_URL (SMTP) and its REST API. */
     mailSmtpUrl: string;
     mailWebUrl: string;
+    /** test/stripe-server.ts: Stripe's API for the endpoints Prep uses, and its test controls. */
+    stripeUrl: string;
   }
 }
 
@@ -35,10 +39,13 @@ export default async function setup(project: TestProject) {
   const mail = await startMailCatcher();
   project.provide("mailSmtpUrl", mail.smtpUrl);
   project.provide("mailWebUrl", mail.webUrl);
+  const stripe = await startStripeFake();
+  project.provide("stripeUrl", stripe.url);
 
   return async () => {
     await mail.stop();
     await upstream.close();
+    await stripe.close();
     await database.stop();
   };
 }

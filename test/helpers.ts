@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import type { ApiKeyScope } from "../db/api-keys";
 import { type DatabaseHandle, openDatabase } from "../db/client";
-import { createTenant } from "../db/tenants";
+import { createTenant, type TenantPlan } from "../db/tenants";
 
 export const BASE = "https://prep.test";
 
@@ -30,7 +30,17 @@ export function workerDb(): DatabaseHandle {
   return openDatabase({ databaseUrl: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
 }
 
-export async function newTenant(name = "Test Kitchen Co", scopes?: readonly ApiKeyScope[]) {
+/**
+ * Enterprise (every state, no location limit, active) unless a test is about billing: tests
+ * of checks and facilities in CA, TX, FL, IL, NY… must not be refused by a plan.
+ */
+export const UNLIMITED_PLAN: TenantPlan = { plan: "enterprise", states: [] };
+
+export async function newTenant(
+  name = "Test Kitchen Co",
+  scopes?: readonly ApiKeyScope[],
+  billing: TenantPlan | "trial" = UNLIMITED_PLAN,
+) {
   const handle = workerDb();
   try {
     const created = await createTenant(handle.db, {
@@ -38,6 +48,7 @@ export async function newTenant(name = "Test Kitchen Co", scopes?: readonly ApiK
       mode: "test",
       actor: "test",
       ...(scopes ? { scopes } : {}),
+      ...(billing === "trial" ? {} : { billing }),
     });
     return { tenantId: created.tenantId, key: created.apiKey.key, keyId: created.apiKey.id };
   } finally {

@@ -638,6 +638,7 @@ const scopes = fc.constantFrom(
   "facilities:read",
   "facilities:write",
   "usage:read",
+  "billing:read",
   "alerts:read",
   "alerts:write",
   "keys:write",
@@ -868,6 +869,7 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   { method: "GET", route: "/v1/facilities/:id/verdict", auth: "key", query: { include } },
   { method: "GET", route: "/v1/jurisdictions", auth: "key" },
   { method: "GET", route: "/v1/jurisdictions/:ocdId{.+}/rules", auth: "key" },
+  { method: "GET", route: "/v1/billing", auth: "key" },
   {
     method: "GET",
     route: "/v1/usage",
@@ -943,6 +945,19 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   },
   {
     method: "POST",
+    route: "/v1/billing/stripe/webhook",
+    auth: "public",
+    body: fc.record(
+      {
+        id: fc.oneof(fc.constant("evt_fuzz"), hostileString),
+        type: fc.constantFrom("invoice.paid", "customer.subscription.updated", "x"),
+        data: fc.record({ object: fc.record({ id: fc.oneof(fc.constant("sub_fuzz"), hostileString) }) }),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  {
+    method: "POST",
     route: "/v1/auth/invites/accept",
     auth: "public",
     body: fc.record(
@@ -988,8 +1003,34 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     ),
   },
   { method: "DELETE", route: "/v1/invites/:id", auth: "session" },
+  {
+    method: "POST",
+    route: "/v1/billing/checkout",
+    auth: "session",
+    body: fc.record(
+      {
+        plan: fc.oneof(fc.constantFrom("starter", "growth", "enterprise", "platinum"), hostileString),
+        states: arrayOf(fc.oneof(fc.constantFrom("CA", "tx", "ZZ"), hostileString), 60),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { method: "POST", route: "/v1/billing/portal", auth: "session" },
+  {
+    method: "PUT",
+    route: "/v1/billing/plan",
+    auth: "session",
+    body: fc.record(
+      {
+        plan: fc.oneof(fc.constantFrom("starter", "growth", "enterprise", "platinum", ""), hostileString),
+        states: arrayOf(fc.oneof(fc.constantFrom("CA", "tx", "ZZ", "DC", ""), hostileString), 60),
+      },
+      { requiredKeys: [] },
+    ),
+  },
 
   // Platform-admin routes
+  { method: "GET", route: "/v1/admin/billing", auth: "admin" },
   {
     method: "POST",
     route: "/v1/admin/refresh",

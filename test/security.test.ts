@@ -130,6 +130,7 @@ const ROUTES: readonly SecuredRoute[] = [
     scopes: [],
   },
   { method: "GET", route: "/v1/usage", path: () => "/v1/usage", scopes: ["usage:read"] },
+  { method: "GET", route: "/v1/billing", path: () => "/v1/billing", scopes: ["billing:read"] },
   { method: "GET", route: "/v1/alerts", path: () => "/v1/alerts", scopes: ["alerts:read"] },
   { method: "GET", route: "/v1/alerts/stream", path: () => "/v1/alerts/stream", scopes: ["alerts:read"] },
   {
@@ -168,6 +169,8 @@ const PUBLIC_ROUTES = [
   "POST /v1/auth/invites/accept",
   "POST /v1/auth/password-reset",
   "POST /v1/auth/password-reset/confirm",
+  // Stripe's: authenticated by its signature (workers/routes/billing/stripe.test.ts).
+  "POST /v1/billing/stripe/webhook",
 ];
 
 /**
@@ -187,6 +190,10 @@ const SESSION_ONLY_ROUTES = [
   "GET /v1/invites",
   "POST /v1/invites",
   "DELETE /v1/invites/:id",
+  // An owner's decision: refused to API keys and other roles in workers/routes/billing.
+  "PUT /v1/billing/plan",
+  "POST /v1/billing/checkout",
+  "POST /v1/billing/portal",
 ];
 
 /** Routes for Prep's operators (prep_admin_ keys): a tenant key must get 403 on every one. */
@@ -212,6 +219,7 @@ const PLATFORM_ADMIN_ROUTES = [
   "POST /v1/admin/tenants/:tenantId/dead-letters/:checkId/requeue",
   "DELETE /v1/admin/tenants/:tenantId/dead-letters/:checkId",
   "GET /v1/admin/audit-log",
+  "GET /v1/admin/billing",
 ];
 
 /** Every `METHOD /path` the app registers under /v1/, without the 405 fallbacks (`ALL`). */

@@ -38,6 +38,14 @@ export interface Env extends RuntimeEnv {
   MAIL_URL?: string;
   /** The From address of Prep's email, e.g. `Prep <no-reply@prep.dev>`. */
   MAIL_FROM?: string;
+  /** Stripe's secret API key; without it billing runs in local mode (docs/billing.md). */
+  STRIPE_SECRET_KEY?: string;
+  /** The webhook endpoint's signing secret (`whsec_…`). */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Tests and local tooling only: where the Stripe SDK sends requests (e.g. `http://127.0.0.1:4100`). */
+  STRIPE_API_BASE?: string;
+  /** Where Checkout and the Customer Portal send the browser back (the web app's origin). */
+  APP_ORIGIN?: string;
 }
 
 type PrepEnv = Env;

@@ -1,6 +1,7 @@
 /**
  * The data pipeline's job context as the Worker provides it: its database, its tenant
- * objects (told about rule changes) and this isolate's dataset registry. Used by the cron
+ * objects (told about rule changes), this isolate's dataset registry and, with Stripe keys,
+ * what billing reconciliation reaches. Used by the cron
  * handler and the admin endpoints that run a job on demand.
  */
 import { type Database, openDatabase } from "../db/client";
@@ -8,8 +9,24 @@ import { DEFAULT_FETCH_TIMEOUT_MS, type JobContext, logJson } from "../pipeline/
 import { databaseConfig } from "../runtime/database";
 import { datasetRegistry } from "../runtime/dataset-registry";
 import type { Env } from "./env";
+import { stripeClient } from "./services/stripe";
+import { TenantMeters } from "./services/tenant-meters";
 
 const tenantObject = (env: Env, tenantId: string) => env.TENANT.get(env.TENANT.idFromName(tenantId));
+
+/** Stripe and every tenant's meters, with Stripe keys; undefined in local mode. */
+export function billingReach(env: Env): JobContext["billing"] {
+  const stripe = stripeClient(env);
+  if (!stripe) return undefined;
+  return {
+    stripe,
+    reported: (tenantId, fromMs, toMs) => TenantMeters.of(env, tenantId).reported({ fromMs, toMs }),
+    metered: async (tenantId, fromMs, toMs) => {
+      const rows = await TenantMeters.of(env, tenantId).usage({ fromMs, toMs, granularity: "hour" });
+      return rows.reduce((sum, row) => sum + row.count, 0);
+    },
+  };
+}
 
 export function workerJobContext(env: Env, db: Database): JobContext {
   return {
@@ -27,6 +44,7 @@ export function workerJobContext(env: Env, db: Database): JobContext {
     incidentWebhookUrl: env.INCIDENT_WEBHOOK_URL || undefined,
     incidentRoutingKey: env.INCIDENT_ROUTING_KEY || undefined,
     environment: env.PREP_ENV,
+    billing: billingReach(env),
   };
 }
 

@@ -19,7 +19,7 @@ const cronLines = [...wranglerToml.matchAll(/^crons\s*=\s*\[(.*)\]\s*$/gm)].map(
 const crons = cronLines[0] ?? [];
 
 const EXPECTED_JOBS: Record<string, { jobs: string[]; refreshTrigger: string }> = {
-  "0 2 * * *": { jobs: ["refresh", "freshness"], refreshTrigger: "cron" },
+  "0 2 * * *": { jobs: ["refresh", "freshness", "billing reconciliation"], refreshTrigger: "cron" },
   "0 * * * *": {
     jobs: ["retry refreshes", "freshness", "drift sweep", "reconcile watches"],
     refreshTrigger: "retry",

@@ -11,6 +11,7 @@ import { AcceptInvite } from "./pages/AcceptInvite";
 import { Account } from "./pages/Account";
 import { Alerts } from "./pages/Alerts";
 import { ApiKeys } from "./pages/ApiKeys";
+import { Billing } from "./pages/Billing";
 import { ForgotPassword } from "./pages/ForgotPassword";
 import { LocationDetail } from "./pages/LocationDetail";
 import { Locations } from "./pages/Locations";
@@ -36,6 +37,7 @@ const PAGES: [string, (params: Record<string, string>) => JSX.Element, string][]
   ["/team", () => <Team />, "Team"],
   ["/usage", () => <Usage />, "Usage"],
   ["/account", () => <Account />, "Account"],
+  ["/billing", () => <Billing />, "Billing"],
 ];
 
 /** Pages of the signed-out app show the overview once signed in. */

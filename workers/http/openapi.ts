@@ -18,7 +18,8 @@ export const ProblemSchema = v.object({
 const DESCRIPTIONS: Record<number, string> = {
   400: "Malformed request (e.g. invalid JSON)",
   401: "Missing, malformed, unknown or revoked API key",
-  403: "The API key lacks the required scope",
+  402: "The subscription has lapsed (trial ended, canceled, or past due beyond the grace period): `subscription_required`",
+  403: "The API key lacks the required scope, or the plan does not include this (`state_not_in_plan`, `location_limit_reached`)",
   404: "Not found (also for another tenant's resources)",
   409: "Conflict",
   413: "Body over 1 MiB",

@@ -7,6 +7,7 @@ import type { AppEnv } from "../context";
 import { Problem } from "../http/problem";
 import { registerChangePassword } from "./account/change-password";
 import { registerPlatformAuditLog } from "./admin/audit-log";
+import { registerAdminBilling } from "./admin/billing";
 import { registerCreateOverride } from "./admin/create-override";
 import { registerDatasetDiff } from "./admin/dataset-diff";
 import { registerConfigureDatasetSource } from "./admin/dataset-source";
@@ -35,6 +36,11 @@ import { registerSignIn } from "./auth/sign-in";
 import { registerSignOut } from "./auth/sign-out";
 import { registerSignUp } from "./auth/sign-up";
 import { registerVerifySignUp } from "./auth/verify-sign-up";
+import { registerCheckout } from "./billing/checkout";
+import { registerGetBilling } from "./billing/get";
+import { registerPortal } from "./billing/portal";
+import { registerSetPlan } from "./billing/set-plan";
+import { registerStripeWebhook } from "./billing/stripe-webhook";
 import { registerCreateCheck } from "./checks/create";
 import { registerGetCheck } from "./checks/get";
 import { registerDocs } from "./docs/docs";
@@ -85,6 +91,11 @@ const ROUTES: ((app: App) => void)[] = [
   registerListJurisdictions,
   registerJurisdictionRules,
   registerUsage,
+  registerGetBilling,
+  registerSetPlan,
+  registerCheckout,
+  registerPortal,
+  registerStripeWebhook,
   registerListAlerts,
   // Before any parameterised alert path, so /v1/alerts/stream is never read as an id.
   registerAlertStream,
@@ -126,6 +137,7 @@ const ROUTES: ((app: App) => void)[] = [
   registerGetOverride,
   registerDecideOverride,
   registerDeadLetterSummary,
+  registerAdminBilling,
   registerListDeadLetters,
   registerRequeueDeadLetter,
   registerDiscardDeadLetter,

@@ -1,7 +1,9 @@
 /**
- * Running a check: evaluate in isolate memory, then record it exactly once in the tenant's
+ * Running a check: the tenant's entitlements from isolate memory (a lapsed subscription is
+ * 402, a state not bought is 403), evaluate in isolate memory, then record it exactly once in the tenant's
  * Durable Object (metering, ledger, outbox to Postgres) before answering. The only awaited
- * I/O on the hot path is that one RPC; datasets and the key come from isolate memory.
+ * I/O on the hot path is that one RPC; datasets, the key and the billing account come from
+ * isolate memory.
  */
 import type { FacilityInput } from "../../compliance";
 import { newId } from "../../db/ids";
@@ -14,6 +16,7 @@ import {
 import { asOfDate } from "../../runtime/evaluation";
 import { Problem } from "../http/problem";
 import type { Principal } from "../middleware/auth";
+import { billingAccount, requireEntitlement } from "./billing";
 import { verdictFor } from "./evaluate";
 import type { Services } from "./services";
 
@@ -39,6 +42,9 @@ export async function runCheck(
   principal: Principal,
   input: RunCheckInput,
 ): Promise<RunCheckOutput> {
+  const account = await billingAccount(services, principal.tenantId);
+  requireEntitlement(account, "checks");
+  requireEntitlement(account, `state:${input.facility.address.state}`);
   const datasets = await services.datasets.current(services.db, services.background);
   const asOf = asOfDate(input.asOf);
   const verdict = verdictFor(input.facility, asOf, datasets);

@@ -5,7 +5,7 @@
  *
  * - owner, admin: everything; only an owner may make or change owners.
  * - manager: run checks, edit their locations, handle alerts, see usage — only at the
- *   locations assigned to them (one by one or through groups); never keys or the team.
+ *   locations assigned to them (one by one or through groups); never keys, billing or the team.
  * - viewer: read only.
  */
 import { API_KEY_SCOPES } from "../../db/api-keys";
@@ -18,8 +18,11 @@ const ADMIN_SCOPES = [...API_KEY_SCOPES, "team:read", "team:write"];
 export const ROLE_SCOPES: Record<Role, readonly string[]> = {
   owner: ADMIN_SCOPES,
   admin: ADMIN_SCOPES,
-  // Everything a key may do except managing keys, and seeing (not changing) the team.
-  manager: [...API_KEY_SCOPES.filter((scope) => scope !== "keys:write"), "team:read"],
+  // Everything a key may do except managing keys and seeing billing, and seeing (not changing) the team.
+  manager: [
+    ...API_KEY_SCOPES.filter((scope) => scope !== "keys:write" && scope !== "billing:read"),
+    "team:read",
+  ],
   viewer: ["checks:read", "facilities:read", "alerts:read", "usage:read", "team:read"],
 };
 

@@ -6,6 +6,8 @@
  * are isolate-scoped singletons handed in here, bound to the edge store (Workers KV) they
  * fall back on before Postgres.
  */
+
+import type { BillingAccount } from "../../billing/entitlements";
 import { type Database, type DatabaseHandle, openDatabase } from "../../db/client";
 import type { TenantObject } from "../../durable-objects/tenant-object";
 import { databaseConfig } from "../../runtime/database";
@@ -13,6 +15,7 @@ import { type DatasetRegistry, datasetRegistry } from "../../runtime/dataset-reg
 import { kvEdgeStore } from "../../runtime/edge-store";
 import type { Env } from "../env";
 import { type ApiKeyVerifier, apiKeyVerifier } from "./api-key-verifier";
+import { entitlementsCache } from "./entitlements-cache";
 import { type MailDelivery, type MailMessage, mailDelivery } from "./mail/delivery";
 import { TenantMeters } from "./tenant-meters";
 
@@ -21,6 +24,12 @@ export interface Services {
   db(): Database;
   apiKeys: ApiKeyVerifier;
   datasets: DatasetRegistry;
+  /** Tenants' billing accounts from isolate memory (entitlements-cache.ts). */
+  billing: {
+    account(tenantId: string): Promise<BillingAccount | null>;
+    /** After the Worker changed an account: every isolate sees it within 30 s, this one now. */
+    publish(account: BillingAccount): Promise<void>;
+  };
   tenant(tenantId: string): DurableObjectStub<TenantObject>;
   /** The tenant's usage meters (one or more shards of its object); checks are recorded here. */
   meters(tenantId: string): TenantMeters;
@@ -79,6 +88,10 @@ export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => v
       current: (database, background) => datasetRegistry.current(database, background, edge),
       invalidate: () => datasetRegistry.invalidate(),
       evict: () => datasetRegistry.evict(),
+    },
+    billing: {
+      account: (tenantId) => entitlementsCache.account(tenantId, db, edge, background),
+      publish: (account) => entitlementsCache.publish(account, edge),
     },
     tenant: (tenantId) => env.TENANT.get(env.TENANT.idFromName(tenantId)),
     meters: (tenantId) => TenantMeters.of(env, tenantId),

@@ -98,6 +98,18 @@ export class TenantMeters {
     return [...merged.values()];
   }
 
+  /** Every shard's checks reported to Stripe and marked unbilled, summed (billing reconciliation). */
+  async reported(query: { fromMs: number; toMs: number }): Promise<{ reported: number; unbilled: number }> {
+    const perShard = await Promise.all(this.all().map((stub) => stub.usageReported(query)));
+    return perShard.reduce(
+      (sum, r) => ({ reported: sum.reported + r.reported, unbilled: sum.unbilled + r.unbilled }),
+      {
+        reported: 0,
+        unbilled: 0,
+      },
+    );
+  }
+
   private shardName(index: number): string {
     return index === 0 ? this.tenantId : `${this.tenantId}:meter:${index}`;
   }

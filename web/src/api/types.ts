@@ -9,6 +9,11 @@ import type { ProblemSchema } from "../../../workers/http/openapi";
 import type { listOf, pageOf } from "../../../workers/http/schemas";
 import type { AlertSchema } from "../../../workers/routes/alerts/schemas";
 import type { SessionSchema } from "../../../workers/routes/auth/schemas";
+import type {
+  BillingSchema,
+  CheckoutAnswerSchema,
+  PortalAnswerSchema,
+} from "../../../workers/routes/billing/schemas";
 import type { CheckResultSchema, CheckSummarySchema } from "../../../workers/routes/checks/schemas";
 import type {
   FacilityResponseSchema,
@@ -48,6 +53,9 @@ type PageOf<T> = v.InferOutput<ReturnType<typeof pageOf<v.GenericSchema<T>>>>;
 export type Page<T> = ListOf<T> & Partial<PageOf<T>>;
 
 export type Usage = v.InferOutput<typeof UsageSchema>;
+export type Billing = v.InferOutput<typeof BillingSchema>;
+export type CheckoutAnswer = v.InferOutput<typeof CheckoutAnswerSchema>;
+export type PortalAnswer = v.InferOutput<typeof PortalAnswerSchema>;
 
 type ProblemBody = v.InferOutput<typeof ProblemSchema>;
 /** An RFC 9457 problem; `instance` is absent from the ones the app makes up itself (network errors). */

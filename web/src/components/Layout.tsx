@@ -13,6 +13,7 @@ const NAV: { href: string; label: string; scope: string }[] = [
   { href: "/keys", label: "API keys", scope: "keys:write" },
   { href: "/team", label: "Team", scope: "team:read" },
   { href: "/usage", label: "Usage", scope: "usage:read" },
+  { href: "/billing", label: "Billing", scope: "billing:read" },
 ];
 
 export function Layout({ children }: { children: ComponentChildren }) {

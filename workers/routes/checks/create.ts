@@ -24,7 +24,7 @@ export function registerCreateCheck(app: App): void {
         "Resolves the facility's jurisdictions from its address, evaluates every applicable rule at `asOf` (default: today) and returns each finding with its citation, what to do and by when. Deterministic for a given `asOf` and dataset versions. Findings that do not apply to the facility are counted in `notApplicableCount` and listed only with `?include=not_applicable`.",
       responses: {
         200: jsonResponse("The verdict", CheckResultSchema),
-        ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503),
+        ...problemResponses(400, 401, 402, 403, 413, 415, 422, 429, 503),
       },
     }),
     authenticate,

@@ -30,7 +30,7 @@ export function registerCheckFacility(app: App): void {
       summary: "Check a stored facility",
       responses: {
         200: jsonResponse("The verdict", CheckResultSchema),
-        ...problemResponses(401, 403, 404, 415, 422, 503),
+        ...problemResponses(401, 402, 403, 404, 415, 422, 503),
       },
     }),
     authenticate,

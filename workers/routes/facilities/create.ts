@@ -1,15 +1,18 @@
 /**
  * POST /v1/facilities — store a facility (the check contract's facility object is the
- * body), evaluated at once so it has a status. Scope `facilities:write`.
+ * body), evaluated at once so it has a status. Scope `facilities:write`. The tenant's plan
+ * must cover the facility's state, and have room for another location.
  */
 import { describeRoute } from "hono-openapi";
 import { FacilityInputSchema } from "../../../compliance/index";
+import { countLocations } from "../../../db/billing";
 import { withTenant } from "../../../db/client";
 import { insertFacility, loadFacility } from "../../../db/facility-records";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { requireAllLocations } from "../../middleware/locations";
+import { billingAccount, requireEntitlement, requireLocationRoom } from "../../services/billing";
 import { evaluateToday, facilityBody, notifyTenantObject } from "../../services/facility-evaluation";
 import type { App } from "../index";
 import { FacilityResponseSchema } from "./schemas";
@@ -23,7 +26,7 @@ export function registerCreateFacility(app: App): void {
       requestBody: jsonRequestBody(FacilityInputSchema),
       responses: {
         201: jsonResponse("The stored facility", FacilityResponseSchema),
-        ...problemResponses(401, 403, 413, 415, 422),
+        ...problemResponses(401, 402, 403, 413, 415, 422),
       },
     }),
     authenticate,
@@ -34,9 +37,12 @@ export function registerCreateFacility(app: App): void {
       const facility = c.req.valid("json");
       const services = c.get("services");
       const principal = c.get("principal");
+      const account = await billingAccount(services, principal.tenantId);
+      requireEntitlement(account, `state:${facility.address.state}`);
       // Evaluating first also refuses places no dataset covers, before anything is stored.
       const { verdict, evaluated } = await evaluateToday(services, facility);
       const record = await withTenant(services.db(), principal.tenantId, async (tx) => {
+        requireLocationRoom(account, await countLocations(tx, principal.tenantId));
         const id = await insertFacility(tx, principal.tenantId, facility, evaluated);
         return loadFacility(tx, id);
       });
