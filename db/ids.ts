@@ -25,7 +25,8 @@ export type IdPrefix =
   | "run"
   | "rat"
   | "adm"
-  | "ovr";
+  | "ovr"
+  | "inc";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

@@ -24,6 +24,7 @@ import { databaseConfig } from "../runtime/database";
 import { datasetRegistry, type LoadedDataset } from "../runtime/dataset-registry";
 import type { RuntimeEnv } from "../runtime/env";
 import { asOfDate, evaluateFacility } from "../runtime/evaluation";
+import { deferMetric, metricsFor } from "../runtime/metrics";
 import { AlertStore } from "./alert-store";
 import {
   type Alert,
@@ -114,6 +115,24 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
       return result;
     });
     if (alarmMoved) await this.jobs.arm();
+    if (outcome.kind === "recorded") {
+      // Per state and tenant, after the reply: what the dashboards' metering panels count.
+      deferMetric(
+        metricsFor(this.env),
+        {
+          kind: "metered_check",
+          route: "TenantObject.recordCheck",
+          method: "RPC",
+          status: 200,
+          latencyMs: Date.now() - now,
+          tenant: input.check.tenantId,
+          state: input.check.state,
+          plan: "",
+          region: "",
+        },
+        (work) => this.ctx.waitUntil(work),
+      );
+    }
     return outcome;
   }
 

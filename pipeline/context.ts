@@ -4,6 +4,7 @@
  */
 import type { FacilityInput } from "../compliance";
 import type { Database } from "../db/client";
+import type { OperationalMetricsSource } from "./slo";
 
 export interface JobContext {
   db: Database;
@@ -29,6 +30,11 @@ export interface JobContext {
   incidentRoutingKey?: string | undefined;
   /** Names the deployment in incident payloads and dedup keys. */
   environment: string;
+  /**
+   * Request and check totals for the SLO burn rates (pipeline/slo-source.ts). Absent in the
+   * CLI: the Worker's hourly run records them.
+   */
+  operationalMetrics?: OperationalMetricsSource | undefined;
 }
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 10_000;

@@ -9,4 +9,9 @@ export interface RuntimeEnv {
   /** Local only: `host:port/path` of the WebSocket bridge in front of PGlite or PostgreSQL. */
   DB_WS_PROXY: string;
   PREP_ENV: "development" | "test" | "staging" | "production";
+  /**
+   * Workers Analytics Engine dataset for operational metrics (runtime/metrics.ts); bound in
+   * staging and production only, absent locally (metrics are then logged).
+   */
+  METRICS?: AnalyticsEngineDataset;
 }

@@ -31,6 +31,12 @@ export interface Env extends RuntimeEnv {
   INCIDENT_WEBHOOK_URL: string;
   /** The PagerDuty integration's routing key (a secret). */
   INCIDENT_ROUTING_KEY?: string;
+  /** The Analytics Engine dataset METRICS writes to, for the SLO job's SQL queries (wrangler.toml). */
+  METRICS_DATASET?: string;
+  /** Cloudflare account whose Analytics Engine SQL API the SLO job queries. */
+  ANALYTICS_ACCOUNT_ID?: string;
+  /** API token with Account Analytics: Read (a secret). */
+  ANALYTICS_API_TOKEN?: string;
 }
 
 type PrepEnv = Env;

@@ -20,6 +20,7 @@ import { registerListOverrides } from "./admin/list-overrides";
 import { registerRequeueDeadLetter } from "./admin/requeue-dead-letter";
 import { registerReviewDatasetVersion } from "./admin/review-version";
 import { registerRunRefresh } from "./admin/run-refresh";
+import { registerSloReport } from "./admin/slo";
 import { registerAcknowledgeAlert } from "./alerts/acknowledge";
 import { registerListAlerts } from "./alerts/list";
 import { registerAlertStream } from "./alerts/stream";
@@ -100,6 +101,7 @@ const ROUTES: ((app: App) => void)[] = [
   registerGetFacilityVerdict,
   registerStatus,
   registerRunRefresh,
+  registerSloReport,
   registerGetRefreshRun,
   registerConfigureDatasetSource,
   registerListDatasetVersions,
