@@ -32,6 +32,8 @@ function workerdProject(options: {
             DATABASE_KIND: inject("databaseKind"),
             // A fresh session-signing secret per run: never a constant anyone could reuse.
             SESSION_SECRET: randomBytes(32).toString("base64url"),
+            // Local metrics log 5xx points only: a line per request would flood the runner.
+            METRICS_LOG: "errors",
           },
           // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
           // takes hundreds of requests rather than thousands. Load tests use several keys.

@@ -80,9 +80,13 @@ export const isCheck = (p: Pick<MetricPoint, "kind" | "route" | "method">) =>
 
 const HOURS_KEPT = 24 * 31;
 
-/** Local metrics: a JSON log line per point and in-isolate hourly totals (bounded to 31 days). */
+/**
+ * Local metrics: a JSON log line per point (only 5xx points when `errorsOnly`: the test suites
+ * send tens of thousands of requests) and in-isolate hourly totals (bounded to 31 days).
+ */
 export class LocalMetrics implements Metrics {
   private readonly hours = new Map<number, HourTotals>();
+  errorsOnly = false;
 
   constructor(
     private readonly log: (line: string) => void = console.log,
@@ -90,7 +94,10 @@ export class LocalMetrics implements Metrics {
   ) {}
 
   write(p: MetricPoint): void {
-    this.log(JSON.stringify({ level: "info", message: "metric", ...p, statusClass: statusClass(p.status) }));
+    if (!this.errorsOnly || p.status >= 500)
+      this.log(
+        JSON.stringify({ level: "info", message: "metric", ...p, statusClass: statusClass(p.status) }),
+      );
     if (p.kind !== "request") return;
     const hour = Math.floor(this.now() / 3_600_000);
     let totals = this.hours.get(hour);
@@ -126,8 +133,13 @@ export class LocalMetrics implements Metrics {
 export const localMetrics = new LocalMetrics();
 
 /** The Analytics Engine dataset when bound, else the local implementation. */
-export function metricsFor(env: { METRICS?: AnalyticsEngineLike | undefined }): Metrics {
-  return env.METRICS ? analyticsEngineMetrics(env.METRICS) : localMetrics;
+export function metricsFor(env: {
+  METRICS?: AnalyticsEngineLike | undefined;
+  METRICS_LOG?: string | undefined;
+}): Metrics {
+  if (env.METRICS) return analyticsEngineMetrics(env.METRICS);
+  localMetrics.errorsOnly = env.METRICS_LOG === "errors";
+  return localMetrics;
 }
 
 /** A test double: keeps every point it is given. */
