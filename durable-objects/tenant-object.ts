@@ -468,7 +468,25 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
         changes,
       });
     });
-    if (alert) broadcastAlert(this.ctx, alert);
+    if (alert) {
+      broadcastAlert(this.ctx, alert);
+      deferMetric(
+        metricsFor(this.env),
+        {
+          kind: "drift_alert",
+          route: "TenantObject.applyVerdict",
+          method: "RPC",
+          status: 200,
+          latencyMs: 0,
+          // Objects are named by tenant id (idFromName), so the id carries it.
+          tenant: this.ctx.id.name ?? "",
+          state: snapshot.facility.address?.state ?? "",
+          plan: "",
+          region: "",
+        },
+        (work) => this.ctx.waitUntil(work),
+      );
+    }
     return alert;
   }
 

@@ -13,10 +13,17 @@
  * response (waitUntil) and swallows a failing sink's error, which only costs the point.
  */
 
+/** blob1 of every point; the dashboards filter on it (grafana/dashboards.test.ts checks they use only these). */
+export const METRIC_KINDS = ["request", "metered_check", "drift_alert"] as const;
+export type MetricKind = (typeof METRIC_KINDS)[number];
+
 /** What one request or evaluation tells us. Blob and double positions are the dataset's schema. */
 export interface MetricPoint {
-  /** `request` for the Worker's API requests, `metered_check` for a check a tenant object recorded. */
-  kind: "request" | "metered_check";
+  /**
+   * `request` for the Worker's API requests, `metered_check` for a check a tenant object
+   * recorded, `drift_alert` for an alert a tenant object raised (a verdict changed).
+   */
+  kind: MetricKind;
   /** The route pattern (`/v1/facilities/:id`), never the raw path: bounded cardinality. */
   route: string;
   method: string;
