@@ -24,7 +24,7 @@ import { databaseConfig } from "../runtime/database";
 import { datasetRegistry, type LoadedDataset } from "../runtime/dataset-registry";
 import type { RuntimeEnv } from "../runtime/env";
 import { asOfDate, evaluateFacility } from "../runtime/evaluation";
-import { deferMetric, metricsFor } from "../runtime/metrics";
+import { metricsFor, writeMetricSafely } from "../runtime/metrics";
 import { AlertStore } from "./alert-store";
 import {
   type Alert,
@@ -116,22 +116,18 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     });
     if (alarmMoved) await this.jobs.arm();
     if (outcome.kind === "recorded") {
-      // Per state and tenant, after the reply: what the dashboards' metering panels count.
-      deferMetric(
-        metricsFor(this.env),
-        {
-          kind: "metered_check",
-          route: "TenantObject.recordCheck",
-          method: "RPC",
-          status: 200,
-          latencyMs: Date.now() - now,
-          tenant: input.check.tenantId,
-          state: input.check.state,
-          plan: "",
-          region: "",
-        },
-        (work) => this.ctx.waitUntil(work),
-      );
+      // Per state and tenant: what the dashboards' metering panels count.
+      writeMetricSafely(metricsFor(this.env), {
+        kind: "metered_check",
+        route: "TenantObject.recordCheck",
+        method: "RPC",
+        status: 200,
+        latencyMs: Date.now() - now,
+        tenant: input.check.tenantId,
+        state: input.check.state,
+        plan: "",
+        region: "",
+      });
     }
     return outcome;
   }
@@ -470,22 +466,18 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     });
     if (alert) {
       broadcastAlert(this.ctx, alert);
-      deferMetric(
-        metricsFor(this.env),
-        {
-          kind: "drift_alert",
-          route: "TenantObject.applyVerdict",
-          method: "RPC",
-          status: 200,
-          latencyMs: 0,
-          // Objects are named by tenant id (idFromName), so the id carries it.
-          tenant: this.ctx.id.name ?? "",
-          state: snapshot.facility.address?.state ?? "",
-          plan: "",
-          region: "",
-        },
-        (work) => this.ctx.waitUntil(work),
-      );
+      writeMetricSafely(metricsFor(this.env), {
+        kind: "drift_alert",
+        route: "TenantObject.applyVerdict",
+        method: "RPC",
+        status: 200,
+        latencyMs: 0,
+        // Objects are named by tenant id (idFromName), so the id carries it.
+        tenant: this.ctx.id.name ?? "",
+        state: snapshot.facility.address?.state ?? "",
+        plan: "",
+        region: "",
+      });
     }
     return alert;
   }

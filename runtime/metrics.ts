@@ -172,3 +172,17 @@ export function deferMetric(
       ),
   );
 }
+
+/**
+ * Writes `point` now, swallowing a failing sink. For the tenant object's per-check points:
+ * Analytics Engine's `writeDataPoint` does not wait on the network, and a timer per check
+ * there measurably slowed the outbox's delivery (durable-objects/storage.test.ts).
+ */
+export function writeMetricSafely(metrics: Metrics, point: MetricPoint): void {
+  try {
+    const writing = metrics.write(point);
+    if (writing) writing.catch(() => undefined);
+  } catch {
+    // A broken sink costs the point, never the check.
+  }
+}
