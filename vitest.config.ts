@@ -38,6 +38,8 @@ function workerdProject(options: {
             // runs in local mode unless a test sets one (workers/routes/billing/stripe.test.ts).
             STRIPE_API_BASE: inject("stripeUrl"),
             STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
+            // Local metrics log 5xx points only: a line per request would flood the runner.
+            METRICS_LOG: "errors",
           },
           // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
           // takes hundreds of requests rather than thousands. Load tests use several keys.

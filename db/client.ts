@@ -5,10 +5,17 @@
  * In production it reaches Neon directly; locally and in tests `wsProxy` points it at the
  * WebSocket bridge in front of PGlite or the machine's PostgreSQL. A pool lives for one
  * request (Workers cannot share sockets across requests), so callers close it when done.
+ *
+ * With a read replica (`replicaUrl`), the handle is drizzle's `withReplicas`: plain selects and
+ * reads through `withTenantRead` go to the replica until the handle writes; from then on, and
+ * for every transaction, insert, update, delete and raw statement, the primary serves
+ * (read-your-writes within a request). Only routes that tolerate replication lag call
+ * `withTenantRead`; everything else stays on the primary.
  */
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { sql } from "drizzle-orm";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import { withReplicas } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 
 export type Database = NeonDatabase<typeof schema>;
@@ -17,6 +24,8 @@ export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export interface DatabaseConfig {
   databaseUrl: string;
+  /** A read replica's connection string (`DATABASE_URL_REPLICA`); absent = the primary serves all. */
+  replicaUrl?: string | undefined;
   /** `host:port/path` of a local WebSocket bridge; empty in production. */
   wsProxy?: string | undefined;
   /** Node has no global WebSocket before 22; scripts pass `ws`. */
@@ -45,10 +54,60 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   if (config.webSocketConstructor) {
     neonConfig.webSocketConstructor = config.webSocketConstructor as typeof neonConfig.webSocketConstructor;
   }
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+  const primaryPool = newPool(config.databaseUrl);
+  const primary = drizzle({ client: primaryPool, schema });
+  if (!config.replicaUrl) return { db: primary, close: () => primaryPool.end() };
+
+  const replicaPool = newPool(config.replicaUrl);
+  const replica = drizzle({ client: replicaPool, schema });
+  const state: Routing = { replica, wrote: false };
+  const db = withReplicas(primary, [replica], () => (state.wrote ? primary : replica));
+  // Anything that may write makes the rest of this handle's reads go to the primary.
+  for (const method of ["insert", "update", "delete", "execute", "transaction"] as const) {
+    const routed = db[method] as (...args: unknown[]) => unknown;
+    (db as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      state.wrote = true;
+      return routed(...args);
+    };
+  }
+  routing.set(db, state);
+  return {
+    db,
+    close: async () => {
+      await Promise.all([primaryPool.end(), replicaPool.end()]);
+    },
+  };
+}
+
+function newPool(connectionString: string): Pool {
+  const pool = new Pool({ connectionString, max: 4 });
   // A pool error outside a query (a dropped socket) must not crash the isolate.
   pool.on("error", () => {});
-  return { db: drizzle({ client: pool, schema }), close: () => pool.end() };
+  return pool;
+}
+
+interface Routing {
+  replica: Database;
+  /** Set by the first statement that may write: reads then stay on the primary. */
+  wrote: boolean;
+}
+const routing = new WeakMap<Database, Routing>();
+
+/**
+ * Where a read that tolerates replication lag goes: the replica, unless this handle has already
+ * written (then the primary, so the request sees its own writes) or there is no replica.
+ */
+export function readerOf(db: Database): Database {
+  const state = routing.get(db);
+  return state && !state.wrote ? state.replica : db;
+}
+
+/**
+ * `withTenant` for reads that tolerate replication lag (lists and single-record reads): on the
+ * replica when `readerOf` says so (a hot standby accepts the role and setting this sets).
+ */
+export function withTenantRead<T>(db: Database, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return withTenant(readerOf(db), tenantId, work);
 }
 
 /**

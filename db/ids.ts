@@ -29,7 +29,8 @@ export type IdPrefix =
   | "dsc"
   | "ses"
   | "pwr"
-  | "sgn";
+  | "sgn"
+  | "inc";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

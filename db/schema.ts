@@ -668,3 +668,35 @@ export const billingEvents = pgTable(
   },
   (t) => [index("billing_events_tenant_idx").on(t.tenantId, t.appliedAt), tenantIsolation],
 );
+
+/**
+ * Every incident, one row per occurrence (`incidents` keeps only each dedup key's latest
+ * state): opened and resolved times, from which MTTR is computed (db/incidents.ts).
+ */
+export const incidentHistory = pgTable(
+  "incident_history",
+  {
+    id: text("id").primaryKey(),
+    dedupKey: text("dedup_key").notNull(),
+    summary: text("summary").notNull(),
+    openedAt: timestamptz("opened_at").notNull(),
+    resolvedAt: timestamptz("resolved_at"),
+  },
+  (t) => [index("incident_history_key_idx").on(t.dedupKey, t.openedAt)],
+);
+
+/**
+ * Good and total events per SLO and hour (requests that were not 5xx, checks under the
+ * latency threshold, datasets fresh), written by the hourly job (pipeline/slo.ts): burn rates
+ * and the 30-day values of GET /v1/admin/slo are sums over these rows.
+ */
+export const sloHours = pgTable(
+  "slo_hours",
+  {
+    slo: text("slo").notNull(),
+    hour: timestamptz("hour").notNull(),
+    good: bigint("good", { mode: "number" }).notNull(),
+    total: bigint("total", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.slo, t.hour] })],
+);

@@ -25,6 +25,7 @@ import { databaseConfig } from "../runtime/database";
 import { datasetRegistry, type LoadedDataset } from "../runtime/dataset-registry";
 import type { RuntimeEnv } from "../runtime/env";
 import { asOfDate, evaluateFacility } from "../runtime/evaluation";
+import { metricsFor, writeMetricSafely } from "../runtime/metrics";
 import { AlertStore } from "./alert-store";
 import {
   type Alert,
@@ -129,6 +130,20 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
       return result;
     });
     if (alarmMoved) await this.jobs.arm();
+    if (outcome.kind === "recorded") {
+      // Per state and tenant: what the dashboards' metering panels count.
+      writeMetricSafely(metricsFor(this.env), {
+        kind: "metered_check",
+        route: "TenantObject.recordCheck",
+        method: "RPC",
+        status: 200,
+        latencyMs: Date.now() - now,
+        tenant: input.check.tenantId,
+        state: input.check.state,
+        plan: "",
+        region: "",
+      });
+    }
     return outcome;
   }
 
@@ -507,7 +522,21 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
         changes,
       });
     });
-    if (alert) broadcastAlert(this.ctx, alert);
+    if (alert) {
+      broadcastAlert(this.ctx, alert);
+      writeMetricSafely(metricsFor(this.env), {
+        kind: "drift_alert",
+        route: "TenantObject.applyVerdict",
+        method: "RPC",
+        status: 200,
+        latencyMs: 0,
+        // Objects are named by tenant id (idFromName), so the id carries it.
+        tenant: this.ctx.id.name ?? "",
+        state: snapshot.facility.address?.state ?? "",
+        plan: "",
+        region: "",
+      });
+    }
     return alert;
   }
 

@@ -5,6 +5,7 @@
 import type { Stripe } from "../billing/stripe";
 import type { FacilityInput } from "../compliance";
 import type { Database } from "../db/client";
+import type { OperationalMetricsSource } from "./slo";
 
 export interface JobContext {
   db: Database;
@@ -32,6 +33,11 @@ export interface JobContext {
   environment: string;
   /** Stripe and the tenants' meters, for billing reconciliation; absent in local mode and the CLI. */
   billing?: BillingReach | undefined;
+  /**
+   * Request and check totals for the SLO burn rates (pipeline/slo-source.ts). Absent in the
+   * CLI: the Worker's hourly run records them.
+   */
+  operationalMetrics?: OperationalMetricsSource | undefined;
 }
 
 /** What billing reconciliation reaches: Stripe, and each tenant's meters (every shard summed). */

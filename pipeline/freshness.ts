@@ -6,9 +6,8 @@
  */
 import type { DatasetState } from "../db/datasets";
 import { listDatasetStates } from "../db/datasets";
-import { openIncident, setIncident } from "../db/incidents";
 import type { JobContext } from "./context";
-import { type IncidentEvent, incidentEvent, sendIncidentEvent } from "./pagerduty";
+import { type IncidentEvent, raiseOrResolve as raiseOrResolveIncident } from "./pagerduty";
 
 export const FRESHNESS_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Every dataset refreshed within the window: anything less is a breach. */
@@ -62,32 +61,18 @@ export async function checkFreshness(ctx: JobContext): Promise<FreshnessCheck> {
 
 /** Triggers an incident on a new breach, resolves it on recovery, else does nothing. */
 export async function raiseOrResolve(ctx: JobContext, freshness: Freshness): Promise<FreshnessCheck> {
-  const dedupKey = `prep-${ctx.environment}-dataset-freshness`;
-  const open = await openIncident(ctx.db, dedupKey);
-  const breach = breached(freshness);
-  if (breach === open) return { freshness, sent: null };
-
   const stale = freshness.datasets.filter((d) => !d.fresh);
-  const event = incidentEvent({
-    action: breach ? "trigger" : "resolve",
-    dedupKey,
-    routingKey: ctx.incidentRoutingKey ?? "",
-    summary: breach
-      ? `Dataset freshness SLO breached in ${ctx.environment}: ${stale.length} of ${freshness.datasets.length} datasets not refreshed within 24 h`
-      : `Dataset freshness SLO healthy again in ${ctx.environment}`,
-    source: `prep-${ctx.environment}`,
+  const sent = await raiseOrResolveIncident(ctx, {
+    dedupKey: freshnessDedupKey(ctx.environment),
+    breach: breached(freshness),
+    summary: {
+      breach: `Dataset freshness SLO breached in ${ctx.environment}: ${stale.length} of ${freshness.datasets.length} datasets not refreshed within 24 h`,
+      healthy: `Dataset freshness SLO healthy again in ${ctx.environment}`,
+    },
+    component: "dataset-refresh",
     customDetails: { compliance: freshness.compliance, target: FRESHNESS_TARGET, stale },
   });
-  if (ctx.incidentWebhookUrl) {
-    await sendIncidentEvent(ctx.fetch, ctx.incidentWebhookUrl, event);
-  } else {
-    ctx.log({ message: "incident (no INCIDENT_WEBHOOK_URL configured)", event });
-  }
-  await setIncident(
-    ctx.db,
-    dedupKey,
-    breach ? "triggered" : "resolved",
-    event.payload?.summary ?? "resolved",
-  );
-  return { freshness, sent: event };
+  return { freshness, sent };
 }
+
+export const freshnessDedupKey = (environment: string) => `prep-${environment}-dataset-freshness`;

@@ -5,7 +5,7 @@
  *   diff report), tell affected tenants, then check freshness; reconcile billing with
  *   Stripe's meter (billing-reconciliation.ts; nothing to do in local mode).
  * - HOURLY: retry failed refreshes that are due, check the freshness SLO (incident
- *   trigger/resolve), and sweep for rule changes tenants have not heard of yet (overrides
+ *   trigger/resolve), record the SLOs' last hour and page on fast or slow burns (slo.ts), and sweep for rule changes tenants have not heard of yet (overrides
  *   approved or expiring, versions activated from the CLI, failed notifications), then
  *   reconcile each tenant object's facilities with Postgres (reconcile-watches.ts).
  *
@@ -18,6 +18,7 @@ import { sweepDrift } from "./drift-sweep";
 import { checkFreshness } from "./freshness";
 import { reconcileWatches } from "./reconcile-watches";
 import { refreshDatasets } from "./refresh";
+import { checkSlos } from "./slo";
 
 export const NIGHTLY_CRON = "0 2 * * *";
 export const HOURLY_CRON = "0 * * * *";
@@ -36,13 +37,14 @@ const retryDue: Step = [
   (ctx) => refreshDatasets(ctx, { trigger: "retry", startedBy: CRON_ACTOR, dueOnly: true }),
 ];
 const freshness: Step = ["freshness", checkFreshness];
+const slos: Step = ["slo burn rates", (ctx) => checkSlos(ctx)];
 const driftSweep: Step = ["drift sweep", (ctx) => sweepDrift(ctx, { reason: "drift sweep" })];
 const reconcile: Step = ["reconcile watches", (ctx) => reconcileWatches(ctx)];
 const billing: Step = ["billing reconciliation", reconcileBilling];
 
 export const SCHEDULE: Readonly<Record<string, readonly Step[]>> = {
   [NIGHTLY_CRON]: [refreshAll, freshness, billing],
-  [HOURLY_CRON]: [retryDue, freshness, driftSweep, reconcile],
+  [HOURLY_CRON]: [retryDue, freshness, slos, driftSweep, reconcile],
 };
 
 /** Runs the steps configured for `cron`, in order; an unknown expression is logged, never thrown. */

@@ -6,7 +6,19 @@
 export interface RuntimeEnv {
   /** Postgres connection string (a secret in staging and production). */
   DATABASE_URL: string;
+  /**
+   * A read replica (a secret; Neon read replica or any streaming standby). Unset locally:
+   * `npm start` and most tests run on the primary alone (db/client.ts).
+   */
+  DATABASE_URL_REPLICA?: string;
   /** Local only: `host:port/path` of the WebSocket bridge in front of PGlite or PostgreSQL. */
   DB_WS_PROXY: string;
   PREP_ENV: "development" | "test" | "staging" | "production";
+  /**
+   * Workers Analytics Engine dataset for operational metrics (runtime/metrics.ts); bound in
+   * staging and production only, absent locally (metrics are then logged).
+   */
+  METRICS?: AnalyticsEngineDataset;
+  /** Local metrics only: `errors` logs 5xx points alone (the test suites set it); default every point. */
+  METRICS_LOG?: string;
 }

@@ -1151,6 +1151,7 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   },
   { method: "POST", route: "/v1/admin/tenants/:tenantId/dead-letters/:checkId/requeue", auth: "admin" },
   { method: "DELETE", route: "/v1/admin/tenants/:tenantId/dead-letters/:checkId", auth: "admin" },
+  { method: "GET", route: "/v1/admin/slo", auth: "admin" },
   {
     method: "GET",
     route: "/v1/admin/audit-log",

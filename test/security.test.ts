@@ -220,6 +220,7 @@ const PLATFORM_ADMIN_ROUTES = [
   "DELETE /v1/admin/tenants/:tenantId/dead-letters/:checkId",
   "GET /v1/admin/audit-log",
   "GET /v1/admin/billing",
+  "GET /v1/admin/slo",
 ];
 
 /** Every `METHOD /path` the app registers under /v1/, without the 405 fallbacks (`ALL`). */

@@ -46,6 +46,12 @@ export interface Env extends RuntimeEnv {
   STRIPE_API_BASE?: string;
   /** Where Checkout and the Customer Portal send the browser back (the web app's origin). */
   APP_ORIGIN?: string;
+  /** The Analytics Engine dataset METRICS writes to, for the SLO job's SQL queries (wrangler.toml). */
+  METRICS_DATASET?: string;
+  /** Cloudflare account whose Analytics Engine SQL API the SLO job queries. */
+  ANALYTICS_ACCOUNT_ID?: string;
+  /** API token with Account Analytics: Read (a secret). */
+  ANALYTICS_API_TOKEN?: string;
 }
 
 type PrepEnv = Env;

@@ -6,8 +6,11 @@
  */
 import { type Database, openDatabase } from "../db/client";
 import { DEFAULT_FETCH_TIMEOUT_MS, type JobContext, logJson } from "../pipeline/context";
+import type { OperationalMetricsSource } from "../pipeline/slo";
+import { analyticsEngineSource, localSource } from "../pipeline/slo-source";
 import { databaseConfig } from "../runtime/database";
 import { datasetRegistry } from "../runtime/dataset-registry";
+import { localMetrics } from "../runtime/metrics";
 import type { Env } from "./env";
 import { stripeClient } from "./services/stripe";
 import { TenantMeters } from "./services/tenant-meters";
@@ -45,7 +48,21 @@ export function workerJobContext(env: Env, db: Database): JobContext {
     incidentRoutingKey: env.INCIDENT_ROUTING_KEY || undefined,
     environment: env.PREP_ENV,
     billing: billingReach(env),
+    operationalMetrics: operationalMetrics(env),
   };
+}
+
+/** The Analytics Engine SQL API where it is configured (staging, production), else this isolate's local metrics. */
+function operationalMetrics(env: Env): OperationalMetricsSource {
+  if (env.METRICS && env.ANALYTICS_ACCOUNT_ID && env.ANALYTICS_API_TOKEN && env.METRICS_DATASET) {
+    return analyticsEngineSource({
+      fetch: (input, init) => fetch(input, init),
+      accountId: env.ANALYTICS_ACCOUNT_ID,
+      apiToken: env.ANALYTICS_API_TOKEN,
+      dataset: env.METRICS_DATASET,
+    });
+  }
+  return localSource(localMetrics);
 }
 
 /** Runs `work` with a job context on a database opened for it (a cron event has no request). */

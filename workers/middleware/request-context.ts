@@ -1,8 +1,10 @@
 /**
  * First middleware on every request: a request id (echoed as `x-request-id`, reused from a
- * well-formed incoming header) and the request's services, disposed after the response.
+ * well-formed incoming header), the request's services, disposed after the response, and the
+ * request's operational metric (runtime/metrics.ts), written after the response.
  */
 import { createMiddleware } from "hono/factory";
+import { deferMetric, metricsFor } from "../../runtime/metrics";
 import type { AppEnv } from "../context";
 import { buildServices } from "../services/services";
 
@@ -13,6 +15,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const requestId =
     incoming && INCOMING_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll("-", "")}`;
   c.set("requestId", requestId);
+  const started = performance.now();
   const waitUntil = (work: Promise<unknown>) => {
     try {
       c.executionCtx.waitUntil(work);
@@ -30,5 +33,21 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     c.res.headers.set("x-request-id", requestId);
     const disposing = services.dispose();
     if (disposing) waitUntil(disposing);
+    deferMetric(
+      metricsFor(c.env),
+      {
+        kind: "request",
+        // The matched route's pattern (bounded cardinality), not the path with its ids.
+        route: c.req.routePath,
+        method: c.req.method,
+        status: c.res.status,
+        latencyMs: performance.now() - started,
+        tenant: c.get("principal")?.tenantId ?? "",
+        state: "",
+        plan: "",
+        region: String((c.req.raw as { cf?: { colo?: unknown } }).cf?.colo ?? ""),
+      },
+      waitUntil,
+    );
   }
 });

@@ -24,6 +24,7 @@ import { registerListSourceChanges } from "./admin/list-source-changes";
 import { registerRequeueDeadLetter } from "./admin/requeue-dead-letter";
 import { registerReviewDatasetVersion } from "./admin/review-version";
 import { registerRunRefresh } from "./admin/run-refresh";
+import { registerSloReport } from "./admin/slo";
 import { registerAcknowledgeAlert } from "./alerts/acknowledge";
 import { registerListAlerts } from "./alerts/list";
 import { registerAlertStream } from "./alerts/stream";
@@ -125,6 +126,7 @@ const ROUTES: ((app: App) => void)[] = [
   registerGetFacilityVerdict,
   registerStatus,
   registerRunRefresh,
+  registerSloReport,
   registerGetRefreshRun,
   registerConfigureDatasetSource,
   registerListSourceChanges,

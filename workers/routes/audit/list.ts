@@ -7,7 +7,7 @@
  */
 import { describeRoute } from "hono-openapi";
 import { listAuditEntries } from "../../../db/audit";
-import { withTenant } from "../../../db/client";
+import { withTenantRead } from "../../../db/client";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { pageOf } from "../../http/schemas";
 import { validate } from "../../http/validation";
@@ -38,7 +38,7 @@ export function registerListAuditLog(app: App): void {
       const db = c.get("services").db();
       const tenantId = c.get("principal").tenantId;
       const read = (after: string | undefined, limit: number) =>
-        withTenant(db, tenantId, (tx) => listAuditEntries(tx, { after, limit }));
+        withTenantRead(db, tenantId, (tx) => listAuditEntries(tx, { after, limit }));
       if (wantsCsv(c, query.format)) return csvResponse(c, "audit-log.csv", query.cursor, read);
       return c.json(await read(query.cursor, Number(query.limit)));
     },

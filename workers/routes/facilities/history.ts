@@ -5,7 +5,7 @@
 import { eq } from "drizzle-orm";
 import { describeRoute } from "hono-openapi";
 import { listFacilityChecks } from "../../../db/check-history";
-import { withTenant } from "../../../db/client";
+import { withTenantRead } from "../../../db/client";
 import { facilities } from "../../../db/schema";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
@@ -37,7 +37,7 @@ export function registerFacilityHistory(app: App): void {
       const principal = c.get("principal");
       const { id } = c.req.valid("param");
       const query = c.req.valid("query");
-      const page = await withTenant(c.get("services").db(), principal.tenantId, async (tx) => {
+      const page = await withTenantRead(c.get("services").db(), principal.tenantId, async (tx) => {
         const [exists] = await tx.select({ id: facilities.id }).from(facilities).where(eq(facilities.id, id));
         if (!exists) throw notFound(`Facility ${id}`);
         return listFacilityChecks(tx, id, { before: query.cursor, limit: Number(query.limit) });

@@ -3,7 +3,7 @@
  * filters by state and status. Scope `facilities:read`.
  */
 import { describeRoute } from "hono-openapi";
-import { withTenant } from "../../../db/client";
+import { withTenantRead } from "../../../db/client";
 import { listFacilities } from "../../../db/facility-records";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { pageOf } from "../../http/schemas";
@@ -30,7 +30,7 @@ export function registerListFacilities(app: App): void {
     async (c) => {
       const query = c.req.valid("query");
       const principal = c.get("principal");
-      const page = await withTenant(c.get("services").db(), principal.tenantId, (tx) =>
+      const page = await withTenantRead(c.get("services").db(), principal.tenantId, (tx) =>
         listFacilities(tx, {
           state: query.state,
           status: query.status,

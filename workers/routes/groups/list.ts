@@ -3,7 +3,7 @@
  * Scope `facilities:read`.
  */
 import { describeRoute } from "hono-openapi";
-import { withTenant } from "../../../db/client";
+import { withTenantRead } from "../../../db/client";
 import { listGroups } from "../../../db/groups";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { listOf } from "../../http/schemas";
@@ -22,7 +22,7 @@ export function registerListGroups(app: App): void {
     authenticate,
     requireScope("facilities:read"),
     async (c) => {
-      const data = await withTenant(c.get("services").db(), c.get("principal").tenantId, listGroups);
+      const data = await withTenantRead(c.get("services").db(), c.get("principal").tenantId, listGroups);
       return c.json({ data });
     },
   );
