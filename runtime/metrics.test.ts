@@ -2,10 +2,12 @@
 // only after the response, and a broken sink never costs a request anything.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sfRestaurant } from "../test/fixtures";
 import { newTenant } from "../test/helpers";
 import { createApp } from "../workers/app";
 import {
   type AnalyticsEngineLike,
+  CHECK_ROUTES,
   deferMetric,
   LocalMetrics,
   type MetricPoint,
@@ -66,6 +68,37 @@ describe("operational metrics", () => {
     expect(point?.blobs?.slice(0, 5)).toEqual(["request", "/v1/facilities/:id", "GET", "4xx", tenantId]);
     expect(point?.doubles?.[1]).toBe(422);
     expect(point?.doubles?.[0]).toBeGreaterThanOrEqual(0);
+  });
+
+  it("labels a check's point with the facility's state and the tenant's plan", async () => {
+    const { key } = await newTenant();
+    const { calls, dataset } = fakeDataset();
+    const { ctx, settle } = executionContext();
+    const response = await createApp().request(
+      "/v1/checks",
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ facility: sfRestaurant() }),
+      },
+      { ...env, METRICS: dataset },
+      ctx,
+    );
+    expect(response.status).toBe(200);
+    await settle();
+    const [point] = calls;
+    // blob6 state, blob7 plan: test tenants are on Enterprise (test/helpers.ts).
+    expect(point?.blobs?.slice(0, 2)).toEqual(["request", "/v1/checks"]);
+    expect(point?.blobs?.slice(5, 7)).toEqual(["CA", "enterprise"]);
+  });
+
+  it("counts as checks exactly the routes the app answers checks on", () => {
+    const posts = new Set(
+      createApp()
+        .routes.filter((r) => r.method === "POST")
+        .map((r) => r.path),
+    );
+    for (const route of CHECK_ROUTES) expect(posts).toContain(route);
   });
 
   it("never fails a request when the sink throws or hangs", async () => {

@@ -78,7 +78,7 @@ export interface HourTotals {
 }
 
 /** Routes that are "checks" for the latency SLO: the check endpoints of the API. */
-export const CHECK_ROUTES = ["/v1/checks", "/v1/facilities/:id/check"] as const;
+export const CHECK_ROUTES = ["/v1/checks", "/v1/facilities/:id/checks"] as const;
 /** The latency SLO's threshold: a check's p99 under this means 99 % of checks are faster. */
 export const CHECK_LATENCY_THRESHOLD_MS = 500;
 

@@ -15,5 +15,7 @@ export interface AppEnv {
     principal: Principal;
     /** Set by `authenticateAdmin` on /v1/admin routes: the platform operator acting. */
     admin: PlatformAdmin;
+    /** Set by the check routes: the state and plan the request's metric point carries. */
+    metricLabels: { state: string; plan: string } | undefined;
   };
 }

@@ -33,6 +33,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     c.res.headers.set("x-request-id", requestId);
     const disposing = services.dispose();
     if (disposing) waitUntil(disposing);
+    const labels = c.get("metricLabels");
     deferMetric(
       metricsFor(c.env),
       {
@@ -43,8 +44,8 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
         status: c.res.status,
         latencyMs: performance.now() - started,
         tenant: c.get("principal")?.tenantId ?? "",
-        state: "",
-        plan: "",
+        state: labels?.state ?? "",
+        plan: labels?.plan ?? "",
         region: String((c.req.raw as { cf?: { colo?: unknown } }).cf?.colo ?? ""),
       },
       waitUntil,

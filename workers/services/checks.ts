@@ -35,6 +35,8 @@ export interface RunCheckOutput {
   /** `record.result` as JSON in the asked view: the response body, serialised with the ledger entry. */
   resultJson: string;
   replayed: boolean;
+  /** The tenant's plan when it checked (for the request's operational metric). */
+  plan: string;
 }
 
 export async function runCheck(
@@ -79,9 +81,10 @@ export async function runCheck(
       record: outcome.record,
       resultJson: checkResultJson(outcome.record.result, input.view),
       replayed: true,
+      plan: account.plan,
     };
   }
-  return { record, resultJson, replayed: false };
+  return { record, resultJson, replayed: false, plan: account.plan };
 }
 
 export async function fingerprint(value: unknown): Promise<string> {

@@ -35,7 +35,7 @@ export function registerCreateCheck(app: App): void {
     async (c) => {
       const body = c.req.valid("json");
       const idempotencyKey = c.req.valid("header")["idempotency-key"];
-      const { resultJson, replayed } = await runCheck(c.get("services"), c.get("principal"), {
+      const { resultJson, replayed, plan } = await runCheck(c.get("services"), c.get("principal"), {
         facility: body.facility,
         asOf: body.asOf,
         facilityId: null,
@@ -43,6 +43,7 @@ export function registerCreateCheck(app: App): void {
         requestHash: idempotencyKey ? await fingerprint(body) : undefined,
         view: findingsView(c.req.valid("query")),
       });
+      c.set("metricLabels", { state: body.facility.address.state, plan });
       if (replayed) c.header("idempotent-replayed", "true");
       return jsonText(c, resultJson);
     },

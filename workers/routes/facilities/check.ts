@@ -52,6 +52,7 @@ export function registerCheckFacility(app: App): void {
         record: check,
         resultJson,
         replayed,
+        plan,
       } = await runCheck(services, principal, {
         facility: record.facility,
         asOf: body.asOf,
@@ -72,6 +73,7 @@ export function registerCheckFacility(app: App): void {
           evaluatedAt: check.evaluatedAt,
         });
       }
+      c.set("metricLabels", { state: check.state, plan });
       if (replayed) c.header("idempotent-replayed", "true");
       return jsonText(c, resultJson);
     },
