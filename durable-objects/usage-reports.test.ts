@@ -9,10 +9,9 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStripe } from "../billing/stripe";
-import { updateBillingAccount } from "../db/billing";
-import { withTenant } from "../db/client";
+import { subscribedTenant as subscribedTenantIn } from "../test/billing";
 import { checkInput } from "../test/check-records";
-import { newTenant, workerDb } from "../test/helpers";
+import { newTenant } from "../test/helpers";
 import { TenantMeters } from "../workers/services/tenant-meters";
 import type { TenantObject } from "./tenant-object";
 import { HOUR_MS, meterIdentifier, type UsageSender } from "./usage-reports";
@@ -61,36 +60,16 @@ async function meterEvents(customer: string): Promise<MeterEvent[]> {
 }
 
 /** A tenant subscribed through Stripe: its customer exists in Stripe, its account names it. */
-async function subscribedTenant(): Promise<{ tenantId: string; customer: string }> {
-  const { tenantId } = await newTenant("Metered Kitchens", undefined, {
-    plan: "growth",
-    states: ["CA", "TX"],
-  });
-  const stripe = createStripe({ secretKey: SECRET_KEY, apiBase: env.STRIPE_API_BASE });
-  const customer = (
-    await stripe.customers.create({ name: "Metered Kitchens", metadata: { tenant_id: tenantId } })
-  ).id;
-  const handle = workerDb();
-  try {
-    await withTenant(handle.db, tenantId, (tx) =>
-      updateBillingAccount(
-        tx,
-        tenantId,
-        {
-          plan: "growth",
-          status: "active",
-          states: ["CA", "TX"],
-          stripeCustomerId: customer,
-          stripeSubscriptionId: "sub_metered",
-        },
-        "test",
-      ),
-    );
-  } finally {
-    await handle.close();
-  }
-  return { tenantId, customer };
-}
+const subscribedTenant = () =>
+  subscribedTenantIn(
+    createStripe({ secretKey: SECRET_KEY, apiBase: env.STRIPE_API_BASE }),
+    "Metered Kitchens",
+    {
+      plan: "growth",
+      states: ["CA", "TX"],
+      stripeSubscriptionId: "sub_metered",
+    },
+  );
 
 describe("usage reports to Stripe's Meter", () => {
   it("reports each closed hour and state once, and neither loses nor doubles an event across a crash mid-flush", async () => {

@@ -8,11 +8,10 @@ import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStripe } from "../billing/stripe";
 import { syncCatalog } from "../billing/sync";
-import { updateBillingAccount } from "../db/billing";
-import { withTenant } from "../db/client";
 import { openIncident } from "../db/incidents";
 import type { TenantObject } from "../durable-objects/tenant-object";
 import { HOUR_MS } from "../durable-objects/usage-reports";
+import { subscribedTenant as subscribedTenantIn } from "../test/billing";
 import { checkInput } from "../test/check-records";
 import { call, newTenant, workerDb } from "../test/helpers";
 import { newAdmin } from "../test/pipeline";
@@ -46,34 +45,14 @@ async function reportClosedHours(stub: DurableObjectStub<TenantObject>) {
   await runDurableObjectAlarm(stub);
 }
 
-async function subscribedTenant() {
-  const { tenantId } = await newTenant("Reconciled Kitchens", undefined, { plan: "starter", states: ["CA"] });
-  const customer = (
-    await stripe().customers.create({ name: "Reconciled", metadata: { tenant_id: tenantId } })
-  ).id;
-  const handle = workerDb();
-  try {
-    await withTenant(handle.db, tenantId, (tx) =>
-      updateBillingAccount(
-        tx,
-        tenantId,
-        {
-          plan: "starter",
-          status: "active",
-          states: ["CA"],
-          stripeCustomerId: customer,
-          stripeSubscriptionId: "sub_reconciled",
-          periodStart: new Date(Date.now() - 86_400_000).toISOString(),
-          periodEnd: new Date(Date.now() + 29 * 86_400_000).toISOString(),
-        },
-        "test",
-      ),
-    );
-  } finally {
-    await handle.close();
-  }
-  return { tenantId, customer };
-}
+const subscribedTenant = () =>
+  subscribedTenantIn(stripe(), "Reconciled Kitchens", {
+    plan: "starter",
+    states: ["CA"],
+    stripeSubscriptionId: "sub_reconciled",
+    periodStart: new Date(Date.now() - 86_400_000).toISOString(),
+    periodEnd: new Date(Date.now() + 29 * 86_400_000).toISOString(),
+  });
 
 describe("billing reconciliation", () => {
   it("passes when Stripe's meter matches the objects, and raises an incident on an injected mismatch", async () => {

@@ -7,13 +7,12 @@
 import { useState } from "preact/hooks";
 import { ApiError, api } from "../api/client";
 import type { Billing as BillingBody, CheckoutAnswer, PortalAnswer } from "../api/types";
+import { DailyChart } from "../components/DailyChart";
 import { ErrorNotice, Field, formValues, Loading } from "../components/ui";
 import { formatDate } from "../format";
 import { useResource } from "../hooks/useResource";
 import { useSession } from "../session";
 
-const WIDTH = 720;
-const HEIGHT = 160;
 const PLANS = [
   { id: "starter", name: "Starter" },
   { id: "growth", name: "Growth" },
@@ -57,31 +56,12 @@ function Banner({ billing }: { billing: BillingBody }) {
 
 function UsageChart({ billing }: { billing: BillingBody }) {
   const { daily, used, included } = billing.usage;
-  const max = Math.max(1, ...daily.map((d) => d.count));
-  const bar = WIDTH / Math.max(1, daily.length);
   return (
     <figure>
       <meter min={0} max={included} value={used} aria-label="Checks used of included">
         {used} of {included}
       </meter>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT + 10}`}
-        role="img"
-        aria-label={`Checks per day this period, most ${max} in one day`}
-        class="chart"
-      >
-        {daily.map((d, i) => {
-          const h = (d.count / max) * HEIGHT;
-          return (
-            <rect key={d.start} x={i * bar + 1} y={HEIGHT - h} width={Math.max(1, bar - 2)} height={h}>
-              <title>
-                {formatDate(d.start)}: {d.count}
-              </title>
-            </rect>
-          );
-        })}
-        <line x1="0" y1={HEIGHT} x2={WIDTH} y2={HEIGHT} />
-      </svg>
+      <DailyChart days={daily} label="Checks per day this period" height={160} />
       <figcaption class="muted">Checks per day this period (UTC).</figcaption>
     </figure>
   );

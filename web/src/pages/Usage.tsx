@@ -3,12 +3,10 @@
  * with a text summary and the numbers in a table for screen readers).
  */
 import type { Usage as UsageBody } from "../api/types";
+import { DailyChart } from "../components/DailyChart";
 import { Empty, ErrorNotice, Loading } from "../components/ui";
 import { formatDate } from "../format";
 import { useResource } from "../hooks/useResource";
-
-const WIDTH = 720;
-const HEIGHT = 200;
 
 export function Usage() {
   const usage = useResource<UsageBody>("/v1/usage?granularity=day");
@@ -16,8 +14,6 @@ export function Usage() {
   if (usage.error || !usage.data)
     return usage.error ? <ErrorNotice error={usage.error} retry={usage.reload} /> : null;
   const { series, total } = usage.data;
-  const max = Math.max(1, ...series.map((d) => d.count));
-  const bar = WIDTH / Math.max(1, series.length);
   return (
     <>
       <h1>Usage</h1>
@@ -31,24 +27,7 @@ export function Usage() {
         </Empty>
       ) : (
         <figure>
-          <svg
-            viewBox={`0 0 ${WIDTH} ${HEIGHT + 20}`}
-            role="img"
-            aria-label={`Checks per day, most ${max} in one day`}
-            class="chart"
-          >
-            {series.map((d, i) => {
-              const h = (d.count / max) * HEIGHT;
-              return (
-                <rect key={d.start} x={i * bar + 1} y={HEIGHT - h} width={Math.max(1, bar - 2)} height={h}>
-                  <title>
-                    {formatDate(d.start)}: {d.count}
-                  </title>
-                </rect>
-              );
-            })}
-            <line x1="0" y1={HEIGHT} x2={WIDTH} y2={HEIGHT} />
-          </svg>
+          <DailyChart days={series} label="Checks per day" />
           <figcaption class="muted">Checks per day (UTC). Hover a bar for its count.</figcaption>
         </figure>
       )}
