@@ -6,10 +6,10 @@ import { existsSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { linkUrl as mailLink, waitForMail } from "../../test/mail";
+import { PASSWORD, signUpInBrowser } from "./accounts";
 import { CHROMIUM, launchBrowser, screenshot, watchConsole } from "./browser";
 import { type AppServer, startAppServer } from "./server";
 
-const PASSWORD = "a long enough passphrase";
 const email = (label: string) => `${label}-${Date.now()}@example.test`;
 const FOOD_HANDLER_CITATION = "Cal. Health & Safety Code § 113948";
 
@@ -53,18 +53,11 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
   });
 
   step("signs up a new company, confirms the email and lands on the overview", async () => {
-    const ownerEmail = email("owner");
-    await page.goto("/signup");
-    await page.getByLabel("Company name").fill("Bay Tacos");
-    await page.getByLabel("Your name").fill("Rosa");
-    await page.getByLabel("Work email").fill(ownerEmail);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.getByTestId("signup-sent").waitFor();
-    const mail = await waitForMail(server.mailUrl, ownerEmail, { subject: "Confirm your email" });
-    await page.goto(mailLink(mail));
-    await page.getByRole("button", { name: "Confirm and create my account" }).click();
-    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await signUpInBrowser(page, server.mailUrl, {
+      company: "Bay Tacos",
+      name: "Rosa",
+      email: email("owner"),
+    });
     await page.getByText("No locations yet.").waitFor();
   });
 

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signUpInBrowser } from "./accounts";
 import { CHROMIUM, launchBrowser, screenshot, watchConsole } from "./browser";
 import { type AppServer, startAppServer } from "./server";
 
@@ -53,13 +54,11 @@ describe.skipIf(!existsSync(CHROMIUM))("the Billing page in a browser", () => {
   });
 
   step("shows a new company's trial, local mode and usage against what is included", async () => {
-    await page.goto("/signup");
-    await page.getByLabel("Company name").fill("Billing Tacos");
-    await page.getByLabel("Your name").fill("Rosa");
-    await page.getByLabel("Work email").fill(`billing-${Date.now()}@example.test`);
-    await page.getByLabel("Password").fill("a long enough passphrase");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await signUpInBrowser(page, server.mailUrl, {
+      company: "Billing Tacos",
+      name: "Rosa",
+      email: `billing-${Date.now()}@example.test`,
+    });
     await page.getByRole("link", { name: "Billing" }).click();
     await page.getByRole("heading", { name: "Billing", level: 1 }).waitFor();
     await page.getByText(/Free trial until/).waitFor();

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { linkUrl, waitForMail } from "../../test/mail";
+import { signUpInBrowser } from "./accounts";
 import { CHROMIUM, launchBrowser, watchConsole } from "./browser";
 import { type AppServer, startAppServer } from "./server";
 
@@ -94,17 +94,11 @@ describe.skipIf(!existsSync(CHROMIUM))("security headers on the static app and /
     const context = await browser.newContext({ baseURL: server.url });
     const page = await context.newPage();
     const seen = await watchPage(page, server.url);
-    await page.goto("/signup");
-    await page.getByLabel("Company name").fill("Header Foods");
-    await page.getByLabel("Your name").fill("Hana");
-    const email = `headers-${Date.now()}@example.test`;
-    await page.getByLabel("Work email").fill(email);
-    await page.getByLabel("Password").fill("a long enough passphrase");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.getByTestId("signup-sent").waitFor();
-    await page.goto(linkUrl(await waitForMail(server.mailUrl, email, { subject: "Confirm your email" })));
-    await page.getByRole("button", { name: "Confirm and create my account" }).click();
-    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await signUpInBrowser(page, server.mailUrl, {
+      company: "Header Foods",
+      name: "Hana",
+      email: `headers-${Date.now()}@example.test`,
+    });
     await page.goto("/alerts");
     // "Live" means the WebSocket to /v1/alerts/stream opened: connect-src 'self' allows ws(s) to this origin.
     await page.getByText("Live", { exact: true }).waitFor();
