@@ -262,6 +262,10 @@ async function main() {
   const worker = await startWorkerd(state, {
     DATABASE_URL: database.workerUrl,
     DB_WS_PROXY: database.wsProxy,
+    // In production a metric point is an Analytics Engine write (an in-memory append); the
+    // local sink's log line per request would be a cost production never pays, so the bench
+    // keeps only its in-isolate totals, as the tests do.
+    METRICS_LOG: "errors",
   });
   const base = worker.url;
   try {
