@@ -19,8 +19,12 @@
 // else embedded PGlite). Knobs: BENCH_REQUESTS (per round, default 10000), BENCH_CONCURRENCY
 // (default 32), BENCH_ROUNDS (default 3; the median round is reported), BENCH_STATE_DIR (where
 // the tenant object's storage lives; default /dev/shm when present).
+// Profile instead: BENCH_PROFILE=unmetered|rpc|metered|bare|verdict runs the warm-up and one
+// round of that path under workerd's CPU profiler and prints where its time goes
+// (bench/profile.ts); BENCH_PROFILE_INTERVAL_US sets the sampling interval (default 50).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import autocannon from "autocannon";
@@ -33,12 +37,16 @@ import { openNodeDatabase } from "../db/local/node-database";
 import { startLocalDatabase } from "../db/local/stack";
 import { createTenant } from "../db/tenants";
 import { sfRestaurant } from "../test/fixtures";
+import { printProfileSummary, profileWhile, saveProfile, summariseProfile } from "./profile";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = 300;
 const ROOT = resolve(import.meta.dirname, "..");
+const PROFILE_PATH = process.env.BENCH_PROFILE as Path | undefined;
+/** Where profiles are saved: the system's temporary folder (main() points TMPDIR elsewhere). */
+const PROFILE_DIR = tmpdir();
 
 interface RoundResult {
   perSecond: number;
@@ -129,11 +137,25 @@ async function load(
 interface Workerd {
   url: string;
   pid: number;
+  /** The bundle workerd runs (profiles map its lines back to modules). */
+  bundle: string;
+  /** workerd's V8 inspector, when started for a profile. */
+  inspectorUrl?: string;
   stop(): Promise<void>;
 }
 
-async function startWorkerd(state: string, vars: Record<string, string>): Promise<Workerd> {
+/** A TCP port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  const { port } = server.address() as { port: number };
+  await new Promise((closed) => server.close(closed));
+  return port;
+}
+
+async function startWorkerd(state: string, vars: Record<string, string>, inspect: boolean): Promise<Workerd> {
   const bundleDir = join(state, "bundle");
+  const inspectorPort = inspect ? await freePort() : undefined;
   await build({
     entryPoints: [resolve(ROOT, "bench/http-worker.ts")],
     outfile: join(bundleDir, "worker.js"),
@@ -161,6 +183,7 @@ async function startWorkerd(state: string, vars: Record<string, string>): Promis
       bindings: { ...(workerOptions.bindings as Record<string, string>), ...vars },
       durableObjectsPersist: join(state, "durable-objects"),
       unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+      ...(inspectorPort ? { inspectorPort } : {}),
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
   const url = (await miniflare.unsafeGetDirectURL("prep-bench")).href.replace(/\/$/, "");
@@ -168,7 +191,13 @@ async function startWorkerd(state: string, vars: Record<string, string>): Promis
   const pid = Number(
     execFileSync("pgrep", ["-P", String(process.pid), "workerd"], { encoding: "utf8" }).trim(),
   );
-  return { url, pid, stop: () => miniflare.dispose() };
+  return {
+    url,
+    pid,
+    bundle: join(bundleDir, "worker.js"),
+    ...(inspectorPort ? { inspectorUrl: `http://127.0.0.1:${inspectorPort}` } : {}),
+    stop: () => miniflare.dispose(),
+  };
 }
 
 /** Waits until Postgres holds `expected` checks of the tenant (the outbox has drained). */
@@ -259,14 +288,18 @@ async function main() {
   const state = mkdtempSync(join(stateRoot, "prep-bench-http-"));
   // workerd's SQLite keeps its temporary files (statement journals) in TMPDIR: the same place.
   process.env.TMPDIR = state;
-  const worker = await startWorkerd(state, {
-    DATABASE_URL: database.workerUrl,
-    DB_WS_PROXY: database.wsProxy,
-    // In production a metric point is an Analytics Engine write (an in-memory append); the
-    // local sink's log line per request would be a cost production never pays, so the bench
-    // keeps only its in-isolate totals, as the tests do.
-    METRICS_LOG: "errors",
-  });
+  const worker = await startWorkerd(
+    state,
+    {
+      DATABASE_URL: database.workerUrl,
+      DB_WS_PROXY: database.wsProxy,
+      // In production a metric point is an Analytics Engine write (an in-memory append); the
+      // local sink's log line per request would be a cost production never pays, so the bench
+      // keeps only its in-isolate totals, as the tests do.
+      METRICS_LOG: "errors",
+    },
+    PROFILE_PATH !== undefined,
+  );
   const base = worker.url;
   try {
     const paths: Path[] = ["bare", "verdict", "unmetered", "rpc", "metered"];
@@ -278,6 +311,19 @@ async function main() {
       return load(worker, apiKey.key, path, requests, () => waitForDelivery(owner.db, tenantId, expected));
     };
     for (const path of paths) await run(path, WARMUP);
+    if (PROFILE_PATH) {
+      if (!paths.includes(PROFILE_PATH)) throw new Error(`BENCH_PROFILE must be one of ${paths.join(", ")}`);
+      const interval = Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 50);
+      const profile = await profileWhile(worker.inspectorUrl as string, interval, async () => {
+        await run(PROFILE_PATH, REQUESTS);
+      });
+      const file = join(PROFILE_DIR, `prep-${PROFILE_PATH}-${Date.now()}.cpuprofile`);
+      saveProfile(profile, file);
+      // The bundle beside it: the profile's line numbers point into it.
+      copyFileSync(worker.bundle, file.replace(/\.cpuprofile$/, ".worker.js"));
+      printProfileSummary(PROFILE_PATH, summariseProfile(profile, worker.bundle, REQUESTS), file);
+      return;
+    }
     const rounds: Record<Path, RoundResult[]> = {
       bare: [],
       verdict: [],
