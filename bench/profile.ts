@@ -109,10 +109,13 @@ export function summariseProfile(profile: CpuProfile, bundlePath: string, reques
   const bundleLines = bundle.split("\n");
   const starts = moduleStarts(bundle);
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  // Samples are counted, each worth the median interval between samples, rather than summing
+  // the intervals: on a loaded machine the sampler is sometimes descheduled for milliseconds,
+  // and the whole gap would land on whichever frame happened to be on top.
+  const deltas = [...profile.timeDeltas].sort((a, b) => a - b);
+  const sampleUs = deltas[Math.floor(deltas.length / 2)] ?? 0;
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((nodeId, index) => {
-    selfUs.set(nodeId, (selfUs.get(nodeId) ?? 0) + (profile.timeDeltas[index] ?? 0));
-  });
+  for (const nodeId of profile.samples) selfUs.set(nodeId, (selfUs.get(nodeId) ?? 0) + sampleUs);
   const groups = new Map<string, number>();
   const functions = new Map<string, number>();
   const lines = new Map<string, number>();

@@ -62,7 +62,7 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE checks ADD COLUMN parts INTEGER;
   ALTER TABLE checks ADD COLUMN size INTEGER;
   CREATE INDEX checks_dictionary ON checks (dictionary_id) WHERE dictionary_id IS NOT NULL;
-  -- Preset dictionaries (recent records' JSON, at most 32 KiB), themselves stored deflated.
+  -- Preset dictionaries (recent records' JSON, at most 32 KiB; 16 KiB since 2026-12), themselves stored deflated.
   CREATE TABLE ledger_dictionaries (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL, created_ms INTEGER NOT NULL);
   -- Parts of records too large for one row: owner is the check id (ledger) or 'dead:<check id>'.
   CREATE TABLE record_parts (
