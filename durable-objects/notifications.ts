@@ -212,7 +212,8 @@ export class NotificationStore {
 
   /**
    * A new current secret; the old one keeps signing (every delivery carries both signatures)
-   * until `overlapMs` from now, so receivers can switch without missing a message.
+   * until `overlapMs` from now, so receivers can switch without missing a message. No older
+   * secret outlives the new overlap either: rotating with 0 after a leak leaves only the new one.
    */
   rotateSecret(
     id: string,
@@ -224,7 +225,8 @@ export class NotificationStore {
     const expiresMs = nowMs + overlapMs;
     const kept = (JSON.parse(row.secrets) as EndpointSecret[])
       .filter((s) => s.expiresMs === null || s.expiresMs > nowMs)
-      .map((s) => (s.expiresMs === null ? { ...s, expiresMs } : s));
+      .map((s) => ({ ...s, expiresMs: s.expiresMs === null ? expiresMs : Math.min(s.expiresMs, expiresMs) }))
+      .filter((s) => (s.expiresMs as number) > nowMs);
     const secret = newWebhookSecret();
     this.sql.exec(
       "UPDATE webhook_endpoints SET secrets = ? WHERE id = ?",
@@ -299,17 +301,21 @@ export class NotificationStore {
     );
     let queued = 0;
     const queue = (channel: Channel, target: string, dueMs: number, digest = false) => {
-      queued += this.sql.exec(
-        `INSERT INTO deliveries (id, event_id, channel, target, status, digest, due_ms, created_ms)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (event_id, channel, target) DO NOTHING`,
-        newId("dlv", nowMs),
-        event.id,
-        channel,
-        target,
-        digest ? 1 : 0,
-        dueMs,
-        nowMs,
-      ).rowsWritten;
+      // RETURNING counts rows (rowsWritten would count index writes too).
+      queued += this.sql
+        .exec(
+          `INSERT INTO deliveries (id, event_id, channel, target, status, digest, due_ms, created_ms)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (event_id, channel, target) DO NOTHING
+         RETURNING id`,
+          newId("dlv", nowMs),
+          event.id,
+          channel,
+          target,
+          digest ? 1 : 0,
+          dueMs,
+          nowMs,
+        )
+        .toArray().length;
     };
     if (options.onlyEndpoint) {
       queue("webhook", options.onlyEndpoint, nowMs);

@@ -122,8 +122,8 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   /** Where closed hours of usage go (Stripe's Meter). Tests wrap it to crash mid-report. */
   sendUsage: UsageSender;
   private readonly notifications: NotificationStore;
-  /** Where notifications go; null = the production senders. Tests set it to fail on purpose. */
-  notificationSenders: NotificationSenders | null = null;
+  /** Wraps the production notification senders; tests set it to fail a send on purpose. */
+  wrapNotificationSenders: (senders: NotificationSenders) => NotificationSenders = (senders) => senders;
 
   constructor(ctx: DurableObjectState, env: TenantObjectEnv) {
     super(ctx, env);
@@ -663,15 +663,33 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     return this.ctx.storage.transactionSync(() => this.notifications.unsubscribeEmail(userId, Date.now()));
   }
 
-  /** Sends the deliveries due by `at`; the job then follows the next due one. */
+  /**
+   * Sends the deliveries due by `at`; the job then follows the next due one. One run at a
+   * time: a send awaits its provider with the input gate open, and a second run meanwhile
+   * (an alarm fired early by a test, an RPC) would pick the same pending delivery. The
+   * second returns at once (never awaiting the first's promise: no promise crosses requests);
+   * the run in progress schedules what remains.
+   */
   private async deliverNotifications(at: number): Promise<void> {
+    if (this.deliveringNotifications) return;
+    this.deliveringNotifications = true;
+    try {
+      await this.runNotificationDeliveries(at);
+    } finally {
+      this.deliveringNotifications = false;
+    }
+  }
+
+  private deliveringNotifications = false;
+
+  private async runNotificationDeliveries(at: number): Promise<void> {
     let handle: DatabaseHandle | undefined;
     const db = () => {
       handle ??= openDatabase(databaseConfig(this.env));
       return handle.db;
     };
     try {
-      const senders = this.notificationSenders ?? {
+      const senders = this.wrapNotificationSenders({
         webhook: webhookSender(this.env.PREP_ENV),
         email: emailSender({
           MAIL_URL: this.env.MAIL_URL,
@@ -681,7 +699,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
           unsubscribeSecret: this.env.SESSION_SECRET ?? "",
           db,
         }),
-      };
+      });
       await deliverDue(this.notifications, senders, at, (work) => this.ctx.storage.transactionSync(work));
       this.notifications.prune(at);
       this.jobs.set("deliver_notifications", this.notifications.nextDue());
