@@ -19,26 +19,22 @@
 // else embedded PGlite). Knobs: BENCH_REQUESTS (per round, default 10000), BENCH_CONCURRENCY
 // (default 32), BENCH_ROUNDS (default 3; the median round is reported), BENCH_STATE_DIR (where
 // the tenant object's storage lives; default /dev/shm when present).
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
-import { build } from "esbuild";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { type Database, withTenant } from "../db/client";
 import { openNodeDatabase } from "../db/local/node-database";
 import { startLocalDatabase } from "../db/local/stack";
 import { createTenant } from "../db/tenants";
 import { sfRestaurant } from "../test/fixtures";
+import { startWorkerd, type Workerd } from "./workerd";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = 300;
-const ROOT = resolve(import.meta.dirname, "..");
 
 interface RoundResult {
   perSecond: number;
@@ -126,51 +122,6 @@ async function load(
  * cloudflare: modules left to the runtime) and run by Miniflare with wrangler.toml's
  * bindings, answering on its own socket.
  */
-interface Workerd {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-async function startWorkerd(state: string, vars: Record<string, string>): Promise<Workerd> {
-  const bundleDir = join(state, "bundle");
-  await build({
-    entryPoints: [resolve(ROOT, "bench/http-worker.ts")],
-    outfile: join(bundleDir, "worker.js"),
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["node:*", "cloudflare:*"],
-    logLevel: "error",
-  });
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(ROOT, "wrangler.toml"), "");
-  const miniflare = new Miniflare(
-    convertV4MiniflareOptions({
-      ...workerOptions,
-      // One pre-bundled module; no static app, no cron.
-      assets: undefined,
-      cronTriggers: [],
-      modulesRules: undefined,
-      name: "prep-bench",
-      modules: true,
-      modulesRoot: bundleDir,
-      scriptPath: join(bundleDir, "worker.js"),
-      bindings: { ...(workerOptions.bindings as Record<string, string>), ...vars },
-      durableObjectsPersist: join(state, "durable-objects"),
-      unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-    } as Parameters<typeof convertV4MiniflareOptions>[0]),
-  );
-  const url = (await miniflare.unsafeGetDirectURL("prep-bench")).href.replace(/\/$/, "");
-  // Miniflare runs workerd as this process's only workerd child.
-  const pid = Number(
-    execFileSync("pgrep", ["-P", String(process.pid), "workerd"], { encoding: "utf8" }).trim(),
-  );
-  return { url, pid, stop: () => miniflare.dispose() };
-}
-
 /** Waits until Postgres holds `expected` checks of the tenant (the outbox has drained). */
 async function waitForDelivery(db: Database, tenantId: string, expected: number): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {

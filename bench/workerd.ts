@@ -1,0 +1,57 @@
+/**
+ * The Worker of bench/http-worker.ts (Prep's real app and tenant object, plus the bench's
+ * baseline routes) bundled with esbuild and run by Miniflare on a direct socket, with
+ * wrangler.toml's bindings and `vars` on top. Shared by bench/http.ts and bench/notify.ts.
+ */
+import { execFileSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const ROOT = resolve(import.meta.dirname, "..");
+
+export interface Workerd {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startWorkerd(state: string, vars: Record<string, string>): Promise<Workerd> {
+  const bundleDir = join(state, "bundle");
+  await build({
+    entryPoints: [resolve(ROOT, "bench/http-worker.ts")],
+    outfile: join(bundleDir, "worker.js"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2024",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["node:*", "cloudflare:*"],
+    logLevel: "error",
+  });
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(ROOT, "wrangler.toml"), "");
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      ...workerOptions,
+      // One pre-bundled module; no static app, no cron.
+      assets: undefined,
+      cronTriggers: [],
+      modulesRules: undefined,
+      name: "prep-bench",
+      modules: true,
+      modulesRoot: bundleDir,
+      scriptPath: join(bundleDir, "worker.js"),
+      bindings: { ...(workerOptions.bindings as Record<string, string>), ...vars },
+      durableObjectsPersist: join(state, "durable-objects"),
+      unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  const url = (await miniflare.unsafeGetDirectURL("prep-bench")).href.replace(/\/$/, "");
+  // Miniflare runs workerd as this process's only workerd child.
+  const pid = Number(
+    execFileSync("pgrep", ["-P", String(process.pid), "workerd"], { encoding: "utf8" }).trim(),
+  );
+  return { url, pid, stop: () => miniflare.dispose() };
+}
