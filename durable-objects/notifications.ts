@@ -239,7 +239,7 @@ export class NotificationStore {
   /** The endpoint's URL and signing secrets at `nowMs`, or null when it is gone or disabled. */
   target(id: string, nowMs: number): { url: string; secrets: string[] } | null {
     const row = this.endpointRow(id);
-    if (!row || row.enabled !== 1) return null;
+    if (row?.enabled !== 1) return null;
     return { url: row.url, secrets: signingSecrets(JSON.parse(row.secrets) as EndpointSecret[], nowMs) };
   }
 
@@ -458,7 +458,7 @@ export class NotificationStore {
     if (next !== null) return { disabled: null };
     const row = this.endpointRow(delivery.target);
     // Failed throughout its schedule (no success since its first failure): stop sending to it.
-    if (!row || row.enabled !== 1 || row.failing_since_ms === null) return { disabled: null };
+    if (row?.enabled !== 1 || row.failing_since_ms === null) return { disabled: null };
     this.sql.exec(
       "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ? WHERE id = ?",
       `every delivery failed since ${iso(row.failing_since_ms)}; last: ${error}`.slice(0, 500),

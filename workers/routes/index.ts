@@ -63,6 +63,10 @@ import { registerCreateKey } from "./keys/create";
 import { registerListKeys } from "./keys/list";
 import { registerRevokeKey } from "./keys/revoke";
 import { registerMe } from "./me/get";
+// Notifications (ADR 0015): webhook endpoints, users' preferences, one-click unsubscribe.
+import { registerGetNotificationPreferences } from "./notifications/get-preferences";
+import { registerSetNotificationPreferences } from "./notifications/set-preferences";
+import { registerUnsubscribe } from "./notifications/unsubscribe";
 import { registerStatus } from "./status/get";
 import { registerCreateInvite } from "./team/create-invite";
 import { registerListInvites } from "./team/list-invites";
@@ -73,10 +77,6 @@ import { registerRevokeInvite } from "./team/revoke-invite";
 import { registerRevokeSession } from "./team/revoke-session";
 import { registerUpdateUser } from "./team/update-user";
 import { registerUsage } from "./usage/get";
-// Notifications (ADR 0015): webhook endpoints, users' preferences, one-click unsubscribe.
-import { registerGetNotificationPreferences } from "./notifications/get-preferences";
-import { registerSetNotificationPreferences } from "./notifications/set-preferences";
-import { registerUnsubscribe } from "./notifications/unsubscribe";
 import { registerCreateWebhook } from "./webhooks/create";
 import { registerDeleteWebhook } from "./webhooks/delete";
 import { registerGetWebhookDelivery, registerListWebhookDeliveries } from "./webhooks/deliveries";

@@ -113,7 +113,7 @@ describe("webhook endpoints", () => {
   });
 
   it("delivers facility.status_changed signed per Standard Webhooks, within 60 s, once", async () => {
-    const { key, tenantId } = await newTenant();
+    const { key } = await newTenant();
     const receiver = newReceiver();
     const endpoint = await createEndpoint(key, receiver.url);
     const { id: facilityId, changedAt } = await driftFacility(key);
