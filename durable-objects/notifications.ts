@@ -243,6 +243,27 @@ export class NotificationStore {
     return { url: row.url, secrets: signingSecrets(JSON.parse(row.secrets) as EndpointSecret[], nowMs) };
   }
 
+  // ---- Where links point ----
+
+  /**
+   * The web app's origin as the Worker last saw it (a request's, or APP_ORIGIN): email sent
+   * from the alarm has no request to take it from, and APP_ORIGIN may be unset.
+   */
+  rememberAppOrigin(origin: string): void {
+    this.sql.exec(
+      `INSERT INTO meta (key, value) VALUES ('app_origin', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      origin,
+    );
+  }
+
+  appOrigin(): string | null {
+    return (
+      this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'app_origin'").toArray()[0]
+        ?.value ?? null
+    );
+  }
+
   // ---- Preferences ----
 
   preferences(userId: string): NotificationPreferences | null {

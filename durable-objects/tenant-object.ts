@@ -571,11 +571,11 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     return outcome;
   }
 
-  async createWebhook(input: {
-    url: string;
-    events: EventType[];
-    description: string | null;
-  }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  async createWebhook(
+    input: { url: string; events: EventType[]; description: string | null },
+    appOrigin?: string,
+  ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    if (appOrigin) this.notifications.rememberAppOrigin(appOrigin);
     return this.notifications.createEndpoint(input, Date.now());
   }
 
@@ -654,7 +654,13 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     return this.notifications.preferences(userId);
   }
 
-  async setNotificationPreferences(userId: string, prefs: NotificationPreferences): Promise<void> {
+  /** `appOrigin`: the web app's origin the Worker saw, for links in email (see NotificationStore). */
+  async setNotificationPreferences(
+    userId: string,
+    prefs: NotificationPreferences,
+    appOrigin?: string,
+  ): Promise<void> {
+    if (appOrigin) this.notifications.rememberAppOrigin(appOrigin);
     this.notifications.setPreferences(userId, prefs, Date.now());
   }
 
@@ -695,7 +701,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
           MAIL_URL: this.env.MAIL_URL,
           MAIL_FROM: this.env.MAIL_FROM,
           tenantId: this.tenantName(),
-          appOrigin: this.env.APP_ORIGIN || "http://localhost:8787",
+          appOrigin: this.env.APP_ORIGIN || this.notifications.appOrigin() || "http://localhost:8787",
           unsubscribeSecret: this.env.SESSION_SECRET ?? "",
           db,
         }),

@@ -142,13 +142,14 @@ describe("the email channel", () => {
     expect(mail.subject).toContain("(was non-compliant)");
     expect(mail.text).toContain("Location: Mission Street Kitchen");
     expect(mail.text).toMatch(/Cal\. Health & Safety Code|§|Code/);
-    expect(mail.text).toContain(`/locations/${facilityId}`);
+    // Links point where the user saved their preferences (APP_ORIGIN is unset in tests).
+    expect(mail.text).toContain(`https://prep.test/locations/${facilityId}`);
     expect(mail.html).toContain("<ul>");
     // The raw message, as a mail client sees its headers.
     const source = await (await fetch(`${mailApi()}/api/email/${mail.id}/source`)).text();
     expect(source).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
     const url = /^List-Unsubscribe: <(https?:\/\/[^>]+)>\r?$/m.exec(source)?.[1] as string;
-    expect(url).toContain("/v1/notifications/unsubscribe?token=");
+    expect(url).toContain("https://prep.test/v1/notifications/unsubscribe?token=");
     const path = new URL(url).pathname + new URL(url).search;
 
     // GET shows a page and changes nothing (link scanners follow GETs).

@@ -10,6 +10,7 @@ import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/open
 import { validationFailed } from "../../http/problem";
 import { json } from "../../http/validation";
 import { authenticate } from "../../middleware/auth";
+import { appOrigin } from "../billing/shared";
 import type { App } from "../index";
 import { PreferencesSchema, UpdatePreferencesSchema } from "./schemas";
 import { preferencesView, requireUser } from "./shared";
@@ -58,7 +59,7 @@ export function registerSetNotificationPreferences(app: App): void {
         timeZone: body.timeZone ?? current.timeZone,
         urgentImmediately: body.urgentImmediately ?? current.urgentImmediately,
       };
-      await tenant.setNotificationPreferences(userId, next);
+      await tenant.setNotificationPreferences(userId, next, appOrigin(c));
       return c.json(preferencesView(next));
     },
   );

@@ -8,6 +8,7 @@ import { describeRoute } from "hono-openapi";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
+import { appOrigin } from "../billing/shared";
 import type { App } from "../index";
 import { CreatedWebhookSchema, CreateWebhookSchema } from "./schemas";
 import { assertDeliverableUrl, requireWebhooksFeature, WEBHOOK_SCOPE } from "./shared";
@@ -35,7 +36,7 @@ export function registerCreateWebhook(app: App): void {
       const { endpoint, secret } = await c
         .get("services")
         .tenant(principal.tenantId)
-        .createWebhook({ url: body.url, events: body.events, description: body.description });
+        .createWebhook({ url: body.url, events: body.events, description: body.description }, appOrigin(c));
       return c.json({ ...endpoint, secret }, 201);
     },
   );
