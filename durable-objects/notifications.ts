@@ -133,7 +133,12 @@ export type SendResult =
   /** Nobody to send to any more (user removed, no access to the location): never retried. */
   | { outcome: "skipped"; error: string };
 
+/** Pruning scans the finished deliveries: at most this often. */
+const PRUNE_INTERVAL_MS = 3_600_000;
+
 export class NotificationStore {
+  private prunedAtMs = Number.NEGATIVE_INFINITY;
+
   constructor(private readonly sql: SqlStorage) {}
 
   // ---- Webhook endpoints ----
@@ -577,8 +582,10 @@ export class NotificationStore {
     return changed > 0 ? this.delivery(channel, target, id) : null;
   }
 
-  /** Forgets finished deliveries, their attempts and events older than DELIVERY_RETENTION_MS. */
+  /** Forgets finished deliveries, their attempts and events older than DELIVERY_RETENTION_MS (at most hourly). */
   prune(nowMs: number): void {
+    if (nowMs - this.prunedAtMs < PRUNE_INTERVAL_MS) return;
+    this.prunedAtMs = nowMs;
     const before = nowMs - DELIVERY_RETENTION_MS;
     this.sql.exec(
       `DELETE FROM delivery_attempts WHERE delivery_id IN (
