@@ -22,28 +22,23 @@
 // Profile instead: BENCH_PROFILE=unmetered|rpc|metered|bare|verdict runs the warm-up and one
 // round of that path under workerd's CPU profiler and prints where its time goes
 // (bench/profile.ts); BENCH_PROFILE_INTERVAL_US sets the sampling interval (default 50).
-import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
-import { build } from "esbuild";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { type Database, withTenant } from "../db/client";
 import { openNodeDatabase } from "../db/local/node-database";
 import { startLocalDatabase } from "../db/local/stack";
 import { createTenant } from "../db/tenants";
 import { sfRestaurant } from "../test/fixtures";
 import { printProfileSummary, profileWhile, saveProfile, summariseProfile } from "./profile";
+import { startWorkerd, type Workerd } from "./workerd";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = 300;
-const ROOT = resolve(import.meta.dirname, "..");
 const PROFILE_PATH = process.env.BENCH_PROFILE as Path | undefined;
 /** Where profiles are saved: the system's temporary folder (main() points TMPDIR elsewhere). */
 const PROFILE_DIR = tmpdir();
@@ -126,77 +121,6 @@ async function load(
     p50: result.latency.p50,
     p99: result.latency.p99,
     workerdCpuUs: Math.round(((cpuSecondsOf(target.pid) - cpuBefore) * 1e6) / result.requests.total),
-  };
-}
-
-/**
- * bench/http-worker.ts bundled as `wrangler deploy` would (workerd conditions, node: and
- * cloudflare: modules left to the runtime) and run by Miniflare with wrangler.toml's
- * bindings, answering on its own socket.
- */
-interface Workerd {
-  url: string;
-  pid: number;
-  /** The bundle workerd runs (profiles map its lines back to modules). */
-  bundle: string;
-  /** workerd's V8 inspector, when started for a profile. */
-  inspectorUrl?: string;
-  stop(): Promise<void>;
-}
-
-/** A TCP port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
-  const { port } = server.address() as { port: number };
-  await new Promise((closed) => server.close(closed));
-  return port;
-}
-
-async function startWorkerd(state: string, vars: Record<string, string>, inspect: boolean): Promise<Workerd> {
-  const bundleDir = join(state, "bundle");
-  const inspectorPort = inspect ? await freePort() : undefined;
-  await build({
-    entryPoints: [resolve(ROOT, "bench/http-worker.ts")],
-    outfile: join(bundleDir, "worker.js"),
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["node:*", "cloudflare:*"],
-    logLevel: "error",
-  });
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(ROOT, "wrangler.toml"), "");
-  const miniflare = new Miniflare(
-    convertV4MiniflareOptions({
-      ...workerOptions,
-      // One pre-bundled module; no static app, no cron.
-      assets: undefined,
-      cronTriggers: [],
-      modulesRules: undefined,
-      name: "prep-bench",
-      modules: true,
-      modulesRoot: bundleDir,
-      scriptPath: join(bundleDir, "worker.js"),
-      bindings: { ...(workerOptions.bindings as Record<string, string>), ...vars },
-      durableObjectsPersist: join(state, "durable-objects"),
-      unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-      ...(inspectorPort ? { inspectorPort } : {}),
-    } as Parameters<typeof convertV4MiniflareOptions>[0]),
-  );
-  const url = (await miniflare.unsafeGetDirectURL("prep-bench")).href.replace(/\/$/, "");
-  // Miniflare runs workerd as this process's only workerd child.
-  const pid = Number(
-    execFileSync("pgrep", ["-P", String(process.pid), "workerd"], { encoding: "utf8" }).trim(),
-  );
-  return {
-    url,
-    pid,
-    bundle: join(bundleDir, "worker.js"),
-    ...(inspectorPort ? { inspectorUrl: `http://127.0.0.1:${inspectorPort}` } : {}),
-    stop: () => miniflare.dispose(),
   };
 }
 
@@ -293,10 +217,6 @@ async function main() {
     {
       DATABASE_URL: database.workerUrl,
       DB_WS_PROXY: database.wsProxy,
-      // In production a metric point is an Analytics Engine write (an in-memory append); the
-      // local sink's log line per request would be a cost production never pays, so the bench
-      // keeps only its in-isolate totals, as the tests do.
-      METRICS_LOG: "errors",
     },
     PROFILE_PATH !== undefined,
   );

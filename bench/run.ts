@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const BENCHMARKS = ["bench/engine.ts", "bench/http.ts"];
+const BENCHMARKS = ["bench/engine.ts", "bench/http.ts", "bench/notify.ts"];
 
 let failed = false;
 for (const file of BENCHMARKS) {

@@ -22,6 +22,8 @@ export const API_KEY_SCOPES = [
   "usage:read",
   "billing:read",
   "keys:write",
+  // Webhook endpoints, their secrets and delivery logs (ADR 0015).
+  "webhooks:write",
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export type ApiKeyMode = "live" | "test";

@@ -30,7 +30,11 @@ export type IdPrefix =
   | "ses"
   | "pwr"
   | "sgn"
-  | "inc";
+  | "inc"
+  // Notifications (ADR 0015): webhook endpoints, deliveries, events.
+  | "whk"
+  | "dlv"
+  | "evt";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

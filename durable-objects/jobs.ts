@@ -10,8 +10,15 @@
  *   their principals (live-alerts.ts): at most a minute away, or at the earliest session expiry
  * - report_usage: with Stripe configured, a minute after the hour of a check closes: its
  *   counters to Stripe's Meter (usage-reports.ts)
+ * - deliver_notifications: the earliest due notification delivery (notifications.ts)
  */
-export type JobName = "flush_outbox" | "reevaluate" | "sweep_streams" | "report_usage";
+export type JobName =
+  | "flush_outbox"
+  | "reevaluate"
+  | "sweep_streams"
+  | "report_usage"
+  // Notifications (ADR 0015).
+  | "deliver_notifications";
 
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;

@@ -84,6 +84,35 @@ const MIGRATIONS: readonly string[] = [
     settled_ms INTEGER NOT NULL, PRIMARY KEY (hour_ms, state)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Notifications (durable-objects/notifications.ts, ADR 0015). Webhook endpoints with their
+  -- signing secrets (JSON [{secret, expiresMs}]: the current one has expiresMs null).
+  CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, description TEXT,
+    secrets TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1, disabled_reason TEXT,
+    failing_since_ms INTEGER, created_ms INTEGER NOT NULL
+  );
+  -- Each user's notification preferences (JSON NotificationPreferences).
+  CREATE TABLE notification_prefs (user_id TEXT PRIMARY KEY, prefs TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+  -- Every event raised (drift, emitted by other parts of Prep), once per (type, key).
+  CREATE TABLE notification_events (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, key TEXT NOT NULL, event TEXT NOT NULL, created_ms INTEGER NOT NULL,
+    UNIQUE (type, key)
+  );
+  -- The durable queue and its log: one delivery per (event, channel, target), ever.
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY, event_id TEXT NOT NULL, channel TEXT NOT NULL, target TEXT NOT NULL,
+    status TEXT NOT NULL, digest INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+    due_ms INTEGER, last_status INTEGER, last_error TEXT, created_ms INTEGER NOT NULL, delivered_ms INTEGER,
+    UNIQUE (event_id, channel, target)
+  );
+  CREATE INDEX deliveries_due ON deliveries (due_ms) WHERE status = 'pending';
+  CREATE INDEX deliveries_target ON deliveries (channel, target, id);
+  CREATE TABLE delivery_attempts (
+    delivery_id TEXT NOT NULL, attempt INTEGER NOT NULL, at_ms INTEGER NOT NULL, ok INTEGER NOT NULL,
+    response_status INTEGER, error TEXT, duration_ms INTEGER NOT NULL, PRIMARY KEY (delivery_id, attempt)
+  );
+  `,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -13,14 +13,31 @@
  * - usage-reports.ts   closed hours of usage to Stripe's Meter, exactly once (with Stripe keys)
  * - jobs.ts            the single alarm, multiplexing outbox flushes, deadline re-evaluation,
  *                      usage reports and the live stream's sweep (expired sessions, re-checked principals)
+ * - notifications.ts   events (from drift, or emitted by other parts of Prep) fanned out to webhook
+ *                      endpoints and users' channels in a durable delivery queue with its log;
+ *                      notification-delivery.ts sends what is due (ADR 0015)
  *
  * A hot tenant's checks may also land on meter shards (workers/services/tenant-meters.ts
  * decides): objects of this class that only ever see `recordCheck`, `getCheck` and `getUsage`.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Verdict } from "../compliance";
-import { openDatabase } from "../db/client";
+import { type DatabaseHandle, openDatabase } from "../db/client";
 import { newId } from "../db/ids";
+import type {
+  Delivery,
+  DeliveryPage,
+  EmitInput,
+  EmitOutcome,
+  NotificationPreferences,
+  WebhookEndpoint,
+} from "../notifications/contract";
+import {
+  type EventType,
+  eventsFromDrift,
+  type NotificationEvent,
+  TEST_EVENT_TYPE,
+} from "../notifications/events";
 import { databaseConfig } from "../runtime/database";
 import { datasetRegistry, type LoadedDataset } from "../runtime/dataset-registry";
 import type { RuntimeEnv } from "../runtime/env";
@@ -62,6 +79,8 @@ import {
   STREAM_CLOSE,
   setStreamFilter,
 } from "./live-alerts";
+import { deliverDue, emailSender, type NotificationSenders, webhookSender } from "./notification-delivery";
+import { NotificationStore } from "./notifications";
 import { type CheckDelivery, deliverToPostgres, Outbox } from "./outbox";
 import { RecordStore } from "./record-store";
 import { migrate } from "./storage-schema";
@@ -84,6 +103,11 @@ export interface TenantObjectEnv extends RuntimeEnv {
   /** With it, closed hours of usage are reported to Stripe's Meter; without it (local mode), never. */
   STRIPE_SECRET_KEY?: string;
   STRIPE_API_BASE?: string;
+  // Notifications (ADR 0015): email through runtime/mail/, links into the app, unsubscribe tokens.
+  MAIL_URL?: string;
+  MAIL_FROM?: string;
+  APP_ORIGIN?: string;
+  SESSION_SECRET?: string;
 }
 
 export class TenantObject extends DurableObject<TenantObjectEnv> {
@@ -97,6 +121,9 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   private readonly usageReports: UsageReports;
   /** Where closed hours of usage go (Stripe's Meter). Tests wrap it to crash mid-report. */
   sendUsage: UsageSender;
+  private readonly notifications: NotificationStore;
+  /** Wraps the production notification senders; tests set it to fail a send on purpose. */
+  wrapNotificationSenders: (senders: NotificationSenders) => NotificationSenders = (senders) => senders;
 
   constructor(ctx: DurableObjectState, env: TenantObjectEnv) {
     super(ctx, env);
@@ -109,6 +136,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     this.facilities = new FacilityStore(sql);
     this.alerts = new AlertStore(sql);
     this.usageReports = new UsageReports(sql);
+    this.notifications = new NotificationStore(sql);
     this.sendUsage = stripeSender({ secretKey: env.STRIPE_SECRET_KEY ?? "", apiBase: env.STRIPE_API_BASE });
   }
 
@@ -390,6 +418,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     if (this.jobs.isDue("reevaluate", scheduledAt)) await this.reevaluateDue(scheduledAt);
     if (this.jobs.isDue("sweep_streams", scheduledAt)) await this.sweepStreams(scheduledAt);
     if (this.jobs.isDue("report_usage", scheduledAt)) await this.reportUsage(scheduledAt);
+    if (this.jobs.isDue("deliver_notifications", scheduledAt)) await this.deliverNotifications(scheduledAt);
     await this.jobs.arm();
   }
 
@@ -498,6 +527,207 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     if (due !== null && this.jobs.ensure("sweep_streams", due)) await this.jobs.arm();
   }
 
+  // ---- Notifications (ADR 0015, docs/notifications.md) ----
+
+  /** Raises a drift's notification events and queues their deliveries (inside the drift's transaction). */
+  private raiseDriftNotifications(alert: Alert, snapshot: FacilitySnapshot, now: number): void {
+    const details = new Map(
+      snapshot.verdict.findings.map((f) => [
+        `${f.ruleId}|${f.subject ? `${f.subject.kind}:${f.subject.id}` : ""}`,
+        { title: f.title, dueBy: f.dueBy },
+      ]),
+    );
+    let queued = 0;
+    for (const event of eventsFromDrift(
+      alert,
+      (ruleId, subject) => details.get(`${ruleId}|${subject ? `${subject.kind}:${subject.id}` : ""}`) ?? null,
+    ))
+      queued += this.notifications.raise(event, event.id, now).deliveries;
+    // The last write of the transaction (Jobs.ensure's rule); the callers arm the alarm.
+    if (queued > 0) this.jobs.ensure("deliver_notifications", now);
+  }
+
+  /** Any part of Prep raising an event (notifications/emit.ts); once per (type, key). */
+  async emitNotification(input: EmitInput): Promise<EmitOutcome> {
+    const now = Date.now();
+    const outcome = this.ctx.storage.transactionSync(() => {
+      const result = this.notifications.raise(
+        {
+          id: newId("evt", now),
+          type: input.type,
+          timestamp: input.timestamp ?? iso(now),
+          facilityId: input.facilityId ?? null,
+          facilityName: input.facilityName ?? null,
+          summary: input.summary,
+          data: input.data,
+        },
+        input.key,
+        now,
+      );
+      if (result.deliveries > 0) this.jobs.ensure("deliver_notifications", now);
+      return result;
+    });
+    if (outcome.deliveries > 0) await this.jobs.arm();
+    return outcome;
+  }
+
+  async createWebhook(
+    input: { url: string; events: EventType[]; description: string | null },
+    appOrigin?: string,
+  ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    if (appOrigin) this.notifications.rememberAppOrigin(appOrigin);
+    return this.notifications.createEndpoint(input, Date.now());
+  }
+
+  async listWebhooks(): Promise<WebhookEndpoint[]> {
+    return this.notifications.endpoints(Date.now());
+  }
+
+  async getWebhook(id: string): Promise<WebhookEndpoint | null> {
+    return this.notifications.endpoint(id, Date.now());
+  }
+
+  async updateWebhook(
+    id: string,
+    patch: { url?: string; events?: EventType[]; description?: string | null; enabled?: boolean },
+  ): Promise<WebhookEndpoint | null> {
+    return this.ctx.storage.transactionSync(() => this.notifications.updateEndpoint(id, patch, Date.now()));
+  }
+
+  async deleteWebhook(id: string): Promise<boolean> {
+    return this.ctx.storage.transactionSync(() => this.notifications.deleteEndpoint(id));
+  }
+
+  async rotateWebhookSecret(
+    id: string,
+    overlapMs: number,
+  ): Promise<{ secret: string; previousSecretExpiresAt: string } | null> {
+    return this.notifications.rotateSecret(id, overlapMs, Date.now());
+  }
+
+  async webhookDeliveries(
+    id: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<DeliveryPage> {
+    return this.notifications.deliveries("webhook", id, page.limit, page.cursor);
+  }
+
+  async webhookDelivery(id: string, deliveryId: string): Promise<Delivery | null> {
+    return this.notifications.delivery("webhook", id, deliveryId);
+  }
+
+  /** Queues a `webhook.test` event to this endpoint alone; null when there is no such endpoint. */
+  async testWebhook(id: string): Promise<Delivery | null> {
+    const now = Date.now();
+    const endpoint = this.notifications.endpoint(id, now);
+    if (!endpoint) return null;
+    const event: NotificationEvent = {
+      id: newId("evt", now),
+      type: TEST_EVENT_TYPE,
+      timestamp: iso(now),
+      facilityId: null,
+      facilityName: null,
+      summary: "A test delivery from Prep",
+      data: { endpointId: id, message: "This is a test event sent from Prep." },
+    };
+    this.ctx.storage.transactionSync(() => {
+      this.notifications.raise(event, event.id, now, { onlyEndpoint: id });
+      this.jobs.ensure("deliver_notifications", now);
+    });
+    await this.jobs.arm();
+    return this.notifications.deliveries("webhook", id, 1).data[0] ?? null;
+  }
+
+  /** Sends a logged delivery again; null when this endpoint has no such delivery. */
+  async replayWebhookDelivery(id: string, deliveryId: string): Promise<Delivery | null> {
+    const now = Date.now();
+    const replayed = this.ctx.storage.transactionSync(() => {
+      const delivery = this.notifications.replay("webhook", id, deliveryId, now);
+      if (delivery) this.jobs.ensure("deliver_notifications", now);
+      return delivery;
+    });
+    if (replayed) await this.jobs.arm();
+    return replayed;
+  }
+
+  async getNotificationPreferences(userId: string): Promise<NotificationPreferences | null> {
+    return this.notifications.preferences(userId);
+  }
+
+  /** `appOrigin`: the web app's origin the Worker saw, for links in email (see NotificationStore). */
+  async setNotificationPreferences(
+    userId: string,
+    prefs: NotificationPreferences,
+    appOrigin?: string,
+  ): Promise<void> {
+    if (appOrigin) this.notifications.rememberAppOrigin(appOrigin);
+    this.notifications.setPreferences(userId, prefs, Date.now());
+  }
+
+  /** One-click unsubscribe (RFC 8058): no more email for the user. */
+  async unsubscribeEmail(userId: string): Promise<boolean> {
+    return this.ctx.storage.transactionSync(() => this.notifications.unsubscribeEmail(userId, Date.now()));
+  }
+
+  /**
+   * Sends the deliveries due by `at`; the job then follows the next due one. One run at a
+   * time: a send awaits its provider with the input gate open, and a second run meanwhile
+   * (an alarm fired early by a test, an RPC) would pick the same pending delivery. The
+   * second returns at once (never awaiting the first's promise: no promise crosses requests);
+   * the run in progress schedules what remains.
+   */
+  private async deliverNotifications(at: number): Promise<void> {
+    if (this.deliveringNotifications) return;
+    this.deliveringNotifications = true;
+    try {
+      await this.runNotificationDeliveries(at);
+    } finally {
+      this.deliveringNotifications = false;
+    }
+  }
+
+  private deliveringNotifications = false;
+
+  private async runNotificationDeliveries(at: number): Promise<void> {
+    let handle: DatabaseHandle | undefined;
+    const db = () => {
+      handle ??= openDatabase(databaseConfig(this.env));
+      return handle.db;
+    };
+    try {
+      const senders = this.wrapNotificationSenders({
+        webhook: webhookSender(this.env.PREP_ENV),
+        email: emailSender({
+          MAIL_URL: this.env.MAIL_URL,
+          MAIL_FROM: this.env.MAIL_FROM,
+          tenantId: this.tenantName(),
+          appOrigin: this.env.APP_ORIGIN || this.notifications.appOrigin() || "http://localhost:8787",
+          unsubscribeSecret: this.env.SESSION_SECRET ?? "",
+          db,
+        }),
+      });
+      await deliverDue(this.notifications, senders, at, (work) => this.ctx.storage.transactionSync(work));
+      this.notifications.prune(at);
+      this.jobs.set("deliver_notifications", this.notifications.nextDue());
+    } catch (error) {
+      const retryInMs = this.jobs.retryLater("deliver_notifications", Date.now());
+      log("error", "notification delivery failed", { error: String(error), retryInMs });
+    } finally {
+      await handle?.close();
+    }
+  }
+
+  /** The tenant id: objects are named by it (idFromName). */
+  private tenantName(): string {
+    return (
+      this.ctx.id.name ??
+      this.ctx.storage.sql
+        .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'tenant_id'")
+        .toArray()[0]?.value ??
+      ""
+    );
+  }
+
   // ---- Shared steps ----
 
   /** Stores the verdict and, when it differs from the stored one, records and pushes an alert. */
@@ -509,7 +739,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
       if (!previous) return null;
       const changes = changedFindings(previous.verdict, snapshot.verdict);
       if (changes.length === 0 && previous.verdict.status === snapshot.verdict.status) return null;
-      return this.alerts.add({
+      const added = this.alerts.add({
         id: newId("alr", now),
         facilityId: snapshot.facilityId,
         facilityName: snapshot.facility.name,
@@ -521,6 +751,8 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
         status: snapshot.verdict.status,
         changes,
       });
+      this.raiseDriftNotifications(added, snapshot, now);
+      return added;
     });
     if (alert) {
       broadcastAlert(this.ctx, alert);

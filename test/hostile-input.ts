@@ -632,6 +632,38 @@ const password = fc.oneof(
   fc.string({ unit: "binary", minLength: 12, maxLength: 300 }),
 );
 const roles = fc.constantFrom("owner", "admin", "manager", "viewer");
+// Notifications (ADR 0015): event types and webhook endpoint bodies.
+const notificationEvent = fc.oneof(
+  fc.constantFrom(
+    "facility.status_changed",
+    "finding.failing",
+    "export.ready",
+    "rule_change.ahead",
+    "facility.exploded",
+  ),
+  hostileString,
+);
+const webhookBody = (requiredKeys: ("url" | "events")[]) =>
+  fc.record(
+    {
+      url: fc.oneof(
+        fc.constantFrom(
+          "http://127.0.0.1:9/hook",
+          "https://hooks.example.test/prep",
+          "http://10.0.0.1/x",
+          "javascript:alert(1)",
+          "https://user:pw@x.test/",
+          "https://[::1]/",
+        ),
+        hostileString.map((s) => `https://hooks.example.test/${s}`),
+        hostileString,
+      ),
+      events: arrayOf(notificationEvent, 20),
+      description: fc.oneof(fc.constant(null), hostileString),
+      enabled: fc.boolean(),
+    },
+    { requiredKeys },
+  );
 const scopes = fc.constantFrom(
   "checks:read",
   "checks:write",
@@ -1158,6 +1190,43 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     auth: "admin",
     query: { format: fc.constantFrom("json", "csv", "xml"), ...page("aud") },
   },
+
+  // Notifications (ADR 0015): webhook endpoints (API keys), preferences (sessions), unsubscribe (public).
+  { method: "GET", route: "/v1/webhooks", auth: "key" },
+  { method: "POST", route: "/v1/webhooks", auth: "key", body: webhookBody(["url", "events"]) },
+  { method: "GET", route: "/v1/webhooks/:id", auth: "key" },
+  { method: "PATCH", route: "/v1/webhooks/:id", auth: "key", body: webhookBody([]) },
+  { method: "DELETE", route: "/v1/webhooks/:id", auth: "key" },
+  {
+    method: "POST",
+    route: "/v1/webhooks/:id/secret/rotate",
+    auth: "key",
+    body: fc.record({ overlapSeconds: fc.oneof(fc.nat(700_000), hostileNumber) }, { requiredKeys: [] }),
+  },
+  { method: "POST", route: "/v1/webhooks/:id/test", auth: "key" },
+  { method: "GET", route: "/v1/webhooks/:id/deliveries", auth: "key", query: page("dlv") },
+  { method: "GET", route: "/v1/webhooks/:id/deliveries/:deliveryId", auth: "key" },
+  { method: "POST", route: "/v1/webhooks/:id/deliveries/:deliveryId/replay", auth: "key" },
+  { method: "GET", route: "/v1/notifications/preferences", auth: "session" },
+  {
+    method: "PUT",
+    route: "/v1/notifications/preferences",
+    auth: "session",
+    body: fc.record(
+      {
+        events: arrayOf(notificationEvent, 20),
+        channels: arrayOf(fc.constantFrom("email", "sms", "pigeon"), 5),
+        facilityIds: fc.oneof(fc.constant(null), arrayOf(idOf("fac"), 1000)),
+        delivery: fc.constantFrom("immediate", "digest", "hourly"),
+        digestHour: fc.oneof(fc.integer({ min: -1, max: 24 }), hostileNumber),
+        timeZone: fc.oneof(fc.constantFrom("UTC", "America/Chicago", "Mars/Olympus"), hostileString),
+        urgentImmediately: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { method: "GET", route: "/v1/notifications/unsubscribe", auth: "public", query: { token: hostileString } },
+  { method: "POST", route: "/v1/notifications/unsubscribe", auth: "public", query: { token: hostileString } },
 ];
 
 export const routeLabel = (spec: Pick<RouteSpec, "method" | "route">) => `${spec.method} ${spec.route}`;
@@ -1182,6 +1251,8 @@ function realParam(name: string, fixture: Fixture): { real: string | null; prefi
       return { real: null, prefix: "run" };
     case "sessionId":
       return { real: null, prefix: "ses" };
+    case "deliveryId":
+      return { real: null, prefix: "dlv" };
     default:
       return { real: null, prefix: null };
   }
@@ -1194,6 +1265,7 @@ function idParam(route: string, fixture: Fixture): { real: string | null; prefix
   if (route.startsWith("/v1/facilities")) return { real: fixture.facilityId, prefix: "fac" };
   if (route.startsWith("/v1/alerts")) return { real: fixture.alertId, prefix: "alr" };
   if (route.startsWith("/v1/groups")) return { real: fixture.groupId, prefix: "grp" };
+  if (route.startsWith("/v1/webhooks")) return { real: null, prefix: "whk" };
   if (route.startsWith("/v1/users")) return { real: fixture.userId, prefix: "usr" };
   if (route.startsWith("/v1/invites")) return { real: fixture.inviteId, prefix: "inv" };
   if (route.startsWith("/v1/admin/overrides")) return { real: null, prefix: "ovr" };

@@ -3,7 +3,7 @@
 // those refusals changes the owner's data. Complete by construction: every /v1/ route of the
 // app must be listed here, as an API-key route, a public one, a session-only one or a
 // platform-admin one, or the suite fails.
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { API_KEY_SCOPES, type ApiKeyScope } from "../db/api-keys";
 import { createApp } from "../workers/app";
 import { cardFor, sfRestaurant } from "./fixtures";
@@ -17,6 +17,9 @@ interface Owned {
   alertId: string;
   /** A key of the owner's that the refused requests try to revoke. */
   keyId: string;
+  /** Notifications (ADR 0015): a webhook endpoint and one of its deliveries. */
+  webhookId: string;
+  deliveryId: string;
 }
 
 interface SecuredRoute {
@@ -157,6 +160,72 @@ const ROUTES: readonly SecuredRoute[] = [
   },
   { method: "GET", route: "/v1/me", path: () => "/v1/me", scopes: [] },
   { method: "GET", route: "/v1/audit-log", path: () => "/v1/audit-log", scopes: ["keys:write"] },
+  // Notifications (ADR 0015): webhook endpoints.
+  { method: "GET", route: "/v1/webhooks", path: () => "/v1/webhooks", scopes: ["webhooks:write"] },
+  {
+    method: "POST",
+    route: "/v1/webhooks",
+    path: () => "/v1/webhooks",
+    scopes: ["webhooks:write"],
+    json: { url: "http://127.0.0.1:9/intruder", events: ["facility.status_changed"] },
+  },
+  {
+    method: "GET",
+    route: "/v1/webhooks/:id",
+    path: (o) => `/v1/webhooks/${o.webhookId}`,
+    scopes: ["webhooks:write"],
+    owned: true,
+  },
+  {
+    method: "PATCH",
+    route: "/v1/webhooks/:id",
+    path: (o) => `/v1/webhooks/${o.webhookId}`,
+    scopes: ["webhooks:write"],
+    owned: true,
+    json: { url: "http://127.0.0.1:9/taken-over" },
+  },
+  {
+    method: "DELETE",
+    route: "/v1/webhooks/:id",
+    path: (o) => `/v1/webhooks/${o.webhookId}`,
+    scopes: ["webhooks:write"],
+    owned: true,
+  },
+  {
+    method: "POST",
+    route: "/v1/webhooks/:id/secret/rotate",
+    path: (o) => `/v1/webhooks/${o.webhookId}/secret/rotate`,
+    scopes: ["webhooks:write"],
+    owned: true,
+  },
+  {
+    method: "POST",
+    route: "/v1/webhooks/:id/test",
+    path: (o) => `/v1/webhooks/${o.webhookId}/test`,
+    scopes: ["webhooks:write"],
+    owned: true,
+  },
+  {
+    method: "GET",
+    route: "/v1/webhooks/:id/deliveries",
+    path: (o) => `/v1/webhooks/${o.webhookId}/deliveries`,
+    scopes: ["webhooks:write"],
+    owned: true,
+  },
+  {
+    method: "GET",
+    route: "/v1/webhooks/:id/deliveries/:deliveryId",
+    path: (o) => `/v1/webhooks/${o.webhookId}/deliveries/${o.deliveryId}`,
+    scopes: ["webhooks:write"],
+    owned: true,
+  },
+  {
+    method: "POST",
+    route: "/v1/webhooks/:id/deliveries/:deliveryId/replay",
+    path: (o) => `/v1/webhooks/${o.webhookId}/deliveries/${o.deliveryId}/replay`,
+    scopes: ["webhooks:write"],
+    owned: true,
+  },
 ];
 
 /** Routes that need no credentials at all. */
@@ -171,6 +240,9 @@ const PUBLIC_ROUTES = [
   "POST /v1/auth/password-reset/confirm",
   // Stripe's: authenticated by its signature (workers/routes/billing/stripe.test.ts).
   "POST /v1/billing/stripe/webhook",
+  // One-click unsubscribe: authorized by its signed token (workers/routes/notifications).
+  "GET /v1/notifications/unsubscribe",
+  "POST /v1/notifications/unsubscribe",
 ];
 
 /**
@@ -194,6 +266,9 @@ const SESSION_ONLY_ROUTES = [
   "PUT /v1/billing/plan",
   "POST /v1/billing/checkout",
   "POST /v1/billing/portal",
+  // A person's own notification preferences (an API key gets 403: workers/routes/notifications).
+  "GET /v1/notifications/preferences",
+  "PUT /v1/notifications/preferences",
 ];
 
 /** Routes for Prep's operators (prep_admin_ keys): a tenant key must get 403 on every one. */
@@ -310,7 +385,19 @@ describe("security suite", () => {
     });
     expect(group.status).toBe(201);
     const spare = await createKey(owner.key, ["checks:read"]);
+    // Notifications (ADR 0015): an endpoint on the loopback receiver, and a delivery to it.
+    const webhook = await call("/v1/webhooks", {
+      method: "POST",
+      key: owner.key,
+      json: { url: `${inject("upstreamUrl")}/receivers/security-suite`, events: ["facility.status_changed"] },
+    });
+    expect(webhook.status).toBe(201);
+    const webhookId = ((await webhook.json()) as { id: string }).id;
+    const delivery = await call(`/v1/webhooks/${webhookId}/test`, { method: "POST", key: owner.key });
+    expect(delivery.status).toBe(202);
     owned = {
+      webhookId,
+      deliveryId: ((await delivery.json()) as { id: string }).id,
       facilityId,
       checkId,
       alertId: (alerts.data[0] as { id: string }).id,
@@ -383,5 +470,10 @@ describe("security suite", () => {
       data: { id: string; revokedAt: string | null }[];
     };
     expect(keys.data.find((key) => key.id === owned.keyId)?.revokedAt).toBeNull();
+    const webhook = await call(`/v1/webhooks/${owned.webhookId}`, { key: owner.key });
+    expect(await webhook.json()).toMatchObject({
+      url: `${inject("upstreamUrl")}/receivers/security-suite`,
+      enabled: true,
+    });
   });
 });

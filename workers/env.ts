@@ -32,7 +32,7 @@ export interface Env extends RuntimeEnv {
   /** The PagerDuty integration's routing key (a secret). */
   INCIDENT_ROUTING_KEY?: string;
   /**
-   * Where email goes (services/mail/delivery.ts): `smtp://host:port` (the local mail
+   * Where email goes (runtime/mail/delivery.ts): `smtp://host:port` (the local mail
    * catcher) or `smtps://user:password@host:465` (a provider; a secret). Unset: dropped, logged.
    */
   MAIL_URL?: string;

@@ -16,6 +16,8 @@ import { ForgotPassword } from "./pages/ForgotPassword";
 import { LocationDetail } from "./pages/LocationDetail";
 import { Locations } from "./pages/Locations";
 import { NewLocation } from "./pages/NewLocation";
+// Notifications (ADR 0015).
+import { Notifications } from "./pages/Notifications";
 import { Overview } from "./pages/Overview";
 import { ResetPassword } from "./pages/ResetPassword";
 import { SignIn } from "./pages/SignIn";
@@ -23,6 +25,7 @@ import { SignUp } from "./pages/SignUp";
 import { Team } from "./pages/Team";
 import { Usage } from "./pages/Usage";
 import { VerifyEmail } from "./pages/VerifyEmail";
+import { Webhooks } from "./pages/Webhooks";
 import { Link, match, useLocation } from "./router";
 import { SessionProvider, useSessionApi } from "./session";
 import "./styles.css";
@@ -38,6 +41,9 @@ const PAGES: [string, (params: Record<string, string>) => JSX.Element, string][]
   ["/usage", () => <Usage />, "Usage"],
   ["/account", () => <Account />, "Account"],
   ["/billing", () => <Billing />, "Billing"],
+  // Notifications (ADR 0015).
+  ["/notifications", () => <Notifications />, "Notifications"],
+  ["/webhooks", () => <Webhooks />, "Webhooks"],
 ];
 
 /** Pages of the signed-out app show the overview once signed in. */

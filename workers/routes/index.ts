@@ -63,6 +63,10 @@ import { registerCreateKey } from "./keys/create";
 import { registerListKeys } from "./keys/list";
 import { registerRevokeKey } from "./keys/revoke";
 import { registerMe } from "./me/get";
+// Notifications (ADR 0015): webhook endpoints, users' preferences, one-click unsubscribe.
+import { registerGetNotificationPreferences } from "./notifications/get-preferences";
+import { registerSetNotificationPreferences } from "./notifications/set-preferences";
+import { registerUnsubscribe } from "./notifications/unsubscribe";
 import { registerStatus } from "./status/get";
 import { registerCreateInvite } from "./team/create-invite";
 import { registerListInvites } from "./team/list-invites";
@@ -73,6 +77,15 @@ import { registerRevokeInvite } from "./team/revoke-invite";
 import { registerRevokeSession } from "./team/revoke-session";
 import { registerUpdateUser } from "./team/update-user";
 import { registerUsage } from "./usage/get";
+import { registerCreateWebhook } from "./webhooks/create";
+import { registerDeleteWebhook } from "./webhooks/delete";
+import { registerGetWebhookDelivery, registerListWebhookDeliveries } from "./webhooks/deliveries";
+import { registerGetWebhook } from "./webhooks/get";
+import { registerListWebhooks } from "./webhooks/list";
+import { registerReplayWebhookDelivery } from "./webhooks/replay";
+import { registerRotateWebhookSecret } from "./webhooks/rotate-secret";
+import { registerTestWebhook } from "./webhooks/test-send";
+import { registerUpdateWebhook } from "./webhooks/update";
 
 export type App = Hono<AppEnv>;
 
@@ -145,6 +158,20 @@ const ROUTES: ((app: App) => void)[] = [
   registerDiscardDeadLetter,
   registerListAuditLog,
   registerPlatformAuditLog,
+  // Notifications (ADR 0015).
+  registerListWebhooks,
+  registerCreateWebhook,
+  registerGetWebhook,
+  registerUpdateWebhook,
+  registerDeleteWebhook,
+  registerRotateWebhookSecret,
+  registerTestWebhook,
+  registerListWebhookDeliveries,
+  registerGetWebhookDelivery,
+  registerReplayWebhookDelivery,
+  registerGetNotificationPreferences,
+  registerSetNotificationPreferences,
+  registerUnsubscribe,
 ];
 
 export function registerRoutes(app: App): void {

@@ -18,9 +18,12 @@ const ADMIN_SCOPES = [...API_KEY_SCOPES, "team:read", "team:write"];
 export const ROLE_SCOPES: Record<Role, readonly string[]> = {
   owner: ADMIN_SCOPES,
   admin: ADMIN_SCOPES,
-  // Everything a key may do except managing keys and seeing billing, and seeing (not changing) the team.
+  // Everything a key may do except managing keys, webhooks (tenant-wide integrations) and
+  // seeing billing, and seeing (not changing) the team.
   manager: [
-    ...API_KEY_SCOPES.filter((scope) => scope !== "keys:write" && scope !== "billing:read"),
+    ...API_KEY_SCOPES.filter(
+      (scope) => scope !== "keys:write" && scope !== "billing:read" && scope !== "webhooks:write",
+    ),
     "team:read",
   ],
   viewer: ["checks:read", "facilities:read", "alerts:read", "usage:read", "team:read"],

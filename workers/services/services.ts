@@ -13,10 +13,10 @@ import type { TenantObject } from "../../durable-objects/tenant-object";
 import { databaseConfig } from "../../runtime/database";
 import { type DatasetRegistry, datasetRegistry } from "../../runtime/dataset-registry";
 import { kvEdgeStore } from "../../runtime/edge-store";
+import { type MailDelivery, type MailMessage, mailDelivery } from "../../runtime/mail/delivery";
 import type { Env } from "../env";
 import { type ApiKeyVerifier, apiKeyVerifier } from "./api-key-verifier";
 import { entitlementsCache } from "./entitlements-cache";
-import { type MailDelivery, type MailMessage, mailDelivery } from "./mail/delivery";
 import { TenantMeters } from "./tenant-meters";
 
 export interface Services {
@@ -33,7 +33,7 @@ export interface Services {
   tenant(tenantId: string): DurableObjectStub<TenantObject>;
   /** The tenant's usage meters (one or more shards of its object); checks are recorded here. */
   meters(tenantId: string): TenantMeters;
-  /** Email, through the one delivery (services/mail/delivery.ts). */
+  /** Email, through the one delivery (runtime/mail/delivery.ts). */
   mail: MailDelivery;
   /**
    * Sends after the response, so how long the mail server takes tells a caller nothing

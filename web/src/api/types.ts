@@ -21,6 +21,8 @@ import type {
 } from "../../../workers/routes/facilities/schemas";
 import type { GroupSchema } from "../../../workers/routes/groups/schemas";
 import type { CreatedKeySchema, KeySummarySchema } from "../../../workers/routes/keys/schemas";
+// Notifications (ADR 0015).
+import type { PreferencesSchema } from "../../../workers/routes/notifications/schemas";
 import type {
   CreatedInviteSchema,
   InviteSchema,
@@ -28,6 +30,12 @@ import type {
   TeamMemberSchema,
 } from "../../../workers/routes/team/schemas";
 import type { UsageSchema } from "../../../workers/routes/usage/schemas";
+import type {
+  CreatedWebhookSchema,
+  DeliverySchema,
+  RotatedSecretSchema,
+  WebhookSchema,
+} from "../../../workers/routes/webhooks/schemas";
 
 export type { FacilityInput };
 export type Alert = v.InferOutput<typeof AlertSchema>;
@@ -56,6 +64,12 @@ export type Usage = v.InferOutput<typeof UsageSchema>;
 export type Billing = v.InferOutput<typeof BillingSchema>;
 export type CheckoutAnswer = v.InferOutput<typeof CheckoutAnswerSchema>;
 export type PortalAnswer = v.InferOutput<typeof PortalAnswerSchema>;
+// Notifications (ADR 0015).
+export type NotificationPreferences = v.InferOutput<typeof PreferencesSchema>;
+export type WebhookEndpoint = v.InferOutput<typeof WebhookSchema>;
+export type CreatedWebhook = v.InferOutput<typeof CreatedWebhookSchema>;
+export type RotatedSecret = v.InferOutput<typeof RotatedSecretSchema>;
+export type WebhookDelivery = v.InferOutput<typeof DeliverySchema>;
 
 type ProblemBody = v.InferOutput<typeof ProblemSchema>;
 /** An RFC 9457 problem; `instance` is absent from the ones the app makes up itself (network errors). */

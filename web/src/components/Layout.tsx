@@ -14,6 +14,9 @@ const NAV: { href: string; label: string; scope: string }[] = [
   { href: "/team", label: "Team", scope: "team:read" },
   { href: "/usage", label: "Usage", scope: "usage:read" },
   { href: "/billing", label: "Billing", scope: "billing:read" },
+  // Notifications (ADR 0015).
+  { href: "/notifications", label: "Notifications", scope: "alerts:read" },
+  { href: "/webhooks", label: "Webhooks", scope: "webhooks:write" },
 ];
 
 export function Layout({ children }: { children: ComponentChildren }) {

@@ -2,7 +2,7 @@
  * The emails Prep sends about accounts, each as text and HTML. Links carry their token in
  * the fragment (`#token=…`), which browsers never send to a server or in a Referer.
  */
-import type { MailMessage } from "./delivery";
+import type { MailMessage } from "../../../runtime/mail/delivery";
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 

@@ -3,8 +3,8 @@
 // as written (or are neutralised); a deployment without MAIL_URL drops mail without failing.
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { waitForMail } from "../../../test/mail";
-import { mailApi, uniqueEmail } from "../../../test/sessions";
+import { waitForMail } from "../../test/mail";
+import { mailApi, uniqueEmail } from "../../test/sessions";
 import { mailDelivery, smtpServer } from "./delivery";
 
 describe("mail delivery over SMTP", () => {

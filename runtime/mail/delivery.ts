@@ -17,6 +17,10 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** Extra headers, e.g. RFC 8058 one-click unsubscribe (mime.ts). */
+  headers?: Readonly<Record<string, string>>;
+  /** A stable Message-ID local part (a retried notification keeps its id). */
+  messageId?: string;
 }
 
 export interface MailDelivery {

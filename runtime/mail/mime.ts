@@ -9,7 +9,16 @@ export interface OutgoingMessage {
   subject: string;
   text: string;
   html?: string;
+  /**
+   * Extra headers (e.g. RFC 8058's `List-Unsubscribe` and `List-Unsubscribe-Post`). Names must
+   * be RFC 5322 field names; values are flattened like every other header.
+   */
+  headers?: Readonly<Record<string, string>>;
+  /** The Message-ID's local part, when the sender wants a stable one (a retried notification); else random. */
+  messageId?: string;
 }
+
+const FIELD_NAME = /^[!-9;-~]+$/;
 
 const encoder = new TextEncoder();
 
@@ -34,9 +43,13 @@ export function buildMessage(message: OutgoingMessage): string {
     `To: ${headerValue(message.to)}`,
     `Subject: ${headerValue(message.subject)}`,
     `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${crypto.randomUUID()}@${domain}>`,
+    `Message-ID: <${(message.messageId ?? crypto.randomUUID()).replace(/[^\w.-]/g, "")}@${domain}>`,
     "MIME-Version: 1.0",
   ];
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (!FIELD_NAME.test(name)) throw new Error(`not a header field name: ${JSON.stringify(name)}`);
+    headers.push(`${name}: ${headerValue(value)}`);
+  }
   const part = (type: string, content: string) =>
     [
       `--${boundary}`,

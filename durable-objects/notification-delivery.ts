@@ -1,0 +1,178 @@
+/**
+ * Sends the notification queue's due deliveries (notifications.ts) through each channel's
+ * sender and records every outcome. The senders are the production ones — a signed
+ * Standard Webhooks POST with `fetch`, email through the one mail delivery (runtime/mail/) —
+ * and a test may wrap them on the object (`notificationSenders`) to fail on purpose.
+ */
+import { type Database, withTenant } from "../db/client";
+import { listUsers, loadUserAccess } from "../db/users";
+import { digestMail, notificationMail } from "../notifications/email";
+import type { NotificationEvent } from "../notifications/events";
+import { unsubscribeToken } from "../notifications/unsubscribe";
+import { checkWebhookUrl, type Resolver } from "../notifications/url-safety";
+import { signedHeaders, webhookBody } from "../notifications/webhooks";
+import { type MailConfig, mailDelivery } from "../runtime/mail/delivery";
+import type { DueDelivery, NotificationStore, SendResult } from "./notifications";
+
+/** A receiver gets this long to answer before the attempt counts as failed. */
+export const WEBHOOK_TIMEOUT_MS = 15_000;
+
+export interface NotificationSenders {
+  webhook(request: { url: string; headers: Record<string, string>; body: string }): Promise<SendResult>;
+  /** One email to `target` (a user id, or `owners`) about `events` (several: a digest). */
+  email(input: { target: string; deliveryId: string; events: NotificationEvent[] }): Promise<SendResult>;
+}
+
+/** POSTs a signed delivery; any 2xx is a success. The URL is re-checked first (DNS rebinding). */
+export function webhookSender(prepEnv: string, resolve?: Resolver): NotificationSenders["webhook"] {
+  return async ({ url, headers, body }) => {
+    const safe = await checkWebhookUrl(url, prepEnv, resolve);
+    if (!safe.ok) return { outcome: "failed", error: `refused: the URL ${safe.reason}` };
+    try {
+      const response = await fetch(safe.url, {
+        method: "POST",
+        headers,
+        body,
+        // A redirect could lead anywhere (an internal address): it is an answer, not a hop.
+        redirect: "manual",
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      });
+      // Read (and drop) the body so the connection is released.
+      await response.body?.cancel();
+      return response.status >= 200 && response.status < 300
+        ? { outcome: "delivered", responseStatus: response.status }
+        : { outcome: "failed", responseStatus: response.status, error: `answered ${response.status}` };
+    } catch (error) {
+      return { outcome: "failed", error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+}
+
+export interface EmailSenderConfig extends MailConfig {
+  tenantId: string;
+  /** Where links point (the web app, which also serves /v1/notifications/unsubscribe). */
+  appOrigin: string;
+  /** Signs one-click unsubscribe tokens. */
+  unsubscribeSecret: string;
+  /** Opens Postgres for this send (who the user is now, their access); closed by the caller. */
+  db: () => Database;
+}
+
+/**
+ * Email to a user (their address and access read from Postgres at send time, so a removed
+ * user or a manager who lost a location gets nothing: `skipped`) or to the tenant's owners.
+ */
+export function emailSender(config: EmailSenderConfig): NotificationSenders["email"] {
+  const mail = mailDelivery(config);
+  return async ({ target, deliveryId, events }) => {
+    let recipients: { id: string; email: string; facilityIds: string[] | null }[];
+    try {
+      recipients = await withTenant(config.db(), config.tenantId, async (tx) => {
+        if (target === "owners")
+          return (await listUsers(tx))
+            .filter((u) => u.role === "owner")
+            .map((u) => ({ id: u.id, email: u.email, facilityIds: null }));
+        const user = await loadUserAccess(tx, target);
+        return user ? [{ id: user.id, email: user.email, facilityIds: user.facilityIds }] : [];
+      });
+    } catch (error) {
+      return { outcome: "failed", error: `could not read the recipient: ${String(error)}` };
+    }
+    if (recipients.length === 0) return { outcome: "skipped", error: "no such recipient any more" };
+    let sent = 0;
+    for (const recipient of recipients) {
+      const visible = events.filter(
+        (e) => !e.facilityId || !recipient.facilityIds || recipient.facilityIds.includes(e.facilityId),
+      );
+      if (visible.length === 0) continue;
+      const unsubscribeUrl =
+        target === "owners"
+          ? null
+          : `${config.appOrigin.replace(/\/$/, "")}/v1/notifications/unsubscribe?token=${await unsubscribeToken(
+              config.unsubscribeSecret,
+              { tenantId: config.tenantId, userId: recipient.id },
+            )}`;
+      const context = {
+        to: recipient.email,
+        appOrigin: config.appOrigin,
+        unsubscribeUrl,
+        messageId: deliveryId,
+      };
+      try {
+        await mail.send(
+          visible.length === 1
+            ? notificationMail(visible[0] as NotificationEvent, context)
+            : digestMail(visible, context),
+        );
+        sent++;
+      } catch (error) {
+        return { outcome: "failed", error: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    return sent > 0
+      ? { outcome: "delivered" }
+      : { outcome: "skipped", error: "the recipient may no longer see these locations" };
+  };
+}
+
+/**
+ * Sends the deliveries due by `at` (at most one run's worth) and records each outcome;
+ * returns the endpoints it disabled. Each outcome is written right after its send, so an
+ * eviction mid-run repeats at most the one send in flight.
+ */
+export async function deliverDue(
+  store: NotificationStore,
+  senders: NotificationSenders,
+  at: number,
+  transaction: <T>(work: () => T) => T,
+): Promise<{ sent: number; disabled: string[] }> {
+  const disabled: string[] = [];
+  const done = new Set<string>();
+  let sent = 0;
+  for (const delivery of store.due(at)) {
+    if (done.has(delivery.id)) continue;
+    const started = Date.now();
+    let batch: DueDelivery[] = [delivery];
+    let result: SendResult;
+    if (delivery.channel === "webhook") {
+      const target = store.target(delivery.target, Date.now());
+      if (!target) result = { outcome: "skipped", error: "the endpoint is disabled or deleted" };
+      else {
+        const body = webhookBody(delivery.event);
+        result = await senders.webhook({
+          url: target.url,
+          body,
+          headers: signedHeaders({
+            messageId: delivery.id,
+            body,
+            secrets: target.secrets,
+            // The attempt's own time, always the wall clock: receivers reject stale timestamps.
+            sentAt: new Date(),
+          }),
+        });
+      }
+    } else if (delivery.channel === "email") {
+      if (delivery.digest) batch = [delivery, ...store.digestCompanions(delivery.target, at, delivery.id)];
+      result = await senders.email({
+        target: delivery.target,
+        deliveryId: delivery.id,
+        events: batch.map((d) => d.event),
+      });
+    } else {
+      result = { outcome: "skipped", error: `no sender for channel ${delivery.channel}` };
+    }
+    const durationMs = Date.now() - started;
+    transaction(() => {
+      for (const each of batch) {
+        done.add(each.id);
+        const { disabled: endpoint } = store.settle(each, result, at, durationMs);
+        if (endpoint) {
+          disabled.push(endpoint);
+          store.raiseEndpointDisabled(endpoint, at);
+        }
+      }
+    });
+    sent++;
+  }
+  return { sent, disabled };
+}
