@@ -30,7 +30,11 @@ export type IdPrefix =
   | "ses"
   | "pwr"
   | "sgn"
-  | "inc";
+  | "inc"
+  // Evidence vault (db/evidence.ts): exports, auditor share links, their access log.
+  | "exp"
+  | "shr"
+  | "sac";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";
