@@ -4,9 +4,22 @@
 // - workerd-serial: the cron triggers' and the database outage's tests, one file at a time, last.
 // - e2e: web/e2e/**/*.e2e.test.ts run in Node and drive Chromium against the Worker under
 //   `wrangler dev` (web/e2e/server.ts).
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+
+/**
+ * A throwaway Ed25519 key per run for evidence manifests (runtime/signing-keys.ts), plus a
+ * retired one (public half only) so tests see rotation: both are published in the JWKS.
+ */
+function testSigningKeys(): string {
+  const jwk = (kid: string, withPrivate: boolean) => {
+    const { x, d } = generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" });
+    return { kid, purpose: "evidence", kty: "OKP", crv: "Ed25519", x, ...(withPrivate ? { d } : {}) };
+  };
+  return JSON.stringify([jwk("evidence-test-retired", false), jwk("evidence-test", true)]);
+}
+const SIGNING_KEYS = testSigningKeys();
 
 const NOT_WORKERD = ["node_modules/**", "web/**", "dist/**", ".wrangler/**"];
 /** Files that change what every test shares (all datasets, the database's availability): run alone, last. */
@@ -40,6 +53,8 @@ function workerdProject(options: {
             STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
             // Local metrics log 5xx points only: a line per request would flood the runner.
             METRICS_LOG: "errors",
+            // Evidence vault: signing keys generated for this run (one current, one retired).
+            SIGNING_KEYS,
           },
           // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
           // takes hundreds of requests rather than thousands. Load tests use several keys.

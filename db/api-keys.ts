@@ -22,6 +22,9 @@ export const API_KEY_SCOPES = [
   "usage:read",
   "billing:read",
   "keys:write",
+  // Evidence vault: see exports and their share links (read); create exports, share links, schedules (write).
+  "exports:read",
+  "exports:write",
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export type ApiKeyMode = "live" | "test";

@@ -10,8 +10,9 @@
  *   their principals (live-alerts.ts): at most a minute away, or at the earliest session expiry
  * - report_usage: with Stripe configured, a minute after the hour of a check closes: its
  *   counters to Stripe's Meter (usage-reports.ts)
+ * - run_export: while evidence exports are queued, the next slice of work (evidence-export.ts)
  */
-export type JobName = "flush_outbox" | "reevaluate" | "sweep_streams" | "report_usage";
+export type JobName = "flush_outbox" | "reevaluate" | "sweep_streams" | "report_usage" | "run_export";
 
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;

@@ -13,6 +13,7 @@
  * - usage-reports.ts   closed hours of usage to Stripe's Meter, exactly once (with Stripe keys)
  * - jobs.ts            the single alarm, multiplexing outbox flushes, deadline re-evaluation,
  *                      usage reports and the live stream's sweep (expired sessions, re-checked principals)
+ * - evidence-export.ts evidence exports, a location at a time, streamed into R2 and signed
  *
  * A hot tenant's checks may also land on meter shards (workers/services/tenant-meters.ts
  * decides): objects of this class that only ever see `recordCheck`, `getCheck` and `getUsage`.
@@ -46,6 +47,7 @@ import {
   type WatchedFacility,
 } from "./contract";
 import { changedFindings } from "./drift";
+import { EvidenceExports, type ExportRequest } from "./evidence-export";
 import { FacilityStore, type StoredFacility } from "./facility-store";
 import { Jobs } from "./jobs";
 import { Ledger } from "./ledger";
@@ -84,6 +86,10 @@ export interface TenantObjectEnv extends RuntimeEnv {
   /** With it, closed hours of usage are reported to Stripe's Meter; without it (local mode), never. */
   STRIPE_SECRET_KEY?: string;
   STRIPE_API_BASE?: string;
+  /** Evidence exports: where the files go, the keys that sign their manifests, the public origin. */
+  EVIDENCE_BUCKET: R2Bucket;
+  SIGNING_KEYS?: string;
+  APP_ORIGIN?: string;
 }
 
 export class TenantObject extends DurableObject<TenantObjectEnv> {
@@ -97,6 +103,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   private readonly usageReports: UsageReports;
   /** Where closed hours of usage go (Stripe's Meter). Tests wrap it to crash mid-report. */
   sendUsage: UsageSender;
+  private readonly evidence: EvidenceExports;
 
   constructor(ctx: DurableObjectState, env: TenantObjectEnv) {
     super(ctx, env);
@@ -110,6 +117,15 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     this.alerts = new AlertStore(sql);
     this.usageReports = new UsageReports(sql);
     this.sendUsage = stripeSender({ secretKey: env.STRIPE_SECRET_KEY ?? "", apiBase: env.STRIPE_API_BASE });
+    this.evidence = new EvidenceExports(sql, env, this.jobs, this.facilities, this.alerts);
+  }
+
+  // ---- Evidence exports ----
+
+  /** Queues an export whose row the Worker has stored; the alarm runs it (evidence-export.ts). */
+  async startExport(request: ExportRequest): Promise<void> {
+    const moved = this.ctx.storage.transactionSync(() => this.evidence.enqueue(request, Date.now()));
+    if (moved) await this.jobs.arm();
   }
 
   // ---- Metering ----
@@ -390,6 +406,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     if (this.jobs.isDue("reevaluate", scheduledAt)) await this.reevaluateDue(scheduledAt);
     if (this.jobs.isDue("sweep_streams", scheduledAt)) await this.sweepStreams(scheduledAt);
     if (this.jobs.isDue("report_usage", scheduledAt)) await this.reportUsage(scheduledAt);
+    if (this.jobs.isDue("run_export", scheduledAt)) await this.evidence.run();
     await this.jobs.arm();
   }
 

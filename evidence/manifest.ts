@@ -129,16 +129,17 @@ export async function verifyBundle(
     failures.push({ file: MANIFEST_FILE, reason: "missing" });
     return result(null, null, 0);
   }
+  // The signature first, over the raw bytes: a tampered manifest fails it even when it no
+  // longer parses.
+  const kid = await checkSignature(manifestRaw, files.get(SIGNATURE_FILE), jwks, failures);
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(manifestRaw)) as Manifest;
+    manifest = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(manifestRaw)) as Manifest;
     if (!Array.isArray(manifest.files)) throw new Error("no files list");
   } catch (error) {
     failures.push({ file: MANIFEST_FILE, reason: `not a manifest: ${(error as Error).message}` });
-    return result(null, null, 0);
+    return result(kid, null, 0);
   }
-
-  const kid = await checkSignature(manifestRaw, files.get(SIGNATURE_FILE), jwks, failures);
 
   let checked = 0;
   const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE]);

@@ -14,7 +14,8 @@ CREATE TABLE "evidence_exports" (
 	"locations_done" integer DEFAULT 0 NOT NULL,
 	"error" text,
 	"files" jsonb,
-	"manifest_sha256" text
+	"manifest_sha256" text,
+	"notified_at" timestamp with time zone
 );
 --> statement-breakpoint
 ALTER TABLE "evidence_exports" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint

@@ -73,6 +73,19 @@ import { registerRevokeInvite } from "./team/revoke-invite";
 import { registerRevokeSession } from "./team/revoke-session";
 import { registerUpdateUser } from "./team/update-user";
 import { registerUsage } from "./usage/get";
+// Evidence vault (docs/evidence.md).
+import { registerCreateExport } from "./exports/create";
+import { registerDownloadExportFile } from "./exports/download";
+import { registerGetExport } from "./exports/get";
+import { registerListExports } from "./exports/list";
+import { registerDeleteExportSchedule } from "./exports/schedule-delete";
+import { registerGetExportSchedule } from "./exports/schedule-get";
+import { registerPutExportSchedule } from "./exports/schedule-put";
+import { registerCreateShare } from "./exports/share-create";
+import { registerListShares } from "./exports/share-list";
+import { registerRevokeShare } from "./exports/share-revoke";
+import { registerSharePages } from "./share/page";
+import { registerJwks } from "./well-known/jwks";
 
 export type App = Hono<AppEnv>;
 
@@ -145,6 +158,19 @@ const ROUTES: ((app: App) => void)[] = [
   registerDiscardDeadLetter,
   registerListAuditLog,
   registerPlatformAuditLog,
+  // Evidence vault: the schedule before /v1/exports/:id, so "schedule" is never read as an id.
+  registerCreateExport,
+  registerListExports,
+  registerGetExportSchedule,
+  registerPutExportSchedule,
+  registerDeleteExportSchedule,
+  registerGetExport,
+  registerDownloadExportFile,
+  registerCreateShare,
+  registerListShares,
+  registerRevokeShare,
+  registerSharePages,
+  registerJwks,
 ];
 
 export function registerRoutes(app: App): void {
