@@ -193,7 +193,10 @@ export async function createShareLink(
   input: { tenantId: string; exportId: string; email: string | null; expiresAt: string; createdBy: string },
 ): Promise<{ link: ShareLink; token: string }> {
   const random = crypto.getRandomValues(new Uint8Array(32));
-  const token = btoa(String.fromCharCode(...random)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  const token = btoa(String.fromCharCode(...random))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
   const [row] = await tx
     .insert(evidenceShareLinks)
     .values({ id: newId("shr"), ...input, tokenHash: await hashToken(token) })
@@ -263,7 +266,10 @@ export async function revokeShareLink(
 }
 
 /** Which tenant and link a token names (before the tenant is known), through `prep_find_share_link`. */
-export async function findShareLink(db: Database, token: string): Promise<{ id: string; tenantId: string } | null> {
+export async function findShareLink(
+  db: Database,
+  token: string,
+): Promise<{ id: string; tenantId: string } | null> {
   const result = await db.execute(sql`SELECT * FROM prep_find_share_link(${await hashToken(token)})`);
   const row = result.rows[0] as { id: string; tenant_id: string } | undefined;
   return row ? { id: row.id, tenantId: row.tenant_id } : null;
@@ -306,14 +312,24 @@ export async function getSchedule(tx: Tx): Promise<ExportSchedule | null> {
 
 export async function putSchedule(
   tx: Tx,
-  input: { tenantId: string; cadence: "monthly" | "quarterly"; facilityIds: string[] | null; createdBy: string },
+  input: {
+    tenantId: string;
+    cadence: "monthly" | "quarterly";
+    facilityIds: string[] | null;
+    createdBy: string;
+  },
 ): Promise<ExportSchedule> {
   await tx
     .insert(evidenceSchedules)
     .values(input)
     .onConflictDoUpdate({
       target: evidenceSchedules.tenantId,
-      set: { cadence: input.cadence, facilityIds: input.facilityIds, createdBy: input.createdBy, updatedAt: sql`now()` },
+      set: {
+        cadence: input.cadence,
+        facilityIds: input.facilityIds,
+        createdBy: input.createdBy,
+        updatedAt: sql`now()`,
+      },
     });
   return (await getSchedule(tx)) as ExportSchedule;
 }
@@ -328,13 +344,13 @@ export async function listSchedules(
   tx: Tx,
 ): Promise<{ tenantId: string; cadence: "monthly" | "quarterly"; lastPeriodFrom: string | null }[]> {
   const result = await tx.execute(sql`SELECT * FROM prep_evidence_schedules()`);
-  return (result.rows as { tenant_id: string; cadence: "monthly" | "quarterly"; last_period_from: string | null }[]).map(
-    (row) => ({
-      tenantId: row.tenant_id,
-      cadence: row.cadence,
-      lastPeriodFrom: row.last_period_from ? String(row.last_period_from).slice(0, 10) : null,
-    }),
-  );
+  return (
+    result.rows as { tenant_id: string; cadence: "monthly" | "quarterly"; last_period_from: string | null }[]
+  ).map((row) => ({
+    tenantId: row.tenant_id,
+    cadence: row.cadence,
+    lastPeriodFrom: row.last_period_from ? String(row.last_period_from).slice(0, 10) : null,
+  }));
 }
 
 /** Claims `periodFrom` for the tenant's schedule: true once per period, so the hourly job queues it once. */

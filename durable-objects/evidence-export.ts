@@ -12,8 +12,9 @@
  * the Postgres row becomes `ready` with the file list. A step that fails is retried with
  * backoff; after MAX_ATTEMPTS the export is marked `failed` with the reason.
  */
-import dejavuBold from "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf";
+
 import dejavuRegular from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf";
+import dejavuBold from "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf";
 import type { Finding, Verdict } from "../compliance";
 import { asPlatform, type Database, openDatabase, withTenant } from "../db/client";
 import {
@@ -42,8 +43,8 @@ import {
   overallStatus,
   type PeriodFailure,
   REPORT_FILE,
-  SUMMARY_LIST_LIMIT,
   type Status,
+  SUMMARY_LIST_LIMIT,
 } from "../evidence/document";
 import {
   contentDigest,
@@ -157,7 +158,11 @@ export class EvidenceExports {
           JSON.stringify(file),
           JSON.stringify(summary),
         );
-        this.sql.exec("UPDATE evidence_jobs SET next_position = ?, attempts = 0 WHERE id = ?", position, job.id);
+        this.sql.exec(
+          "UPDATE evidence_jobs SET next_position = ?, attempts = 0 WHERE id = ?",
+          position,
+          job.id,
+        );
         await withTenant(handle.db, job.tenant_id, (tx) => markExportProgress(tx, job.id, position));
       }
       if (position >= parameters.facilityIds.length) {
@@ -170,7 +175,9 @@ export class EvidenceExports {
       log("error", "evidence export step failed", { exportId: job.id, attempts, error: String(error) });
       if (attempts >= MAX_ATTEMPTS) {
         await withTenant(handle.db, job.tenant_id, (tx) =>
-          finishExport(tx, job.id, { error: `the export failed after ${attempts} attempts: ${String(error)}` }),
+          finishExport(tx, job.id, {
+            error: `the export failed after ${attempts} attempts: ${String(error)}`,
+          }),
         ).catch((failure) => log("error", "could not mark the export failed", { error: String(failure) }));
         this.forget(job.id);
         this.jobs.set("run_export", this.pending() > 0 ? Date.now() : null);
@@ -215,20 +222,40 @@ export class EvidenceExports {
         locations: summaries,
       }),
     );
-    files.push({ name: INDEX_FILE, contentType: "application/json", ...(await putWhole(bucket, key(INDEX_FILE), "application/json", index)) });
+    files.push({
+      name: INDEX_FILE,
+      contentType: "application/json",
+      ...(await putWhole(bucket, key(INDEX_FILE), "application/json", index)),
+    });
 
     const ring = keyRing(this.env);
     const jwks = new TextEncoder().encode(
       canonicalJson({ keys: ring.jwks().keys.filter((entry) => entry.purpose === "evidence") }),
     );
-    files.push({ name: JWKS_FILE, contentType: "application/json", ...(await putWhole(bucket, key(JWKS_FILE), "application/json", jwks)) });
+    files.push({
+      name: JWKS_FILE,
+      contentType: "application/json",
+      ...(await putWhole(bucket, key(JWKS_FILE), "application/json", jwks)),
+    });
 
     const digest = await contentDigest(files);
     const pdf = await renderReport(
-      { tenantName: name, exportId: job.id, from: parameters.from, to: parameters.to, generatedAt, contentDigest: digest, locations: summaries },
+      {
+        tenantName: name,
+        exportId: job.id,
+        from: parameters.from,
+        to: parameters.to,
+        generatedAt,
+        contentDigest: digest,
+        locations: summaries,
+      },
       { regular: dejavuRegular, bold: dejavuBold },
     );
-    files.push({ name: REPORT_FILE, contentType: "application/pdf", ...(await putWhole(bucket, key(REPORT_FILE), "application/pdf", pdf)) });
+    files.push({
+      name: REPORT_FILE,
+      contentType: "application/pdf",
+      ...(await putWhole(bucket, key(REPORT_FILE), "application/pdf", pdf)),
+    });
 
     const manifest: Manifest = {
       schema: MANIFEST_SCHEMA,
@@ -241,7 +268,9 @@ export class EvidenceExports {
       jwksUrl: `${this.env.APP_ORIGIN || "https://prep.dev"}/.well-known/jwks.json`,
     };
     const manifestJson = manifestBytes(manifest);
-    const signature = new TextEncoder().encode(await signDetached(manifestJson, await ring.signingKey("evidence")));
+    const signature = new TextEncoder().encode(
+      await signDetached(manifestJson, await ring.signingKey("evidence")),
+    );
     const manifestFile = await putWhole(bucket, key(MANIFEST_FILE), "application/json", manifestJson);
     const signatureFile = await putWhole(bucket, key(SIGNATURE_FILE), "application/jose", signature);
     const all: ExportFile[] = [
@@ -250,7 +279,11 @@ export class EvidenceExports {
       { name: SIGNATURE_FILE, contentType: "application/jose", ...signatureFile },
     ];
     await withTenant(db, job.tenant_id, (tx) =>
-      finishExport(tx, job.id, { files: all, manifestSha256: manifestFile.sha256, locationsDone: summaries.length }),
+      finishExport(tx, job.id, {
+        files: all,
+        manifestSha256: manifestFile.sha256,
+        locationsDone: summaries.length,
+      }),
     );
   }
 }
@@ -300,11 +333,17 @@ export interface LocationInput {
  * Streams one location's JSON file to R2 (members in canonical order) and returns the file's
  * entry and the location's summary. Memory stays at about one page plus one R2 part.
  */
-export async function exportLocation(input: LocationInput): Promise<{ file: ExportFile; summary: LocationSummary }> {
+export async function exportLocation(
+  input: LocationInput,
+): Promise<{ file: ExportFile; summary: LocationSummary }> {
   const { db, tenantId, facilityId, parameters } = input;
   const range = instantRange(parameters.from, parameters.to);
   const name = locationFile(facilityId);
-  const upload = new HashingUpload(input.bucket, evidenceObjectKey(tenantId, input.exportId, name), "application/json");
+  const upload = new HashingUpload(
+    input.bucket,
+    evidenceObjectKey(tenantId, input.exportId, name),
+    "application/json",
+  );
   const writer = new CanonicalObjectWriter(upload);
   const summary: LocationSummary = {
     facilityId,
@@ -313,7 +352,15 @@ export async function exportLocation(input: LocationInput): Promise<{ file: Expo
     file: name,
     status: input.verdict?.verdict.status ?? null,
     evaluatedAt: input.verdict?.evaluatedAt ?? null,
-    counts: { checks: 0, alerts: 0, temperatureLogs: 0, auditEntries: 0, credentials: 0, permits: 0, periodFailures: 0 },
+    counts: {
+      checks: 0,
+      alerts: 0,
+      temperatureLogs: 0,
+      auditEntries: 0,
+      credentials: 0,
+      permits: 0,
+      periodFailures: 0,
+    },
     findings: (input.verdict?.verdict.findings ?? [])
       .filter((finding) => finding.status === "fail" || finding.status === "warn")
       .map((finding) => ({
@@ -365,7 +412,8 @@ export async function exportLocation(input: LocationInput): Promise<{ file: Expo
         ),
         (row) => {
           const verdict = row.result as Verdict;
-          for (const dataset of verdict.datasets ?? []) datasets.set(`${dataset.jurisdiction}@${dataset.version}`, dataset);
+          for (const dataset of verdict.datasets ?? [])
+            datasets.set(`${dataset.jurisdiction}@${dataset.version}`, dataset);
           for (const jurisdiction of verdict.jurisdictions ?? []) jurisdictions.add(jurisdiction);
           const status = row.status as Status;
           if (status !== previous && summary.history.length < SUMMARY_LIST_LIMIT)
@@ -409,7 +457,13 @@ export async function exportLocation(input: LocationInput): Promise<{ file: Expo
       const facility = await loadFacilityRow(tx, facilityId);
       if (facility) {
         summary.name = facility.name;
-        summary.address = [facility.addressLine1, facility.city, facility.county, facility.state, facility.postalCode]
+        summary.address = [
+          facility.addressLine1,
+          facility.city,
+          facility.county,
+          facility.state,
+          facility.postalCode,
+        ]
           .filter(Boolean)
           .join(", ");
       } else summary.name = `${facilityId} (deleted)`;
@@ -445,7 +499,11 @@ export async function exportLocation(input: LocationInput): Promise<{ file: Expo
     await writer.member(
       "verdict",
       input.verdict
-        ? { cause: input.verdict.cause, evaluatedAt: input.verdict.evaluatedAt, verdict: input.verdict.verdict }
+        ? {
+            cause: input.verdict.cause,
+            evaluatedAt: input.verdict.evaluatedAt,
+            verdict: input.verdict.verdict,
+          }
         : null,
     );
     await writer.close();

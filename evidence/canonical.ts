@@ -59,7 +59,11 @@ export class CanonicalObjectWriter {
   }
 
   /** A member whose value is an array filled from `pages` (each page an array of items). */
-  async arrayMember<T>(key: string, pages: AsyncIterable<readonly T[]>, map: (item: T) => unknown): Promise<number> {
+  async arrayMember<T>(
+    key: string,
+    pages: AsyncIterable<readonly T[]>,
+    map: (item: T) => unknown,
+  ): Promise<number> {
     await this.key(key);
     await this.sink.write("[");
     let count = 0;

@@ -77,7 +77,10 @@ export function manifestBytes(manifest: Manifest): Uint8Array {
 }
 
 /** The detached compact JWS over `payload`: `header..signature`. */
-export async function signDetached(payload: Uint8Array, signer: { kid: string; key: CryptoKey }): Promise<string> {
+export async function signDetached(
+  payload: Uint8Array,
+  signer: { kid: string; key: CryptoKey },
+): Promise<string> {
   const jws = await new CompactSign(payload)
     .setProtectedHeader({ alg: "EdDSA", kid: signer.kid, typ: "prep-evidence-manifest+jws" })
     .sign(signer.key);
@@ -134,7 +137,9 @@ export async function verifyBundle(
   const kid = await checkSignature(manifestRaw, files.get(SIGNATURE_FILE), jwks, failures);
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(manifestRaw)) as Manifest;
+    manifest = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(manifestRaw),
+    ) as Manifest;
     if (!Array.isArray(manifest.files)) throw new Error("no files list");
   } catch (error) {
     failures.push({ file: MANIFEST_FILE, reason: `not a manifest: ${(error as Error).message}` });
@@ -151,7 +156,10 @@ export async function verifyBundle(
       continue;
     }
     if (bytes.byteLength !== entry.size) {
-      failures.push({ file: entry.name, reason: `size is ${bytes.byteLength} bytes, the manifest says ${entry.size}` });
+      failures.push({
+        file: entry.name,
+        reason: `size is ${bytes.byteLength} bytes, the manifest says ${entry.size}`,
+      });
       continue;
     }
     const actual = await sha256Hex(bytes);
@@ -197,7 +205,10 @@ async function checkSignature(
     (key) => (key as { kid?: string }).kid === kid && (key as { purpose?: string }).purpose === "evidence",
   ) as JWK | undefined;
   if (!kid || !jwk) {
-    failures.push({ file: SIGNATURE_FILE, reason: `signing key ${kid ?? "(no kid)"} is not among the evidence keys` });
+    failures.push({
+      file: SIGNATURE_FILE,
+      reason: `signing key ${kid ?? "(no kid)"} is not among the evidence keys`,
+    });
     return null;
   }
   try {
@@ -205,7 +216,10 @@ async function checkSignature(
     await compactVerify(`${header}.${base64url(manifest)}.${sig}`, key);
     return kid;
   } catch {
-    failures.push({ file: SIGNATURE_FILE, reason: `the signature does not match manifest.json (key ${kid})` });
+    failures.push({
+      file: SIGNATURE_FILE,
+      reason: `the signature does not match manifest.json (key ${kid})`,
+    });
     return null;
   }
 }

@@ -9,7 +9,7 @@
  * "≤ ≥ –" render; the caller passes the font bytes (bundled as modules in the Worker).
  */
 import fontkit from "@pdf-lib/fontkit";
-import { type PDFFont, PDFDocument, type PDFPage, rgb } from "pdf-lib";
+import { PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import { type LocationSummary, overallStatus, type Status } from "./document";
 
 export interface ReportInput {
@@ -48,7 +48,7 @@ const STATUS_LABEL: Record<Status | "unknown", string> = {
 };
 
 /** Text pdf-lib can draw: no control characters (a newline would be drawn as a missing glyph). */
-const clean = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+const clean = (text: string) => text.replace(/[\p{Cc}\u2028\u2029]+/gu, " ");
 
 interface Column {
   title: string;
@@ -288,7 +288,11 @@ export async function renderReport(input: ReportInput, fonts: ReportFonts): Prom
         { title: "From", width: 0.3 },
         { title: "To", width: 0.3 },
       ],
-      location.history.map((change) => [change.at, change.from ? statusOf(change.from) : "—", statusOf(change.to)]),
+      location.history.map((change) => [
+        change.at,
+        change.from ? statusOf(change.from) : "—",
+        statusOf(change.to),
+      ]),
       "No status changes recorded in the period.",
     );
 
@@ -299,7 +303,11 @@ export async function renderReport(input: ReportInput, fonts: ReportFonts): Prom
         { title: "Credential", width: 0.4 },
         { title: "Expires", width: 0.2 },
       ],
-      location.credentials.map((credential) => [credential.staff, credential.type, credential.expiresAt ?? "—"]),
+      location.credentials.map((credential) => [
+        credential.staff,
+        credential.type,
+        credential.expiresAt ?? "—",
+      ]),
       "No credentials on record.",
     );
     more(layout, location.counts.credentials, location.credentials.length);

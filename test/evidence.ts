@@ -17,7 +17,12 @@ export interface ExportView {
 }
 
 /** Fires the tenant object's alarm until the export is ready or failed; returns its view. */
-export async function runExport(tenantId: string, key: string, exportId: string, timeoutMs = 60_000): Promise<ExportView> {
+export async function runExport(
+  tenantId: string,
+  key: string,
+  exportId: string,
+  timeoutMs = 60_000,
+): Promise<ExportView> {
   const stub = env.TENANT.get(env.TENANT.idFromName(tenantId));
   const deadline = Date.now() + timeoutMs;
   for (;;) {

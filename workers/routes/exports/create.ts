@@ -40,7 +40,8 @@ export function registerCreateExport(app: App): void {
       await requireExportsEntitlement(services, principal.tenantId);
       const to = body.to ?? new Date().toISOString().slice(0, 10);
       const from =
-        body.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+        body.from ??
+        new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
       const row = await withTenant(services.db(), principal.tenantId, async (tx) => {
         const facilityIds = await existingFacilityIds(tx, body.facilityIds ?? null);
         if (body.facilityIds) {

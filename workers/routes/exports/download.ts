@@ -9,9 +9,9 @@ import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import type { App } from "../index";
+import { fileResponse } from "./files";
 import { ExportFileParams } from "./schemas";
 import { loadExport } from "./shared";
-import { fileResponse } from "./files";
 
 export function registerDownloadExportFile(app: App): void {
   app.get(

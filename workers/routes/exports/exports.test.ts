@@ -8,9 +8,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "../../../evidence/canonical";
 import { verifyBundle } from "../../../evidence/manifest";
 import { evidenceObjectKey } from "../../../evidence/storage";
+import { downloadBundle, type ExportView, flushChecks, runExport } from "../../../test/evidence";
 import { sfRestaurant } from "../../../test/fixtures";
 import { call, expectProblem, newTenant } from "../../../test/helpers";
-import { downloadBundle, type ExportView, flushChecks, runExport } from "../../../test/evidence";
 
 type Tenant = Awaited<ReturnType<typeof newTenant>>;
 
@@ -31,13 +31,20 @@ async function createFacility(key: string, name: string): Promise<string> {
 beforeAll(async () => {
   owner = await newTenant("Évidence Kitchens ≤ “Co”");
   intruder = await newTenant("Intruder Co");
-  facilityIds = [await createFacility(owner.key, "Mission Street Kitchen"), await createFacility(owner.key, "Café Ünïcode – 北京 ≥ 2")];
+  facilityIds = [
+    await createFacility(owner.key, "Mission Street Kitchen"),
+    await createFacility(owner.key, "Café Ünïcode – 北京 ≥ 2"),
+  ];
   for (const id of facilityIds) {
     const check = await call(`/v1/facilities/${id}/checks`, { method: "POST", key: owner.key, json: {} });
     expect(check.status).toBe(200);
   }
   await flushChecks(owner.tenantId);
-  const created = await call("/v1/exports", { method: "POST", key: owner.key, json: { facilityIds, to: today } });
+  const created = await call("/v1/exports", {
+    method: "POST",
+    key: owner.key,
+    json: { facilityIds, to: today },
+  });
   expect(created.status).toBe(202);
   const queued = (await created.json()) as ExportView;
   expect(queued.status).toBe("queued");
@@ -104,18 +111,27 @@ describe("a ready export", () => {
   });
 
   it("holds each location's verdict, checks with citations and dataset versions, permits and credentials", () => {
-    const location = JSON.parse(new TextDecoder().decode(bundle.get(`locations/${facilityIds[0]}.json`))) as Record<
-      string,
-      unknown[] & Record<string, unknown>
-    >;
+    const location = JSON.parse(new TextDecoder().decode(bundle.get(`locations/${facilityIds[0]}.json`))) as {
+      schema: string;
+      checks: unknown[];
+      datasetVersions: Record<string, unknown>[];
+      permits: unknown[];
+      credentials: unknown[];
+      verdict: { verdict: { status: string } };
+    };
     expect(location.schema).toBe("https://prep.dev/schemas/evidence/location/v1");
     expect(location.checks).toHaveLength(1);
     expect(location.datasetVersions.length).toBeGreaterThan(0);
-    expect(location.datasetVersions[0]).toMatchObject({ source: expect.any(String), contentHash: expect.any(String) });
+    expect(location.datasetVersions[0]).toMatchObject({
+      source: expect.any(String),
+      contentHash: expect.any(String),
+    });
     expect(location.permits).toEqual([expect.objectContaining({ number: "SF-HP-1" })]);
     expect(location.credentials.length).toBe(2);
-    expect((location.verdict as unknown as { verdict: { status: string } }).verdict.status).toBeDefined();
-    const index = JSON.parse(new TextDecoder().decode(bundle.get("index.json"))) as { locations: { name: string }[] };
+    expect(location.verdict.verdict.status).toBeDefined();
+    const index = JSON.parse(new TextDecoder().decode(bundle.get("index.json"))) as {
+      locations: { name: string }[];
+    };
     expect(index.locations.map((l) => l.name)).toEqual(["Mission Street Kitchen", "Café Ünïcode – 北京 ≥ 2"]);
   });
 
@@ -123,7 +139,9 @@ describe("a ready export", () => {
     const pdf = await getDocumentProxy(Uint8Array.from(bundle.get("report.pdf") as Uint8Array));
     const { text, totalPages } = await extractText(pdf, { mergePages: true });
     expect(totalPages).toBeGreaterThanOrEqual(4);
-    const manifest = JSON.parse(new TextDecoder().decode(bundle.get("manifest.json"))) as { contentDigest: string };
+    const manifest = JSON.parse(new TextDecoder().decode(bundle.get("manifest.json"))) as {
+      contentDigest: string;
+    };
     expect(text.replace(/\s+/g, "")).toContain(manifest.contentDigest);
     let failing = 0;
     for (const id of facilityIds) {
@@ -141,7 +159,9 @@ describe("a ready export", () => {
   });
 
   it("stores the files in R2 under the tenant's prefix", async () => {
-    const listed = await env.EVIDENCE_BUCKET.list({ prefix: `tenants/${owner.tenantId}/exports/${view.id}/` });
+    const listed = await env.EVIDENCE_BUCKET.list({
+      prefix: `tenants/${owner.tenantId}/exports/${view.id}/`,
+    });
     expect(listed.objects).toHaveLength(view.files.length);
     const stored = await env.EVIDENCE_BUCKET.get(evidenceObjectKey(owner.tenantId, view.id, "manifest.json"));
     expect(stored?.size).toBe(bundle.get("manifest.json")?.byteLength);
@@ -193,15 +213,18 @@ describe("hostile input", () => {
     [{ facilityIds: "fac_01" }, "/facilityIds"],
     [{ facilityIds: ["../../etc/passwd"] }, "/facilityIds/0"],
     [{ facilityIds: ["fac_01JD0000000000000000000000", "fac_01JD0000000000000000000000"] }, "/facilityIds"],
-    [{ facilityIds: Array.from({ length: 1001 }, (_, i) => `fac_01JD${String(i).padStart(22, "0")}`) }, "/facilityIds"],
+    [
+      { facilityIds: Array.from({ length: 1001 }, (_, i) => `fac_01JD${String(i).padStart(22, "0")}`) },
+      "/facilityIds",
+    ],
     [{ facilityIds: ["fac_\u{1F600}\u0000"] }, "/facilityIds/0"],
     [{ extra: true }, "/extra"],
   ];
   it.each(cases.map(([json, pointer]) => [JSON.stringify(json).slice(0, 60), json, pointer] as const))(
     "refuses %s (422 at its pointer)",
     async (_, json, pointer) => {
-    const body = await expectProblem(await post(json), 422, "validation_failed");
-    expect((body.errors as { pointer: string }[]).map((error) => error.pointer)).toContain(pointer);
+      const body = await expectProblem(await post(json), 422, "validation_failed");
+      expect((body.errors as { pointer: string }[]).map((error) => error.pointer)).toContain(pointer);
     },
   );
 
@@ -213,9 +236,18 @@ describe("hostile input", () => {
   }, 60_000);
 
   it("refuses a body that is not JSON (415) and malformed JSON (400)", async () => {
-    await expectProblem(await call("/v1/exports", { method: "POST", key: owner.key, body: "x" }), 415, "unsupported_media_type");
     await expectProblem(
-      await call("/v1/exports", { method: "POST", key: owner.key, body: "{", headers: { "content-type": "application/json" } }),
+      await call("/v1/exports", { method: "POST", key: owner.key, body: "x" }),
+      415,
+      "unsupported_media_type",
+    );
+    await expectProblem(
+      await call("/v1/exports", {
+        method: "POST",
+        key: owner.key,
+        body: "{",
+        headers: { "content-type": "application/json" },
+      }),
       400,
       "malformed_json",
     );
@@ -223,17 +255,33 @@ describe("hostile input", () => {
 
   it("refuses ids that are not export ids (422) and unknown files (404)", async () => {
     await expectProblem(await call("/v1/exports/exp_x", { key: owner.key }), 422, "validation_failed");
-    await expectProblem(await call(`/v1/exports/${view.id}/files/a%00b`, { key: owner.key }), 422, "validation_failed");
+    await expectProblem(
+      await call(`/v1/exports/${view.id}/files/a%00b`, { key: owner.key }),
+      422,
+      "validation_failed",
+    );
     // A listed name is the only way to a file: a traversal is just a name the export lacks.
-    await expectProblem(await call(`/v1/exports/${view.id}/files/..%2F..%2Fsecret`, { key: owner.key }), 404, "not_found");
-    await expectProblem(await call(`/v1/exports/${view.id}/files/nope.json`, { key: owner.key }), 404, "not_found");
+    await expectProblem(
+      await call(`/v1/exports/${view.id}/files/..%2F..%2Fsecret`, { key: owner.key }),
+      404,
+      "not_found",
+    );
+    await expectProblem(
+      await call(`/v1/exports/${view.id}/files/nope.json`, { key: owner.key }),
+      404,
+      "not_found",
+    );
   });
 });
 
 describe("entitlement", () => {
   it("refuses a plan without evidence exports (403 feature_not_in_plan)", async () => {
     const starter = await newTenant("Starter Co", undefined, { plan: "starter", states: ["CA"] });
-    const body = await expectProblem(await call("/v1/exports", { method: "POST", key: starter.key, json: {} }), 403, "feature_not_in_plan");
+    const body = await expectProblem(
+      await call("/v1/exports", { method: "POST", key: starter.key, json: {} }),
+      403,
+      "feature_not_in_plan",
+    );
     expect(body.detail).toMatch(/evidence_exports/);
   });
 });
@@ -243,7 +291,13 @@ describe("the JWKS", () => {
     const keys = jwks.keys as Record<string, string>[];
     expect(keys.map((key) => key.kid)).toEqual(["evidence-test-retired", "evidence-test"]);
     for (const key of keys) {
-      expect(key).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA", use: "sig", purpose: "evidence" });
+      expect(key).toMatchObject({
+        kty: "OKP",
+        crv: "Ed25519",
+        alg: "EdDSA",
+        use: "sig",
+        purpose: "evidence",
+      });
       expect(key.d).toBeUndefined();
     }
   });

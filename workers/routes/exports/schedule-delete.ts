@@ -26,7 +26,11 @@ export function registerDeleteExportSchedule(app: App): void {
       const deleted = await withTenant(c.get("services").db(), principal.tenantId, async (tx) => {
         const existed = await deleteSchedule(tx);
         if (existed)
-          await recordAudit(tx, { tenantId: principal.tenantId, actor: principal.actorId, action: "evidence_schedule.deleted" });
+          await recordAudit(tx, {
+            tenantId: principal.tenantId,
+            actor: principal.actorId,
+            action: "evidence_schedule.deleted",
+          });
         return existed;
       });
       if (!deleted) throw notFound("An export schedule");

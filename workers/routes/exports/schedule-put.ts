@@ -23,7 +23,10 @@ export function registerPutExportSchedule(app: App): void {
       tags: ["Evidence"],
       summary: "Set the export schedule (monthly or quarterly)",
       requestBody: jsonRequestBody(PutScheduleSchema),
-      responses: { 200: jsonResponse("The schedule", ScheduleSchema), ...problemResponses(401, 402, 403, 415, 422) },
+      responses: {
+        200: jsonResponse("The schedule", ScheduleSchema),
+        ...problemResponses(401, 402, 403, 415, 422),
+      },
     }),
     authenticate,
     requireScope("exports:write"),
@@ -36,10 +39,17 @@ export function registerPutExportSchedule(app: App): void {
       const schedule = await withTenant(services.db(), principal.tenantId, async (tx) => {
         if (body.facilityIds) {
           const found = new Set(await existingFacilityIds(tx, body.facilityIds));
-          const missing = body.facilityIds.map((id, index) => ({ id, index })).filter(({ id }) => !found.has(id));
+          const missing = body.facilityIds
+            .map((id, index) => ({ id, index }))
+            .filter(({ id }) => !found.has(id));
           if (missing.length > 0)
             throw validationFailed(
-              missing.slice(0, 20).map(({ id, index }) => ({ pointer: `/facilityIds/${index}`, detail: `facility ${id} was not found` })),
+              missing
+                .slice(0, 20)
+                .map(({ id, index }) => ({
+                  pointer: `/facilityIds/${index}`,
+                  detail: `facility ${id} was not found`,
+                })),
             );
         }
         const saved = await putSchedule(tx, {

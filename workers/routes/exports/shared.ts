@@ -74,7 +74,14 @@ export async function startExport(services: Services, row: EvidenceExport, tenan
   try {
     await services.tenant(tenantId).startExport(request);
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", message: "export could not be queued", exportId: row.id, error: String(error) }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        message: "export could not be queued",
+        exportId: row.id,
+        error: String(error),
+      }),
+    );
     await withTenant(services.db(), tenantId, (tx) =>
       finishExport(tx, row.id, { error: "the export could not be queued; ask for it again" }),
     );

@@ -7,9 +7,9 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../../db/client";
 import { hashToken } from "../../../db/invites";
+import { downloadBundle, type ExportView, runExport } from "../../../test/evidence";
 import { sfRestaurant } from "../../../test/fixtures";
 import { call, expectProblem, newTenant } from "../../../test/helpers";
-import { downloadBundle, type ExportView, runExport } from "../../../test/evidence";
 
 type Tenant = Awaited<ReturnType<typeof newTenant>>;
 interface Share {
@@ -51,7 +51,11 @@ beforeAll(async () => {
   intruder = await newTenant("Intruder Co");
   const facility = await call("/v1/facilities", { method: "POST", key: owner.key, json: sfRestaurant() });
   const facilityId = ((await facility.json()) as { id: string }).id;
-  const created = await call("/v1/exports", { method: "POST", key: owner.key, json: { facilityIds: [facilityId] } });
+  const created = await call("/v1/exports", {
+    method: "POST",
+    key: owner.key,
+    json: { facilityIds: [facilityId] },
+  });
   view = await runExport(owner.tenantId, owner.key, ((await created.json()) as { id: string }).id);
   expect(view.status).toBe("ready");
 }, 120_000);
@@ -77,7 +81,12 @@ describe("a share link", () => {
     const [listed] = (await shares()).filter((s) => s.id === link.id);
     expect(listed?.accessCount).toBe(2);
     expect(listed?.accesses).toEqual([
-      expect.objectContaining({ resource: "report.pdf", outcome: "granted", ip: "203.0.113.7", userAgent: "AuditBrowser/1.0" }),
+      expect.objectContaining({
+        resource: "report.pdf",
+        outcome: "granted",
+        ip: "203.0.113.7",
+        userAgent: "AuditBrowser/1.0",
+      }),
       expect.objectContaining({ resource: "page", outcome: "granted", ip: "203.0.113.7" }),
     ]);
   });
@@ -87,9 +96,13 @@ describe("a share link", () => {
     const token = new URL(link.url).pathname.split("/").at(-1) as string;
     const owner = ownerDb();
     try {
-      const rows = await owner.db.execute(sql`SELECT token_hash FROM evidence_share_links WHERE id = ${link.id}`);
+      const rows = await owner.db.execute(
+        sql`SELECT token_hash FROM evidence_share_links WHERE id = ${link.id}`,
+      );
       expect(rows.rows[0]).toEqual({ token_hash: await hashToken(token) });
-      const leaked = await owner.db.execute(sql`SELECT count(*)::int AS n FROM evidence_share_links WHERE token_hash = ${token}`);
+      const leaked = await owner.db.execute(
+        sql`SELECT count(*)::int AS n FROM evidence_share_links WHERE token_hash = ${token}`,
+      );
       expect(leaked.rows[0]).toEqual({ n: 0 });
     } finally {
       await owner.close();
@@ -98,9 +111,14 @@ describe("a share link", () => {
 
   it("answers 410 with a plain page once revoked, and logs the refused access", async () => {
     const link = await share();
-    const revoked = await call(`/v1/exports/${view.id}/shares/${link.id}`, { method: "DELETE", key: owner.key });
+    const revoked = await call(`/v1/exports/${view.id}/shares/${link.id}`, {
+      method: "DELETE",
+      key: owner.key,
+    });
     expect(revoked.status).toBe(204);
-    expect((await call(`/v1/exports/${view.id}/shares/${link.id}`, { method: "DELETE", key: owner.key })).status).toBe(204);
+    expect(
+      (await call(`/v1/exports/${view.id}/shares/${link.id}`, { method: "DELETE", key: owner.key })).status,
+    ).toBe(204);
     for (const url of [link.url, `${link.url}/files/manifest.json`]) {
       const response = await visit(url);
       expect(response.status).toBe(410);
@@ -116,7 +134,9 @@ describe("a share link", () => {
     expect((await visit(link.url)).status).toBe(200);
     const db = ownerDb();
     try {
-      await db.db.execute(sql`UPDATE evidence_share_links SET expires_at = now() - interval '1 second' WHERE id = ${link.id}`);
+      await db.db.execute(
+        sql`UPDATE evidence_share_links SET expires_at = now() - interval '1 second' WHERE id = ${link.id}`,
+      );
     } finally {
       await db.close();
     }
@@ -157,9 +177,17 @@ describe("creating and revoking links", () => {
   });
 
   it("refuses an export that is not ready (409)", async () => {
-    const created = await call("/v1/exports", { method: "POST", key: owner.key, json: { from: "2026-01-01", to: "2026-01-31" } });
+    const created = await call("/v1/exports", {
+      method: "POST",
+      key: owner.key,
+      json: { from: "2026-01-01", to: "2026-01-31" },
+    });
     const id = ((await created.json()) as { id: string }).id;
-    const body = await call(`/v1/exports/${id}/shares`, { method: "POST", key: owner.key, json: { expiresAt: inDays(1) } });
+    const body = await call(`/v1/exports/${id}/shares`, {
+      method: "POST",
+      key: owner.key,
+      json: { expiresAt: inDays(1) },
+    });
     if (body.status !== 201) await expectProblem(body, 409, "export_not_ready");
     await runExport(owner.tenantId, owner.key, id);
   }, 60_000);
@@ -168,7 +196,11 @@ describe("creating and revoking links", () => {
     const link = await share();
     await expectProblem(await call(`/v1/exports/${view.id}/shares`, { key: intruder.key }), 404, "not_found");
     await expectProblem(
-      await call(`/v1/exports/${view.id}/shares`, { method: "POST", key: intruder.key, json: { expiresAt: inDays(1) } }),
+      await call(`/v1/exports/${view.id}/shares`, {
+        method: "POST",
+        key: intruder.key,
+        json: { expiresAt: inDays(1) },
+      }),
       404,
       "not_found",
     );
@@ -181,10 +213,18 @@ describe("creating and revoking links", () => {
   });
 
   it("needs exports:write to create or revoke, exports:read to list (403)", async () => {
-    const reader = await call("/v1/keys", { method: "POST", key: owner.key, json: { name: "reader", scopes: ["exports:read"] } });
+    const reader = await call("/v1/keys", {
+      method: "POST",
+      key: owner.key,
+      json: { name: "reader", scopes: ["exports:read"] },
+    });
     const readKey = ((await reader.json()) as { key: string }).key;
     await expectProblem(
-      await call(`/v1/exports/${view.id}/shares`, { method: "POST", key: readKey, json: { expiresAt: inDays(1) } }),
+      await call(`/v1/exports/${view.id}/shares`, {
+        method: "POST",
+        key: readKey,
+        json: { expiresAt: inDays(1) },
+      }),
       403,
       "insufficient_scope",
     );

@@ -8,7 +8,13 @@
  */
 import type { Context } from "hono";
 import { withTenant } from "../../../db/client";
-import { type EvidenceExport, findShareLink, getExport, loadShareLink, logShareAccess } from "../../../db/evidence";
+import {
+  type EvidenceExport,
+  findShareLink,
+  getExport,
+  loadShareLink,
+  logShareAccess,
+} from "../../../db/evidence";
 import type { AppEnv } from "../../context";
 import { fileResponse } from "../exports/files";
 import { shareStatus } from "../exports/shared";
@@ -16,10 +22,10 @@ import type { App } from "../index";
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const FILE_NAME = /^[A-Za-z0-9._/-]{1,200}$/;
-const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 function page(c: Context<AppEnv>, status: 200 | 404 | 410, title: string, body: string): Response {
   return c.html(
@@ -38,7 +44,12 @@ const gone = (c: Context<AppEnv>, why: "expired" | "revoked") =>
   );
 
 const unknown = (c: Context<AppEnv>) =>
-  page(c, 404, "Link not found", "<p>No evidence link matches this address. Check that it was copied whole.</p>");
+  page(
+    c,
+    404,
+    "Link not found",
+    "<p>No evidence link matches this address. Check that it was copied whole.</p>",
+  );
 
 /** The link's export when the link is live; otherwise the refusal. Logs the access either way. */
 async function open(
@@ -71,7 +82,11 @@ async function open(
 }
 
 const sizeLabel = (bytes: number) =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / 1048576).toFixed(1)} MB`;
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1048576
+      ? `${(bytes / 1024).toFixed(1)} kB`
+      : `${(bytes / 1048576).toFixed(1)} MB`;
 
 export function registerSharePages(app: App): void {
   app.get("/share/:token", async (c) => {
