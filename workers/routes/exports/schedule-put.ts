@@ -44,12 +44,10 @@ export function registerPutExportSchedule(app: App): void {
             .filter(({ id }) => !found.has(id));
           if (missing.length > 0)
             throw validationFailed(
-              missing
-                .slice(0, 20)
-                .map(({ id, index }) => ({
-                  pointer: `/facilityIds/${index}`,
-                  detail: `facility ${id} was not found`,
-                })),
+              missing.slice(0, 20).map(({ id, index }) => ({
+                pointer: `/facilityIds/${index}`,
+                detail: `facility ${id} was not found`,
+              })),
             );
         }
         const saved = await putSchedule(tx, {
