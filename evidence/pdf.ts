@@ -169,6 +169,11 @@ class Layout {
 
 const statusOf = (status: Status | null) => STATUS_LABEL[status ?? "unknown"];
 
+/** An instant as a reader wants it: "2026-10-02 09:00 UTC" (the JSON keeps full precision). */
+const when = (iso: string) =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
+const day = (iso: string) => iso.slice(0, 10);
+
 /** Renders the report; returns the PDF's bytes. */
 export async function renderReport(input: ReportInput, fonts: ReportFonts): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -195,7 +200,10 @@ export async function renderReport(input: ReportInput, fonts: ReportFonts): Prom
     color: STATUS_COLOR[overall],
     gap: 24,
   });
-  layout.paragraph(`Export ${input.exportId}, generated ${input.generatedAt}.`, { size: 9, color: MUTED });
+  layout.paragraph(`Export ${input.exportId}, generated ${when(input.generatedAt)}.`, {
+    size: 9,
+    color: MUTED,
+  });
   layout.paragraph(
     "Every file of this export is listed with its SHA-256 in manifest.json, signed (manifest.jws, Ed25519) with a key published at /.well-known/jwks.json. Check the bundle with: npx prep evidence verify <folder-or-zip>. The content digest in each page's footer is the manifest's contentDigest: the hash of the JSON data this report summarises.",
     { size: 9, color: MUTED },
@@ -206,13 +214,13 @@ export async function renderReport(input: ReportInput, fonts: ReportFonts): Prom
   layout.heading("Summary", 16);
   layout.table(
     [
-      { title: "Location", width: 0.3 },
-      { title: "Status", width: 0.16 },
+      { title: "Location", width: 0.28 },
+      { title: "Status", width: 0.14 },
       { title: "Failing now", width: 0.12 },
-      { title: "Failed in period", width: 0.14 },
+      { title: "Failed in period", width: 0.16 },
       { title: "Checks", width: 0.1 },
       { title: "Alerts", width: 0.09 },
-      { title: "Temp. logs", width: 0.09 },
+      { title: "Temp. logs", width: 0.11 },
     ],
     input.locations.map((location) => [
       location.name,
@@ -231,7 +239,7 @@ export async function renderReport(input: ReportInput, fonts: ReportFonts): Prom
     layout.heading(location.name, 16);
     layout.paragraph(location.address, { size: 9, color: MUTED });
     layout.paragraph(
-      `Status: ${statusOf(location.status)}${location.evaluatedAt ? ` (evaluated ${location.evaluatedAt})` : ""}`,
+      `Status: ${statusOf(location.status)}${location.evaluatedAt ? ` (evaluated ${when(location.evaluatedAt)})` : ""}`,
       { size: 11, bold: true, color: STATUS_COLOR[location.status ?? "unknown"], gap: 2 },
     );
     layout.paragraph(
@@ -272,8 +280,8 @@ export async function renderReport(input: ReportInput, fonts: ReportFonts): Prom
       location.periodFailures.map((failure) => [
         failure.title,
         failure.citation,
-        failure.firstSeen,
-        failure.lastSeen,
+        day(failure.firstSeen),
+        day(failure.lastSeen),
         String(failure.checks),
       ]),
       "No rule failed in a check during the period.",
@@ -332,9 +340,9 @@ export async function renderReport(input: ReportInput, fonts: ReportFonts): Prom
         { title: "By", width: 0.2 },
       ],
       location.alerts.map((alert) => [
-        alert.detectedAt,
+        when(alert.detectedAt),
         `${statusOf(alert.from as Status)} → ${statusOf(alert.to as Status)}`,
-        alert.acknowledgedAt ?? "not acknowledged",
+        alert.acknowledgedAt ? when(alert.acknowledgedAt) : "not acknowledged",
         alert.acknowledgedBy ?? "—",
       ]),
       "No alerts in the period.",
@@ -351,7 +359,7 @@ export async function renderReport(input: ReportInput, fonts: ReportFonts): Prom
       thickness: 0.5,
       color: RULE,
     });
-    page.drawText(clean(`Generated ${input.generatedAt} · content digest SHA-256 ${input.contentDigest}`), {
+    page.drawText(clean(`Generated ${when(input.generatedAt)} · export ${input.exportId}`), {
       x: MARGIN.left,
       y: MARGIN.bottom - 30,
       size,
@@ -361,8 +369,15 @@ export async function renderReport(input: ReportInput, fonts: ReportFonts): Prom
     const label = `Page ${index + 1} of ${total}`;
     page.drawText(label, {
       x: PAGE.width - MARGIN.right - regular.widthOfTextAtSize(label, size),
-      y: MARGIN.bottom - 42,
+      y: MARGIN.bottom - 30,
       size,
+      font: regular,
+      color: MUTED,
+    });
+    page.drawText(`Content digest (SHA-256): ${input.contentDigest}`, {
+      x: MARGIN.left,
+      y: MARGIN.bottom - 41,
+      size: 7,
       font: regular,
       color: MUTED,
     });
