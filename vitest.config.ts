@@ -4,22 +4,13 @@
 // - workerd-serial: the cron triggers' and the database outage's tests, one file at a time, last.
 // - e2e: web/e2e/**/*.e2e.test.ts run in Node and drive Chromium against the Worker under
 //   `wrangler dev` (web/e2e/server.ts).
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { devSigningKeys } from "./scripts/dev-signing-keys";
 
-/**
- * A throwaway Ed25519 key per run for evidence manifests (runtime/signing-keys.ts), plus a
- * retired one (public half only) so tests see rotation: both are published in the JWKS.
- */
-function testSigningKeys(): string {
-  const jwk = (kid: string, withPrivate: boolean) => {
-    const { x, d } = generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" });
-    return { kid, purpose: "evidence", kty: "OKP", crv: "Ed25519", x, ...(withPrivate ? { d } : {}) };
-  };
-  return JSON.stringify([jwk("evidence-test-retired", false), jwk("evidence-test", true)]);
-}
-const SIGNING_KEYS = testSigningKeys();
+/** Evidence signing keys for this run (scripts/dev-signing-keys.ts): one current, one retired. */
+const SIGNING_KEYS = devSigningKeys("evidence-test");
 
 const NOT_WORKERD = ["node_modules/**", "web/**", "dist/**", ".wrangler/**"];
 /** Files that change what every test shares (all datasets, the database's availability): run alone, last. */

@@ -933,7 +933,10 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     method: "POST",
     route: "/v1/exports/:id/shares",
     auth: "key",
-    body: fc.record({ expiresAt: dateLike, email: fc.oneof(email, fc.constant(null)) }, { requiredKeys: ["expiresAt"] }),
+    body: fc.record(
+      { expiresAt: dateLike, email: fc.oneof(email, fc.constant(null)) },
+      { requiredKeys: ["expiresAt"] },
+    ),
   },
   { method: "GET", route: "/v1/exports/:id/shares", auth: "key" },
   { method: "DELETE", route: "/v1/exports/:id/shares/:shareId", auth: "key" },

@@ -198,7 +198,12 @@ const ROUTES: readonly SecuredRoute[] = [
     scopes: ["exports:write"],
     owned: true,
   },
-  { method: "GET", route: "/v1/exports/schedule", path: () => "/v1/exports/schedule", scopes: ["exports:read"] },
+  {
+    method: "GET",
+    route: "/v1/exports/schedule",
+    path: () => "/v1/exports/schedule",
+    scopes: ["exports:read"],
+  },
   {
     method: "PUT",
     route: "/v1/exports/schedule",
@@ -206,7 +211,12 @@ const ROUTES: readonly SecuredRoute[] = [
     scopes: ["exports:write"],
     json: { cadence: "monthly" },
   },
-  { method: "DELETE", route: "/v1/exports/schedule", path: () => "/v1/exports/schedule", scopes: ["exports:write"] },
+  {
+    method: "DELETE",
+    route: "/v1/exports/schedule",
+    path: () => "/v1/exports/schedule",
+    scopes: ["exports:write"],
+  },
 ];
 
 /** Routes that need no credentials at all. */
@@ -360,7 +370,11 @@ describe("security suite", () => {
     });
     expect(group.status).toBe(201);
     const spare = await createKey(owner.key, ["checks:read"]);
-    const evidence = await call("/v1/exports", { method: "POST", key: owner.key, json: { facilityIds: [facilityId] } });
+    const evidence = await call("/v1/exports", {
+      method: "POST",
+      key: owner.key,
+      json: { facilityIds: [facilityId] },
+    });
     expect(evidence.status).toBe(202);
     owned = {
       exportId: ((await evidence.json()) as { id: string }).id,

@@ -11,6 +11,7 @@ import { AcceptInvite } from "./pages/AcceptInvite";
 import { Account } from "./pages/Account";
 import { Alerts } from "./pages/Alerts";
 import { ApiKeys } from "./pages/ApiKeys";
+import { Evidence } from "./pages/Evidence";
 import { Billing } from "./pages/Billing";
 import { ForgotPassword } from "./pages/ForgotPassword";
 import { LocationDetail } from "./pages/LocationDetail";
@@ -38,6 +39,7 @@ const PAGES: [string, (params: Record<string, string>) => JSX.Element, string][]
   ["/usage", () => <Usage />, "Usage"],
   ["/account", () => <Account />, "Account"],
   ["/billing", () => <Billing />, "Billing"],
+  ["/evidence", () => <Evidence />, "Evidence"],
 ];
 
 /** Pages of the signed-out app show the overview once signed in. */

@@ -14,6 +14,7 @@ const NAV: { href: string; label: string; scope: string }[] = [
   { href: "/team", label: "Team", scope: "team:read" },
   { href: "/usage", label: "Usage", scope: "usage:read" },
   { href: "/billing", label: "Billing", scope: "billing:read" },
+  { href: "/evidence", label: "Evidence", scope: "exports:read" },
 ];
 
 export function Layout({ children }: { children: ComponentChildren }) {
