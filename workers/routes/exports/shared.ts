@@ -6,10 +6,10 @@
 import type { Context } from "hono";
 import { withTenant, withTenantRead } from "../../../db/client";
 import { type EvidenceExport, finishExport, getExport, type ShareLink } from "../../../db/evidence";
-import type { ExportRequest } from "../../../durable-objects/evidence-export";
 import type { AppEnv } from "../../context";
 import { notFound, Problem } from "../../http/problem";
 import { billingAccount, requireEntitlement } from "../../services/billing";
+import { exportRequest } from "../../services/evidence";
 import type { Services } from "../../services/services";
 
 export function exportView(c: Context<AppEnv>, row: EvidenceExport) {
@@ -60,19 +60,8 @@ export function shareStatus(link: ShareLink, now = Date.now()): "active" | "expi
  * the caller gets a 503 to retry.
  */
 export async function startExport(services: Services, row: EvidenceExport, tenantId: string): Promise<void> {
-  const request: ExportRequest = {
-    id: row.id,
-    tenantId,
-    parameters: {
-      facilityIds: row.facilityIds,
-      allFacilities: row.allFacilities,
-      from: row.from,
-      to: row.to,
-      trigger: row.trigger,
-    },
-  };
   try {
-    await services.tenant(tenantId).startExport(request);
+    await services.tenant(tenantId).startExport(exportRequest(row, tenantId));
   } catch (error) {
     console.error(
       JSON.stringify({
