@@ -60,6 +60,12 @@ class Layout {
   page!: PDFPage;
   y = 0;
   readonly pages: PDFPage[] = [];
+  /**
+   * Word widths by font and size: measuring text with an embedded font runs fontkit's layout,
+   * and wrapping measures every word several times. Lines are measured as the sum of their
+   * words and spaces (no kerning across a space), which is what wrapping needs.
+   */
+  private readonly widths = new Map<string, number>();
 
   constructor(
     private readonly doc: PDFDocument,
@@ -79,24 +85,40 @@ class Layout {
     if (this.y - height < MARGIN.bottom) this.newPage();
   }
 
+  /** The width of `text` (one word, or a space) in `font` at `size`, measured once. */
+  private widthOf(text: string, font: PDFFont, size: number): number {
+    const key = `${font === this.bold ? "b" : "r"}${size}:${text}`;
+    let width = this.widths.get(key);
+    if (width === undefined) {
+      width = font.widthOfTextAtSize(text, size);
+      this.widths.set(key, width);
+    }
+    return width;
+  }
+
   /** Splits `text` into lines no wider than `width` (breaking long words too). */
   wrap(text: string, font: PDFFont, size: number, width: number): string[] {
     const lines: string[] = [];
+    const space = this.widthOf(" ", font, size);
+    let lineWidth = 0;
     for (const word of clean(text).split(" ")) {
-      const last = lines.at(-1);
-      const candidate = last === undefined ? word : `${last} ${word}`;
-      if (last !== undefined && font.widthOfTextAtSize(candidate, size) <= width) {
-        lines[lines.length - 1] = candidate;
+      const wordWidth = this.widthOf(word, font, size);
+      if (lines.length > 0 && lineWidth + space + wordWidth <= width) {
+        lines[lines.length - 1] = `${lines[lines.length - 1]} ${word}`;
+        lineWidth += space + wordWidth;
         continue;
       }
       let rest = word;
-      while (font.widthOfTextAtSize(rest, size) > width && rest.length > 1) {
+      let restWidth = wordWidth;
+      while (restWidth > width && rest.length > 1) {
         let cut = rest.length - 1;
         while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
         lines.push(rest.slice(0, cut));
         rest = rest.slice(cut);
+        restWidth = font.widthOfTextAtSize(rest, size);
       }
       lines.push(rest);
+      lineWidth = restWidth;
     }
     return lines.length > 0 ? lines : [""];
   }
