@@ -5,11 +5,12 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../../db/client";
+import { openDatabase, withTenant } from "../../../db/client";
+import { createExport } from "../../../db/evidence";
 import { hashToken } from "../../../db/invites";
 import { downloadBundle, type ExportView, runExport } from "../../../test/evidence";
 import { sfRestaurant } from "../../../test/fixtures";
-import { call, expectProblem, newTenant } from "../../../test/helpers";
+import { call, expectProblem, newTenant, workerDb } from "../../../test/helpers";
 
 type Tenant = Awaited<ReturnType<typeof newTenant>>;
 interface Share {
@@ -177,20 +178,30 @@ describe("creating and revoking links", () => {
   });
 
   it("refuses an export that is not ready (409)", async () => {
-    const created = await call("/v1/exports", {
-      method: "POST",
-      key: owner.key,
-      json: { from: "2026-01-01", to: "2026-01-31" },
-    });
-    const id = ((await created.json()) as { id: string }).id;
-    const body = await call(`/v1/exports/${id}/shares`, {
-      method: "POST",
-      key: owner.key,
-      json: { expiresAt: inDays(1) },
-    });
-    if (body.status !== 201) await expectProblem(body, 409, "export_not_ready");
-    await runExport(owner.tenantId, owner.key, id);
-  }, 60_000);
+    // A queued row no object was told about: it stays queued, so the refusal is certain.
+    const handle = workerDb();
+    const queued = await withTenant(handle.db, owner.tenantId, (tx) =>
+      createExport(tx, {
+        tenantId: owner.tenantId,
+        trigger: "manual",
+        facilityIds: [],
+        allFacilities: true,
+        from: "2026-01-01",
+        to: "2026-01-31",
+        createdBy: "test",
+      }),
+    ).finally(() => handle.close());
+    const body = await expectProblem(
+      await call(`/v1/exports/${queued.id}/shares`, {
+        method: "POST",
+        key: owner.key,
+        json: { expiresAt: inDays(1) },
+      }),
+      409,
+      "export_not_ready",
+    );
+    expect(body.detail).toMatch(/queued/);
+  });
 
   it("hides links from another tenant: list, create and revoke are 404", async () => {
     const link = await share();
