@@ -5,9 +5,10 @@
  * An export is queued here by `TenantObject.startExport` (the Worker has already stored its
  * row in Postgres) and then worked through one location at a time: each location's JSON file
  * is streamed from paged Postgres reads (and the object's own alerts and verdict) into R2,
- * hashed as it goes, and its summary kept in SQLite. An alarm invocation works for at most
+ * hashed as it goes (evidence-location.ts), and its summary kept in SQLite. An alarm invocation works for at most
  * SLICE_MS and then re-arms, so no invocation nears the CPU limit however many locations a
- * tenant has; a location's own cost is measured in bench/evidence.ts. When every location is
+ * tenant has; a location's own cost is measured in bench/evidence.ts. The final step (index and
+ * PDF of every location) grows with the number of locations: docs/evidence.md "Limits". When every location is
  * done: index.json, the PDF report, jwks.json, manifest.json and its detached signature, then
  * the Postgres row becomes `ready` with the file list. A step that fails is retried with
  * backoff; after MAX_ATTEMPTS the export is marked `failed` with the reason.
