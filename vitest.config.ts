@@ -7,6 +7,10 @@
 import { randomBytes } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { devSigningKeys } from "./scripts/dev-signing-keys";
+
+/** Evidence signing keys for this run (scripts/dev-signing-keys.ts): one current, one retired. */
+const SIGNING_KEYS = devSigningKeys("evidence-test");
 
 const NOT_WORKERD = ["node_modules/**", "web/**", "dist/**", ".wrangler/**"];
 /** Files that change what every test shares (all datasets, the database's availability): run alone, last. */
@@ -40,6 +44,8 @@ function workerdProject(options: {
             STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
             // Local metrics log 5xx points only: a line per request would flood the runner.
             METRICS_LOG: "errors",
+            // Evidence vault: signing keys generated for this run (one current, one retired).
+            SIGNING_KEYS,
           },
           // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
           // takes hundreds of requests rather than thousands. Load tests use several keys.

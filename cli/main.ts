@@ -9,6 +9,7 @@
  *   prep admin create --email <email> | prep admin revoke --email <email>
  *   prep data refresh|diff|validate|source … (cli/data.ts)
  *   prep audit verify (cli/audit.ts)
+ *   prep evidence verify <folder-or-zip>, prep signing-key new (cli/evidence.ts)
  *
  * Output is JSON on stdout; errors are one clear line on stderr and a non-zero exit.
  */
@@ -28,6 +29,7 @@ import { adminCommand } from "./admin";
 import { AUDIT_USAGE, AuditChainBrokenError, auditCommand } from "./audit";
 import { BILLING_USAGE, billingCommand, parsePlan, parseStates, planCommand } from "./billing";
 import { DATA_USAGE, dataCommand } from "./data";
+import { EVIDENCE_USAGE, EvidenceVerificationError, evidenceCommand, signingKeyCommand } from "./evidence";
 import { NoDatabaseError, resolveDatabaseUrl } from "./runtime";
 import { print, UsageError, withDatabase } from "./shared";
 
@@ -44,6 +46,7 @@ ${BILLING_USAGE}
   prep admin revoke --email <email>
 ${DATA_USAGE}
 ${AUDIT_USAGE}
+${EVIDENCE_USAGE}
 
 Uses DATABASE_URL, or the embedded database while \`npm start\` runs.
 Scopes: ${API_KEY_SCOPES.join(", ")}`;
@@ -90,6 +93,10 @@ async function run(argv: string[]): Promise<void> {
       format: { type: "string" },
       url: { type: "string" },
       untrusted: { type: "boolean" },
+      // Evidence vault: `evidence verify --jwks`, `signing-key new --purpose --kid`.
+      jwks: { type: "string" },
+      purpose: { type: "string" },
+      kid: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -163,6 +170,8 @@ async function run(argv: string[]): Promise<void> {
       if (noun === "billing" && verb) return billingCommand(verb);
       if (noun === "data" && verb) return dataCommand(verb, values, positionals.slice(2));
       if (noun === "audit" && verb) return auditCommand(verb);
+      if (noun === "evidence" && verb) return evidenceCommand(verb, values, positionals.slice(2));
+      if (noun === "signing-key" && verb) return signingKeyCommand(verb, values);
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
 }
@@ -176,7 +185,8 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof UsageError ||
       error instanceof NoDatabaseError ||
       error instanceof DatabaseUnavailableError ||
-      error instanceof AuditChainBrokenError
+      error instanceof AuditChainBrokenError ||
+      error instanceof EvidenceVerificationError
     ) {
       process.stderr.write(`prep: ${error.message}\n`);
       return error instanceof UsageError ? 2 : 1;

@@ -24,6 +24,9 @@ export const API_KEY_SCOPES = [
   "keys:write",
   // Webhook endpoints, their secrets and delivery logs (ADR 0015).
   "webhooks:write",
+  // Evidence vault: see exports and their share links (read); create exports, share links, schedules (write).
+  "exports:read",
+  "exports:write",
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export type ApiKeyMode = "live" | "test";

@@ -34,7 +34,11 @@ export type IdPrefix =
   // Notifications (ADR 0015): webhook endpoints, deliveries, events.
   | "whk"
   | "dlv"
-  | "evt";
+  | "evt"
+  // Evidence vault (db/evidence.ts): exports, auditor share links, their access log.
+  | "exp"
+  | "shr"
+  | "sac";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

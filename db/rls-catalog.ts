@@ -88,6 +88,11 @@ export const KNOWN_RLS_FAILURES: readonly string[] = [
   "billing_events",
   "checks",
   "credentials",
+  // Evidence vault (0019).
+  "evidence_exports",
+  "evidence_schedules",
+  "evidence_share_accesses",
+  "evidence_share_links",
   "facilities",
   "inspections",
   "invites",

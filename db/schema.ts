@@ -700,3 +700,102 @@ export const sloHours = pgTable(
   },
   (t) => [primaryKey({ columns: [t.slo, t.hour] })],
 );
+
+// ---- Evidence vault (docs/evidence.md): export metadata, auditor share links, access log.
+// The exported files themselves live in R2 (EVIDENCE_BUCKET), never here.
+
+/**
+ * An evidence export of some locations over a period: its parameters, progress and, once
+ * ready, its files (name, content type, size, SHA-256). Run by the tenant object's alarm.
+ */
+export const evidenceExports = pgTable(
+  "evidence_exports",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["queued", "running", "ready", "failed"] }).notNull(),
+    /** `manual` (POST /v1/exports) or `scheduled` (the monthly/quarterly schedule). */
+    trigger: text("trigger", { enum: ["manual", "scheduled"] }).notNull(),
+    /** The locations exported, resolved when the export was asked for. */
+    facilityIds: text("facility_ids").array().notNull(),
+    /** Whether the caller asked for every location (facilityIds then lists them all). */
+    allFacilities: boolean("all_facilities").notNull(),
+    periodFrom: date("period_from", { mode: "string" }).notNull(),
+    /** Inclusive. */
+    periodTo: date("period_to", { mode: "string" }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    startedAt: timestamptz("started_at"),
+    finishedAt: timestamptz("finished_at"),
+    locationsDone: integer("locations_done").notNull().default(0),
+    error: text("error"),
+    files: jsonb("files"),
+    /** SHA-256 of manifest.json once ready. */
+    manifestSha256: text("manifest_sha256"),
+    /** When the "export ready" email went out (scheduled exports; the hourly job sends it once). */
+    notifiedAt: timestamptz("notified_at"),
+  },
+  (t) => [index("evidence_exports_tenant_idx").on(t.tenantId, t.id), tenantIsolation],
+);
+
+/** Read-only links for auditors: the token is shown once, only its SHA-256 is stored. */
+export const evidenceShareLinks = pgTable(
+  "evidence_share_links",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    exportId: text("export_id")
+      .notNull()
+      .references(() => evidenceExports.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    /** The auditor the link was made for, when given. */
+    email: text("email"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    revokedAt: timestamptz("revoked_at"),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [
+    uniqueIndex("evidence_share_links_token_key").on(t.tokenHash),
+    index("evidence_share_links_export_idx").on(t.tenantId, t.exportId),
+    tenantIsolation,
+  ],
+);
+
+/** Every request made with a share link, granted or refused: the tenant sees who looked. */
+export const evidenceShareAccesses = pgTable(
+  "evidence_share_accesses",
+  {
+    id: text("id").primaryKey(),
+    tenantId: tenantId(),
+    shareId: text("share_id")
+      .notNull()
+      .references(() => evidenceShareLinks.id, { onDelete: "cascade" }),
+    at: timestamptz("at").notNull().default(sql`now()`),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    /** `page` or the file downloaded. */
+    resource: text("resource").notNull(),
+    outcome: text("outcome", { enum: ["granted", "expired", "revoked"] }).notNull(),
+  },
+  (t) => [index("evidence_share_accesses_share_idx").on(t.tenantId, t.shareId, t.at), tenantIsolation],
+);
+
+/** A tenant's scheduled exports: one row per tenant, run by the hourly cron when a period closes. */
+export const evidenceSchedules = pgTable(
+  "evidence_schedules",
+  {
+    tenantId: text("tenant_id")
+      .primaryKey()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    cadence: text("cadence", { enum: ["monthly", "quarterly"] }).notNull(),
+    /** null = every location at the time of each run. */
+    facilityIds: text("facility_ids").array(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: timestamptz("updated_at").notNull().default(sql`now()`),
+    /** The last period (its first day) an export was queued for: the cron queues each once. */
+    lastPeriodFrom: date("last_period_from", { mode: "string" }),
+  },
+  () => [tenantIsolation],
+);

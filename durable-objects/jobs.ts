@@ -11,6 +11,7 @@
  * - report_usage: with Stripe configured, a minute after the hour of a check closes: its
  *   counters to Stripe's Meter (usage-reports.ts)
  * - deliver_notifications: the earliest due notification delivery (notifications.ts)
+ * - run_export: while evidence exports are queued, the next slice of work (evidence-export.ts)
  */
 export type JobName =
   | "flush_outbox"
@@ -18,7 +19,9 @@ export type JobName =
   | "sweep_streams"
   | "report_usage"
   // Notifications (ADR 0015).
-  | "deliver_notifications";
+  | "deliver_notifications"
+  // Evidence exports (ADR 0016).
+  | "run_export";
 
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;

@@ -113,6 +113,19 @@ const MIGRATIONS: readonly string[] = [
     response_status INTEGER, error TEXT, duration_ms INTEGER NOT NULL, PRIMARY KEY (delivery_id, attempt)
   );
   `,
+  `
+  -- Evidence exports being worked on (durable-objects/evidence-export.ts): the parameters as
+  -- the Worker stored them in Postgres, the next location to export, failed attempts; and each
+  -- exported location's file entry and summary until the export finishes.
+  CREATE TABLE evidence_jobs (
+    id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, params TEXT NOT NULL, next_position INTEGER NOT NULL,
+    attempts INTEGER NOT NULL, created_ms INTEGER NOT NULL
+  );
+  CREATE TABLE evidence_job_locations (
+    job_id TEXT NOT NULL, position INTEGER NOT NULL, file TEXT NOT NULL, summary TEXT NOT NULL,
+    PRIMARY KEY (job_id, position)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(sql: SqlStorage): void {

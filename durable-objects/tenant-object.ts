@@ -16,6 +16,7 @@
  * - notifications.ts   events (from drift, or emitted by other parts of Prep) fanned out to webhook
  *                      endpoints and users' channels in a durable delivery queue with its log;
  *                      notification-delivery.ts sends what is due (ADR 0015)
+ * - evidence-export.ts evidence exports, a location at a time, streamed into R2 and signed
  *
  * A hot tenant's checks may also land on meter shards (workers/services/tenant-meters.ts
  * decides): objects of this class that only ever see `recordCheck`, `getCheck` and `getUsage`.
@@ -63,6 +64,7 @@ import {
   type WatchedFacility,
 } from "./contract";
 import { changedFindings } from "./drift";
+import { EvidenceExports, type ExportRequest } from "./evidence-export";
 import { FacilityStore, type StoredFacility } from "./facility-store";
 import { Jobs } from "./jobs";
 import { Ledger } from "./ledger";
@@ -108,6 +110,9 @@ export interface TenantObjectEnv extends RuntimeEnv {
   MAIL_FROM?: string;
   APP_ORIGIN?: string;
   SESSION_SECRET?: string;
+  /** Evidence exports: where the files go, the keys that sign their manifests, the public origin. */
+  EVIDENCE_BUCKET: R2Bucket;
+  SIGNING_KEYS?: string;
 }
 
 export class TenantObject extends DurableObject<TenantObjectEnv> {
@@ -124,6 +129,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   private readonly notifications: NotificationStore;
   /** Wraps the production notification senders; tests set it to fail a send on purpose. */
   wrapNotificationSenders: (senders: NotificationSenders) => NotificationSenders = (senders) => senders;
+  private readonly evidence: EvidenceExports;
 
   constructor(ctx: DurableObjectState, env: TenantObjectEnv) {
     super(ctx, env);
@@ -138,6 +144,15 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     this.usageReports = new UsageReports(sql);
     this.notifications = new NotificationStore(sql);
     this.sendUsage = stripeSender({ secretKey: env.STRIPE_SECRET_KEY ?? "", apiBase: env.STRIPE_API_BASE });
+    this.evidence = new EvidenceExports(sql, env, this.jobs, this.facilities, this.alerts);
+  }
+
+  // ---- Evidence exports ----
+
+  /** Queues an export whose row the Worker has stored; the alarm runs it (evidence-export.ts). */
+  async startExport(request: ExportRequest): Promise<void> {
+    const moved = this.ctx.storage.transactionSync(() => this.evidence.enqueue(request, Date.now()));
+    if (moved) await this.jobs.arm();
   }
 
   // ---- Metering ----
@@ -419,6 +434,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     if (this.jobs.isDue("sweep_streams", scheduledAt)) await this.sweepStreams(scheduledAt);
     if (this.jobs.isDue("report_usage", scheduledAt)) await this.reportUsage(scheduledAt);
     if (this.jobs.isDue("deliver_notifications", scheduledAt)) await this.deliverNotifications(scheduledAt);
+    if (this.jobs.isDue("run_export", scheduledAt)) await this.evidence.run();
     await this.jobs.arm();
   }
 

@@ -5,6 +5,7 @@
 import type { Stripe } from "../billing/stripe";
 import type { FacilityInput } from "../compliance";
 import type { Database } from "../db/client";
+import type { EvidenceExport } from "../db/evidence";
 import type { OperationalMetricsSource } from "./slo";
 
 export interface JobContext {
@@ -38,6 +39,16 @@ export interface JobContext {
    * CLI: the Worker's hourly run records them.
    */
   operationalMetrics?: OperationalMetricsSource | undefined;
+  /** Scheduled evidence exports (evidence-schedule.ts); absent in the CLI, which cannot reach tenant objects. */
+  evidence?: EvidenceReach | undefined;
+}
+
+/** What the export schedule reaches: the tenant object that builds an export, and the "ready" notification. */
+export interface EvidenceReach {
+  /** Hands a stored export to the tenant's object (TenantObject.startExport). */
+  start(tenantId: string, row: EvidenceExport): Promise<void>;
+  /** Tells the tenant its scheduled export is ready (workers/services/evidence-notify.ts). */
+  notifyReady(tenantId: string, row: EvidenceExport): Promise<void>;
 }
 
 /** What billing reconciliation reaches: Stripe, and each tenant's meters (every shard summed). */

@@ -7,7 +7,8 @@
  * - HOURLY: retry failed refreshes that are due, check the freshness SLO (incident
  *   trigger/resolve), record the SLOs' last hour and page on fast or slow burns (slo.ts), and sweep for rule changes tenants have not heard of yet (overrides
  *   approved or expiring, versions activated from the CLI, failed notifications), then
- *   reconcile each tenant object's facilities with Postgres (reconcile-watches.ts).
+ *   reconcile each tenant object's facilities with Postgres (reconcile-watches.ts), then queue
+ *   scheduled evidence exports of closed periods and announce ready ones (evidence-schedule.ts).
  *
  * Each step is named, and logged as it finishes, so an operator (and the schedule's test)
  * can see which jobs a trigger ran.
@@ -15,6 +16,7 @@
 import { reconcileBilling } from "./billing-reconciliation";
 import type { JobContext } from "./context";
 import { sweepDrift } from "./drift-sweep";
+import { runScheduledExports } from "./evidence-schedule";
 import { checkFreshness } from "./freshness";
 import { reconcileWatches } from "./reconcile-watches";
 import { refreshDatasets } from "./refresh";
@@ -41,10 +43,12 @@ const slos: Step = ["slo burn rates", (ctx) => checkSlos(ctx)];
 const driftSweep: Step = ["drift sweep", (ctx) => sweepDrift(ctx, { reason: "drift sweep" })];
 const reconcile: Step = ["reconcile watches", (ctx) => reconcileWatches(ctx)];
 const billing: Step = ["billing reconciliation", reconcileBilling];
+// Evidence vault: queue exports of closed months/quarters; announce the ready ones.
+const evidenceSchedule: Step = ["evidence exports", runScheduledExports];
 
 export const SCHEDULE: Readonly<Record<string, readonly Step[]>> = {
   [NIGHTLY_CRON]: [refreshAll, freshness, billing],
-  [HOURLY_CRON]: [retryDue, freshness, slos, driftSweep, reconcile],
+  [HOURLY_CRON]: [retryDue, freshness, slos, driftSweep, reconcile, evidenceSchedule],
 };
 
 /** Runs the steps configured for `cron`, in order; an unknown expression is logged, never thrown. */

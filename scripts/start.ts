@@ -23,6 +23,7 @@ import { startMailCatcher } from "../db/local/mail-catcher";
 import { startLocalDatabase } from "../db/local/stack";
 import { ensureDemoAdmin, localSessionSecret } from "./demo-admin";
 import { type DemoCredentials, demoSeeded, ensureDemoTenant, seedDemoTenant } from "./demo-tenant";
+import { localSigningKeys } from "./dev-signing-keys";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const EMBEDDED_PORT = Number(process.env.PREP_EMBEDDED_PG_PORT ?? 54329);
@@ -222,6 +223,9 @@ async function main() {
       `DB_WS_PROXY:${database.wsProxy}`,
       "--var",
       `MAIL_URL:${mail.smtpUrl}`,
+      // Evidence manifests are signed with a local key (kept in the data directory).
+      "--var",
+      `SIGNING_KEYS:${localSigningKeys(DATA)}`,
       "--show-interactive-dev-session=false",
       // A data directory of its own (the smoke test's) keeps workerd's local state with it.
       ...(CUSTOM_DATA_DIR ? ["--persist-to", resolve(CUSTOM_DATA_DIR, "wrangler")] : []),

@@ -948,6 +948,44 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     body: fc.record({ name: text("East"), facilityIds: arrayOf(idOf("fac"), 1000) }, { requiredKeys: [] }),
   },
   { method: "DELETE", route: "/v1/groups/:id", auth: "key" },
+  // Evidence vault: exports (run by the tenant object in the background), files, share links, schedule.
+  {
+    method: "POST",
+    route: "/v1/exports",
+    auth: "key",
+    body: fc.record(
+      { facilityIds: arrayOf(idOf("fac"), 1000), from: dateLike, to: dateLike },
+      { requiredKeys: [] },
+    ),
+  },
+  { method: "GET", route: "/v1/exports", auth: "key", query: page("exp") },
+  { method: "GET", route: "/v1/exports/:id", auth: "key" },
+  { method: "GET", route: "/v1/exports/:id/files/:name{.+}", auth: "key" },
+  {
+    method: "POST",
+    route: "/v1/exports/:id/shares",
+    auth: "key",
+    body: fc.record(
+      { expiresAt: dateLike, email: fc.oneof(email, fc.constant(null)) },
+      { requiredKeys: ["expiresAt"] },
+    ),
+  },
+  { method: "GET", route: "/v1/exports/:id/shares", auth: "key" },
+  { method: "DELETE", route: "/v1/exports/:id/shares/:shareId", auth: "key" },
+  { method: "GET", route: "/v1/exports/schedule", auth: "key" },
+  {
+    method: "PUT",
+    route: "/v1/exports/schedule",
+    auth: "key",
+    body: fc.record(
+      {
+        cadence: fc.oneof(fc.constantFrom("monthly", "quarterly", "weekly", "MONTHLY"), hostileString),
+        facilityIds: fc.oneof(arrayOf(idOf("fac"), 1000), fc.constant(null)),
+      },
+      { requiredKeys: ["cadence"] },
+    ),
+  },
+  { method: "DELETE", route: "/v1/exports/schedule", auth: "key" },
 
   // Public routes
   { method: "GET", route: "/v1/openapi.json", auth: "public" },
@@ -1268,6 +1306,7 @@ function idParam(route: string, fixture: Fixture): { real: string | null; prefix
   if (route.startsWith("/v1/webhooks")) return { real: null, prefix: "whk" };
   if (route.startsWith("/v1/users")) return { real: fixture.userId, prefix: "usr" };
   if (route.startsWith("/v1/invites")) return { real: fixture.inviteId, prefix: "inv" };
+  if (route.startsWith("/v1/exports")) return { real: null, prefix: "exp" };
   if (route.startsWith("/v1/admin/overrides")) return { real: null, prefix: "ovr" };
   if (route.startsWith("/v1/admin/source-changes")) return { real: null, prefix: "dsc" };
   return { real: null, prefix: "x" };

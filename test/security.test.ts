@@ -20,10 +20,12 @@ interface Owned {
   /** Notifications (ADR 0015): a webhook endpoint and one of its deliveries. */
   webhookId: string;
   deliveryId: string;
+  /** An evidence export of the owner's. */
+  exportId: string;
 }
 
 interface SecuredRoute {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   /** The route as the app registers it (`app.routes`), e.g. "/v1/facilities/:id". */
   route: string;
   path: (owned: Owned) => string;
@@ -226,6 +228,64 @@ const ROUTES: readonly SecuredRoute[] = [
     scopes: ["webhooks:write"],
     owned: true,
   },
+  // Evidence vault (workers/routes/exports/*.test.ts test the rest).
+  { method: "POST", route: "/v1/exports", path: () => "/v1/exports", scopes: ["exports:write"], json: {} },
+  { method: "GET", route: "/v1/exports", path: () => "/v1/exports", scopes: ["exports:read"] },
+  {
+    method: "GET",
+    route: "/v1/exports/:id",
+    path: (o) => `/v1/exports/${o.exportId}`,
+    scopes: ["exports:read"],
+    owned: true,
+  },
+  {
+    method: "GET",
+    route: "/v1/exports/:id/files/:name{.+}",
+    path: (o) => `/v1/exports/${o.exportId}/files/index.json`,
+    scopes: ["exports:read"],
+    owned: true,
+  },
+  {
+    method: "POST",
+    route: "/v1/exports/:id/shares",
+    path: (o) => `/v1/exports/${o.exportId}/shares`,
+    scopes: ["exports:write"],
+    owned: true,
+    json: { expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+  },
+  {
+    method: "GET",
+    route: "/v1/exports/:id/shares",
+    path: (o) => `/v1/exports/${o.exportId}/shares`,
+    scopes: ["exports:read"],
+    owned: true,
+  },
+  {
+    method: "DELETE",
+    route: "/v1/exports/:id/shares/:shareId",
+    path: (o) => `/v1/exports/${o.exportId}/shares/shr_01JD0000000000000000000000`,
+    scopes: ["exports:write"],
+    owned: true,
+  },
+  {
+    method: "GET",
+    route: "/v1/exports/schedule",
+    path: () => "/v1/exports/schedule",
+    scopes: ["exports:read"],
+  },
+  {
+    method: "PUT",
+    route: "/v1/exports/schedule",
+    path: () => "/v1/exports/schedule",
+    scopes: ["exports:write"],
+    json: { cadence: "monthly" },
+  },
+  {
+    method: "DELETE",
+    route: "/v1/exports/schedule",
+    path: () => "/v1/exports/schedule",
+    scopes: ["exports:write"],
+  },
 ];
 
 /** Routes that need no credentials at all. */
@@ -395,7 +455,14 @@ describe("security suite", () => {
     const webhookId = ((await webhook.json()) as { id: string }).id;
     const delivery = await call(`/v1/webhooks/${webhookId}/test`, { method: "POST", key: owner.key });
     expect(delivery.status).toBe(202);
+    const evidence = await call("/v1/exports", {
+      method: "POST",
+      key: owner.key,
+      json: { facilityIds: [facilityId] },
+    });
+    expect(evidence.status).toBe(202);
     owned = {
+      exportId: ((await evidence.json()) as { id: string }).id,
       webhookId,
       deliveryId: ((await delivery.json()) as { id: string }).id,
       facilityId,

@@ -52,6 +52,14 @@ export interface Env extends RuntimeEnv {
   ANALYTICS_ACCOUNT_ID?: string;
   /** API token with Account Analytics: Read (a secret). */
   ANALYTICS_API_TOKEN?: string;
+  // Evidence vault (docs/evidence.md).
+  /** Evidence exports' files (R2; Miniflare's locally). */
+  EVIDENCE_BUCKET: R2Bucket;
+  /**
+   * Ed25519 signing keys as a JSON array of JWKs with `kid` and `purpose` (a secret;
+   * runtime/signing-keys.ts). `npm start` and the tests generate one per run.
+   */
+  SIGNING_KEYS?: string;
 }
 
 type PrepEnv = Env;

@@ -12,6 +12,7 @@ import { databaseConfig } from "../runtime/database";
 import { datasetRegistry } from "../runtime/dataset-registry";
 import { localMetrics } from "../runtime/metrics";
 import type { Env } from "./env";
+import { exportRequest, notifyExportReady } from "./services/evidence";
 import { stripeClient } from "./services/stripe";
 import { TenantMeters } from "./services/tenant-meters";
 
@@ -49,6 +50,11 @@ export function workerJobContext(env: Env, db: Database): JobContext {
     environment: env.PREP_ENV,
     billing: billingReach(env),
     operationalMetrics: operationalMetrics(env),
+    // Evidence vault: scheduled exports are built by the tenant object; "ready" goes by email.
+    evidence: {
+      start: (tenantId, row) => tenantObject(env, tenantId).startExport(exportRequest(row, tenantId)),
+      notifyReady: (tenantId, row) => notifyExportReady(env, db, tenantId, row),
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import { build } from "vite";
 import { freePort } from "../../db/local/free-port";
 import { startMailCatcher } from "../../db/local/mail-catcher";
 import { startLocalDatabase } from "../../db/local/stack";
+import { devSigningKeys } from "../../scripts/dev-signing-keys";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -112,6 +113,8 @@ export async function startAppServer(): Promise<AppServer> {
       ],
       ...["--var", `DATABASE_URL:${database.workerUrl}`, "--var", `DB_WS_PROXY:${database.wsProxy}`],
       ...["--var", `MAIL_URL:${mail.smtpUrl}`],
+      // Evidence manifests are signed with a key made for this run.
+      ...["--var", `SIGNING_KEYS:${devSigningKeys("evidence-e2e")}`],
       ...[
         "--var",
         `SESSION_SECRET:${randomBytes(32).toString("base64url")}`,

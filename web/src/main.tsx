@@ -12,6 +12,7 @@ import { Account } from "./pages/Account";
 import { Alerts } from "./pages/Alerts";
 import { ApiKeys } from "./pages/ApiKeys";
 import { Billing } from "./pages/Billing";
+import { Evidence } from "./pages/Evidence";
 import { ForgotPassword } from "./pages/ForgotPassword";
 import { LocationDetail } from "./pages/LocationDetail";
 import { Locations } from "./pages/Locations";
@@ -44,6 +45,7 @@ const PAGES: [string, (params: Record<string, string>) => JSX.Element, string][]
   // Notifications (ADR 0015).
   ["/notifications", () => <Notifications />, "Notifications"],
   ["/webhooks", () => <Webhooks />, "Webhooks"],
+  ["/evidence", () => <Evidence />, "Evidence"],
 ];
 
 /** Pages of the signed-out app show the overview once signed in. */

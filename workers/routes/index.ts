@@ -45,6 +45,17 @@ import { registerStripeWebhook } from "./billing/stripe-webhook";
 import { registerCreateCheck } from "./checks/create";
 import { registerGetCheck } from "./checks/get";
 import { registerDocs } from "./docs/docs";
+// Evidence vault (docs/evidence.md).
+import { registerCreateExport } from "./exports/create";
+import { registerDownloadExportFile } from "./exports/download";
+import { registerGetExport } from "./exports/get";
+import { registerListExports } from "./exports/list";
+import { registerDeleteExportSchedule } from "./exports/schedule-delete";
+import { registerGetExportSchedule } from "./exports/schedule-get";
+import { registerPutExportSchedule } from "./exports/schedule-put";
+import { registerCreateShare } from "./exports/share-create";
+import { registerListShares } from "./exports/share-list";
+import { registerRevokeShare } from "./exports/share-revoke";
 import { registerCheckFacility } from "./facilities/check";
 import { registerCreateFacility } from "./facilities/create";
 import { registerDeleteFacility } from "./facilities/delete";
@@ -67,6 +78,7 @@ import { registerMe } from "./me/get";
 import { registerGetNotificationPreferences } from "./notifications/get-preferences";
 import { registerSetNotificationPreferences } from "./notifications/set-preferences";
 import { registerUnsubscribe } from "./notifications/unsubscribe";
+import { registerSharePages } from "./share/page";
 import { registerStatus } from "./status/get";
 import { registerCreateInvite } from "./team/create-invite";
 import { registerListInvites } from "./team/list-invites";
@@ -86,6 +98,7 @@ import { registerReplayWebhookDelivery } from "./webhooks/replay";
 import { registerRotateWebhookSecret } from "./webhooks/rotate-secret";
 import { registerTestWebhook } from "./webhooks/test-send";
 import { registerUpdateWebhook } from "./webhooks/update";
+import { registerJwks } from "./well-known/jwks";
 
 export type App = Hono<AppEnv>;
 
@@ -172,6 +185,19 @@ const ROUTES: ((app: App) => void)[] = [
   registerGetNotificationPreferences,
   registerSetNotificationPreferences,
   registerUnsubscribe,
+  // Evidence vault: the schedule before /v1/exports/:id, so "schedule" is never read as an id.
+  registerCreateExport,
+  registerListExports,
+  registerGetExportSchedule,
+  registerPutExportSchedule,
+  registerDeleteExportSchedule,
+  registerGetExport,
+  registerDownloadExportFile,
+  registerCreateShare,
+  registerListShares,
+  registerRevokeShare,
+  registerSharePages,
+  registerJwks,
 ];
 
 export function registerRoutes(app: App): void {

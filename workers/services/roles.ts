@@ -5,7 +5,8 @@
  *
  * - owner, admin: everything; only an owner may make or change owners.
  * - manager: run checks, edit their locations, handle alerts, see usage — only at the
- *   locations assigned to them (one by one or through groups); never keys, billing or the team.
+ *   locations assigned to them (one by one or through groups); never keys, billing, the team
+ *   or evidence exports (an export spans the tenant's locations and audit trail).
  * - viewer: read only.
  */
 import { API_KEY_SCOPES } from "../../db/api-keys";
@@ -22,7 +23,11 @@ export const ROLE_SCOPES: Record<Role, readonly string[]> = {
   // seeing billing, and seeing (not changing) the team.
   manager: [
     ...API_KEY_SCOPES.filter(
-      (scope) => scope !== "keys:write" && scope !== "billing:read" && scope !== "webhooks:write",
+      (scope) =>
+        scope !== "keys:write" &&
+        scope !== "billing:read" &&
+        scope !== "webhooks:write" &&
+        !scope.startsWith("exports:"),
     ),
     "team:read",
   ],

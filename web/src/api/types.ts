@@ -15,6 +15,12 @@ import type {
   PortalAnswerSchema,
 } from "../../../workers/routes/billing/schemas";
 import type { CheckResultSchema, CheckSummarySchema } from "../../../workers/routes/checks/schemas";
+// Evidence vault.
+import type {
+  CreatedShareSchema,
+  ExportSchema,
+  ShareLinkSchema,
+} from "../../../workers/routes/exports/schemas";
 import type {
   FacilityResponseSchema,
   FacilityVerdictSchema,
@@ -61,6 +67,9 @@ type PageOf<T> = v.InferOutput<ReturnType<typeof pageOf<v.GenericSchema<T>>>>;
 export type Page<T> = ListOf<T> & Partial<PageOf<T>>;
 
 export type Usage = v.InferOutput<typeof UsageSchema>;
+export type EvidenceExport = v.InferOutput<typeof ExportSchema>;
+export type ShareLink = v.InferOutput<typeof ShareLinkSchema>;
+export type CreatedShare = v.InferOutput<typeof CreatedShareSchema>;
 export type Billing = v.InferOutput<typeof BillingSchema>;
 export type CheckoutAnswer = v.InferOutput<typeof CheckoutAnswerSchema>;
 export type PortalAnswer = v.InferOutput<typeof PortalAnswerSchema>;

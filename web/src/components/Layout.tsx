@@ -17,6 +17,7 @@ const NAV: { href: string; label: string; scope: string }[] = [
   // Notifications (ADR 0015).
   { href: "/notifications", label: "Notifications", scope: "alerts:read" },
   { href: "/webhooks", label: "Webhooks", scope: "webhooks:write" },
+  { href: "/evidence", label: "Evidence", scope: "exports:read" },
 ];
 
 export function Layout({ children }: { children: ComponentChildren }) {

@@ -66,3 +66,18 @@ export const inviteMail = (to: string, companyName: string, url: string) =>
     ],
     { url, label: "Accept the invite" },
   );
+
+export const exportReadyMail = (
+  to: string,
+  period: { from: string; to: string; locations: number },
+  url: string,
+) =>
+  message(
+    to,
+    `Your evidence export for ${period.from} – ${period.to} is ready`,
+    [
+      `The scheduled evidence export of ${period.locations} location(s) for ${period.from} – ${period.to} is ready: a PDF report and signed JSON files an auditor can verify.`,
+      "Download it or share it with your auditor from the Evidence page.",
+    ],
+    { url, label: "Open the Evidence page" },
+  );

@@ -1,0 +1,79 @@
+/**
+ * POST /v1/exports/{id}/shares — a read-only link to a ready export for an auditor, with an
+ * expiry (at most 90 days) and optionally the auditor's email. The link's token (256 random
+ * bits) is in the answer once; only its SHA-256 is stored. Scope `exports:write` (owners and
+ * admins; managers and viewers do not hold it).
+ */
+import { describeRoute } from "hono-openapi";
+import { recordAudit } from "../../../db/audit";
+import { withTenant } from "../../../db/client";
+import { createShareLink, getExport } from "../../../db/evidence";
+import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
+import { notFound, Problem } from "../../http/problem";
+import { json, validate } from "../../http/validation";
+import { authenticate, requireScope } from "../../middleware/auth";
+import type { App } from "../index";
+import { CreatedShareSchema, CreateShareSchema, ExportIdParams } from "./schemas";
+import { requireExportsEntitlement, shareStatus } from "./shared";
+
+export function registerCreateShare(app: App): void {
+  app.post(
+    "/v1/exports/:id/shares",
+    describeRoute({
+      tags: ["Evidence"],
+      summary: "Create an auditor share link for a ready export",
+      requestBody: jsonRequestBody(CreateShareSchema),
+      responses: {
+        201: jsonResponse("The link (its URL is shown only now)", CreatedShareSchema),
+        ...problemResponses(401, 402, 403, 404, 409, 415, 422),
+      },
+    }),
+    authenticate,
+    requireScope("exports:write"),
+    validate("param", ExportIdParams),
+    ...json(CreateShareSchema),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const principal = c.get("principal");
+      const services = c.get("services");
+      await requireExportsEntitlement(services, principal.tenantId);
+      const { link, token } = await withTenant(services.db(), principal.tenantId, async (tx) => {
+        const row = await getExport(tx, id);
+        if (!row) throw notFound(`Export ${id}`);
+        if (row.status !== "ready")
+          throw new Problem({
+            status: 409,
+            code: "export_not_ready",
+            title: "Export not ready",
+            detail: `Export ${id} is ${row.status}; share it once it is ready.`,
+          });
+        const created = await createShareLink(tx, {
+          tenantId: principal.tenantId,
+          exportId: id,
+          email: body.email ?? null,
+          expiresAt: body.expiresAt,
+          createdBy: principal.actorId,
+        });
+        await recordAudit(tx, {
+          tenantId: principal.tenantId,
+          actor: principal.actorId,
+          action: "evidence_share.created",
+          target: created.link.id,
+          detail: { exportId: id, expiresAt: body.expiresAt, email: body.email ?? null },
+        });
+        return created;
+      });
+      return c.json(
+        {
+          ...link,
+          status: shareStatus(link),
+          accessCount: 0,
+          accesses: [],
+          url: `${new URL(c.req.url).origin}/share/${token}`,
+        },
+        201,
+      );
+    },
+  );
+}
