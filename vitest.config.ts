@@ -40,6 +40,13 @@ function workerdProject(options: {
             STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("base64url")}`,
             // Local metrics log 5xx points only: a line per request would flood the runner.
             METRICS_LOG: "errors",
+            // Product analytics go to the loopback Segment and Amplitude (test/analytics-server.ts),
+            // through the production clients; a fresh pseudonymisation key per run.
+            SEGMENT_WRITE_KEY: "test-segment-write-key",
+            SEGMENT_API_URL: `${inject("analyticsUrl")}/v1/batch`,
+            AMPLITUDE_API_KEY: "test-amplitude-api-key",
+            AMPLITUDE_API_URL: `${inject("analyticsUrl")}/2/httpapi`,
+            ANALYTICS_HMAC_KEY: randomBytes(32).toString("base64url"),
           },
           // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
           // takes hundreds of requests rather than thousands. Load tests use several keys.

@@ -5,6 +5,7 @@
 import type { Stripe } from "../billing/stripe";
 import type { FacilityInput } from "../compliance";
 import type { Database } from "../db/client";
+import type { AnalyticsSetup } from "../runtime/analytics-outbox";
 import type { OperationalMetricsSource } from "./slo";
 
 export interface JobContext {
@@ -38,6 +39,11 @@ export interface JobContext {
    * CLI: the Worker's hourly run records them.
    */
   operationalMetrics?: OperationalMetricsSource | undefined;
+  /**
+   * Product analytics' destinations and HMAC key (runtime/analytics-outbox.ts), or why they
+   * are unusable. Absent in the CLI: the Worker's hourly run drains the outbox.
+   */
+  analytics?: AnalyticsSetup | { error: string } | undefined;
 }
 
 /** What billing reconciliation reaches: Stripe, and each tenant's meters (every shard summed). */

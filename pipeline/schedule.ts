@@ -7,11 +7,13 @@
  * - HOURLY: retry failed refreshes that are due, check the freshness SLO (incident
  *   trigger/resolve), record the SLOs' last hour and page on fast or slow burns (slo.ts), and sweep for rule changes tenants have not heard of yet (overrides
  *   approved or expiring, versions activated from the CLI, failed notifications), then
- *   reconcile each tenant object's facilities with Postgres (reconcile-watches.ts).
+ *   reconcile each tenant object's facilities with Postgres (reconcile-watches.ts), then
+ *   drain the product-analytics outbox (runtime/analytics-outbox.ts).
  *
  * Each step is named, and logged as it finishes, so an operator (and the schedule's test)
  * can see which jobs a trigger ran.
  */
+import { drainAnalytics } from "../runtime/analytics-outbox";
 import { reconcileBilling } from "./billing-reconciliation";
 import type { JobContext } from "./context";
 import { sweepDrift } from "./drift-sweep";
@@ -41,10 +43,27 @@ const slos: Step = ["slo burn rates", (ctx) => checkSlos(ctx)];
 const driftSweep: Step = ["drift sweep", (ctx) => sweepDrift(ctx, { reason: "drift sweep" })];
 const reconcile: Step = ["reconcile watches", (ctx) => reconcileWatches(ctx)];
 const billing: Step = ["billing reconciliation", reconcileBilling];
+/**
+ * Product analytics: whatever requests did not drain (checks, which the tenant objects queue,
+ * and retries after an outage). Up to 20,000 events an hour; a backlog beyond that takes
+ * several hours, which dashboards of product metrics tolerate.
+ */
+const analytics: Step = [
+  "analytics",
+  async (ctx) => {
+    const setup = ctx.analytics;
+    if (!setup) return null;
+    if ("error" in setup) {
+      ctx.log({ level: "error", message: `analytics: ${setup.error}` });
+      return null;
+    }
+    return drainAnalytics({ db: ctx.db, setup, maxBatches: 200, log: ctx.log });
+  },
+];
 
 export const SCHEDULE: Readonly<Record<string, readonly Step[]>> = {
   [NIGHTLY_CRON]: [refreshAll, freshness, billing],
-  [HOURLY_CRON]: [retryDue, freshness, slos, driftSweep, reconcile],
+  [HOURLY_CRON]: [retryDue, freshness, slos, driftSweep, reconcile, analytics],
 };
 
 /** Runs the steps configured for `cron`, in order; an unknown expression is logged, never thrown. */

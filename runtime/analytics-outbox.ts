@@ -171,11 +171,15 @@ export async function drainAnalytics(options: {
   setup: AnalyticsSetup;
   maxBatches?: number;
   log?: (event: Record<string, unknown>) => void;
+  /** Drain as if at this time (rows due by then); default the database's now. */
+  at?: Date;
+  /** Only these tenants' rows (an operator draining one tenant; tests). */
+  tenantIds?: readonly string[];
 }): Promise<DrainReport> {
   const report: DrainReport = { delivered: 0, retried: 0, deadLettered: 0 };
   const log = options.log ?? ((e) => console.log(JSON.stringify({ level: "info", ...e })));
   for (let round = 0; round < (options.maxBatches ?? 10); round++) {
-    const rows = await claim(options.db);
+    const rows = await claim(options.db, options.at ?? null, options.tenantIds ?? null);
     if (rows.length === 0) break;
     const messages: SegmentTrack[] = [];
     const unplanned: string[] = [];
@@ -267,14 +271,22 @@ async function deliverTo(
   return verdicts;
 }
 
-async function claim(db: Database): Promise<ClaimedRow[]> {
+async function claim(
+  db: Database,
+  at: Date | null,
+  tenantIds: readonly string[] | null,
+): Promise<ClaimedRow[]> {
+  const due = at ? at.toISOString() : null;
+  const tenants = tenantIds ? JSON.stringify(tenantIds) : null;
   return asPlatform(db, async (tx) => {
     const result = await tx.execute(sql`
       UPDATE analytics_outbox
       SET leased_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = attempts + 1
       WHERE message_id IN (
         SELECT message_id FROM analytics_outbox
-        WHERE dead_at IS NULL AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+        WHERE dead_at IS NULL AND (leased_until IS NULL OR leased_until < now())
+          AND next_attempt_at <= coalesce(${due}::timestamptz, now())
+          AND (${tenants}::jsonb IS NULL OR tenant_id IN (SELECT jsonb_array_elements_text(${tenants}::jsonb)))
         ORDER BY next_attempt_at, message_id
         LIMIT ${DRAIN_BATCH}
         FOR UPDATE SKIP LOCKED)

@@ -22,7 +22,7 @@ export const TRACKING_PLAN = {
   "Plan Changed": { fromPlan: "string", toPlan: "string" },
   "Add-on Bought": { addOn: "string", state: "string" },
   "Export Shared": { format: "string", rows: "number" },
-  "Alert Acknowledged": { state: "string", ageHours: "number" },
+  "Alert Acknowledged": { status: "string", ageHours: "number" },
   "Partner Linked": { partner: "string" },
 } as const satisfies Record<string, Record<string, PropertyType>>;
 
@@ -67,9 +67,13 @@ async function hmac(key: string, message: string): Promise<string> {
   return hex(await crypto.subtle.sign("HMAC", k, encoder.encode(message)));
 }
 
+/** The tenant's pseudonym (Segment's `context.groupId`, Amplitude's `groups.tenant`). */
+export const tenantPseudonym = (secret: string, tenantId: string): Promise<string> =>
+  hmac(secret, `tenant:${tenantId}`);
+
 /** The per-tenant pseudonym of a user: HMAC(HMAC(secret, tenant), user). */
 export async function pseudonym(secret: string, tenantId: string, userId: string): Promise<string> {
-  return hmac(await hmac(secret, `tenant:${tenantId}`), `user:${userId}`);
+  return hmac(await tenantPseudonym(secret, tenantId), `user:${userId}`);
 }
 
 export const isPlanned = (event: string): event is EventName => Object.hasOwn(TRACKING_PLAN, event);
@@ -103,7 +107,7 @@ export async function scrub(secret: string, input: ProductEvent): Promise<Segmen
   if (!isPlanned(input.event)) return null;
   const event = input.event;
   const properties = planProperties(event, input.properties);
-  const groupId = await hmac(secret, `tenant:${input.tenantId}`);
+  const groupId = await tenantPseudonym(secret, input.tenantId);
   return {
     type: "track",
     event,

@@ -21,7 +21,7 @@ const crons = cronLines[0] ?? [];
 const EXPECTED_JOBS: Record<string, { jobs: string[]; refreshTrigger: string }> = {
   "0 2 * * *": { jobs: ["refresh", "freshness", "billing reconciliation"], refreshTrigger: "cron" },
   "0 * * * *": {
-    jobs: ["retry refreshes", "freshness", "slo burn rates", "drift sweep", "reconcile watches"],
+    jobs: ["retry refreshes", "freshness", "slo burn rates", "drift sweep", "reconcile watches", "analytics"],
     refreshTrigger: "retry",
   },
 };
