@@ -5,8 +5,8 @@
  *
  * - **Enqueue** (`enqueueProductEvents` in a tenant transaction, `trackProductEvent` with a
  *   transaction of its own): properties are cut to the tracking plan before they are stored;
- *   the row's primary key is the event's `messageId`, so enqueuing the same occurrence twice
- *   keeps one row. Checks are enqueued by the tenant object's delivery of checks to Postgres
+ *   the row's primary key is the event's `messageId` (the occurrence's key, e.g. the check id),
+ *   so enqueuing the same occurrence twice keeps one row; it leaves only as an HMAC of itself. Checks are enqueued by the tenant object's delivery of checks to Postgres
  *   (durable-objects/outbox.ts), never on the check's path.
  * - **Drain** (`drainAnalytics`: the hourly cron, and after a request that enqueued): claims
  *   due rows with a lease (`FOR UPDATE SKIP LOCKED`, so two drains never send the same row at
@@ -93,7 +93,7 @@ export interface AnalyticsSetup {
 const LOCAL_ONLY_KEY = "prep-local-analytics-nothing-leaves";
 
 /** One structured log line per event: the destination when no keys are configured. */
-export function logDestination(write: (line: string) => void = console.log): Destination {
+export function logDestination(write: (line: string) => void = (line) => console.log(line)): Destination {
   return {
     name: "log",
     maxBatch: 100,
@@ -182,6 +182,8 @@ export async function drainAnalytics(options: {
     const rows = await claim(options.db, options.at ?? null, options.tenantIds ?? null);
     if (rows.length === 0) break;
     const messages: SegmentTrack[] = [];
+    /** Sent messageId (an HMAC) → the row's key. */
+    const rowOf = new Map<string, string>();
     const unplanned: string[] = [];
     for (const row of rows) {
       const message = await scrub(options.setup.hmacKey, {
@@ -192,15 +194,20 @@ export async function drainAnalytics(options: {
         timestamp: new Date(row.occurred_at).toISOString(),
         messageId: row.message_id,
       });
-      if (message) messages.push(message);
-      else unplanned.push(row.message_id);
+      if (message) {
+        messages.push(message);
+        rowOf.set(message.messageId, row.message_id);
+      } else unplanned.push(row.message_id);
     }
     const verdicts = new Map<string, Verdict>();
     for (const id of unplanned)
       verdicts.set(id, { kind: "dead", reason: "event no longer in the tracking plan" });
     for (const destination of options.setup.destinations) {
       const said = await deliverTo(destination, messages);
-      for (const [id, verdict] of said) verdicts.set(id, worse(verdicts.get(id), verdict));
+      for (const [sentId, verdict] of said) {
+        const id = rowOf.get(sentId) ?? sentId;
+        verdicts.set(id, worse(verdicts.get(id), verdict));
+      }
     }
     const settled = await settle(options.db, rows, verdicts);
     report.delivered += settled.delivered;

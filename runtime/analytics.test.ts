@@ -9,6 +9,7 @@ import trackingPlanDoc from "../docs/tracking-plan.md?raw";
 import { amplitudeDestination, toAmplitude } from "./amplitude";
 import {
   type EventName,
+  messageIdFor,
   planProperties,
   pseudonym,
   retryAfterMs,
@@ -98,9 +99,11 @@ describe("the PII allow-list", () => {
     expect(sent.anonymousId).toBe(sent.context.groupId);
     expect(toAmplitude(sent)).toMatchObject({
       device_id: sent.context.groupId,
-      insert_id: "chk_1",
+      insert_id: await messageIdFor(SECRET, "chk_1"),
       time: 1796083200000,
     });
+    // The occurrence's key (a Prep id) never leaves; its HMAC is stable, so retries dedupe.
+    expect(sent.messageId).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("pseudonymises a user differently per tenant, so ids cannot be joined across tenants", async () => {
@@ -112,7 +115,13 @@ describe("the PII allow-list", () => {
 
   it("docs/tracking-plan.md lists exactly the plan's events and properties (values in parentheses aside)", () => {
     const rows = [...trackingPlanDoc.matchAll(/^\| `([^`]+)`\s*\|([^|]*)\|/gm)]
-      .map((m) => [m[1] as string, [...(m[2] ?? "").replace(/\([^)]*\)/g, "").matchAll(/`(\w+)`/g)].map((p) => p[1])] as const)
+      .map(
+        (m) =>
+          [
+            m[1] as string,
+            [...(m[2] ?? "").replace(/\([^)]*\)/g, "").matchAll(/`(\w+)`/g)].map((p) => p[1]),
+          ] as const,
+      )
       .filter(([name]) => /^[A-Z]/.test(name));
     expect(Object.fromEntries(rows)).toEqual(
       Object.fromEntries(EVENTS.map((event) => [event, Object.keys(TRACKING_PLAN[event])])),

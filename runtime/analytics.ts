@@ -8,7 +8,8 @@
  * its event (or of another type, or a string over 64 characters) is dropped, and the only
  * identifiers that leave are the user id and the tenant HMAC'd with a key derived per tenant
  * (so ids cannot be joined across tenants or reversed). Names, emails and IP addresses are
- * never in the plan. `messageId` is stable per occurrence, so a resent batch is deduplicated.
+ * never in the plan. `messageId` is an HMAC of a key stable per occurrence (no raw id leaves),
+ * so a resent batch is deduplicated.
  */
 
 /** Property types the plan allows: values are checked, not only names. */
@@ -36,7 +37,7 @@ export interface ProductEvent {
   properties: Record<string, unknown>;
   /** ISO 8601. */
   timestamp: string;
-  /** Stable per occurrence (e.g. the check id): Segment deduplicates on it. */
+  /** Stable per occurrence (e.g. the check id); leaves only as `messageIdFor` of it. */
   messageId: string;
 }
 
@@ -70,6 +71,13 @@ async function hmac(key: string, message: string): Promise<string> {
 /** The tenant's pseudonym (Segment's `context.groupId`, Amplitude's `groups.tenant`). */
 export const tenantPseudonym = (secret: string, tenantId: string): Promise<string> =>
   hmac(secret, `tenant:${tenantId}`);
+
+/**
+ * What leaves as `messageId` / `insert_id`: an HMAC of the occurrence's key (which names
+ * Prep's own ids: a check, a facility, a tenant), stable across every retry, so the
+ * destinations still deduplicate, but joinable to nothing in Prep.
+ */
+export const messageIdFor = (secret: string, key: string): Promise<string> => hmac(secret, `message:${key}`);
 
 /** The per-tenant pseudonym of a user: HMAC(HMAC(secret, tenant), user). */
 export async function pseudonym(secret: string, tenantId: string, userId: string): Promise<string> {
@@ -116,7 +124,7 @@ export async function scrub(secret: string, input: ProductEvent): Promise<Segmen
       : { anonymousId: groupId }),
     properties,
     timestamp: input.timestamp,
-    messageId: input.messageId,
+    messageId: await messageIdFor(secret, input.messageId),
     context: { groupId },
   };
 }
