@@ -7,84 +7,24 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
-import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../db/client";
+import {
+  DAY_MS,
+  drain,
+  drainUntil,
+  has,
+  hmacKey,
+  type Received,
+  received,
+  requestsFor,
+  setMode,
+} from "../test/analytics";
 import { cardFor, sfRestaurant } from "../test/fixtures";
 import { call, newTenant, workerDb } from "../test/helpers";
 import { asUser, signUp, uniqueEmail } from "../test/sessions";
-import type { AmplitudeEvent } from "./amplitude";
 import { messageIdFor, pseudonym, type SegmentTrack, TRACKING_PLAN, tenantPseudonym } from "./analytics";
-import {
-  type AnalyticsSetup,
-  analyticsSetup,
-  type DrainReport,
-  drainAnalytics,
-  requeueDeadAnalytics,
-} from "./analytics-outbox";
-
-const fake = () => inject("analyticsUrl");
-const hmacKey = () => env.ANALYTICS_HMAC_KEY as string;
-const DAY_MS = 86_400_000;
-
-async function drain(options: {
-  tenantIds: string[];
-  at?: Date;
-  setup?: AnalyticsSetup;
-}): Promise<DrainReport> {
-  const handle = workerDb();
-  try {
-    return await drainAnalytics({
-      db: handle.db,
-      setup: options.setup ?? (analyticsSetup(env, fetch) as AnalyticsSetup),
-      tenantIds: options.tenantIds,
-      ...(options.at ? { at: options.at } : {}),
-    });
-  } finally {
-    await handle.close();
-  }
-}
-
-interface Received {
-  segment: SegmentTrack[];
-  amplitude: AmplitudeEvent[];
-}
-async function received(tenantId: string): Promise<Received> {
-  const groupId = await tenantPseudonym(hmacKey(), tenantId);
-  return (await (await fetch(`${fake()}/__fake/received?groupId=${groupId}`)).json()) as Received;
-}
-interface Sent {
-  api: "segment" | "amplitude";
-  status: number;
-  ids: string[];
-  raw: string;
-}
-async function requestsFor(tenantId: string): Promise<Sent[]> {
-  const groupId = await tenantPseudonym(hmacKey(), tenantId);
-  return (await (await fetch(`${fake()}/__fake/requests?groupId=${groupId}`)).json()) as Sent[];
-}
-async function setMode(api: "segment" | "amplitude", mode: "up" | "down" | "ack_lost", retryAfter?: number) {
-  const response = await fetch(`${fake()}/__fake/mode`, {
-    method: "POST",
-    body: JSON.stringify({ api, mode, ...(retryAfter ? { retryAfter } : {}) }),
-  });
-  expect(response.status).toBe(200);
-}
-
-/** Drains this tenant's events until `done` says what arrived is complete (requests queue some after their response). */
-async function drainUntil(tenantId: string, done: (got: Received) => boolean): Promise<Received> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    await drain({ tenantIds: [tenantId] });
-    const got = await received(tenantId);
-    if (done(got)) return got;
-    if (Date.now() > deadline) throw new Error(`events did not arrive: ${JSON.stringify(got)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-const names = (got: Received) => new Set(got.segment.map((m) => m.event));
-const has = (got: Received, events: string[]) =>
-  events.every((e) => names(got).has(e as SegmentTrack["event"])) &&
-  events.every((e) => got.amplitude.some((a) => a.event_type === e));
+import { type AnalyticsSetup, analyticsSetup, requeueDeadAnalytics } from "./analytics-outbox";
 
 /** The owner connection (superuser): reads the outbox as the operator would. */
 async function outboxRows(tenantId: string) {

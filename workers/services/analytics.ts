@@ -73,7 +73,8 @@ function addOnStates(account: Pick<BillingAccount, "plan" | "states">): string[]
 
 /**
  * What a billing change means for the roadmap's metrics: `Plan Changed` when the plan
- * changes or a trial converts (fromPlan `trial`), `Add-on Bought` per newly paid state.
+ * changes, a trial converts (fromPlan `trial`) or the subscription ends (toPlan `canceled`),
+ * `Add-on Bought` per newly paid state.
  * `occurrence` makes the message ids: Stripe's event id for webhooks, so a redelivered
  * event queues nothing new.
  */
@@ -86,12 +87,16 @@ export function billingChangeEvents(
   const events: TrackedEvent[] = [];
   const converted =
     before.status === "trialing" && (after.status === "active" || after.status === "past_due");
-  if (before.plan !== after.plan || converted) {
+  const canceled = after.status === "canceled" && before.status !== "canceled";
+  if (before.plan !== after.plan || converted || canceled) {
     events.push({
       event: "Plan Changed",
       tenantId: before.tenantId,
       userId,
-      properties: { fromPlan: converted ? "trial" : before.plan, toPlan: after.plan },
+      properties: {
+        fromPlan: converted ? "trial" : before.plan,
+        toPlan: canceled ? "canceled" : after.plan,
+      },
       messageId: `Plan Changed:${occurrence}`,
     });
   }
