@@ -9,6 +9,7 @@
  *   prep admin create --email <email> | prep admin revoke --email <email>
  *   prep data refresh|diff|validate|source … (cli/data.ts)
  *   prep audit verify (cli/audit.ts)
+ *   prep analytics status|requeue (cli/analytics.ts)
  *
  * Output is JSON on stdout; errors are one clear line on stderr and a non-zero exit.
  */
@@ -25,6 +26,7 @@ import { DatabaseUnavailableError, withTenant } from "../db/client";
 import { prepareDatabase } from "../db/local/prepare";
 import { createTenant } from "../db/tenants";
 import { adminCommand } from "./admin";
+import { ANALYTICS_USAGE, analyticsCommand } from "./analytics";
 import { AUDIT_USAGE, AuditChainBrokenError, auditCommand } from "./audit";
 import { BILLING_USAGE, billingCommand, parsePlan, parseStates, planCommand } from "./billing";
 import { DATA_USAGE, dataCommand } from "./data";
@@ -44,6 +46,7 @@ ${BILLING_USAGE}
   prep admin revoke --email <email>
 ${DATA_USAGE}
 ${AUDIT_USAGE}
+${ANALYTICS_USAGE}
 
 Uses DATABASE_URL, or the embedded database while \`npm start\` runs.
 Scopes: ${API_KEY_SCOPES.join(", ")}`;
@@ -90,6 +93,7 @@ async function run(argv: string[]): Promise<void> {
       format: { type: "string" },
       url: { type: "string" },
       untrusted: { type: "boolean" },
+      event: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -163,6 +167,7 @@ async function run(argv: string[]): Promise<void> {
       if (noun === "billing" && verb) return billingCommand(verb);
       if (noun === "data" && verb) return dataCommand(verb, values, positionals.slice(2));
       if (noun === "audit" && verb) return auditCommand(verb);
+      if (noun === "analytics" && verb) return analyticsCommand(verb, values);
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
 }

@@ -367,3 +367,33 @@ export function requeueDeadAnalytics(db: Database, event?: string): Promise<numb
     return result.rows.length;
   });
 }
+
+/** The dead letters by event and reason, and the queue's backlog, for the operator (`prep analytics status`). */
+export function analyticsOutboxStatus(db: Database): Promise<{
+  pending: number;
+  oldestPending: string | null;
+  dead: { event: string; lastError: string | null; count: number; oldest: string }[];
+}> {
+  return asPlatform(db, async (tx) => {
+    const pending = (
+      await tx.execute(
+        sql`SELECT count(*)::int AS n, min(enqueued_at) AS oldest FROM analytics_outbox WHERE dead_at IS NULL`,
+      )
+    ).rows[0] as { n: number; oldest: string | Date | null };
+    const dead = (
+      await tx.execute(sql`
+        SELECT event, last_error, count(*)::int AS n, min(dead_at) AS oldest FROM analytics_outbox
+        WHERE dead_at IS NOT NULL GROUP BY event, last_error ORDER BY n DESC LIMIT 50`)
+    ).rows as { event: string; last_error: string | null; n: number; oldest: string | Date }[];
+    return {
+      pending: pending.n,
+      oldestPending: pending.oldest ? new Date(pending.oldest).toISOString() : null,
+      dead: dead.map((d) => ({
+        event: d.event,
+        lastError: d.last_error,
+        count: d.n,
+        oldest: new Date(d.oldest).toISOString(),
+      })),
+    };
+  });
+}
