@@ -45,8 +45,8 @@ const reconcile: Step = ["reconcile watches", (ctx) => reconcileWatches(ctx)];
 const billing: Step = ["billing reconciliation", reconcileBilling];
 /**
  * Product analytics: whatever requests did not drain (checks, which the tenant objects queue,
- * and retries after an outage). Up to 20,000 events an hour; a backlog beyond that takes
- * several hours, which dashboards of product metrics tolerate.
+ * and retries after an outage): up to 20,000 events or 10 s per run, so the hourly job stays
+ * short; a larger backlog takes several runs (ADR 0018, "Revisit if").
  */
 const analytics: Step = [
   "analytics",
@@ -57,7 +57,7 @@ const analytics: Step = [
       ctx.log({ level: "error", message: `analytics: ${setup.error}` });
       return null;
     }
-    return drainAnalytics({ db: ctx.db, setup, maxBatches: 200, log: ctx.log });
+    return drainAnalytics({ db: ctx.db, setup, maxBatches: 200, budgetMs: 10_000, log: ctx.log });
   },
 ];
 

@@ -175,10 +175,13 @@ export async function drainAnalytics(options: {
   at?: Date;
   /** Only these tenants' rows (an operator draining one tenant; tests). */
   tenantIds?: readonly string[];
+  /** No new batch is claimed after this long (ms): the cron shares its run with other jobs. */
+  budgetMs?: number;
 }): Promise<DrainReport> {
   const report: DrainReport = { delivered: 0, retried: 0, deadLettered: 0 };
+  const stopAt = Date.now() + (options.budgetMs ?? Number.POSITIVE_INFINITY);
   const log = options.log ?? ((e) => console.log(JSON.stringify({ level: "info", ...e })));
-  for (let round = 0; round < (options.maxBatches ?? 10); round++) {
+  for (let round = 0; round < (options.maxBatches ?? 10) && Date.now() < stopAt; round++) {
     const rows = await claim(options.db, options.at ?? null, options.tenantIds ?? null);
     if (rows.length === 0) break;
     const messages: SegmentTrack[] = [];

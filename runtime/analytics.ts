@@ -57,14 +57,23 @@ const encoder = new TextEncoder();
 const hex = (bytes: ArrayBuffer) =>
   [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
+/**
+ * Imported HMAC keys by key material, so a drain of thousands of events imports each tenant's
+ * key once: resolved CryptoKeys (plain values, no I/O), never a pending promise shared between
+ * requests. Bounded: cleared when full.
+ */
+const importedKeys = new Map<string, CryptoKey>();
+const MAX_IMPORTED_KEYS = 2_000;
+
 async function hmac(key: string, message: string): Promise<string> {
-  const k = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(key),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+  let k = importedKeys.get(key);
+  if (!k) {
+    k = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+    ]);
+    if (importedKeys.size >= MAX_IMPORTED_KEYS) importedKeys.clear();
+    importedKeys.set(key, k);
+  }
   return hex(await crypto.subtle.sign("HMAC", k, encoder.encode(message)));
 }
 
@@ -119,9 +128,7 @@ export async function scrub(secret: string, input: ProductEvent): Promise<Segmen
   return {
     type: "track",
     event,
-    ...(input.userId
-      ? { userId: await pseudonym(secret, input.tenantId, input.userId) }
-      : { anonymousId: groupId }),
+    ...(input.userId ? { userId: await hmac(groupId, `user:${input.userId}`) } : { anonymousId: groupId }),
     properties,
     timestamp: input.timestamp,
     messageId: await messageIdFor(secret, input.messageId),
