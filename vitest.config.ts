@@ -46,6 +46,13 @@ function workerdProject(options: {
             METRICS_LOG: "errors",
             // Evidence vault: signing keys generated for this run (one current, one retired).
             SIGNING_KEYS,
+            // Product analytics go to the loopback Segment and Amplitude (test/analytics-server.ts),
+            // through the production clients; a fresh pseudonymisation key per run.
+            SEGMENT_WRITE_KEY: "test-segment-write-key",
+            SEGMENT_API_URL: `${inject("analyticsUrl")}/v1/batch`,
+            AMPLITUDE_API_KEY: "test-amplitude-api-key",
+            AMPLITUDE_API_URL: `${inject("analyticsUrl")}/2/httpapi`,
+            ANALYTICS_HMAC_KEY: randomBytes(32).toString("base64url"),
           },
           // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
           // takes hundreds of requests rather than thousands. Load tests use several keys.

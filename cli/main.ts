@@ -10,6 +10,7 @@
  *   prep data refresh|diff|validate|source … (cli/data.ts)
  *   prep audit verify (cli/audit.ts)
  *   prep evidence verify <folder-or-zip>, prep signing-key new (cli/evidence.ts)
+ *   prep analytics status|requeue (cli/analytics.ts)
  *
  * Output is JSON on stdout; errors are one clear line on stderr and a non-zero exit.
  */
@@ -26,6 +27,7 @@ import { DatabaseUnavailableError, withTenant } from "../db/client";
 import { prepareDatabase } from "../db/local/prepare";
 import { createTenant } from "../db/tenants";
 import { adminCommand } from "./admin";
+import { ANALYTICS_USAGE, analyticsCommand } from "./analytics";
 import { AUDIT_USAGE, AuditChainBrokenError, auditCommand } from "./audit";
 import { BILLING_USAGE, billingCommand, parsePlan, parseStates, planCommand } from "./billing";
 import { DATA_USAGE, dataCommand } from "./data";
@@ -47,6 +49,7 @@ ${BILLING_USAGE}
 ${DATA_USAGE}
 ${AUDIT_USAGE}
 ${EVIDENCE_USAGE}
+${ANALYTICS_USAGE}
 
 Uses DATABASE_URL, or the embedded database while \`npm start\` runs.
 Scopes: ${API_KEY_SCOPES.join(", ")}`;
@@ -97,6 +100,7 @@ async function run(argv: string[]): Promise<void> {
       jwks: { type: "string" },
       purpose: { type: "string" },
       kid: { type: "string" },
+      event: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -172,6 +176,7 @@ async function run(argv: string[]): Promise<void> {
       if (noun === "audit" && verb) return auditCommand(verb);
       if (noun === "evidence" && verb) return evidenceCommand(verb, values, positionals.slice(2));
       if (noun === "signing-key" && verb) return signingKeyCommand(verb, values);
+      if (noun === "analytics" && verb) return analyticsCommand(verb, values);
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
 }

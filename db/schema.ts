@@ -799,3 +799,40 @@ export const evidenceSchedules = pgTable(
   },
   () => [tenantIsolation],
 );
+// ---- Product analytics (issue 23, docs/tracking-plan.md, ADR 0018) ----
+
+export const platformRole = pgRole("prep_platform").existing();
+
+/**
+ * The durable queue of product-analytics events (runtime/analytics-outbox.ts): a row is
+ * written in the same transaction as what it records (a check delivered to `checks`, a plan
+ * change, a facility) and deleted once every configured destination (Segment, Amplitude)
+ * accepted it. Properties are already cut to the tracking plan; the user id is pseudonymised
+ * only when the event leaves (the HMAC key stays with the drain). `dead_at` set: a dead
+ * letter (refused by a destination, or out of attempts), kept for the operator (RUNBOOK.md).
+ */
+export const analyticsOutbox = pgTable(
+  "analytics_outbox",
+  {
+    /** Segment's `messageId` and Amplitude's `insert_id`: stable per occurrence. */
+    messageId: text("message_id").primaryKey(),
+    tenantId: tenantId(),
+    event: text("event").notNull(),
+    userId: text("user_id"),
+    properties: jsonb("properties").notNull(),
+    occurredAt: timestamptz("occurred_at").notNull(),
+    enqueuedAt: timestamptz("enqueued_at").notNull().default(sql`now()`),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamptz("next_attempt_at").notNull().default(sql`now()`),
+    /** A drain claimed the row until then (another drain skips it). */
+    leasedUntil: timestamptz("leased_until"),
+    lastError: text("last_error"),
+    deadAt: timestamptz("dead_at"),
+  },
+  (t) => [
+    index("analytics_outbox_due_idx").on(t.nextAttemptAt).where(sql`dead_at IS NULL`),
+    tenantIsolation,
+    // The drain (a platform job) reads and settles every tenant's rows.
+    pgPolicy("platform_drain", { as: "permissive", for: "all", to: platformRole, using: sql`true` }),
+  ],
+);

@@ -50,14 +50,32 @@ export const deliverToPostgres: CheckDelivery = (db, tenantId, pending) => {
     .join(",")}]`;
   const encoded = new TextEncoder().encode(json);
   const batch = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+  // Each check newly stored also queues its product-analytics event, `Check Run`
+  // (runtime/analytics-outbox.ts), in the same statement: only checks this statement inserted
+  // (RETURNING), so a batch delivered twice queues nothing twice. This is the alarm's flush,
+  // never the check's request. Properties are exactly the plan's (docs/tracking-plan.md).
   return withTenant(db, tenantId, async (tx) => {
     await tx.execute(sql`
-      INSERT INTO checks (id, tenant_id, facility_id, idempotency_key, as_of, evaluated_at, status, state, result)
-      SELECT record->>'id', record->>'tenantId', record->>'facilityId', "idempotencyKey",
-             (record->>'asOf')::date, (record->>'evaluatedAt')::timestamptz,
-             record->'result'->>'status', record->>'state', record->'result'
-      FROM jsonb_to_recordset(convert_from(${batch}::bytea, 'UTF8')::jsonb) AS pending("idempotencyKey" text, record jsonb)
-      ON CONFLICT (id) DO NOTHING`);
+      WITH stored AS (
+        INSERT INTO checks (id, tenant_id, facility_id, idempotency_key, as_of, evaluated_at, status, state, result)
+        SELECT record->>'id', record->>'tenantId', record->>'facilityId', "idempotencyKey",
+               (record->>'asOf')::date, (record->>'evaluatedAt')::timestamptz,
+               record->'result'->>'status', record->>'state', record->'result'
+        FROM jsonb_to_recordset(convert_from(${batch}::bytea, 'UTF8')::jsonb) AS pending("idempotencyKey" text, record jsonb)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id, tenant_id, facility_id, evaluated_at, status, state, result
+      )
+      INSERT INTO analytics_outbox (message_id, tenant_id, event, properties, occurred_at)
+      SELECT id, tenant_id, 'Check Run',
+             jsonb_build_object(
+               'state', state, 'status', status,
+               'via', CASE WHEN facility_id IS NULL THEN 'api' ELSE 'facility' END,
+               'findingCount', CASE WHEN jsonb_typeof(result->'findings') = 'array'
+                 THEN (SELECT count(*) FROM jsonb_array_elements(result->'findings') AS f
+                       WHERE f->>'status' IS DISTINCT FROM 'not_applicable') ELSE 0 END),
+             evaluated_at
+      FROM stored
+      ON CONFLICT (message_id) DO NOTHING`);
   });
 };
 

@@ -6,6 +6,7 @@ import type { Stripe } from "../billing/stripe";
 import type { FacilityInput } from "../compliance";
 import type { Database } from "../db/client";
 import type { EvidenceExport } from "../db/evidence";
+import type { AnalyticsSetup } from "../runtime/analytics-outbox";
 import type { OperationalMetricsSource } from "./slo";
 
 export interface JobContext {
@@ -39,6 +40,11 @@ export interface JobContext {
    * CLI: the Worker's hourly run records them.
    */
   operationalMetrics?: OperationalMetricsSource | undefined;
+  /**
+   * Product analytics' destinations and HMAC key (runtime/analytics-outbox.ts), or why they
+   * are unusable. Absent in the CLI: the Worker's hourly run drains the outbox.
+   */
+  analytics?: AnalyticsSetup | { error: string } | undefined;
   /** Scheduled evidence exports (evidence-schedule.ts); absent in the CLI, which cannot reach tenant objects. */
   evidence?: EvidenceReach | undefined;
 }

@@ -7,12 +7,14 @@
  * - HOURLY: retry failed refreshes that are due, check the freshness SLO (incident
  *   trigger/resolve), record the SLOs' last hour and page on fast or slow burns (slo.ts), and sweep for rule changes tenants have not heard of yet (overrides
  *   approved or expiring, versions activated from the CLI, failed notifications), then
- *   reconcile each tenant object's facilities with Postgres (reconcile-watches.ts), then queue
- *   scheduled evidence exports of closed periods and announce ready ones (evidence-schedule.ts).
+ *   reconcile each tenant object's facilities with Postgres (reconcile-watches.ts), queue
+ *   scheduled evidence exports of closed periods and announce ready ones (evidence-schedule.ts),
+ *   then drain the product-analytics outbox (runtime/analytics-outbox.ts).
  *
  * Each step is named, and logged as it finishes, so an operator (and the schedule's test)
  * can see which jobs a trigger ran.
  */
+import { drainAnalytics } from "../runtime/analytics-outbox";
 import { reconcileBilling } from "./billing-reconciliation";
 import type { JobContext } from "./context";
 import { sweepDrift } from "./drift-sweep";
@@ -46,9 +48,27 @@ const billing: Step = ["billing reconciliation", reconcileBilling];
 // Evidence vault: queue exports of closed months/quarters; announce the ready ones.
 const evidenceSchedule: Step = ["evidence exports", runScheduledExports];
 
+/**
+ * Product analytics: whatever requests did not drain (checks, which the tenant objects queue,
+ * and retries after an outage): up to 20,000 events or 10 s per run, so the hourly job stays
+ * short; a larger backlog takes several runs (ADR 0018, "Revisit if").
+ */
+const analytics: Step = [
+  "analytics",
+  async (ctx) => {
+    const setup = ctx.analytics;
+    if (!setup) return null;
+    if ("error" in setup) {
+      ctx.log({ level: "error", message: `analytics: ${setup.error}` });
+      return null;
+    }
+    return drainAnalytics({ db: ctx.db, setup, maxBatches: 200, budgetMs: 10_000, log: ctx.log });
+  },
+];
+
 export const SCHEDULE: Readonly<Record<string, readonly Step[]>> = {
   [NIGHTLY_CRON]: [refreshAll, freshness, billing],
-  [HOURLY_CRON]: [retryDue, freshness, slos, driftSweep, reconcile, evidenceSchedule],
+  [HOURLY_CRON]: [retryDue, freshness, slos, driftSweep, reconcile, evidenceSchedule, analytics],
 };
 
 /** Runs the steps configured for `cron`, in order; an unknown expression is logged, never thrown. */

@@ -21,4 +21,15 @@ export interface RuntimeEnv {
   METRICS?: AnalyticsEngineDataset;
   /** Local metrics only: `errors` logs 5xx points alone (the test suites set it); default every point. */
   METRICS_LOG?: string;
+  // ---- Product analytics (runtime/analytics-outbox.ts, docs/tracking-plan.md) ----
+  /** Segment source's write key (a secret). Unset with AMPLITUDE_API_KEY unset too: events are logged locally. */
+  SEGMENT_WRITE_KEY?: string;
+  /** Tests and local tooling only: where Segment's `/v1/batch` is (the loopback server). */
+  SEGMENT_API_URL?: string;
+  /** Amplitude project's API key (a secret). */
+  AMPLITUDE_API_KEY?: string;
+  /** Tests and local tooling only: where Amplitude's `/2/httpapi` is (the loopback server); or the EU endpoint. */
+  AMPLITUDE_API_URL?: string;
+  /** Pseudonymises user and tenant ids per tenant (a secret, 32+ characters); required with a destination. */
+  ANALYTICS_HMAC_KEY?: string;
 }

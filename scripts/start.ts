@@ -13,14 +13,18 @@
  * Options: `--empty` seeds no demo data; `--reset-demo` replaces the demo tenant (and its
  * data) with a fresh one, seeded again unless `--empty` is given too. `PREP_DATA_DIR` puts
  * the data directory (embedded database, demo credentials, workerd's local state) elsewhere
- * than .data/, e.g. a temporary one for the smoke test.
+ * than .data/, e.g. a temporary one for the smoke test. Product analytics are logged locally
+ * unless SEGMENT_WRITE_KEY / AMPLITUDE_API_KEY (and ANALYTICS_HMAC_KEY) are set, or
+ * `PREP_ANALYTICS_LOOPBACK=1` starts local stand-ins of Segment and Amplitude.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { DATA_DIR, RUNTIME_FILE } from "../cli/runtime";
 import { startMailCatcher } from "../db/local/mail-catcher";
 import { startLocalDatabase } from "../db/local/stack";
+import { startAnalyticsFake } from "../test/analytics-server";
 import { ensureDemoAdmin, localSessionSecret } from "./demo-admin";
 import { type DemoCredentials, demoSeeded, ensureDemoTenant, seedDemoTenant } from "./demo-tenant";
 import { localSigningKeys } from "./dev-signing-keys";
@@ -169,11 +173,47 @@ async function main() {
   const mail = await startMailCatcher({ smtpPort: MAIL_SMTP_PORT, webPort: MAIL_WEB_PORT });
   console.log(`• mail catcher: SMTP ${mail.smtpUrl}, messages at ${mail.webUrl}`);
 
+  // Product analytics: logged by the Worker by default (no keys needed). Keys in the
+  // environment are passed on; PREP_ANALYTICS_LOOPBACK=1 sends to local stand-ins of Segment
+  // and Amplitude instead (test/analytics-server.ts; what they kept: /__fake/received?groupId=).
+  const analyticsVars: string[] = [];
+  const analyticsLoopback = process.env.PREP_ANALYTICS_LOOPBACK === "1" ? await startAnalyticsFake() : null;
+  if (analyticsLoopback) {
+    Object.assign(process.env, {
+      SEGMENT_WRITE_KEY: process.env.SEGMENT_WRITE_KEY || "local-segment-write-key",
+      SEGMENT_API_URL: `${analyticsLoopback.url}/v1/batch`,
+      AMPLITUDE_API_KEY: process.env.AMPLITUDE_API_KEY || "local-amplitude-api-key",
+      AMPLITUDE_API_URL: `${analyticsLoopback.url}/2/httpapi`,
+      // A fresh key per run: nothing here is compared across runs.
+      ANALYTICS_HMAC_KEY: process.env.ANALYTICS_HMAC_KEY || randomBytes(32).toString("base64url"),
+    });
+  }
+  for (const name of [
+    "SEGMENT_WRITE_KEY",
+    "SEGMENT_API_URL",
+    "AMPLITUDE_API_KEY",
+    "AMPLITUDE_API_URL",
+    "ANALYTICS_HMAC_KEY",
+  ]) {
+    const value = process.env[name];
+    if (value) analyticsVars.push("--var", `${name}:${value}`);
+  }
+  console.log(
+    `• product analytics: ${
+      analyticsLoopback
+        ? `loopback Segment and Amplitude at ${analyticsLoopback.url}`
+        : analyticsVars.length > 0
+          ? "sent with the keys in the environment"
+          : "logged locally (no keys)"
+    }`,
+  );
+
   const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     for (const child of children) if (child.pid) killTree(child.pid);
     await Promise.all(children.map(exited));
+    await analyticsLoopback?.close();
     await mail.stop();
     await database.stop();
     rmSync(RUNTIME, { force: true });
@@ -226,6 +266,7 @@ async function main() {
       // Evidence manifests are signed with a local key (kept in the data directory).
       "--var",
       `SIGNING_KEYS:${localSigningKeys(DATA)}`,
+      ...analyticsVars,
       "--show-interactive-dev-session=false",
       // A data directory of its own (the smoke test's) keeps workerd's local state with it.
       ...(CUSTOM_DATA_DIR ? ["--persist-to", resolve(CUSTOM_DATA_DIR, "wrangler")] : []),

@@ -3,12 +3,13 @@
  * embedded PGlite), migrated and seeded, and the WebSocket bridge the Worker under test
  * reaches it through. Tests get the Worker's connection string and the bridge address, and
  * the address of a local HTTP server standing in for dataset sources and incident webhooks,
- * the mail catcher the Worker sends email to (tests read it: test/mail.ts), and a server
- * speaking Stripe's wire format.
+ * the mail catcher the Worker sends email to (tests read it: test/mail.ts), a server
+ * speaking Stripe's wire format, and one speaking Segment's and Amplitude's.
  */
 import type { TestProject } from "vitest/node";
 import { startMailCatcher } from "../db/local/mail-catcher";
 import { startLocalDatabase } from "../db/local/stack";
+import { startAnalyticsFake } from "./analytics-server";
 import { startStripeFake } from "./stripe-server";
 import { startUpstreamServer } from "./upstream-server";
 
@@ -25,6 +26,8 @@ declare module "vitest" {
     mailWebUrl: string;
     /** test/stripe-server.ts: Stripe's API for the endpoints Prep uses, and its test controls. */
     stripeUrl: string;
+    /** test/analytics-server.ts: Segment's `/v1/batch` and Amplitude's `/2/httpapi`, and their test controls. */
+    analyticsUrl: string;
   }
 }
 
@@ -41,11 +44,15 @@ export default async function setup(project: TestProject) {
   project.provide("mailWebUrl", mail.webUrl);
   const stripe = await startStripeFake();
   project.provide("stripeUrl", stripe.url);
+  // Product analytics' destinations (Segment, Amplitude) on loopback.
+  const analytics = await startAnalyticsFake();
+  project.provide("analyticsUrl", analytics.url);
 
   return async () => {
     await mail.stop();
     await upstream.close();
     await stripe.close();
+    await analytics.close();
     await database.stop();
   };
 }

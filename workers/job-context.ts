@@ -8,6 +8,7 @@ import { type Database, openDatabase } from "../db/client";
 import { DEFAULT_FETCH_TIMEOUT_MS, type JobContext, logJson } from "../pipeline/context";
 import type { OperationalMetricsSource } from "../pipeline/slo";
 import { analyticsEngineSource, localSource } from "../pipeline/slo-source";
+import { analyticsSetup } from "../runtime/analytics-outbox";
 import { databaseConfig } from "../runtime/database";
 import { datasetRegistry } from "../runtime/dataset-registry";
 import { localMetrics } from "../runtime/metrics";
@@ -55,6 +56,7 @@ export function workerJobContext(env: Env, db: Database): JobContext {
       start: (tenantId, row) => tenantObject(env, tenantId).startExport(exportRequest(row, tenantId)),
       notifyReady: (tenantId, row) => notifyExportReady(env, db, tenantId, row),
     },
+    analytics: analyticsSetup(env, (input, init) => fetch(input, init)),
   };
 }
 

@@ -28,6 +28,7 @@ const EXPECTED_JOBS: Record<string, { jobs: string[]; refreshTrigger: string }> 
       "drift sweep",
       "reconcile watches",
       "evidence exports",
+      "analytics",
     ],
     refreshTrigger: "retry",
   },

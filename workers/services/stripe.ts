@@ -9,7 +9,9 @@ import type { BillingAccount } from "../../billing/entitlements";
 import { createStripe, type Stripe, subscriptionTerms } from "../../billing/stripe";
 import { claimBillingEvent, loadBillingAccount, updateBillingAccount } from "../../db/billing";
 import { withTenant } from "../../db/client";
+import { enqueueProductEvents } from "../../runtime/analytics-outbox";
 import type { Env } from "../env";
+import { billingChangeEvents, drainAnalyticsSoon } from "./analytics";
 import type { Services } from "./services";
 
 export type BillingMode = "local" | "stripe";
@@ -38,6 +40,8 @@ export async function applySubscription(
   services: Services,
   event: Pick<Stripe.Event, "id" | "type" | "created">,
   subscription: Stripe.Subscription,
+  /** The Worker's env, to start an analytics drain after the response; absent in jobs. */
+  env?: Env,
 ): Promise<Applied> {
   const terms = subscriptionTerms(subscription);
   if (!terms.tenantId) return { kind: "ignored", why: "subscription without metadata.tenant_id" };
@@ -84,8 +88,14 @@ export async function applySubscription(
       },
       "stripe",
     );
-    return account ? { kind: "applied", account } : { kind: "ignored", why: "no such tenant" };
+    if (!account) return { kind: "ignored", why: "no such tenant" };
+    // Product analytics in the same transaction, keyed by Stripe's event id: applied once.
+    await enqueueProductEvents(tx, billingChangeEvents(current, account, event.id));
+    return { kind: "applied", account };
   });
-  if (result.kind === "applied") await services.billing.publish(result.account);
+  if (result.kind === "applied") {
+    await services.billing.publish(result.account);
+    if (env) drainAnalyticsSoon(services, env);
+  }
   return result;
 }

@@ -7,6 +7,7 @@ import { jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
+import { recordProductEvent } from "../../services/analytics";
 import type { App } from "../index";
 import { AlertIdParams, AlertSchema } from "./schemas";
 import { visibleFacilities } from "./shared";
@@ -28,9 +29,24 @@ export function registerAcknowledgeAlert(app: App): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const principal = c.get("principal");
-      const tenant = c.get("services").tenant(principal.tenantId);
+      const services = c.get("services");
+      const tenant = services.tenant(principal.tenantId);
       const alert = await tenant.acknowledgeAlert(id, principal.actorId, visibleFacilities(principal));
       if (!alert) throw notFound(`Alert ${id}`);
+      // Queued after the response: acknowledging never waits on Postgres. The first
+      // acknowledgement's time counts; acknowledging again is the same occurrence.
+      const acknowledgedAt = alert.acknowledgedAt ?? new Date().toISOString();
+      recordProductEvent(services, c.env, {
+        event: "Alert Acknowledged",
+        tenantId: principal.tenantId,
+        userId: principal.userId,
+        properties: {
+          status: alert.status,
+          ageHours: Math.round((Date.parse(acknowledgedAt) - Date.parse(alert.detectedAt)) / 36e5),
+        },
+        messageId: `Alert Acknowledged:${alert.id}`,
+        occurredAt: acknowledgedAt,
+      });
       return c.json(alert);
     },
   );

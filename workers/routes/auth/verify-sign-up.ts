@@ -11,6 +11,7 @@ import { createTenantWithOwner } from "../../../db/tenants";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { Problem } from "../../http/problem";
 import { json } from "../../http/validation";
+import { recordProductEvent } from "../../services/analytics";
 import { sessionBody } from "../../services/session-view";
 import { startSession } from "../../services/sessions";
 import type { App } from "../index";
@@ -58,6 +59,14 @@ export function registerVerifySignUp(app: App): void {
             "This address already has a Prep account. Sign in instead (or reset the password from the sign-in page).",
         });
       }
+      // New tenants start on the default plan's trial (db/tenants.ts); one event per tenant.
+      recordProductEvent(c.get("services"), c.env, {
+        event: "Signed Up",
+        tenantId: created.tenantId,
+        userId: created.userId,
+        properties: { plan: "starter", source: "web_signup" },
+        messageId: `Signed Up:${created.tenantId}`,
+      });
       const session = await startSession(c, created);
       return c.json(await sessionBody(c, session), 201);
     },

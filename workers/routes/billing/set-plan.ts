@@ -4,12 +4,14 @@
  * same change goes through Checkout (POST /v1/billing/checkout) and answers 409 here.
  */
 import { describeRoute } from "hono-openapi";
-import { updateBillingAccount } from "../../../db/billing";
+import { loadBillingAccount, updateBillingAccount } from "../../../db/billing";
 import { withTenant } from "../../../db/client";
+import { enqueueProductEvents } from "../../../runtime/analytics-outbox";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { Problem } from "../../http/problem";
 import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
+import { billingChangeEvents, drainAnalyticsSoon } from "../../services/analytics";
 import { billingMode } from "../../services/stripe";
 import type { App } from "../index";
 import { billingOverview } from "./get";
@@ -44,16 +46,25 @@ export function registerSetPlan(app: App): void {
       const body = c.req.valid("json");
       const services = c.get("services");
       const principal = c.get("principal");
-      const account = await withTenant(services.db(), principal.tenantId, (tx) =>
-        updateBillingAccount(
+      const account = await withTenant(services.db(), principal.tenantId, async (tx) => {
+        const before = await loadBillingAccount(tx, principal.tenantId);
+        const after = await updateBillingAccount(
           tx,
           principal.tenantId,
           { plan: body.plan, status: "active", states: body.states, pastDueSince: null, trialEndsAt: null },
           principal.actorId,
-        ),
-      );
+        );
+        // Product analytics with the change itself (one occurrence per request).
+        if (before && after)
+          await enqueueProductEvents(
+            tx,
+            billingChangeEvents(before, after, crypto.randomUUID(), principal.userId),
+          );
+        return after;
+      });
       if (!account) throw new Error("the signed-in tenant vanished");
       await services.billing.publish(account);
+      drainAnalyticsSoon(services, c.env);
       return c.json(await billingOverview(services, c.env, account));
     },
   );

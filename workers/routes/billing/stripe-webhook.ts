@@ -105,7 +105,7 @@ export function registerStripeWebhook(app: App): void {
           headers: { "retry-after": "60" },
         });
       }
-      const applied = await applySubscription(c.get("services"), event, subscription);
+      const applied = await applySubscription(c.get("services"), event, subscription, c.env);
       return answer(applied.kind);
     },
   );

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStripe, STRIPE_API_VERSION, Stripe } from "../../../billing/stripe";
 import { syncCatalog } from "../../../billing/sync";
 import { withTenant } from "../../../db/client";
+import { drainUntil, has } from "../../../test/analytics";
 import { sfRestaurant } from "../../../test/fixtures";
 import { call, expectProblem, workerDb } from "../../../test/helpers";
 import { asUser, signUp, type TestSession } from "../../../test/sessions";
@@ -220,6 +221,25 @@ describe("the subscription lifecycle through webhooks", () => {
 
     // Each event applied once: seven distinct events, one row each; duplicates wrote nothing.
     expect(await tenantRows(owner.tenantId)).toEqual({ events: 7, changes: 7 });
+
+    // Product analytics, queued with each change: the conversion, the upgrade with its add-on,
+    // the cancellation; duplicated and stale deliveries queued nothing.
+    const sent = await drainUntil(
+      owner.tenantId,
+      (got) =>
+        has(got, ["Plan Changed", "Add-on Bought"]) &&
+        got.segment.filter((m) => m.event === "Plan Changed").length >= 3,
+    );
+    const billingEvents = sent.segment
+      .filter((m) => m.event === "Plan Changed" || m.event === "Add-on Bought")
+      .map((m) => [m.event, m.properties])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(billingEvents).toEqual([
+      ["Add-on Bought", { addOn: "state", state: "FL" }],
+      ["Plan Changed", { fromPlan: "growth", toPlan: "canceled" }],
+      ["Plan Changed", { fromPlan: "starter", toPlan: "growth" }],
+      ["Plan Changed", { fromPlan: "trial", toPlan: "starter" }],
+    ]);
   });
 
   it("opens the Customer Portal for a subscribed owner", async () => {

@@ -8,10 +8,12 @@ import { FacilityInputSchema } from "../../../compliance/index";
 import { countLocations } from "../../../db/billing";
 import { withTenant } from "../../../db/client";
 import { insertFacility, loadFacility } from "../../../db/facility-records";
+import { enqueueProductEvents } from "../../../runtime/analytics-outbox";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { requireAllLocations } from "../../middleware/locations";
+import { drainAnalyticsSoon } from "../../services/analytics";
 import { billingAccount, requireEntitlement, requireLocationRoom } from "../../services/billing";
 import { evaluateToday, facilityBody, notifyTenantObject } from "../../services/facility-evaluation";
 import type { App } from "../index";
@@ -42,10 +44,26 @@ export function registerCreateFacility(app: App): void {
       // Evaluating first also refuses places no dataset covers, before anything is stored.
       const { verdict, evaluated } = await evaluateToday(services, facility);
       const record = await withTenant(services.db(), principal.tenantId, async (tx) => {
-        requireLocationRoom(account, await countLocations(tx, principal.tenantId));
+        const locations = await countLocations(tx, principal.tenantId);
+        requireLocationRoom(account, locations);
         const id = await insertFacility(tx, principal.tenantId, facility, evaluated);
+        // Queued with the facility: the event exists exactly when the location does.
+        await enqueueProductEvents(tx, [
+          {
+            event: "Location Added",
+            tenantId: principal.tenantId,
+            userId: principal.userId,
+            properties: {
+              state: facility.address.state,
+              facilityType: facility.type,
+              locationCount: locations + 1,
+            },
+            messageId: `Location Added:${id}`,
+          },
+        ]);
         return loadFacility(tx, id);
       });
+      drainAnalyticsSoon(services, c.env);
       if (!record) throw new Error("facility vanished inside its own transaction");
       await notifyTenantObject(services, principal.tenantId, {
         facilityId: record.id,
