@@ -30,7 +30,10 @@ export type IdPrefix =
   | "ses"
   | "pwr"
   | "sgn"
-  | "inc";
+  | "inc"
+  // Rule-change notices (durable-objects/rule-changes.ts) and source review items (pipeline/watchers.ts).
+  | "rcn"
+  | "rvw";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

@@ -3,7 +3,14 @@
  * trigger, the admin endpoint (both inside the Worker) and the CLI (Node, no Durable Objects).
  */
 import type { Stripe } from "../billing/stripe";
-import type { FacilityInput } from "../compliance";
+import type {
+  AnnouncementResult,
+  FacilityInput,
+  RuleChangeAnnouncement,
+  RuleChangeNotice,
+  RuleComparison,
+  RuleComparisonResult,
+} from "../compliance";
 import type { Database } from "../db/client";
 import type { OperationalMetricsSource } from "./slo";
 
@@ -38,6 +45,11 @@ export interface JobContext {
    * CLI: the Worker's hourly run records them.
    */
   operationalMetrics?: OperationalMetricsSource | undefined;
+  /**
+   * Tells a tenant's people of new rule-change notices (pipeline/rule-notices.ts). Absent in
+   * the CLI, which cannot reach the objects that make notices anyway.
+   */
+  sendRuleChangeNotices?: ((tenantId: string, notices: RuleChangeNotice[]) => Promise<void>) | undefined;
 }
 
 /** What billing reconciliation reaches: Stripe, and each tenant's meters (every shard summed). */
@@ -61,4 +73,8 @@ export interface TenantObjects {
     tenantId: string,
     changes: { upsert: { facilityId: string; facility: FacilityInput }[]; remove: string[] },
   ): Promise<{ evaluated: number; removed: number }>;
+  /** The impact preview's part for one tenant (pipeline/impact.ts); stores nothing. */
+  compareRules(tenantId: string, input: RuleComparison): Promise<RuleComparisonResult>;
+  /** Stores the tenant's notices of rules changing later (pipeline/rule-notices.ts). */
+  announce(tenantId: string, announcement: RuleChangeAnnouncement): Promise<AnnouncementResult>;
 }

@@ -12,6 +12,7 @@ import { databaseConfig } from "../runtime/database";
 import { datasetRegistry } from "../runtime/dataset-registry";
 import { localMetrics } from "../runtime/metrics";
 import type { Env } from "./env";
+import { sendRuleChangeNotices } from "./services/rule-change-notices";
 import { stripeClient } from "./services/stripe";
 import { TenantMeters } from "./services/tenant-meters";
 
@@ -42,7 +43,10 @@ export function workerJobContext(env: Env, db: Database): JobContext {
     tenantObjects: {
       watched: (tenantId) => tenantObject(env, tenantId).watchedFacilities(),
       reconcile: (tenantId, changes) => tenantObject(env, tenantId).reconcileFacilities(changes),
+      compareRules: (tenantId, input) => tenantObject(env, tenantId).compareRules(input),
+      announce: (tenantId, announcement) => tenantObject(env, tenantId).announceRuleChanges(announcement),
     },
+    sendRuleChangeNotices: (tenantId, notices) => sendRuleChangeNotices(env, db, tenantId, notices),
     invalidateDatasets: () => datasetRegistry.invalidate(),
     incidentWebhookUrl: env.INCIDENT_WEBHOOK_URL || undefined,
     incidentRoutingKey: env.INCIDENT_ROUTING_KEY || undefined,

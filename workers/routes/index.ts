@@ -18,6 +18,8 @@ import { registerDecideSourceChange } from "./admin/decide-source-change";
 import { registerDiscardDeadLetter } from "./admin/discard-dead-letter";
 import { registerGetOverride } from "./admin/get-override";
 import { registerGetRefreshRun } from "./admin/get-refresh-run";
+// Regulatory change (issue 20): impact preview, rule changes ahead.
+import { registerImpactPreview } from "./admin/impact";
 import { registerListDeadLetters } from "./admin/list-dead-letters";
 import { registerListOverrides } from "./admin/list-overrides";
 import { registerListSourceChanges } from "./admin/list-source-changes";
@@ -63,6 +65,7 @@ import { registerCreateKey } from "./keys/create";
 import { registerListKeys } from "./keys/list";
 import { registerRevokeKey } from "./keys/revoke";
 import { registerMe } from "./me/get";
+import { registerListRuleChanges } from "./rule-changes/list";
 import { registerStatus } from "./status/get";
 import { registerCreateInvite } from "./team/create-invite";
 import { registerListInvites } from "./team/list-invites";
@@ -145,6 +148,9 @@ const ROUTES: ((app: App) => void)[] = [
   registerDiscardDeadLetter,
   registerListAuditLog,
   registerPlatformAuditLog,
+  // Regulatory change (issue 20)
+  registerImpactPreview,
+  registerListRuleChanges,
 ];
 
 export function registerRoutes(app: App): void {
