@@ -7,7 +7,7 @@
  *   prep key revoke <keyId>
  *   prep db migrate
  *   prep admin create --email <email> | prep admin revoke --email <email>
- *   prep data refresh|diff|validate|source … (cli/data.ts)
+ *   prep data refresh|diff|validate|source|impact … (cli/data.ts)
  *   prep audit verify (cli/audit.ts)
  *
  * Output is JSON on stdout; errors are one clear line on stderr and a non-zero exit.
@@ -90,6 +90,8 @@ async function run(argv: string[]): Promise<void> {
       format: { type: "string" },
       url: { type: "string" },
       untrusted: { type: "boolean" },
+      // prep data impact (issue 20)
+      dataset: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -21,6 +21,7 @@ import type {
 } from "../../../workers/routes/facilities/schemas";
 import type { GroupSchema } from "../../../workers/routes/groups/schemas";
 import type { CreatedKeySchema, KeySummarySchema } from "../../../workers/routes/keys/schemas";
+import type { RuleChangeSchema } from "../../../workers/routes/rule-changes/schemas";
 import type {
   CreatedInviteSchema,
   InviteSchema,
@@ -53,6 +54,8 @@ type PageOf<T> = v.InferOutput<ReturnType<typeof pageOf<v.GenericSchema<T>>>>;
 export type Page<T> = ListOf<T> & Partial<PageOf<T>>;
 
 export type Usage = v.InferOutput<typeof UsageSchema>;
+/** A rule change ahead and the locations it will break (GET /v1/rule-changes). */
+export type RuleChange = v.InferOutput<typeof RuleChangeSchema>;
 export type Billing = v.InferOutput<typeof BillingSchema>;
 export type CheckoutAnswer = v.InferOutput<typeof CheckoutAnswerSchema>;
 export type PortalAnswer = v.InferOutput<typeof PortalAnswerSchema>;

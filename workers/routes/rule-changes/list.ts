@@ -6,33 +6,12 @@
  * it, drift alerts take over. Scope `facilities:read`; a manager sees only their locations.
  */
 import { describeRoute } from "hono-openapi";
-import * as v from "valibot";
 import { jsonResponse, problemResponses } from "../../http/openapi";
-import { listOf, VerdictStatusSchema } from "../../http/schemas";
+import { listOf } from "../../http/schemas";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { visibleFacilities } from "../alerts/shared";
 import type { App } from "../index";
-
-export const RuleChangeSchema = v.object({
-  id: v.string(),
-  jurisdiction: v.string(),
-  versionId: v.string(),
-  ruleId: v.string(),
-  title: v.string(),
-  citation: v.string(),
-  effectiveFrom: v.string(),
-  summary: v.string(),
-  affected: v.array(
-    v.object({
-      facilityId: v.string(),
-      facilityName: v.string(),
-      from: VerdictStatusSchema,
-      to: VerdictStatusSchema,
-      actions: v.array(v.string()),
-    }),
-  ),
-  createdAt: v.string(),
-});
+import { RuleChangeSchema } from "./schemas";
 
 export function registerListRuleChanges(app: App): void {
   app.get(
