@@ -13,6 +13,7 @@ import type {
 } from "../compliance";
 import type { Database } from "../db/client";
 import type { OperationalMetricsSource } from "./slo";
+import type { PublishedBundles } from "./sources";
 
 export interface JobContext {
   db: Database;
@@ -31,6 +32,11 @@ export interface JobContext {
    * reach Durable Objects: the Worker's hourly run reconciles.
    */
   tenantObjects?: TenantObjects | undefined;
+  /**
+   * The published, signed dataset bundles (R2) and the pinned key that verifies them, for
+   * `r2:` sources (pipeline/bundle.ts). Absent in the CLI: such sources then fail there.
+   */
+  publishedBundles?: PublishedBundles | undefined;
   /** Drops this isolate's compiled datasets after an activation. */
   invalidateDatasets(): void;
   /** Where incident events go (PagerDuty Events API v2); absent = log only. */
