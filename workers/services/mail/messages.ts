@@ -88,7 +88,8 @@ export const ruleChangeMail = (
         [
           `${n.summary} (${n.citation}), from ${n.effectiveFrom}.`,
           ...n.affected.map(
-            (a) => `• ${a.facilityName}: ${a.actions.length > 0 ? a.actions.join(" ") : "review before the date"}`,
+            (a) =>
+              `• ${a.facilityName}: ${a.actions.length > 0 ? a.actions.join(" ") : "review before the date"}`,
           ),
         ].join("\n"),
       ),
