@@ -42,6 +42,7 @@ export {
   type RuleComparison,
   type RuleComparisonResult,
   upcomingRuleChanges,
+  upcomingWindows,
 } from "./rule-changes";
 export {
   DateSchema,

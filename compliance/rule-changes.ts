@@ -180,7 +180,18 @@ export interface RuleChangeAnnouncement {
   versionId: string;
   before: Dataset | null;
   after: Dataset;
+  /** What changes after today with this version (each gets a notice where it breaks a location). */
   changes: RuleChangeAhead[];
+  /**
+   * Every rule window of `after` still to take effect (`ruleId@effectiveFrom`): an earlier
+   * notice for a window not listed is withdrawn (a later version dropped or moved that rule).
+   */
+  upcoming: string[];
+}
+
+/** `ruleId@effectiveFrom` of every rule window of `dataset` that starts after `today`. */
+export function upcomingWindows(dataset: Dataset, today: string): string[] {
+  return dataset.rules.filter((r) => r.effectiveFrom > today).map((r) => `${r.id}@${r.effectiveFrom}`);
 }
 
 export interface AnnouncementResult {

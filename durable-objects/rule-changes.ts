@@ -172,31 +172,33 @@ export class NoticeStore {
   constructor(private readonly sql: SqlStorage) {}
 
   /**
-   * Replaces the jurisdiction's notices still to take effect after `today` with `notices`. A
+   * Applies an announcement to the jurisdiction's notices still to take effect after `today`:
+   * those of the changed rule windows (`changed`) are replaced by `notices`, those of windows
+   * the active version no longer has (not in `upcoming`) are withdrawn, the others stay. A
    * notice identical to one already held (same rule, date, summary, locations and statuses —
    * a retried announcement) keeps its id and time and is not reported as created.
    */
   replaceUpcoming(
     jurisdiction: string,
+    announcement: { changed: readonly string[]; upcoming: readonly string[] },
     notices: readonly Omit<RuleChangeNotice, "id" | "createdAt">[],
     today: string,
     nowMs: number,
   ): AnnouncementResult {
-    const held = new Map(
-      this.upcoming(today)
-        .filter((n) => n.jurisdiction === jurisdiction && n.effectiveFrom > today)
-        .map((n) => [identity(n), n]),
+    const changed = new Set(announcement.changed);
+    const upcoming = new Set(announcement.upcoming);
+    const window = (n: { ruleId: string; effectiveFrom: string }) => `${n.ruleId}@${n.effectiveFrom}`;
+    const ahead = this.upcoming(today).filter(
+      (n) => n.jurisdiction === jurisdiction && n.effectiveFrom > today,
     );
-    this.sql.exec(
-      "DELETE FROM rule_change_notices WHERE jurisdiction = ? AND effective_from > ?",
-      jurisdiction,
-      today,
-    );
+    const held = new Map(ahead.map((n) => [identity(n), n]));
+    for (const notice of ahead)
+      if (changed.has(window(notice)) || !upcoming.has(window(notice)))
+        this.sql.exec("DELETE FROM rule_change_notices WHERE id = ?", notice.id);
     this.sql.exec(
       "DELETE FROM rule_change_notices WHERE effective_from < ?",
       addDays(today, -KEEP_AFTER_EFFECTIVE_DAYS),
     );
-    const stored: RuleChangeNotice[] = [];
     const created: RuleChangeNotice[] = [];
     for (const notice of notices) {
       const previous = held.get(identity(notice));
@@ -211,10 +213,12 @@ export class NoticeStore {
         full.effectiveFrom,
         JSON.stringify(full),
       );
-      stored.push(full);
       if (!previous) created.push(full);
     }
-    return { notices: stored, created };
+    const kept = this.upcoming(today).filter(
+      (n) => n.jurisdiction === jurisdiction && n.effectiveFrom > today,
+    );
+    return { notices: kept, created };
   }
 
   /** Notices taking effect on or after `today`, earliest first; `facilityIds` limits the locations shown. */

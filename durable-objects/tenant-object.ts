@@ -339,7 +339,13 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
       buildNotices(this.facilities.all(), datasets, input),
     );
     return this.ctx.storage.transactionSync(() =>
-      this.notices.replaceUpcoming(input.jurisdiction, notices, asOfDate(undefined, new Date(now)), now),
+      this.notices.replaceUpcoming(
+        input.jurisdiction,
+        { changed: input.changes.map((c) => `${c.ruleId}@${c.effectiveFrom}`), upcoming: input.upcoming },
+        notices,
+        asOfDate(undefined, new Date(now)),
+        now,
+      ),
     );
   }
 

@@ -191,4 +191,37 @@ describe("rule changes ahead", () => {
     }
     expect(alert?.cause).toBe("deadline");
   });
+
+  it("withdraws a notice when a later version drops the coming rule before its date", async () => {
+    const tag = nonce();
+    const name = `sierra-withdraw-${tag}`;
+    // Enough rules that dropping one stays under the refresh's 20% limit.
+    const base = ["SIE-INFO", "SIE-A", "SIE-B", "SIE-C", "SIE-D"].map((id) => informational(id));
+    await install(dataset(SIERRA, base, tag), name);
+    await withJobContext((ctx) => sweepDrift(ctx, { jurisdictions: [SIERRA], reason: "test setup" }));
+    const { key } = await newTenant();
+    await created(await call("/v1/facilities", { method: "POST", key, json: diner("Sierra City Cafe") }));
+    const refresh = () =>
+      withJobContext((ctx) =>
+        refreshDatasets(ctx, { trigger: "admin", startedBy: "test", jurisdictions: [SIERRA] }),
+      );
+
+    const ahead = dataset(SIERRA, [...base, commissaryRule(inDays(20))], tag, "2026.2.0");
+    await serve(name, { body: JSON.stringify(ahead), etag: `"${tag}-2"` });
+    expect((await refresh()).datasets[0]?.outcome).toBe("created");
+    const listed = async () =>
+      ((await (await call("/v1/rule-changes", { key })).json()) as { data: Notice[] }).data;
+    expect((await listed()).map((n) => n.ruleId)).toEqual(["SIE-COMMISSARY"]);
+
+    // v3 changes something else and drops the commissary rule: the notice goes.
+    const dropped = dataset(
+      SIERRA,
+      [informational("SIE-INFO", { title: "Sierra notice, reworded" }), ...base.slice(1)],
+      tag,
+      "2026.3.0",
+    );
+    await serve(name, { body: JSON.stringify(dropped), etag: `"${tag}-3"` });
+    expect((await refresh()).datasets[0]?.outcome).toBe("created");
+    expect(await listed()).toEqual([]);
+  });
 });

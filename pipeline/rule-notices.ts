@@ -12,7 +12,7 @@
  * A dataset seen for the first time (no version heard of before: the first-boot seed) is not
  * announced: every rule of it would look new.
  */
-import { type RuleChangeAnnouncement, upcomingRuleChanges } from "../compliance/index";
+import { type RuleChangeAnnouncement, upcomingRuleChanges, upcomingWindows } from "../compliance/index";
 import { type DatasetState, loadVersion } from "../db/datasets";
 import type { OverrideRow } from "../db/overrides";
 import { withOverrides } from "../runtime/dataset-registry";
@@ -43,9 +43,16 @@ export async function rulesAhead(
     const inForce = overrides.get(state.jurisdiction) ?? [];
     const before = withOverrides(previous.content, inForce);
     const after = withOverrides(next.content, inForce);
-    const changes = upcomingRuleChanges(before, after, today);
-    if (changes.length > 0)
-      announcements.push({ jurisdiction: state.jurisdiction, versionId: next.id, before, after, changes });
+    // Announced even without changes ahead: the tenants' objects then withdraw notices of
+    // rule windows this version no longer has.
+    announcements.push({
+      jurisdiction: state.jurisdiction,
+      versionId: next.id,
+      before,
+      after,
+      changes: upcomingRuleChanges(before, after, today),
+      upcoming: upcomingWindows(after, today),
+    });
   }
   return announcements;
 }
