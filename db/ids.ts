@@ -31,9 +31,8 @@ export type IdPrefix =
   | "pwr"
   | "sgn"
   | "inc"
-  // Rule-change notices (durable-objects/rule-changes.ts) and source review items (pipeline/watchers.ts).
-  | "rcn"
-  | "rvw";
+  // Rule-change notices (durable-objects/rule-changes.ts).
+  | "rcn";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";
