@@ -7,6 +7,10 @@
  *   validate  dataset files through validateDataset (schema + semantic checks)
  *   source    propose where a dataset is refreshed from, and whether it is trusted (a platform
  *             admin approves it: POST /v1/admin/source-changes/{id}/approve)
+ *   impact    the impact preview of a dataset file against every tenant, activating nothing:
+ *             only the Worker reaches the tenants' objects, so this asks its admin API
+ *             (POST /v1/admin/impact) with PREP_ADMIN_KEY, at PREP_API_URL or the URL of the
+ *             Worker `npm start` runs
  *
  * Run from Node, the refresh cannot reach the tenants' Durable Objects: the Worker's hourly
  * drift sweep tells them (or run it through POST /v1/admin/refresh).
@@ -20,6 +24,7 @@ import { DEFAULT_FETCH_TIMEOUT_MS, type JobContext } from "../pipeline/context";
 import { buildReport, buildStoredReport, type DiffReport, renderMarkdown } from "../pipeline/diff-report";
 import { type DatasetOutcome, refreshDatasets } from "../pipeline/refresh";
 import { isAllowedSourceUrl } from "../pipeline/sources";
+import { readRuntime } from "./runtime";
 import { print, UsageError, withDatabase } from "./shared";
 
 export const DATA_USAGE = `  prep data refresh [--jurisdiction <ocd id>]…      refresh datasets now (per-dataset progress on stderr)
@@ -27,7 +32,10 @@ export const DATA_USAGE = `  prep data refresh [--jurisdiction <ocd id>]…     
   prep data diff --from-dir <dir> --to-dir <dir> [--format markdown|json]   (files, no database)
   prep data validate [files…]                       default: compliance/datasets/*.json
   prep data source --jurisdiction <ocd id> --url <https://…|bundled:…> [--untrusted]
-                                                    proposes it; a platform admin approves it`;
+                                                    proposes it; a platform admin approves it
+  prep data impact --jurisdiction <ocd id> --dataset FILE [--as-of YYYY-MM-DD]
+                                                    what FILE would change for every tenant (activates
+                                                    nothing); needs PREP_ADMIN_KEY, PREP_API_URL or npm start`;
 
 interface DataValues {
   jurisdiction?: string[] | undefined;
@@ -39,6 +47,7 @@ interface DataValues {
   format?: string | undefined;
   url?: string | undefined;
   untrusted?: boolean | undefined;
+  dataset?: string | undefined;
 }
 
 const DATASETS_DIR = join(import.meta.dirname, "..", "compliance", "datasets");
@@ -116,6 +125,31 @@ function fileReports(fromDir: string, toDir: string, asOf: string): DiffReport[]
   return reports;
 }
 
+/** The Worker's admin API answers the preview: only it reaches the tenants' Durable Objects. */
+async function previewThroughWorker(jurisdiction: string, dataset: unknown, asOf: string | undefined) {
+  const base = process.env.PREP_API_URL || readRuntime()?.url;
+  const key = process.env.PREP_ADMIN_KEY;
+  if (!base) throw new UsageError("impact needs the Worker: set PREP_API_URL or run `npm start`");
+  if (!key) throw new UsageError("impact needs a platform admin key in PREP_ADMIN_KEY (prep admin create)");
+  let response: Response;
+  try {
+    response = await fetch(new URL("/v1/admin/impact", base), {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ jurisdiction, dataset, ...(asOf ? { asOf } : {}) }),
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch (error) {
+    throw new UsageError(`the Worker at ${base} did not answer: ${(error as Error).message}`);
+  }
+  const body = (await response.json().catch(() => null)) as { detail?: string; errors?: unknown } | null;
+  if (!response.ok)
+    throw new UsageError(
+      `impact preview refused (${response.status}): ${body?.detail ?? "no detail"}${body?.errors ? ` ${JSON.stringify(body.errors)}` : ""}`,
+    );
+  return body;
+}
+
 function output(reports: DiffReport[], format: string | undefined): void {
   if (format === undefined || format === "markdown") process.stdout.write(`${renderMarkdown(reports)}\n`);
   else if (format === "json") print(reports);
@@ -178,6 +212,14 @@ export async function dataCommand(verb: string, values: DataValues, files: strin
       process.stderr.write(
         `Pending: a platform admin approves it with POST /v1/admin/source-changes/${change.id}/approve.\n`,
       );
+      return;
+    }
+    case "impact": {
+      const jurisdiction = values.jurisdiction?.[0];
+      if (!jurisdiction || !values.dataset)
+        throw new UsageError("impact needs --jurisdiction <ocd id> --dataset FILE");
+      const [file] = readDatasets([values.dataset]);
+      print(await previewThroughWorker(jurisdiction, file?.json, values["as-of"]));
       return;
     }
     default:

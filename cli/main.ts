@@ -7,7 +7,7 @@
  *   prep key revoke <keyId>
  *   prep db migrate
  *   prep admin create --email <email> | prep admin revoke --email <email>
- *   prep data refresh|diff|validate|source … (cli/data.ts)
+ *   prep data refresh|diff|validate|source|impact … (cli/data.ts)
  *   prep audit verify (cli/audit.ts)
  *   prep evidence verify <folder-or-zip>, prep signing-key new (cli/evidence.ts)
  *   prep analytics status|requeue (cli/analytics.ts)
@@ -101,6 +101,8 @@ async function run(argv: string[]): Promise<void> {
       purpose: { type: "string" },
       kid: { type: "string" },
       event: { type: "string" },
+      // prep data impact (issue 20)
+      dataset: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

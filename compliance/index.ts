@@ -30,6 +30,21 @@ export { type DivisionLevel, levelOf } from "./jurisdictions/ocd";
 export { COVERED_STATES, type Resolution, resolveJurisdictions } from "./jurisdictions/resolve";
 export { applyOverrides, type Override } from "./overrides";
 export {
+  type AffectedLocation,
+  type AnnouncementResult,
+  type FacilityImpact,
+  type FindingChange,
+  findingChanges,
+  impactDates,
+  type RuleChangeAhead,
+  type RuleChangeAnnouncement,
+  type RuleChangeNotice,
+  type RuleComparison,
+  type RuleComparisonResult,
+  upcomingRuleChanges,
+  upcomingWindows,
+} from "./rule-changes";
+export {
   DateSchema,
   DateTimeSchema,
   isStorableText,

@@ -366,6 +366,8 @@ export interface DatasetState {
   activeVersionId: string | null;
   lastRefreshedAt: string | null;
   propagatedFingerprint: string | null;
+  /** Where the refresh reads it (`r2:…` the published bundle, `bundled:…` the Worker's own copy, a URL); null: nowhere. */
+  sourceUrl?: string | null;
 }
 
 /** Every dataset with its active version string (null when none is active yet). */
@@ -378,6 +380,7 @@ export function listDatasetStates(db: Database, jurisdictions?: readonly string[
         activeVersionId: datasets.activeVersionId,
         lastRefreshedAt: datasets.lastRefreshedAt,
         propagatedFingerprint: datasets.propagatedFingerprint,
+        sourceUrl: datasets.sourceUrl,
       })
       .from(datasets)
       .leftJoin(datasetVersions, eq(datasetVersions.id, datasets.activeVersionId))

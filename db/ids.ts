@@ -38,7 +38,9 @@ export type IdPrefix =
   // Evidence vault (db/evidence.ts): exports, auditor share links, their access log.
   | "exp"
   | "shr"
-  | "sac";
+  | "sac"
+  // Rule-change notices (durable-objects/rule-changes.ts).
+  | "rcn";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

@@ -243,3 +243,15 @@ export interface DeadLetterSummary {
   /** Tenants holding dead letters, most first (the first `limit` of them). */
   tenants: { tenantId: string; count: number }[];
 }
+
+// Rule changes (impact previews, advance notices): the types live with the pure code in
+// compliance/rule-changes.ts, so the pipeline shares them without importing this folder.
+export type {
+  AffectedLocation,
+  AnnouncementResult,
+  FacilityImpact,
+  RuleChangeAnnouncement,
+  RuleChangeNotice,
+  RuleComparison,
+  RuleComparisonResult,
+} from "../compliance";

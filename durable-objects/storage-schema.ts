@@ -126,6 +126,14 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (job_id, position)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Rule changes ahead (durable-objects/rule-changes.ts): one notice per coming rule change
+  -- that breaks at least one of the tenant's locations, kept until 90 days after its date.
+  CREATE TABLE rule_change_notices (
+    id TEXT PRIMARY KEY, jurisdiction TEXT NOT NULL, effective_from TEXT NOT NULL, notice TEXT NOT NULL
+  );
+  CREATE INDEX rule_change_notices_effective ON rule_change_notices (effective_from);
+  `,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -10,6 +10,7 @@
  * - facility-store.ts  each facility's latest input and verdict, and when it may next change
  * - drift.ts           what changed between two verdicts → alert-store.ts (stored) and
  *                      live-alerts.ts (pushed to connected WebSockets)
+ * - rule-changes.ts    rules to come: impact previews (nothing stored) and advance notices
  * - usage-reports.ts   closed hours of usage to Stripe's Meter, exactly once (with Stripe keys)
  * - jobs.ts            the single alarm, multiplexing outbox flushes, deadline re-evaluation,
  *                      usage reports and the live stream's sweep (expired sessions, re-checked principals)
@@ -49,6 +50,7 @@ import {
   type Alert,
   type AlertPage,
   type AlertQuery,
+  type AnnouncementResult,
   type CheckRecord,
   DEAD_LETTER_REGISTRY,
   type DeadLetterPage,
@@ -59,6 +61,10 @@ import {
   type FacilityVerdict,
   type RecordCheckInput,
   type RecordCheckOutcome,
+  type RuleChangeAnnouncement,
+  type RuleChangeNotice,
+  type RuleComparison,
+  type RuleComparisonResult,
   type UsageQuery,
   type UsageRow,
   type WatchedFacility,
@@ -85,6 +91,7 @@ import { deliverDue, emailSender, type NotificationSenders, webhookSender } from
 import { NotificationStore } from "./notifications";
 import { type CheckDelivery, deliverToPostgres, Outbox } from "./outbox";
 import { RecordStore } from "./record-store";
+import { buildNotices, compareFacilities, NoticeStore } from "./rule-changes";
 import { migrate } from "./storage-schema";
 import { reportDueAfter, stripeSender, UsageReports, type UsageSender } from "./usage-reports";
 
@@ -121,6 +128,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   private readonly jobs: Jobs;
   private readonly facilities: FacilityStore;
   private readonly alerts: AlertStore;
+  private readonly notices: NoticeStore;
   /** Where flushed checks go. Tests wrap it to fail a flush at a chosen point. */
   deliverChecks: CheckDelivery = deliverToPostgres;
   private readonly usageReports: UsageReports;
@@ -141,6 +149,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     this.jobs = new Jobs(sql, ctx.storage);
     this.facilities = new FacilityStore(sql);
     this.alerts = new AlertStore(sql);
+    this.notices = new NoticeStore(sql);
     this.usageReports = new UsageReports(sql);
     this.notifications = new NotificationStore(sql);
     this.sendUsage = stripeSender({ secretKey: env.STRIPE_SECRET_KEY ?? "", apiBase: env.STRIPE_API_BASE });
@@ -353,6 +362,39 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     });
     await this.rescheduleReevaluation();
     return counts;
+  }
+
+  // ---- Rule changes ahead (rule-changes.ts) ----
+
+  /** The impact preview's part for this tenant: its facilities under both rule sets; stores nothing. */
+  async compareRules(input: RuleComparison): Promise<RuleComparisonResult> {
+    return this.withDatasets((datasets) => compareFacilities(this.facilities.all(), datasets, input));
+  }
+
+  /**
+   * A version whose rules change on a later date became active: stores a notice per coming
+   * change that breaks at least one location (replacing the jurisdiction's earlier upcoming
+   * notices) and answers which are new, so the caller tells people once.
+   */
+  async announceRuleChanges(input: RuleChangeAnnouncement): Promise<AnnouncementResult> {
+    const now = Date.now();
+    const notices = await this.withDatasets((datasets) =>
+      buildNotices(this.facilities.all(), datasets, input),
+    );
+    return this.ctx.storage.transactionSync(() =>
+      this.notices.replaceUpcoming(
+        input.jurisdiction,
+        { changed: input.changes.map((c) => `${c.ruleId}@${c.effectiveFrom}`), upcoming: input.upcoming },
+        notices,
+        asOfDate(undefined, new Date(now)),
+        now,
+      ),
+    );
+  }
+
+  /** Notices taking effect today or later; `facilityIds` limits them to a manager's locations. */
+  async listRuleChanges(query: { facilityIds?: string[] | undefined }): Promise<RuleChangeNotice[]> {
+    return this.notices.upcoming(asOfDate(undefined, new Date()), query.facilityIds);
   }
 
   // ---- Alerts ----

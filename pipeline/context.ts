@@ -3,11 +3,19 @@
  * trigger, the admin endpoint (both inside the Worker) and the CLI (Node, no Durable Objects).
  */
 import type { Stripe } from "../billing/stripe";
-import type { FacilityInput } from "../compliance";
+import type {
+  AnnouncementResult,
+  FacilityInput,
+  RuleChangeAnnouncement,
+  RuleChangeNotice,
+  RuleComparison,
+  RuleComparisonResult,
+} from "../compliance";
 import type { Database } from "../db/client";
 import type { EvidenceExport } from "../db/evidence";
 import type { AnalyticsSetup } from "../runtime/analytics-outbox";
 import type { OperationalMetricsSource } from "./slo";
+import type { PublishedBundles } from "./sources";
 
 export interface JobContext {
   db: Database;
@@ -26,6 +34,11 @@ export interface JobContext {
    * reach Durable Objects: the Worker's hourly run reconciles.
    */
   tenantObjects?: TenantObjects | undefined;
+  /**
+   * The published, signed dataset bundles (R2) and the pinned key that verifies them, for
+   * `r2:` sources (pipeline/bundle.ts). Absent in the CLI: such sources then fail there.
+   */
+  publishedBundles?: PublishedBundles | undefined;
   /** Drops this isolate's compiled datasets after an activation. */
   invalidateDatasets(): void;
   /** Where incident events go (PagerDuty Events API v2); absent = log only. */
@@ -45,6 +58,11 @@ export interface JobContext {
    * are unusable. Absent in the CLI: the Worker's hourly run drains the outbox.
    */
   analytics?: AnalyticsSetup | { error: string } | undefined;
+  /**
+   * Tells a tenant's people of new rule-change notices (pipeline/rule-notices.ts). Absent in
+   * the CLI, which cannot reach the objects that make notices anyway.
+   */
+  sendRuleChangeNotices?: ((tenantId: string, notices: RuleChangeNotice[]) => Promise<void>) | undefined;
   /** Scheduled evidence exports (evidence-schedule.ts); absent in the CLI, which cannot reach tenant objects. */
   evidence?: EvidenceReach | undefined;
 }
@@ -78,4 +96,8 @@ export interface TenantObjects {
     tenantId: string,
     changes: { upsert: { facilityId: string; facility: FacilityInput }[]; remove: string[] },
   ): Promise<{ evaluated: number; removed: number }>;
+  /** The impact preview's part for one tenant (pipeline/impact.ts); stores nothing. */
+  compareRules(tenantId: string, input: RuleComparison): Promise<RuleComparisonResult>;
+  /** Stores the tenant's notices of rules changing later (pipeline/rule-notices.ts). */
+  announce(tenantId: string, announcement: RuleChangeAnnouncement): Promise<AnnouncementResult>;
 }

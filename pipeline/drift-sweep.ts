@@ -10,10 +10,12 @@
  * Durable Objects (the CLI) leave the work to it.
  */
 import { COVERED_STATES, resolveJurisdictions } from "../compliance/index";
+import type { Database } from "../db/client";
 import { type DatasetState, listDatasetStates, markPropagated } from "../db/datasets";
 import { facilityPlaces } from "../db/facility-places";
 import { loadApprovedOverrides, type OverrideRow } from "../db/overrides";
 import type { JobContext } from "./context";
+import { announceRuleChanges, rulesAhead } from "./rule-notices";
 
 export interface SweepReport {
   /** Jurisdictions whose rules in force changed since tenants last heard. */
@@ -22,6 +24,8 @@ export interface SweepReport {
   tenants: number;
   /** Notifications that failed (retried by the next sweep). */
   failures: number;
+  /** Rule-change notices created for tenants (versions with rules taking effect later). */
+  notices: number;
 }
 
 export function fingerprint(state: DatasetState, overrides: readonly OverrideRow[], today: string): string {
@@ -38,14 +42,17 @@ function statesOf(jurisdiction: string): readonly string[] {
   return match?.[1] ? [match[1].toUpperCase()] : COVERED_STATES;
 }
 
-/** Tenants with a facility whose resolved jurisdictions include one of `jurisdictions`. */
-async function affectedTenants(
-  ctx: JobContext,
+/**
+ * Tenants with a facility whose resolved jurisdictions include one of `jurisdictions`, each
+ * with those jurisdictions (the drift sweep, the impact preview, rule-change notices).
+ */
+export async function affectedTenants(
+  db: Database,
   jurisdictions: readonly string[],
 ): Promise<Map<string, Set<string>>> {
   const states = [...new Set(jurisdictions.flatMap(statesOf))];
   const tenants = new Map<string, Set<string>>();
-  for (const place of await facilityPlaces(ctx.db, states)) {
+  for (const place of await facilityPlaces(db, states)) {
     const resolved = resolveJurisdictions({
       city: place.city,
       state: place.state,
@@ -76,17 +83,26 @@ export async function sweepDrift(
     .filter(
       ({ state, current }) => state.activeVersionId !== null && current !== state.propagatedFingerprint,
     );
-  const report: SweepReport = { changed: changed.map((c) => c.state.jurisdiction), tenants: 0, failures: 0 };
+  const report: SweepReport = {
+    changed: changed.map((c) => c.state.jurisdiction),
+    tenants: 0,
+    failures: 0,
+    notices: 0,
+  };
   if (changed.length === 0 || !ctx.notifyTenant) return report;
 
   ctx.invalidateDatasets();
   const notify = ctx.notifyTenant;
-  const tenants = await affectedTenants(ctx, report.changed);
+  const tenants = await affectedTenants(ctx.db, report.changed);
+  // Versions whose rules change on a later date: each tenant hears which locations they break.
+  const ahead = await rulesAhead(ctx, changed, overrides, today);
   const failedJurisdictions = new Set<string>();
   for (const [tenantId, jurisdictions] of tenants) {
     const reason = `Rules changed (${options.reason}): ${[...jurisdictions].join(", ")}`;
     try {
       await notify(tenantId, reason);
+      for (const announcement of ahead.filter((a) => jurisdictions.has(a.jurisdiction)))
+        report.notices += await announceRuleChanges(ctx, tenantId, announcement);
       report.tenants++;
     } catch (error) {
       report.failures++;

@@ -32,19 +32,59 @@ describe("freshness", () => {
     expect(computeFreshness([], now).compliance).toBe(1);
   });
 
+  it("says which upstream each dataset is read from, and the share read from the published bundle", () => {
+    const now = new Date("2026-11-25T12:00:00Z");
+    const base = {
+      activeVersionId: "dsv_x",
+      propagatedFingerprint: null,
+      version: "2026.1.0",
+      lastRefreshedAt: null,
+    };
+    const freshness = computeFreshness(
+      [
+        { ...base, jurisdiction: "a", sourceUrl: "r2:bundles/latest" },
+        { ...base, jurisdiction: "b", sourceUrl: "bundled:b" },
+        { ...base, jurisdiction: "c", sourceUrl: "https://example.test/c.json" },
+        { ...base, jurisdiction: "d", sourceUrl: null },
+      ],
+      now,
+    );
+    expect(freshness.datasets.map((d) => d.upstream)).toEqual([
+      "published_bundle",
+      "bundled_copy",
+      "url",
+      "none",
+    ]);
+    expect(freshness.publishedShare).toBe(0.25);
+  });
+
   it("triggers a PagerDuty incident on a breach once, and resolves it when healthy", async () => {
     const hook = `pd-${nonce()}`;
     const webhook = `${upstreamUrl()}/hooks/${hook}`;
     const environment = `test-${hook}`;
     const stale: Freshness = {
       compliance: 0.5,
+      publishedShare: 1,
       datasets: [
-        { jurisdiction: "a", version: "1", lastRefreshedAt: new Date().toISOString(), fresh: true },
-        { jurisdiction: "b", version: "1", lastRefreshedAt: null, fresh: false },
+        {
+          jurisdiction: "a",
+          version: "1",
+          lastRefreshedAt: new Date().toISOString(),
+          fresh: true,
+          upstream: "published_bundle",
+        },
+        {
+          jurisdiction: "b",
+          version: "1",
+          lastRefreshedAt: null,
+          fresh: false,
+          upstream: "published_bundle",
+        },
       ],
     };
     const healthy: Freshness = {
       compliance: 1,
+      publishedShare: 1,
       datasets: [stale.datasets[0] as Freshness["datasets"][number]],
     };
     const options = { incidentWebhookUrl: webhook, incidentRoutingKey: "R0UT1NGKEY", environment };

@@ -6,6 +6,7 @@
  */
 import type { DatasetState } from "../db/datasets";
 import { listDatasetStates } from "../db/datasets";
+import { R2_SOURCE } from "./bundle";
 import type { JobContext } from "./context";
 import { type IncidentEvent, raiseOrResolve as raiseOrResolveIncident } from "./pagerduty";
 
@@ -13,16 +14,37 @@ export const FRESHNESS_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Every dataset refreshed within the window: anything less is a breach. */
 export const FRESHNESS_TARGET = 1;
 
+/**
+ * What a dataset's refresh reads: the published, signed bundle (the real upstream), the
+ * Worker's own bundled copy (fresh by construction: the first-boot seed's default, local
+ * development), another URL, or nothing.
+ */
+export type Upstream = "published_bundle" | "bundled_copy" | "url" | "none";
+
+export function upstreamOf(sourceUrl: string | null | undefined): Upstream {
+  if (!sourceUrl) return "none";
+  if (sourceUrl.startsWith(R2_SOURCE)) return "published_bundle";
+  if (sourceUrl.startsWith("bundled:")) return "bundled_copy";
+  return "url";
+}
+
 export interface DatasetFreshness {
   jurisdiction: string;
   version: string | null;
   lastRefreshedAt: string | null;
   fresh: boolean;
+  upstream: Upstream;
 }
 
 export interface Freshness {
   /** Share of active datasets refreshed within 24 h, 0…1 (1 when there are none). */
   compliance: number;
+  /**
+   * Share of active datasets read from the published bundle, 0…1: below 1 in staging or
+   * production, some datasets still re-read the Worker's own copy and their freshness says
+   * nothing about the regulations (docs/data-pipeline.md "Signed bundles").
+   */
+  publishedShare: number;
   datasets: DatasetFreshness[];
 }
 
@@ -38,9 +60,15 @@ export function computeFreshness(states: readonly DatasetState[], now: Date): Fr
       version: s.version,
       lastRefreshedAt: s.lastRefreshedAt,
       fresh: isFresh(s.lastRefreshedAt, now),
+      upstream: upstreamOf(s.sourceUrl),
     }));
   const fresh = datasets.filter((d) => d.fresh).length;
-  return { compliance: datasets.length === 0 ? 1 : fresh / datasets.length, datasets };
+  const published = datasets.filter((d) => d.upstream === "published_bundle").length;
+  return {
+    compliance: datasets.length === 0 ? 1 : fresh / datasets.length,
+    publishedShare: datasets.length === 0 ? 1 : published / datasets.length,
+    datasets,
+  };
 }
 
 export const breached = (freshness: Freshness) => freshness.compliance < FRESHNESS_TARGET;

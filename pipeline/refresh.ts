@@ -77,6 +77,8 @@ async function fetchAndCheck(
 ): Promise<{ kind: "not_modified" } | { kind: "dataset"; dataset: Dataset; etag: string | null } | Failure> {
   const fetched = await fetchSource({
     sourceUrl: source.sourceUrl,
+    jurisdiction: source.jurisdiction,
+    bundles: ctx.publishedBundles,
     etag: source.etag,
     timeoutMs: ctx.fetchTimeoutMs,
     fetch: ctx.fetch,

@@ -5,7 +5,8 @@
  * 2. Migrations, the Worker's login role, the bundled datasets and a demo tenant.
  * 3. The WebSocket bridge the Worker's Neon driver reaches the database through, and the
  *    mail catcher (maildev) the Worker sends email to, with a web page to read it.
- * 4. The static app (rebuilt on change) and `wrangler dev` (workerd) on :8787.
+ * 4. The static app (rebuilt on change) and `wrangler dev` (workerd) on :8787, with the
+ *    datasets published as a signed bundle in its local R2 bucket (scripts/local-bundle.ts).
  * 5. On the first run, the demo tenant's locations, seeded through the Worker's own API
  *    (scripts/demo-tenant.ts).
  * Ctrl-C stops everything it started.
@@ -28,6 +29,7 @@ import { startAnalyticsFake } from "../test/analytics-server";
 import { ensureDemoAdmin, localSessionSecret } from "./demo-admin";
 import { type DemoCredentials, demoSeeded, ensureDemoTenant, seedDemoTenant } from "./demo-tenant";
 import { localSigningKeys } from "./dev-signing-keys";
+import { publishLocalBundle } from "./local-bundle";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const EMBEDDED_PORT = Number(process.env.PREP_EMBEDDED_PG_PORT ?? 54329);
@@ -247,6 +249,10 @@ async function main() {
     webOut.flush();
     webErr.flush();
   });
+  // Regulatory change (issue 20): the signed dataset bundle in the local R2 bucket, its key pinned.
+  const wranglerState = CUSTOM_DATA_DIR ? resolve(CUSTOM_DATA_DIR, "wrangler") : undefined;
+  const bundleKey = await publishLocalBundle(DATA, wranglerState);
+  console.log("• datasets published as a signed bundle: r2:bundles/latest (local bucket)");
   const wrangler = spawn(
     bin("wrangler"),
     [
@@ -267,6 +273,8 @@ async function main() {
       "--var",
       `SIGNING_KEYS:${localSigningKeys(DATA)}`,
       ...analyticsVars,
+      "--var",
+      `DATASET_BUNDLE_PUBLIC_KEY:${JSON.stringify(bundleKey)}`,
       "--show-interactive-dev-session=false",
       // A data directory of its own (the smoke test's) keeps workerd's local state with it.
       ...(CUSTOM_DATA_DIR ? ["--persist-to", resolve(CUSTOM_DATA_DIR, "wrangler")] : []),

@@ -908,6 +908,8 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     auth: "key",
     query: { from: dateLike, to: dateLike, granularity: fc.constantFrom("day", "hour", "week", "DAY") },
   },
+  // Regulatory change (issue 20)
+  { method: "GET", route: "/v1/rule-changes", auth: "key" },
   {
     method: "GET",
     route: "/v1/alerts",
@@ -1222,6 +1224,35 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   { method: "POST", route: "/v1/admin/tenants/:tenantId/dead-letters/:checkId/requeue", auth: "admin" },
   { method: "DELETE", route: "/v1/admin/tenants/:tenantId/dead-letters/:checkId", auth: "admin" },
   { method: "GET", route: "/v1/admin/slo", auth: "admin" },
+  // Regulatory change (issue 20): the impact preview, rule changes ahead.
+  {
+    method: "POST",
+    route: "/v1/admin/impact",
+    auth: "admin",
+    body: fc.record(
+      {
+        jurisdiction: fc.oneof(fc.constant("@fixture"), ocdLike),
+        dataset: fc.oneof(
+          fc.record(
+            {
+              jurisdiction: fc.oneof(fc.constant("@fixture"), ocdLike),
+              name: text("Fuzz Code"),
+              version: fc.constantFrom("2026.1.0", "x", ""),
+              disclaimer: text("Not legal advice."),
+              source: fc.record({ publisher: text("Fuzz"), retrievedAt: dateLike }),
+              rules: fc.array(fc.dictionary(hostileString, hostileValue, { maxKeys: 3 }), { maxLength: 3 }),
+            },
+            { requiredKeys: [] },
+          ),
+          fc.dictionary(hostileString, hostileValue, { maxKeys: 3 }),
+        ),
+        versionId: fc.oneof(idOf("dsv"), hostileString),
+        overrideId: fc.oneof(idOf("ovr"), hostileString),
+        asOf: dateLike,
+      },
+      { requiredKeys: ["jurisdiction"] },
+    ),
+  },
   {
     method: "GET",
     route: "/v1/admin/audit-log",

@@ -104,6 +104,8 @@ const ROUTES: readonly SecuredRoute[] = [
     scopes: ["facilities:read"],
     owned: true,
   },
+  // Regulatory change (issue 20): notices of rule changes ahead.
+  { method: "GET", route: "/v1/rule-changes", path: () => "/v1/rule-changes", scopes: ["facilities:read"] },
   { method: "GET", route: "/v1/groups", path: () => "/v1/groups", scopes: ["facilities:read"] },
   {
     method: "POST",
@@ -356,6 +358,8 @@ const PLATFORM_ADMIN_ROUTES = [
   "GET /v1/admin/audit-log",
   "GET /v1/admin/billing",
   "GET /v1/admin/slo",
+  // Regulatory change (issue 20)
+  "POST /v1/admin/impact",
 ];
 
 /** Every `METHOD /path` the app registers under /v1/, without the 405 fallbacks (`ALL`). */

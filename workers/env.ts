@@ -60,6 +60,11 @@ export interface Env extends RuntimeEnv {
    * runtime/signing-keys.ts). `npm start` and the tests generate one per run.
    */
   SIGNING_KEYS?: string;
+  // Regulatory change (issue 20): the published, signed dataset bundles (pipeline/bundle.ts).
+  /** The bucket compliance-data CI publishes signed dataset bundles to (R2; Miniflare locally). */
+  DATASET_BUNDLES?: R2Bucket;
+  /** The pinned Ed25519 public key (JWK JSON) bundles must be signed with; empty: none verifies. */
+  DATASET_BUNDLE_PUBLIC_KEY?: string;
 }
 
 type PrepEnv = Env;

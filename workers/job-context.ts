@@ -5,6 +5,7 @@
  * handler and the admin endpoints that run a job on demand.
  */
 import { type Database, openDatabase } from "../db/client";
+import { parsePublicKey } from "../pipeline/bundle";
 import { DEFAULT_FETCH_TIMEOUT_MS, type JobContext, logJson } from "../pipeline/context";
 import type { OperationalMetricsSource } from "../pipeline/slo";
 import { analyticsEngineSource, localSource } from "../pipeline/slo-source";
@@ -14,6 +15,7 @@ import { datasetRegistry } from "../runtime/dataset-registry";
 import { localMetrics } from "../runtime/metrics";
 import type { Env } from "./env";
 import { exportRequest, notifyExportReady } from "./services/evidence";
+import { sendRuleChangeNotices } from "./services/rule-change-notices";
 import { stripeClient } from "./services/stripe";
 import { TenantMeters } from "./services/tenant-meters";
 
@@ -44,7 +46,13 @@ export function workerJobContext(env: Env, db: Database): JobContext {
     tenantObjects: {
       watched: (tenantId) => tenantObject(env, tenantId).watchedFacilities(),
       reconcile: (tenantId, changes) => tenantObject(env, tenantId).reconcileFacilities(changes),
+      compareRules: (tenantId, input) => tenantObject(env, tenantId).compareRules(input),
+      announce: (tenantId, announcement) => tenantObject(env, tenantId).announceRuleChanges(announcement),
     },
+    sendRuleChangeNotices: (tenantId, notices) => sendRuleChangeNotices(env, db, tenantId, notices),
+    publishedBundles: env.DATASET_BUNDLES
+      ? { store: env.DATASET_BUNDLES, publicKey: parsePublicKey(env.DATASET_BUNDLE_PUBLIC_KEY) }
+      : undefined,
     invalidateDatasets: () => datasetRegistry.invalidate(),
     incidentWebhookUrl: env.INCIDENT_WEBHOOK_URL || undefined,
     incidentRoutingKey: env.INCIDENT_ROUTING_KEY || undefined,

@@ -21,6 +21,7 @@ import { NewLocation } from "./pages/NewLocation";
 import { Notifications } from "./pages/Notifications";
 import { Overview } from "./pages/Overview";
 import { ResetPassword } from "./pages/ResetPassword";
+import { RuleChanges } from "./pages/RuleChanges";
 import { SignIn } from "./pages/SignIn";
 import { SignUp } from "./pages/SignUp";
 import { Team } from "./pages/Team";
@@ -37,6 +38,8 @@ const PAGES: [string, (params: Record<string, string>) => JSX.Element, string][]
   ["/locations/new", () => <NewLocation />, "Add a location"],
   ["/locations/:id", (p) => <LocationDetail id={p.id ?? ""} />, "Location"],
   ["/alerts", () => <Alerts />, "Alerts"],
+  // Regulatory change (issue 20)
+  ["/rule-changes", () => <RuleChanges />, "Upcoming rule changes"],
   ["/keys", () => <ApiKeys />, "API keys"],
   ["/team", () => <Team />, "Team"],
   ["/usage", () => <Usage />, "Usage"],

@@ -18,6 +18,8 @@ import { registerDecideSourceChange } from "./admin/decide-source-change";
 import { registerDiscardDeadLetter } from "./admin/discard-dead-letter";
 import { registerGetOverride } from "./admin/get-override";
 import { registerGetRefreshRun } from "./admin/get-refresh-run";
+// Regulatory change (issue 20): impact preview, rule changes ahead.
+import { registerImpactPreview } from "./admin/impact";
 import { registerListDeadLetters } from "./admin/list-dead-letters";
 import { registerListOverrides } from "./admin/list-overrides";
 import { registerListSourceChanges } from "./admin/list-source-changes";
@@ -78,6 +80,7 @@ import { registerMe } from "./me/get";
 import { registerGetNotificationPreferences } from "./notifications/get-preferences";
 import { registerSetNotificationPreferences } from "./notifications/set-preferences";
 import { registerUnsubscribe } from "./notifications/unsubscribe";
+import { registerListRuleChanges } from "./rule-changes/list";
 import { registerSharePages } from "./share/page";
 import { registerStatus } from "./status/get";
 import { registerCreateInvite } from "./team/create-invite";
@@ -198,6 +201,9 @@ const ROUTES: ((app: App) => void)[] = [
   registerRevokeShare,
   registerSharePages,
   registerJwks,
+  // Regulatory change (issue 20)
+  registerImpactPreview,
+  registerListRuleChanges,
 ];
 
 export function registerRoutes(app: App): void {

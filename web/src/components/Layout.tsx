@@ -10,6 +10,8 @@ const NAV: { href: string; label: string; scope: string }[] = [
   { href: "/", label: "Overview", scope: "facilities:read" },
   { href: "/locations", label: "Locations", scope: "facilities:read" },
   { href: "/alerts", label: "Alerts", scope: "alerts:read" },
+  // Regulatory change (issue 20)
+  { href: "/rule-changes", label: "Rule changes", scope: "facilities:read" },
   { href: "/keys", label: "API keys", scope: "keys:write" },
   { href: "/team", label: "Team", scope: "team:read" },
   { href: "/usage", label: "Usage", scope: "usage:read" },

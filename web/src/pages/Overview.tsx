@@ -1,8 +1,9 @@
 /**
  * Overview: locations by status, upcoming deadlines (permits and credentials expiring in
- * the next 60 days, or already expired) and the latest drift alerts.
+ * the next 60 days, or already expired), upcoming rule changes that will affect locations,
+ * and the latest drift alerts.
  */
-import type { Alert, Facility, Page, Status } from "../api/types";
+import type { Alert, Facility, Page, RuleChange, Status } from "../api/types";
 import { Expiry } from "../components/location/Expiry";
 import { Empty, ErrorNotice, Loading, StatusBadge } from "../components/ui";
 import { daysUntil, formatDateTime, STATUS_LABEL, STATUSES, today } from "../format";
@@ -11,6 +12,7 @@ import { useResource } from "../hooks/useResource";
 import { Link } from "../router";
 import { useCan } from "../session";
 import { CREDENTIAL_LABEL, PERMIT_LABEL } from "../vocabulary";
+import { whenText } from "./RuleChanges";
 
 interface Deadline {
   date: string;
@@ -52,6 +54,7 @@ export function Overview() {
   const facilities = useFacilities();
   const canReadAlerts = useCan("alerts:read");
   const alerts = useResource<Page<Alert>>(canReadAlerts ? "/v1/alerts?limit=5" : null);
+  const ruleChanges = useResource<Page<RuleChange>>("/v1/rule-changes");
   if (facilities.loading) return <Loading what="your locations" />;
   if (facilities.error || !facilities.data)
     return facilities.error ? <ErrorNotice error={facilities.error} retry={facilities.reload} /> : null;
@@ -99,6 +102,24 @@ export function Overview() {
               ))}
             </ul>
           )}
+        </section>
+        <section aria-labelledby="rule-changes">
+          <h2 id="rule-changes">Upcoming rule changes</h2>
+          {ruleChanges.error && <ErrorNotice error={ruleChanges.error} retry={ruleChanges.reload} />}
+          {ruleChanges.data && ruleChanges.data.data.length === 0 && (
+            <p class="muted">No coming rule change affects your locations.</p>
+          )}
+          {ruleChanges.data && ruleChanges.data.data.length > 0 && (
+            <ul class="list">
+              {ruleChanges.data.data.slice(0, 5).map((change) => (
+                <li key={change.id}>
+                  {change.title} {whenText(change.effectiveFrom, now)} ({change.effectiveFrom}):{" "}
+                  {change.affected.length} location{change.affected.length === 1 ? "" : "s"} affected
+                </li>
+              ))}
+            </ul>
+          )}
+          <Link href="/rule-changes">All rule changes</Link>
         </section>
         {canReadAlerts && (
           <section aria-labelledby="drift">

@@ -364,6 +364,15 @@ const SCENARIOS: Record<string, Scenario> = {
     action: "dead_letter.discarded",
     run: async (actor) => call(await deadLetter(), { method: "DELETE", key: actor.key }),
   },
+  // Changes nothing, but looks across every tenant: recorded like an action.
+  "POST /v1/admin/impact": {
+    action: "dataset_impact.previewed",
+    run: async (actor) => {
+      const { jurisdiction, tag } = await datasetWithNewUpstream(true);
+      const candidate = dataset(jurisdiction, [informational("ZZ-ONE"), informational("ZZ-NEW")], tag);
+      return post("/v1/admin/impact", actor, { jurisdiction, dataset: candidate });
+    },
+  },
 };
 
 /** Every admin route that changes something (anything but GET), as the app registers it. */

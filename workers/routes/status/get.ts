@@ -19,12 +19,16 @@ const StatusSchema = v.object({
   freshness: v.nullable(
     v.object({
       compliance: v.number(),
+      /** Share of active datasets read from the published, signed bundle. */
+      publishedShare: v.number(),
       datasets: v.array(
         v.object({
           jurisdiction: v.string(),
           version: v.nullable(v.string()),
           lastRefreshedAt: v.nullable(v.string()),
           fresh: v.boolean(),
+          /** published_bundle, bundled_copy (the Worker's own copy), url or none. */
+          upstream: v.picklist(["published_bundle", "bundled_copy", "url", "none"]),
         }),
       ),
     }),

@@ -81,3 +81,33 @@ export const exportReadyMail = (
     ],
     { url, label: "Open the Evidence page" },
   );
+
+/** Rule changes ahead for a tenant's locations (workers/services/rule-change-notices.ts). */
+export const ruleChangeMail = (
+  to: string,
+  notices: readonly {
+    citation: string;
+    effectiveFrom: string;
+    summary: string;
+    affected: readonly { facilityName: string; actions: readonly string[] }[];
+  }[],
+) =>
+  message(
+    to,
+    notices.length === 1
+      ? `A rule change on ${notices[0]?.effectiveFrom} affects ${notices[0]?.affected.length} of your locations`
+      : `${notices.length} rule changes ahead affect your locations`,
+    [
+      "A food-safety rule that applies to some of your locations is about to change. Until the date below they are judged by today's rule; from that date, by the new one.",
+      ...notices.map((n) =>
+        [
+          `${n.summary} (${n.citation}), from ${n.effectiveFrom}.`,
+          ...n.affected.map(
+            (a) =>
+              `• ${a.facilityName}: ${a.actions.length > 0 ? a.actions.join(" ") : "review before the date"}`,
+          ),
+        ].join("\n"),
+      ),
+      'Do what each location needs by the date; "Upcoming rule changes" in the Prep app keeps the list.',
+    ],
+  );
