@@ -4,10 +4,10 @@
 // change nothing, and a password change. Emails (sign-up, invite) are read from the catcher.
 import { existsSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect } from "vitest";
 import { linkUrl as mailLink, waitForMail } from "../../test/mail";
 import { PASSWORD, signUpInBrowser } from "./accounts";
-import { CHROMIUM, launchBrowser, screenshot, watchConsole } from "./browser";
+import { CHROMIUM, launchBrowser, screenshotOnFailure, watchConsole } from "./browser";
 import { type AppServer, startAppServer } from "./server";
 
 const email = (label: string) => `${label}-${Date.now()}@example.test`;
@@ -29,15 +29,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
   const consoleErrors: string[] = [];
 
   /** A test step that leaves a screenshot in test-results/ when it fails. */
-  const step = (name: string, body: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        const file = await screenshot(page, name);
-        throw new Error(`${(error as Error).message}\n(screenshot: ${file})`, { cause: error });
-      }
-    });
+  const step = screenshotOnFailure(() => page);
 
   beforeAll(async () => {
     server = await startAppServer();

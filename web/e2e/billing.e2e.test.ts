@@ -4,9 +4,9 @@
 // usage count after a check.
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect } from "vitest";
 import { signUpInBrowser } from "./accounts";
-import { CHROMIUM, launchBrowser, screenshot, watchConsole } from "./browser";
+import { CHROMIUM, launchBrowser, postFromPage, screenshotOnFailure, watchConsole } from "./browser";
 import { type AppServer, startAppServer } from "./server";
 
 describe.skipIf(!existsSync(CHROMIUM))("the Billing page in a browser", () => {
@@ -15,30 +15,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the Billing page in a browser", () => {
   let page: Page;
   const consoleErrors: string[] = [];
 
-  const step = (name: string, body: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        const file = await screenshot(page, name);
-        throw new Error(`${(error as Error).message}\n(screenshot: ${file})`, { cause: error });
-      }
-    });
+  const step = screenshotOnFailure(() => page);
 
-  /** Calls the API as the signed-in page does (cookie, CSRF token from the session). */
-  const apiFromPage = (path: string, body: unknown) =>
-    page.evaluate(
-      async ([path, body]) => {
-        const session = (await (await fetch("/v1/session")).json()) as { csrfToken: string };
-        const response = await fetch(path as string, {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-csrf-token": session.csrfToken },
-          body: JSON.stringify(body),
-        });
-        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-      },
-      [path, body] as const,
-    );
+  const apiFromPage = (path: string, body: unknown) => postFromPage(page, path, body);
 
   beforeAll(async () => {
     server = await startAppServer();

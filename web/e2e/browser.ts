@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { it } from "vitest";
 
 /** Debian's Chromium by default; CHROMIUM_PATH names another system Chromium or Chrome. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -40,4 +41,36 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(RESULTS, `${name.replace(/[^\w-]+/g, "_")}.png`);
   await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
   return file;
+}
+
+/**
+ * A test step that saves a screenshot of the page when it fails, its path in the error:
+ * `const step = screenshotOnFailure(() => page)`, then `step("does this", async () => …)`.
+ */
+export function screenshotOnFailure(page: () => Page) {
+  return (name: string, body: () => Promise<void>) =>
+    it(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        const file = await screenshot(page(), name);
+        throw new Error(`${(error as Error).message}\n(screenshot: ${file})`, { cause: error });
+      }
+    });
+}
+
+/** POSTs JSON as the signed-in page does (its session cookie, the CSRF token from the session). */
+export function postFromPage(page: Page, path: string, body: unknown) {
+  return page.evaluate(
+    async ([path, body]) => {
+      const session = (await (await fetch("/v1/session")).json()) as { csrfToken: string };
+      const response = await fetch(path as string, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": session.csrfToken },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    [path, body] as const,
+  );
 }

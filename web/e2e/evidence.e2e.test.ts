@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, vi } from "vitest";
 import { main } from "../../cli/main";
 import { signUpInBrowser } from "./accounts";
-import { CHROMIUM, launchBrowser, screenshot, watchConsole } from "./browser";
+import { CHROMIUM, launchBrowser, postFromPage, screenshotOnFailure, watchConsole } from "./browser";
 import { type AppServer, startAppServer } from "./server";
 
 describe.skipIf(!existsSync(CHROMIUM))("the Evidence page in a browser", () => {
@@ -21,29 +21,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the Evidence page in a browser", () => {
   let shareUrl: string;
   const consoleErrors: string[] = [];
 
-  const step = (name: string, body: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        const file = await screenshot(page, name);
-        throw new Error(`${(error as Error).message}\n(screenshot: ${file})`, { cause: error });
-      }
-    });
+  const step = screenshotOnFailure(() => page);
 
-  const apiFromPage = (path: string, body: unknown) =>
-    page.evaluate(
-      async ([path, body]) => {
-        const session = (await (await fetch("/v1/session")).json()) as { csrfToken: string };
-        const response = await fetch(path as string, {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-csrf-token": session.csrfToken },
-          body: JSON.stringify(body),
-        });
-        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-      },
-      [path, body] as const,
-    );
+  const apiFromPage = (path: string, body: unknown) => postFromPage(page, path, body);
 
   /** Runs the CLI in this process; returns its exit code and what it wrote. */
   async function verify(path: string) {

@@ -7,9 +7,9 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect } from "vitest";
 import { signUpInBrowser } from "./accounts";
-import { CHROMIUM, launchBrowser, screenshot, watchConsole } from "./browser";
+import { CHROMIUM, launchBrowser, screenshotOnFailure, watchConsole } from "./browser";
 import { type AppServer, startAppServer } from "./server";
 
 interface Received {
@@ -26,15 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Notifications and Webhooks pages in 
   const received: Received[] = [];
   const consoleErrors: string[] = [];
 
-  const step = (name: string, body: () => Promise<void>) =>
-    it(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        const file = await screenshot(page, name);
-        throw new Error(`${(error as Error).message}\n(screenshot: ${file})`, { cause: error });
-      }
-    });
+  const step = screenshotOnFailure(() => page);
 
   beforeAll(async () => {
     receiver = createServer(async (request, response) => {
