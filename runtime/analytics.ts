@@ -22,7 +22,7 @@ export const TRACKING_PLAN = {
   "Check Run": { state: "string", status: "string", via: "string", findingCount: "number" },
   "Plan Changed": { fromPlan: "string", toPlan: "string" },
   "Add-on Bought": { addOn: "string", state: "string" },
-  "Export Shared": { format: "string", rows: "number" },
+  "Export Shared": { locations: "number", expiresInDays: "number" },
   "Alert Acknowledged": { status: "string", ageHours: "number" },
   "Partner Linked": { partner: "string" },
 } as const satisfies Record<string, Record<string, PropertyType>>;

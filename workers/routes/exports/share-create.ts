@@ -8,10 +8,12 @@ import { describeRoute } from "hono-openapi";
 import { recordAudit } from "../../../db/audit";
 import { withTenant } from "../../../db/client";
 import { createShareLink, getExport } from "../../../db/evidence";
+import { enqueueProductEvents } from "../../../runtime/analytics-outbox";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound, Problem } from "../../http/problem";
 import { json, validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
+import { drainAnalyticsSoon } from "../../services/analytics";
 import type { App } from "../index";
 import { CreatedShareSchema, CreateShareSchema, ExportIdParams } from "./schemas";
 import { requireExportsEntitlement, shareStatus } from "./shared";
@@ -62,8 +64,22 @@ export function registerCreateShare(app: App): void {
           target: created.link.id,
           detail: { exportId: id, expiresAt: body.expiresAt, email: body.email ?? null },
         });
+        // Product analytics (docs/tracking-plan.md), committed with the link it records.
+        await enqueueProductEvents(tx, [
+          {
+            event: "Export Shared",
+            tenantId: principal.tenantId,
+            userId: principal.userId,
+            properties: {
+              locations: row.facilityIds.length,
+              expiresInDays: Math.round((Date.parse(body.expiresAt) - Date.now()) / 86_400_000),
+            },
+            messageId: `Export Shared:${created.link.id}`,
+          },
+        ]);
         return created;
       });
+      drainAnalyticsSoon(services, c.env);
       return c.json(
         {
           ...link,

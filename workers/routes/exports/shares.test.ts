@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, withTenant } from "../../../db/client";
 import { createExport } from "../../../db/evidence";
 import { hashToken } from "../../../db/invites";
+import { messageIdFor } from "../../../runtime/analytics";
+import { drainUntil, has, hmacKey } from "../../../test/analytics";
 import { downloadBundle, type ExportView, runExport } from "../../../test/evidence";
 import { sfRestaurant } from "../../../test/fixtures";
 import { call, expectProblem, newTenant, workerDb } from "../../../test/helpers";
@@ -62,6 +64,15 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("a share link", () => {
+  it("is counted in product analytics with plan properties only", async () => {
+    const link = await share({ expiresAt: inDays(7) });
+    const got = await drainUntil(owner.tenantId, (g) => has(g, ["Export Shared"]));
+    expect(got.segment.find((m) => m.event === "Export Shared")).toMatchObject({
+      messageId: await messageIdFor(hmacKey(), `Export Shared:${link.id}`),
+      properties: { locations: 1, expiresInDays: 7 },
+    });
+  });
+
   it("opens a read-only page listing the files, and downloads them, logging every access", async () => {
     const link = await share();
     expect(link).toMatchObject({ status: "active", email: "auditor@example.com", accessCount: 0 });
