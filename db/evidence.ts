@@ -6,6 +6,7 @@
  * The exported files live in R2; nothing here stores them.
  */
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database, Tx } from "./client";
 import { newId } from "./ids";
 import { hashToken } from "./invites";
@@ -399,6 +400,25 @@ export interface InstantRange {
 export type CheckRow = typeof checks.$inferSelect;
 
 /** One page of a facility's checks evaluated in the range, by id (time order), after `cursor`. */
+/**
+ * One facility's rows whose `time` falls in the range, after the keyset `cursor` (an id): the
+ * page condition the evidence reader uses for every per-facility table it walks by id.
+ */
+function facilityRowsInRange(
+  table: { facilityId: AnyPgColumn; id: AnyPgColumn },
+  time: AnyPgColumn,
+  facilityId: string,
+  range: InstantRange,
+  cursor: string | null,
+): SQL | undefined {
+  return and(
+    eq(table.facilityId, facilityId),
+    gte(time, range.fromIso),
+    lt(time, range.toIsoExclusive),
+    cursor ? gt(table.id, cursor) : undefined,
+  );
+}
+
 export async function checksPage(
   tx: Tx,
   facilityId: string,
@@ -406,16 +426,10 @@ export async function checksPage(
   cursor: string | null,
   limit: number,
 ): Promise<CheckRow[]> {
-  const conditions: SQL[] = [
-    eq(checks.facilityId, facilityId),
-    gte(checks.evaluatedAt, range.fromIso),
-    lt(checks.evaluatedAt, range.toIsoExclusive),
-  ];
-  if (cursor) conditions.push(gt(checks.id, cursor));
   return tx
     .select()
     .from(checks)
-    .where(and(...conditions))
+    .where(facilityRowsInRange(checks, checks.evaluatedAt, facilityId, range, cursor))
     .orderBy(asc(checks.id))
     .limit(limit);
 }
@@ -429,16 +443,10 @@ export async function temperatureLogsPage(
   cursor: string | null,
   limit: number,
 ): Promise<TemperatureLogRow[]> {
-  const conditions: SQL[] = [
-    eq(temperatureLogs.facilityId, facilityId),
-    gte(temperatureLogs.at, range.fromIso),
-    lt(temperatureLogs.at, range.toIsoExclusive),
-  ];
-  if (cursor) conditions.push(gt(temperatureLogs.id, cursor));
   return tx
     .select()
     .from(temperatureLogs)
-    .where(and(...conditions))
+    .where(facilityRowsInRange(temperatureLogs, temperatureLogs.at, facilityId, range, cursor))
     .orderBy(asc(temperatureLogs.id))
     .limit(limit);
 }

@@ -2,11 +2,12 @@
  * Human labels for the check contract's enumerations. Typed as records over the API's own
  * types, so a value added to or removed from the API fails the typecheck here.
  */
-import type { FacilityInput } from "./api/types";
+import type { FacilityInput, NotificationPreferences } from "./api/types";
 
 type Staff = NonNullable<FacilityInput["staff"]>[number];
 type Credential = NonNullable<Staff["credentials"]>[number];
 type Permit = NonNullable<FacilityInput["permits"]>[number];
+type EventType = NotificationPreferences["eventTypes"][number];
 
 export const FACILITY_TYPE_LABEL: Record<FacilityInput["type"], string> = {
   restaurant: "Restaurant",
@@ -44,3 +45,18 @@ export const PERMIT_LABEL: Record<Permit["type"], string> = {
 
 export const options = <K extends string>(labels: Record<K, string>) =>
   Object.entries(labels) as [K, string][];
+
+/** Notification event types as the Notifications page names them. */
+export const EVENT_TYPE_LABEL: Record<EventType, string> = {
+  "facility.status_changed": "A location's status changes",
+  "finding.failing": "A finding starts failing",
+  "deadline.approaching": "A deadline is approaching",
+  "deadline.passed": "A deadline passed",
+  "renewal.reminder": "A renewal should start",
+  "rule_change.ahead": "A rule changes soon",
+  "export.ready": "An evidence export is ready",
+  "billing.state_changed": "The subscription changes",
+};
+
+/** Every event type a webhook may subscribe to, in the server's order. */
+export const EVENT_TYPES = Object.keys(EVENT_TYPE_LABEL) as EventType[];

@@ -9,17 +9,7 @@ import type { Facility, NotificationPreferences, Page } from "../api/types";
 import { ErrorNotice, Loading } from "../components/ui";
 import { useResource } from "../hooks/useResource";
 import { useSubmit } from "../hooks/useSubmit";
-
-const EVENT_LABELS: Record<string, string> = {
-  "facility.status_changed": "A location's status changes",
-  "finding.failing": "A finding starts failing",
-  "deadline.approaching": "A deadline is approaching",
-  "deadline.passed": "A deadline passed",
-  "renewal.reminder": "A renewal should start",
-  "rule_change.ahead": "A rule changes soon",
-  "export.ready": "An evidence export is ready",
-  "billing.state_changed": "The subscription changes",
-};
+import { EVENT_TYPE_LABEL } from "../vocabulary";
 
 const CHANNEL_LABELS: Record<string, string> = { email: "Email" };
 
@@ -78,7 +68,7 @@ export function Notifications() {
           {p.eventTypes.map((type) => (
             <label class="check" key={type}>
               <input type="checkbox" name="events" value={type} defaultChecked={p.events.includes(type)} />{" "}
-              {EVENT_LABELS[type] ?? type}
+              {EVENT_TYPE_LABEL[type]}
             </label>
           ))}
         </fieldset>

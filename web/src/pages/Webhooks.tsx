@@ -11,17 +11,7 @@ import { Empty, ErrorNotice, Field, Loading } from "../components/ui";
 import { formatDateTime } from "../format";
 import { useResource } from "../hooks/useResource";
 import { useSubmit } from "../hooks/useSubmit";
-
-const EVENT_TYPES = [
-  "facility.status_changed",
-  "finding.failing",
-  "deadline.approaching",
-  "deadline.passed",
-  "renewal.reminder",
-  "rule_change.ahead",
-  "export.ready",
-  "billing.state_changed",
-];
+import { EVENT_TYPES } from "../vocabulary";
 
 function Deliveries({ endpoint }: { endpoint: WebhookEndpoint }) {
   const log = useResource<Page<WebhookDelivery>>(`/v1/webhooks/${endpoint.id}/deliveries?limit=20`);

@@ -7,14 +7,13 @@
 import { describeRoute } from "hono-openapi";
 import { recordAudit } from "../../../db/audit";
 import { withTenant } from "../../../db/client";
-import { createExport, existingFacilityIds } from "../../../db/evidence";
+import { createExport } from "../../../db/evidence";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
-import { validationFailed } from "../../http/problem";
 import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import type { App } from "../index";
 import { CreateExportSchema, ExportSchema } from "./schemas";
-import { exportView, requireExportsEntitlement, startExport } from "./shared";
+import { exportView, requireExportsEntitlement, requireKnownFacilities, startExport } from "./shared";
 
 const DEFAULT_DAYS = 30;
 
@@ -43,20 +42,7 @@ export function registerCreateExport(app: App): void {
         body.from ??
         new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
       const row = await withTenant(services.db(), principal.tenantId, async (tx) => {
-        const facilityIds = await existingFacilityIds(tx, body.facilityIds ?? null);
-        if (body.facilityIds) {
-          const found = new Set(facilityIds);
-          const missing = body.facilityIds
-            .map((id, index) => ({ id, index }))
-            .filter(({ id }) => !found.has(id));
-          if (missing.length > 0)
-            throw validationFailed(
-              missing.slice(0, 20).map(({ id, index }) => ({
-                pointer: `/facilityIds/${index}`,
-                detail: `facility ${id} was not found`,
-              })),
-            );
-        }
+        const facilityIds = await requireKnownFacilities(tx, body.facilityIds ?? null);
         const created = await createExport(tx, {
           tenantId: principal.tenantId,
           trigger: "manual",

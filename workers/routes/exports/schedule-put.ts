@@ -7,14 +7,13 @@
 import { describeRoute } from "hono-openapi";
 import { recordAudit } from "../../../db/audit";
 import { withTenant } from "../../../db/client";
-import { existingFacilityIds, putSchedule } from "../../../db/evidence";
+import { putSchedule } from "../../../db/evidence";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
-import { validationFailed } from "../../http/problem";
 import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import type { App } from "../index";
 import { PutScheduleSchema, ScheduleSchema } from "./schemas";
-import { requireExportsEntitlement } from "./shared";
+import { requireExportsEntitlement, requireKnownFacilities } from "./shared";
 
 export function registerPutExportSchedule(app: App): void {
   app.put(
@@ -37,19 +36,7 @@ export function registerPutExportSchedule(app: App): void {
       const services = c.get("services");
       await requireExportsEntitlement(services, principal.tenantId);
       const schedule = await withTenant(services.db(), principal.tenantId, async (tx) => {
-        if (body.facilityIds) {
-          const found = new Set(await existingFacilityIds(tx, body.facilityIds));
-          const missing = body.facilityIds
-            .map((id, index) => ({ id, index }))
-            .filter(({ id }) => !found.has(id));
-          if (missing.length > 0)
-            throw validationFailed(
-              missing.slice(0, 20).map(({ id, index }) => ({
-                pointer: `/facilityIds/${index}`,
-                detail: `facility ${id} was not found`,
-              })),
-            );
-        }
+        if (body.facilityIds) await requireKnownFacilities(tx, body.facilityIds);
         const saved = await putSchedule(tx, {
           tenantId: principal.tenantId,
           cadence: body.cadence,

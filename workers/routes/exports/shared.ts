@@ -1,13 +1,21 @@
 /**
  * What the export routes share: an export as the API shows it (file URLs that download with
- * the caller's credentials), the tenant's export found or 404, the entitlement check, a share
- * link's status, and handing a stored export to the tenant object's alarm.
+ * the caller's credentials), the tenant's export found or 404, the entitlement check, the
+ * facilities an export or schedule names, a share link's status, and handing a stored export to
+ * the tenant object's alarm.
  */
 import type { Context } from "hono";
+import type { Tx } from "../../../db/client";
 import { withTenant, withTenantRead } from "../../../db/client";
-import { type EvidenceExport, finishExport, getExport, type ShareLink } from "../../../db/evidence";
+import {
+  type EvidenceExport,
+  existingFacilityIds,
+  finishExport,
+  getExport,
+  type ShareLink,
+} from "../../../db/evidence";
 import type { AppEnv } from "../../context";
-import { notFound, Problem } from "../../http/problem";
+import { notFound, Problem, validationFailed } from "../../http/problem";
 import { billingAccount, requireEntitlement } from "../../services/billing";
 import { exportRequest } from "../../services/evidence";
 import type { Services } from "../../services/services";
@@ -47,6 +55,26 @@ export async function loadExport(c: Context<AppEnv>, id: string): Promise<Eviden
 /** 402/403 unless the tenant's plan includes evidence exports (billing/catalog.ts). */
 export async function requireExportsEntitlement(services: Services, tenantId: string): Promise<void> {
   requireEntitlement(await billingAccount(services, tenantId), "evidence_exports");
+}
+
+/**
+ * The tenant's facilities an export or schedule covers: all of them when `requested` is null,
+ * otherwise exactly those named — an unknown id is a 422 pointing at it (first 20), never a
+ * silently shorter export.
+ */
+export async function requireKnownFacilities(tx: Tx, requested: readonly string[] | null): Promise<string[]> {
+  const facilityIds = await existingFacilityIds(tx, requested);
+  if (!requested) return facilityIds;
+  const found = new Set(facilityIds);
+  const missing = requested.map((id, index) => ({ id, index })).filter(({ id }) => !found.has(id));
+  if (missing.length > 0)
+    throw validationFailed(
+      missing.slice(0, 20).map(({ id, index }) => ({
+        pointer: `/facilityIds/${index}`,
+        detail: `facility ${id} was not found`,
+      })),
+    );
+  return facilityIds;
 }
 
 export function shareStatus(link: ShareLink, now = Date.now()): "active" | "expired" | "revoked" {
