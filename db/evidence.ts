@@ -574,22 +574,3 @@ export async function overridesInEffect(tx: Tx, jurisdictions: readonly string[]
     )
     .orderBy(asc(datasetOverrides.id));
 }
-
-/**
- * Marks the tenant's ready scheduled exports that were not yet announced as announced, and
- * returns them: each is announced at most once (a failed email is logged, not retried).
- */
-export async function claimReadyAnnouncements(tx: Tx): Promise<EvidenceExport[]> {
-  const rows = await tx
-    .update(evidenceExports)
-    .set({ notifiedAt: sql`now()` })
-    .where(
-      and(
-        eq(evidenceExports.trigger, "scheduled"),
-        eq(evidenceExports.status, "ready"),
-        sql`${evidenceExports.notifiedAt} IS NULL`,
-      ),
-    )
-    .returning();
-  return rows.map(toExport);
-}

@@ -732,8 +732,6 @@ export const evidenceExports = pgTable(
     files: jsonb("files"),
     /** SHA-256 of manifest.json once ready. */
     manifestSha256: text("manifest_sha256"),
-    /** When the "export ready" email went out (scheduled exports; the hourly job sends it once). */
-    notifiedAt: timestamptz("notified_at"),
   },
   (t) => [index("evidence_exports_tenant_idx").on(t.tenantId, t.id), tenantIsolation],
 );

@@ -10,7 +10,7 @@
  * tenant has; a location's own cost is measured in bench/evidence.ts. The final step (index and
  * PDF of every location) grows with the number of locations: docs/evidence.md "Limits". When every location is
  * done: index.json, the PDF report, jwks.json, manifest.json and its detached signature, then
- * the Postgres row becomes `ready` with the file list. A step that fails is retried with
+ * the Postgres row becomes `ready` with the file list and `export.ready` is raised. A step that fails is retried with
  * backoff; after MAX_ATTEMPTS the export is marked `failed` with the reason.
  */
 
@@ -40,6 +40,7 @@ import {
 import { renderReport } from "../evidence/pdf";
 import { putWhole } from "../evidence/r2-upload";
 import { evidenceObjectKey } from "../evidence/storage";
+import type { ReadyExport } from "../notifications/events";
 import { databaseConfig } from "../runtime/database";
 import type { RuntimeEnv } from "../runtime/env";
 import { keyRing } from "../runtime/signing-keys";
@@ -83,6 +84,12 @@ export class EvidenceExports {
     private readonly jobs: Jobs,
     private readonly facilities: FacilityStore,
     private readonly alerts: AlertStore,
+    /**
+     * Called synchronously once an export's row is `ready`, in the same storage write as the
+     * job's removal: the tenant object raises `export.ready` there, so the notice can be
+     * neither lost nor raised twice.
+     */
+    private readonly onReady: (ready: ReadyExport) => void,
   ) {}
 
   /** Queues an export (idempotent by id) and schedules the job now. True when the alarm must move. */
@@ -146,6 +153,13 @@ export class EvidenceExports {
       }
       if (position >= parameters.facilityIds.length) {
         await this.finish(handle.db, job, parameters);
+        this.onReady({
+          id: job.id,
+          trigger: parameters.trigger,
+          from: parameters.from,
+          to: parameters.to,
+          locations: parameters.facilityIds.length,
+        });
         this.forget(job.id);
       }
       this.jobs.set("run_export", this.pending() > 0 ? Date.now() : null);

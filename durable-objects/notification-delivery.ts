@@ -4,8 +4,9 @@
  * Standard Webhooks POST with `fetch`, email through the one mail delivery (runtime/mail/) —
  * and a test may wrap them on the object (`notificationSenders`) to fail on purpose.
  */
-import { type Database, withTenant } from "../db/client";
+import { type Database, type Tx, withTenant } from "../db/client";
 import { listUsers, loadUserAccess } from "../db/users";
+import { ADMINS_TARGET, OWNERS_TARGET } from "../notifications/contract";
 import { digestMail, notificationMail } from "../notifications/email";
 import type { NotificationEvent } from "../notifications/events";
 import { unsubscribeToken } from "../notifications/unsubscribe";
@@ -19,7 +20,7 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
 
 export interface NotificationSenders {
   webhook(request: { url: string; headers: Record<string, string>; body: string }): Promise<SendResult>;
-  /** One email to `target` (a user id, or `owners`) about `events` (several: a digest). */
+  /** One email to `target` (a user id, `owners` or `admins`) about `events` (several: a digest). */
   email(input: { target: string; deliveryId: string; events: NotificationEvent[] }): Promise<SendResult>;
 }
 
@@ -56,25 +57,41 @@ export interface EmailSenderConfig extends MailConfig {
   unsubscribeSecret: string;
   /** Opens Postgres for this send (who the user is now, their access); closed by the caller. */
   db: () => Database;
+  /** Whether a user saved notification preferences (then announcements follow those instead). */
+  hasPreferences: (userId: string) => boolean;
+}
+
+interface Recipient {
+  id: string;
+  email: string;
+  facilityIds: string[] | null;
+}
+
+/** Who `target` is now, read from Postgres at send time. */
+async function recipientsOf(tx: Tx, target: string, config: EmailSenderConfig): Promise<Recipient[]> {
+  if (target === OWNERS_TARGET || target === ADMINS_TARGET) {
+    const members = (await listUsers(tx)).filter((u) =>
+      target === OWNERS_TARGET
+        ? u.role === "owner"
+        : (u.role === "owner" || u.role === "admin") && !config.hasPreferences(u.id),
+    );
+    return members.map((u) => ({ id: u.id, email: u.email, facilityIds: null }));
+  }
+  const user = await loadUserAccess(tx, target);
+  return user ? [{ id: user.id, email: user.email, facilityIds: user.facilityIds }] : [];
 }
 
 /**
  * Email to a user (their address and access read from Postgres at send time, so a removed
- * user or a manager who lost a location gets nothing: `skipped`) or to the tenant's owners.
+ * user or a manager who lost a location gets nothing: `skipped`), to the tenant's owners
+ * (operational), or to the owners and admins without preferences of their own (announcements).
  */
 export function emailSender(config: EmailSenderConfig): NotificationSenders["email"] {
   const mail = mailDelivery(config);
   return async ({ target, deliveryId, events }) => {
-    let recipients: { id: string; email: string; facilityIds: string[] | null }[];
+    let recipients: Recipient[];
     try {
-      recipients = await withTenant(config.db(), config.tenantId, async (tx) => {
-        if (target === "owners")
-          return (await listUsers(tx))
-            .filter((u) => u.role === "owner")
-            .map((u) => ({ id: u.id, email: u.email, facilityIds: null }));
-        const user = await loadUserAccess(tx, target);
-        return user ? [{ id: user.id, email: user.email, facilityIds: user.facilityIds }] : [];
-      });
+      recipients = await withTenant(config.db(), config.tenantId, (tx) => recipientsOf(tx, target, config));
     } catch (error) {
       return { outcome: "failed", error: `could not read the recipient: ${String(error)}` };
     }
@@ -86,7 +103,7 @@ export function emailSender(config: EmailSenderConfig): NotificationSenders["ema
       );
       if (visible.length === 0) continue;
       const unsubscribeUrl =
-        target === "owners"
+        target === OWNERS_TARGET
           ? null
           : `${config.appOrigin.replace(/\/$/, "")}/v1/notifications/unsubscribe?token=${await unsubscribeToken(
               config.unsubscribeSecret,

@@ -17,16 +17,20 @@
  * Message-ID: the delivery id), which receivers use to drop the duplicate.
  */
 import { newId } from "../db/ids";
-import type {
-  Delivery,
-  DeliveryAttempt,
-  DeliveryPage,
-  DeliveryStatus,
-  EmitOutcome,
-  NotificationPreferences,
-  WebhookEndpoint,
+import {
+  ADMINS_TARGET,
+  DEFAULT_PREFERENCES,
+  type Delivery,
+  type DeliveryAttempt,
+  type DeliveryPage,
+  type DeliveryStatus,
+  type EmitOutcome,
+  type NotificationPreferences,
+  OWNERS_TARGET,
+  type WebhookEndpoint,
 } from "../notifications/contract";
 import {
+  ANNOUNCEMENT_EVENT_TYPES,
   ENDPOINT_DISABLED_EVENT_TYPE,
   type EventType,
   type NotificationEvent,
@@ -288,16 +292,23 @@ export class NotificationStore {
     );
   }
 
-  /** One-click unsubscribe: no more email to the user, and none of what is queued for them. */
-  unsubscribeEmail(userId: string, nowMs: number): boolean {
-    const prefs = this.preferences(userId);
-    if (prefs)
-      this.setPreferences(userId, { ...prefs, channels: prefs.channels.filter((c) => c !== "email") }, nowMs);
+  /**
+   * One-click unsubscribe: no more email to the user, and none of what is queued for them. A
+   * user with no saved preferences gets the defaults without email saved, which also takes them
+   * out of the announcements to owners and admins (`ADMINS_TARGET`).
+   */
+  unsubscribeEmail(userId: string, nowMs: number): void {
+    const prefs = this.preferences(userId) ?? DEFAULT_PREFERENCES;
+    this.setPreferences(userId, { ...prefs, channels: prefs.channels.filter((c) => c !== "email") }, nowMs);
     this.sql.exec(
       "UPDATE deliveries SET status = 'canceled', due_ms = NULL WHERE channel = 'email' AND target = ? AND status = 'pending'",
       userId,
     );
-    return prefs !== null;
+  }
+
+  /** Whether the user saved preferences (then they, not the announcement defaults, decide). */
+  hasPreferences(userId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM notification_prefs WHERE user_id = ?", userId).toArray().length > 0;
   }
 
   // ---- Events and fan-out ----
@@ -348,7 +359,7 @@ export class NotificationStore {
       return { eventId: event.id, deliveries: queued, duplicate: false };
     }
     if (options.ownersEmail) {
-      queue("email", "owners", nowMs);
+      queue("email", OWNERS_TARGET, nowMs);
       return { eventId: event.id, deliveries: queued, duplicate: false };
     }
     for (const row of this.sql
@@ -372,6 +383,8 @@ export class NotificationStore {
         digest,
       );
     }
+    if ((ANNOUNCEMENT_EVENT_TYPES as readonly string[]).includes(event.type))
+      queue("email", ADMINS_TARGET, nowMs);
     return { eventId: event.id, deliveries: queued, duplicate: false };
   }
 

@@ -37,7 +37,9 @@ import type {
 import {
   type EventType,
   eventsFromDrift,
+  exportReadyEvent,
   type NotificationEvent,
+  ruleChangeEvent,
   TEST_EVENT_TYPE,
 } from "../notifications/events";
 import { databaseConfig } from "../runtime/database";
@@ -153,7 +155,9 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     this.usageReports = new UsageReports(sql);
     this.notifications = new NotificationStore(sql);
     this.sendUsage = stripeSender({ secretKey: env.STRIPE_SECRET_KEY ?? "", apiBase: env.STRIPE_API_BASE });
-    this.evidence = new EvidenceExports(sql, env, this.jobs, this.facilities, this.alerts);
+    this.evidence = new EvidenceExports(sql, env, this.jobs, this.facilities, this.alerts, (ready) =>
+      this.raiseNotification(exportReadyEvent(ready, iso(Date.now())), `export:${ready.id}`),
+    );
   }
 
   // ---- Evidence exports ----
@@ -381,15 +385,21 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     const notices = await this.withDatasets((datasets) =>
       buildNotices(this.facilities.all(), datasets, input),
     );
-    return this.ctx.storage.transactionSync(() =>
-      this.notices.replaceUpcoming(
+    // Each new notice is raised as `rule_change.ahead` in the write that stores it.
+    const result = this.ctx.storage.transactionSync(() => {
+      const stored = this.notices.replaceUpcoming(
         input.jurisdiction,
         { changed: input.changes.map((c) => `${c.ruleId}@${c.effectiveFrom}`), upcoming: input.upcoming },
         notices,
         asOfDate(undefined, new Date(now)),
         now,
-      ),
-    );
+      );
+      for (const notice of stored.created)
+        this.raiseNotification(ruleChangeEvent(notice, iso(now)), notice.id);
+      return stored;
+    });
+    await this.jobs.arm();
+    return result;
   }
 
   /** Notices taking effect today or later; `facilityIds` limits them to a manager's locations. */
@@ -608,10 +618,9 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   /** Any part of Prep raising an event (notifications/emit.ts); once per (type, key). */
   async emitNotification(input: EmitInput): Promise<EmitOutcome> {
     const now = Date.now();
-    const outcome = this.ctx.storage.transactionSync(() => {
-      const result = this.notifications.raise(
+    const outcome = this.ctx.storage.transactionSync(() =>
+      this.raiseNotification(
         {
-          id: newId("evt", now),
           type: input.type,
           timestamp: input.timestamp ?? iso(now),
           facilityId: input.facilityId ?? null,
@@ -620,13 +629,21 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
           data: input.data,
         },
         input.key,
-        now,
-      );
-      if (result.deliveries > 0) this.jobs.ensure("deliver_notifications", now);
-      return result;
-    });
+      ),
+    );
     if (outcome.deliveries > 0) await this.jobs.arm();
     return outcome;
+  }
+
+  /**
+   * Stores an event of the object's own (once per type and key) and queues its deliveries.
+   * Synchronous, inside the caller's write; the caller arms the alarm (the alarm handler does).
+   */
+  private raiseNotification(event: Omit<NotificationEvent, "id">, key: string): EmitOutcome {
+    const now = Date.now();
+    const result = this.notifications.raise({ id: newId("evt", now), ...event }, key, now);
+    if (result.deliveries > 0) this.jobs.ensure("deliver_notifications", now);
+    return result;
   }
 
   async createWebhook(
@@ -723,8 +740,8 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   }
 
   /** One-click unsubscribe (RFC 8058): no more email for the user. */
-  async unsubscribeEmail(userId: string): Promise<boolean> {
-    return this.ctx.storage.transactionSync(() => this.notifications.unsubscribeEmail(userId, Date.now()));
+  async unsubscribeEmail(userId: string): Promise<void> {
+    this.ctx.storage.transactionSync(() => this.notifications.unsubscribeEmail(userId, Date.now()));
   }
 
   /**
@@ -762,6 +779,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
           appOrigin: this.env.APP_ORIGIN || this.notifications.appOrigin() || "http://localhost:8787",
           unsubscribeSecret: this.env.SESSION_SECRET ?? "",
           db,
+          hasPreferences: (userId) => this.notifications.hasPreferences(userId),
         }),
       });
       await deliverDue(this.notifications, senders, at, (work) => this.ctx.storage.transactionSync(work));

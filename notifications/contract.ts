@@ -5,6 +5,14 @@
 import type { EventType } from "./events";
 import type { Channel } from "./schedule";
 
+/** Email to the tenant's owners: operational mail (an endpoint disabled), no unsubscribe. */
+export const OWNERS_TARGET = "owners";
+/**
+ * Email to the owners and admins who have saved no notification preferences of their own:
+ * announcements (`ANNOUNCEMENT_EVENT_TYPES`), with one-click unsubscribe.
+ */
+export const ADMINS_TARGET = "admins";
+
 /** An endpoint as the API shows it (never its secrets after creation). */
 export interface WebhookEndpoint {
   id: string;
@@ -38,7 +46,7 @@ export interface Delivery {
   eventId: string;
   eventType: string;
   channel: Channel;
-  /** Endpoint id (webhook), user id (email, sms), or `owners`. */
+  /** Endpoint id (webhook), user id (email, sms), `owners` or `admins` (see the targets below). */
   target: string;
   status: DeliveryStatus;
   attempts: number;
@@ -76,9 +84,20 @@ export interface NotificationPreferences {
   urgentImmediately: boolean;
 }
 
-/** What a user has before choosing: failures and deadlines by email, at once, everywhere. */
+/**
+ * What a user has before choosing: no channel, so nothing is sent to them (owners and admins
+ * still hear of announcements, `ADMINS_TARGET`); the events are what the settings page offers
+ * ticked — failures, deadlines, and the announcements — at once, everywhere.
+ */
 export const DEFAULT_PREFERENCES: NotificationPreferences = {
-  events: ["facility.status_changed", "finding.failing", "deadline.approaching", "deadline.passed"],
+  events: [
+    "facility.status_changed",
+    "finding.failing",
+    "deadline.approaching",
+    "deadline.passed",
+    "rule_change.ahead",
+    "export.ready",
+  ],
   channels: [],
   facilityIds: null,
   delivery: "immediate",

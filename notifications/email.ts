@@ -43,6 +43,9 @@ export function digestMail(events: readonly NotificationEvent[], context: MailCo
 function linkFor(event: NotificationEvent, appOrigin: string): string {
   const base = appOrigin.replace(/\/$/, "");
   if (typeof event.data.url === "string" && /^https?:\/\//.test(event.data.url)) return event.data.url;
+  // A page of the app (`/evidence`, `/rule-changes`): never a protocol-relative `//host`.
+  if (typeof event.data.path === "string" && /^\/(?!\/)/.test(event.data.path))
+    return `${base}${event.data.path}`;
   return event.facilityId ? `${base}/locations/${encodeURIComponent(event.facilityId)}` : `${base}/`;
 }
 

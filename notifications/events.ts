@@ -34,6 +34,18 @@ export type InternalEventType = typeof TEST_EVENT_TYPE | typeof ENDPOINT_DISABLE
 export const isEventType = (value: string): value is EventType =>
   (EVENT_TYPES as readonly string[]).includes(value);
 
+/**
+ * Tenant-wide announcements (nothing fails because of them, but someone must act): besides
+ * everyone whose preferences take them, they reach by email the tenant's owners and admins who
+ * have not chosen their own notification settings — so an export or a rule change ahead is
+ * never announced to nobody while preferences default to no channel.
+ */
+export const ANNOUNCEMENT_EVENT_TYPES: readonly EventType[] = [
+  "rule_change.ahead",
+  "export.ready",
+  "billing.state_changed",
+];
+
 /** Events that may break quiet hours and digests when the user allows it: something failing now. */
 export const URGENT_EVENT_TYPES: readonly EventType[] = ["finding.failing", "deadline.passed"];
 
@@ -169,4 +181,94 @@ export function eventsFromDrift(drift: DriftFacts, details: FindingDetails): Not
     });
   }
   return events;
+}
+
+/** What an evidence export that became ready says (the tenant object raises it as it finishes). */
+export interface ReadyExport {
+  id: string;
+  trigger: string;
+  from: string;
+  to: string;
+  locations: number;
+}
+
+/** `export.ready`: one per export; the email links to the Evidence page, never to the files. */
+export function exportReadyEvent(ready: ReadyExport, timestamp: string): Omit<NotificationEvent, "id"> {
+  const places = `${ready.locations} location${ready.locations === 1 ? "" : "s"}`;
+  return {
+    type: "export.ready",
+    timestamp,
+    facilityId: null,
+    facilityName: null,
+    summary: `Your evidence export for ${ready.from} – ${ready.to} (${places}) is ready`,
+    data: {
+      exportId: ready.id,
+      trigger: ready.trigger,
+      from: ready.from,
+      to: ready.to,
+      locations: ready.locations,
+      path: "/evidence",
+    },
+  };
+}
+
+/** A rule change ahead as `rule_change.ahead` carries it (compliance's RuleChangeNotice, structurally). */
+export interface RuleChangeFacts {
+  id: string;
+  jurisdiction: string;
+  ruleId: string;
+  title: string;
+  citation: string;
+  effectiveFrom: string;
+  summary: string;
+  affected: readonly {
+    facilityId: string;
+    facilityName: string;
+    from: string;
+    to: string;
+    actions: string[];
+  }[];
+}
+
+/**
+ * `rule_change.ahead`: one per notice, listing the locations it will break; each affected
+ * location is a finding line in the email (its status from the date, the rule's citation).
+ */
+export function ruleChangeEvent(notice: RuleChangeFacts, timestamp: string): Omit<NotificationEvent, "id"> {
+  const count = notice.affected.length;
+  const findings: NotifiedFinding[] = notice.affected.map((location) => ({
+    ruleId: notice.ruleId,
+    citation: notice.citation,
+    title:
+      location.actions.length > 0
+        ? `${location.facilityName}: ${location.actions.join(" ")}`
+        : location.facilityName,
+    subject: null,
+    previousStatus: location.from,
+    status: location.to,
+    dueBy: notice.effectiveFrom,
+  }));
+  return {
+    type: "rule_change.ahead",
+    timestamp,
+    facilityId: null,
+    facilityName: null,
+    summary: `A rule change on ${notice.effectiveFrom} affects ${count} of your location${count === 1 ? "" : "s"}: ${notice.title}`,
+    data: {
+      noticeId: notice.id,
+      jurisdiction: notice.jurisdiction,
+      ruleId: notice.ruleId,
+      citation: notice.citation,
+      effectiveFrom: notice.effectiveFrom,
+      summary: notice.summary,
+      affected: notice.affected.map(({ facilityId, facilityName, from, to }) => ({
+        facilityId,
+        facilityName,
+        from,
+        to,
+      })),
+      findings,
+      path: "/rule-changes",
+    },
+  };
 }

@@ -7,7 +7,6 @@ import type {
   AnnouncementResult,
   FacilityInput,
   RuleChangeAnnouncement,
-  RuleChangeNotice,
   RuleComparison,
   RuleComparisonResult,
 } from "../compliance";
@@ -58,21 +57,14 @@ export interface JobContext {
    * are unusable. Absent in the CLI: the Worker's hourly run drains the outbox.
    */
   analytics?: AnalyticsSetup | { error: string } | undefined;
-  /**
-   * Tells a tenant's people of new rule-change notices (pipeline/rule-notices.ts). Absent in
-   * the CLI, which cannot reach the objects that make notices anyway.
-   */
-  sendRuleChangeNotices?: ((tenantId: string, notices: RuleChangeNotice[]) => Promise<void>) | undefined;
   /** Scheduled evidence exports (evidence-schedule.ts); absent in the CLI, which cannot reach tenant objects. */
   evidence?: EvidenceReach | undefined;
 }
 
-/** What the export schedule reaches: the tenant object that builds an export, and the "ready" notification. */
+/** What the export schedule reaches: the tenant object that builds an export (and announces it ready). */
 export interface EvidenceReach {
   /** Hands a stored export to the tenant's object (TenantObject.startExport). */
   start(tenantId: string, row: EvidenceExport): Promise<void>;
-  /** Tells the tenant its scheduled export is ready (workers/services/evidence-notify.ts). */
-  notifyReady(tenantId: string, row: EvidenceExport): Promise<void>;
 }
 
 /** What billing reconciliation reaches: Stripe, and each tenant's meters (every shard summed). */

@@ -2,15 +2,13 @@
  * Scheduled evidence exports (hourly): for each tenant with a schedule (monthly or
  * quarterly), once a period has closed, queue one export of it — the period is claimed in the
  * tenant's own transaction, so overlapping runs queue it once — and hand it to the tenant
- * object (`JobContext.evidence.start`). Then announce each scheduled export that has become
- * ready since the last run (`JobContext.evidence.notifyReady`, once per export). A tenant
+ * object (`JobContext.evidence.start`), which raises `export.ready` when it is built. A tenant
  * whose plan no longer includes `evidence_exports` is skipped (its schedule stays).
  */
 import { entitled } from "../billing/entitlements";
 import { loadBillingAccount } from "../db/billing";
 import { asPlatform, withTenant } from "../db/client";
 import {
-  claimReadyAnnouncements,
   claimSchedulePeriod,
   createExport,
   existingFacilityIds,
@@ -34,14 +32,11 @@ export function closedPeriod(cadence: "monthly" | "quarterly", now: Date): { fro
   return { from: iso(from), to: iso(to) };
 }
 
-export async function runScheduledExports(
-  ctx: JobContext,
-): Promise<{ queued: number; notified: number; skipped: number }> {
+export async function runScheduledExports(ctx: JobContext): Promise<{ queued: number; skipped: number }> {
   const reach = ctx.evidence;
-  if (!reach) return { queued: 0, notified: 0, skipped: 0 };
+  if (!reach) return { queued: 0, skipped: 0 };
   const schedules = await asPlatform(ctx.db, (tx) => listSchedules(tx));
   let queued = 0;
-  let notified = 0;
   let skipped = 0;
   for (const schedule of schedules) {
     try {
@@ -71,7 +66,6 @@ export async function runScheduledExports(
           queued++;
         }
       }
-      notified += await notifyReady(ctx, schedule.tenantId);
     } catch (error) {
       ctx.log({
         level: "error",
@@ -81,14 +75,5 @@ export async function runScheduledExports(
       });
     }
   }
-  return { queued, notified, skipped };
-}
-
-/** Announces the tenant's ready scheduled exports not yet announced (each once). */
-async function notifyReady(ctx: JobContext, tenantId: string): Promise<number> {
-  const reach = ctx.evidence;
-  if (!reach) return 0;
-  const ready = await withTenant(ctx.db, tenantId, claimReadyAnnouncements);
-  for (const row of ready) await reach.notifyReady(tenantId, row);
-  return ready.length;
+  return { queued, skipped };
 }

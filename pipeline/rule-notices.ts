@@ -4,8 +4,8 @@
  * windows that start after today (a shorter card deadline from 1 January, a new permit from
  * 1 March) become an announcement that each affected tenant's object turns into notices —
  * the locations each change will break and what to do by its date (durable-objects/
- * rule-changes.ts). The object answers which notices are new, and only those are sent on to
- * people (`JobContext.sendRuleChangeNotices`), so a retried sweep never tells anyone twice.
+ * rule-changes.ts). The object raises each new notice as a `rule_change.ahead` notification in
+ * the write that stores it, so a retried sweep never tells anyone twice.
  * On the date itself nothing special happens: the rule window's start is one of the
  * verdicts' `reevaluateAt` dates, so the objects' alarms re-evaluate and drift alerts follow.
  *
@@ -58,9 +58,8 @@ export async function rulesAhead(
 }
 
 /**
- * Has the tenant's object store the notices of `announcement` and sends the new ones on.
- * Returns how many were new. A failure to send is logged, not thrown: the notices are stored
- * and shown in the app and over the API either way.
+ * Has the tenant's object store the notices of `announcement` (and raise the new ones through
+ * the notification pipeline). Returns how many were new.
  */
 export async function announceRuleChanges(
   ctx: JobContext,
@@ -69,12 +68,5 @@ export async function announceRuleChanges(
 ): Promise<number> {
   if (!ctx.tenantObjects) return 0;
   const { created } = await ctx.tenantObjects.announce(tenantId, announcement);
-  if (created.length > 0 && ctx.sendRuleChangeNotices) {
-    try {
-      await ctx.sendRuleChangeNotices(tenantId, created);
-    } catch (error) {
-      ctx.log({ level: "error", message: "rule-change notice not sent", tenantId, error: String(error) });
-    }
-  }
   return created.length;
 }

@@ -14,8 +14,7 @@ import { databaseConfig } from "../runtime/database";
 import { datasetRegistry } from "../runtime/dataset-registry";
 import { localMetrics } from "../runtime/metrics";
 import type { Env } from "./env";
-import { exportRequest, notifyExportReady } from "./services/evidence";
-import { sendRuleChangeNotices } from "./services/rule-change-notices";
+import { exportRequest } from "./services/evidence";
 import { stripeClient } from "./services/stripe";
 import { TenantMeters } from "./services/tenant-meters";
 
@@ -49,7 +48,6 @@ export function workerJobContext(env: Env, db: Database): JobContext {
       compareRules: (tenantId, input) => tenantObject(env, tenantId).compareRules(input),
       announce: (tenantId, announcement) => tenantObject(env, tenantId).announceRuleChanges(announcement),
     },
-    sendRuleChangeNotices: (tenantId, notices) => sendRuleChangeNotices(env, db, tenantId, notices),
     publishedBundles: env.DATASET_BUNDLES
       ? { store: env.DATASET_BUNDLES, publicKey: parsePublicKey(env.DATASET_BUNDLE_PUBLIC_KEY) }
       : undefined,
@@ -59,10 +57,9 @@ export function workerJobContext(env: Env, db: Database): JobContext {
     environment: env.PREP_ENV,
     billing: billingReach(env),
     operationalMetrics: operationalMetrics(env),
-    // Evidence vault: scheduled exports are built by the tenant object; "ready" goes by email.
+    // Evidence vault: scheduled exports are built (and announced ready) by the tenant object.
     evidence: {
       start: (tenantId, row) => tenantObject(env, tenantId).startExport(exportRequest(row, tenantId)),
-      notifyReady: (tenantId, row) => notifyExportReady(env, db, tenantId, row),
     },
     analytics: analyticsSetup(env, (input, init) => fetch(input, init)),
   };

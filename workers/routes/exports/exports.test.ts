@@ -2,6 +2,7 @@
 // object's alarm into Miniflare's R2; its bundle verifies offline and fails, naming the file,
 // after one byte changes; JSON files are canonical; the PDF's text has every failing
 // citation; another tenant reaches nothing; hostile input gets RFC 9457 problems.
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { extractText, getDocumentProxy } from "unpdf";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -165,6 +166,31 @@ describe("a ready export", () => {
     expect(listed.objects).toHaveLength(view.files.length);
     const stored = await env.EVIDENCE_BUCKET.get(evidenceObjectKey(owner.tenantId, view.id, "manifest.json"));
     expect(stored?.size).toBe(bundle.get("manifest.json")?.byteLength);
+  });
+
+  it("announces itself ready once, through the notification pipeline (export.ready)", async () => {
+    const stub = env.TENANT.get(env.TENANT.idFromName(owner.tenantId));
+    const events = await runInDurableObject(stub, (_, state) =>
+      state.storage.sql
+        .exec<{ event: string }>(
+          "SELECT event FROM notification_events WHERE type = 'export.ready' AND key = ?",
+          `export:${view.id}`,
+        )
+        .toArray(),
+    );
+    expect(events).toHaveLength(1);
+    const event = JSON.parse((events[0] as { event: string }).event) as {
+      summary: string;
+      data: Record<string, unknown>;
+    };
+    expect(event.data).toMatchObject({
+      exportId: view.id,
+      trigger: "manual",
+      to: today,
+      locations: 2,
+      path: "/evidence",
+    });
+    expect(event.summary).toContain("(2 locations) is ready");
   });
 
   it("lists the export", async () => {

@@ -182,6 +182,54 @@ describe("the email channel", () => {
     expect((await mailFor(mailApi(), owner.email)).length).toBe(before);
   });
 
+  it("announces an export or rule change to owners and admins without settings of their own, never to others", async () => {
+    const owner = await signUp("Announcement Kitchens");
+    const admin = await addMember(owner, "admin");
+    const quietAdmin = await addMember(owner, "admin");
+    const manager = await addMember(owner, "manager");
+    // An admin who chose their settings (no email) is no longer told by the defaults.
+    await setPreferences(quietAdmin, { channels: [] });
+    await emitNotification(env.TENANT, owner.tenantId, {
+      type: "export.ready",
+      key: "announced-once",
+      summary: "Your evidence export for 2026-11-01 – 2026-11-30 (2 locations) is ready",
+      data: { exportId: "exp_test", path: "/evidence" },
+    });
+    const mail = await waitForMail(mailApi(), admin.email, { subject: "evidence export" });
+    expect(mail.text).toContain("https://prep.test/evidence");
+    await waitForMail(mailApi(), owner.email, { subject: "evidence export" });
+    await sleep(300);
+    for (const other of [quietAdmin, manager])
+      expect(
+        (await mailFor(mailApi(), other.email)).filter((m) => m.subject.includes("evidence export")),
+      ).toHaveLength(0);
+
+    // Announcements carry one-click unsubscribe too: after it the owner hears no more of them.
+    const source = await (await fetch(`${mailApi()}/api/email/${mail.id}/source`)).text();
+    const url = new URL(/^List-Unsubscribe: <(https?:\/\/[^>]+)>\r?$/m.exec(source)?.[1] as string);
+    const ownerMail = await waitForMail(mailApi(), owner.email, { subject: "evidence export" });
+    const ownerSource = await (await fetch(`${mailApi()}/api/email/${ownerMail.id}/source`)).text();
+    const ownerUrl = new URL(/^List-Unsubscribe: <(https?:\/\/[^>]+)>\r?$/m.exec(ownerSource)?.[1] as string);
+    expect(ownerUrl.search).not.toBe(url.search);
+    const clicked = await call(ownerUrl.pathname + ownerUrl.search, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(clicked.status).toBe(200);
+    await emitNotification(env.TENANT, owner.tenantId, {
+      type: "rule_change.ahead",
+      key: "after-owner-unsubscribed",
+      summary: "A rule change on 2027-01-01 affects 1 of your locations",
+      data: { path: "/rule-changes" },
+    });
+    await waitForMail(mailApi(), admin.email, { subject: "A rule change on 2027-01-01" });
+    await sleep(300);
+    expect(
+      (await mailFor(mailApi(), owner.email)).filter((m) => m.subject.includes("rule change")),
+    ).toHaveLength(0);
+  });
+
   it("refuses a forged or malformed unsubscribe token (404) without saying who exists", async () => {
     const owner = await signUp("Forged Unsub Co");
     for (const token of [

@@ -1,0 +1,1 @@
+ALTER TABLE "evidence_exports" DROP COLUMN "notified_at";
