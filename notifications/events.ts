@@ -272,3 +272,36 @@ export function ruleChangeEvent(notice: RuleChangeFacts, timestamp: string): Omi
     },
   };
 }
+
+const SUBSCRIPTION_WORDS: Record<string, string> = {
+  trialing: "in its trial",
+  active: "active",
+  past_due: "past due",
+  canceled: "canceled",
+};
+
+/**
+ * `billing.state_changed` when a subscription's status or plan changed (null when neither did:
+ * a renewal or a redelivered webhook says nothing new). The email links to the Billing page.
+ */
+export function billingStateEvent(
+  before: { plan: string; status: string },
+  after: { plan: string; status: string },
+): { type: "billing.state_changed"; summary: string; data: Record<string, unknown> } | null {
+  if (before.plan === after.plan && before.status === after.status) return null;
+  const status = SUBSCRIPTION_WORDS[after.status] ?? after.status;
+  return {
+    type: "billing.state_changed",
+    summary:
+      before.status === after.status
+        ? `Your Prep plan is now ${after.plan} (was ${before.plan})`
+        : `Your Prep subscription is now ${status} (was ${SUBSCRIPTION_WORDS[before.status] ?? before.status})`,
+    data: {
+      previousStatus: before.status,
+      status: after.status,
+      previousPlan: before.plan,
+      plan: after.plan,
+      path: "/billing",
+    },
+  };
+}

@@ -2,10 +2,11 @@
  * The Worker's side of entitlements: the tenant's account from the isolate's cache, and a
  * refusal turned into the problem an API client can act on (402 `subscription_required`,
  * 403 `state_not_in_plan` naming the add-on, 403 `feature_not_in_plan`,
- * 403 `location_limit_reached`).
+ * 403 `location_limit_reached`), and telling the tenant when its subscription changed.
  */
 import { LOOKUP_KEYS, STATE_ADD_ON } from "../../billing/catalog";
 import { type BillingAccount, type Entitlement, locationLimit, refusal } from "../../billing/entitlements";
+import { billingStateEvent } from "../../notifications/events";
 import { Problem } from "../http/problem";
 import type { Services } from "./services";
 
@@ -74,4 +75,19 @@ export function requireLocationRoom(account: BillingAccount, stored: number): vo
     detail: `This plan includes ${limit} locations and ${stored} are stored. Upgrade on the Billing page, or delete a location first.`,
     extensions: { limit },
   });
+}
+
+/**
+ * Tells the tenant that its subscription's status or plan changed (`billing.state_changed`, an
+ * announcement: owners and admins hear of it by default); nothing when neither changed. `key`
+ * names the occurrence (Stripe's event id, a plan change's request), so a repeat raises nothing.
+ */
+export async function announceBillingChange(
+  services: Services,
+  before: Pick<BillingAccount, "tenantId" | "plan" | "status">,
+  after: Pick<BillingAccount, "plan" | "status">,
+  key: string,
+): Promise<void> {
+  const event = billingStateEvent(before, after);
+  if (event) await services.notify(before.tenantId, { ...event, key });
 }

@@ -10,6 +10,8 @@
 import type { BillingAccount } from "../../billing/entitlements";
 import { type Database, type DatabaseHandle, openDatabase } from "../../db/client";
 import type { TenantObject } from "../../durable-objects/tenant-object";
+import type { EmitInput, EmitOutcome } from "../../notifications/contract";
+import { emitNotification } from "../../notifications/emit";
 import { databaseConfig } from "../../runtime/database";
 import { type DatasetRegistry, datasetRegistry } from "../../runtime/dataset-registry";
 import { kvEdgeStore } from "../../runtime/edge-store";
@@ -31,6 +33,8 @@ export interface Services {
     publish(account: BillingAccount): Promise<void>;
   };
   tenant(tenantId: string): DurableObjectStub<TenantObject>;
+  /** Raises a notification event in the tenant's object (notifications/emit.ts); once per key. */
+  notify(tenantId: string, input: EmitInput): Promise<EmitOutcome>;
   /** The tenant's usage meters (one or more shards of its object); checks are recorded here. */
   meters(tenantId: string): TenantMeters;
   /** Email, through the one delivery (runtime/mail/delivery.ts). */
@@ -94,6 +98,7 @@ export function buildServices(env: Env, waitUntil: (work: Promise<unknown>) => v
       publish: (account) => entitlementsCache.publish(account, edge),
     },
     tenant: (tenantId) => env.TENANT.get(env.TENANT.idFromName(tenantId)),
+    notify: (tenantId, input) => emitNotification(env.TENANT, tenantId, input),
     meters: (tenantId) => TenantMeters.of(env, tenantId),
     mail,
     sendLater: (message) => afterResponse(`sending "${message.subject}"`, () => mail.send(message)),

@@ -12,6 +12,7 @@ import { withTenant } from "../../db/client";
 import { enqueueProductEvents } from "../../runtime/analytics-outbox";
 import type { Env } from "../env";
 import { billingChangeEvents, drainAnalyticsSoon } from "./analytics";
+import { announceBillingChange } from "./billing";
 import type { Services } from "./services";
 
 export type BillingMode = "local" | "stripe";
@@ -91,6 +92,9 @@ export async function applySubscription(
     if (!account) return { kind: "ignored", why: "no such tenant" };
     // Product analytics in the same transaction, keyed by Stripe's event id: applied once.
     await enqueueProductEvents(tx, billingChangeEvents(current, account, event.id));
+    // Before the commit, keyed by Stripe's event id: a failure here fails the delivery, which
+    // Stripe repeats, and the repeat is raised once — never a change nobody hears of.
+    await announceBillingChange(services, current, account, `stripe:${event.id}`);
     return { kind: "applied", account };
   });
   if (result.kind === "applied") {

@@ -12,6 +12,7 @@ import { Problem } from "../../http/problem";
 import { json } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { billingChangeEvents, drainAnalyticsSoon } from "../../services/analytics";
+import { announceBillingChange } from "../../services/billing";
 import { billingMode } from "../../services/stripe";
 import type { App } from "../index";
 import { billingOverview } from "./get";
@@ -54,12 +55,12 @@ export function registerSetPlan(app: App): void {
           { plan: body.plan, status: "active", states: body.states, pastDueSince: null, trialEndsAt: null },
           principal.actorId,
         );
-        // Product analytics with the change itself (one occurrence per request).
-        if (before && after)
-          await enqueueProductEvents(
-            tx,
-            billingChangeEvents(before, after, crypto.randomUUID(), principal.userId),
-          );
+        // Product analytics and the notification with the change itself (one occurrence per request).
+        if (before && after) {
+          const occurrence = crypto.randomUUID();
+          await enqueueProductEvents(tx, billingChangeEvents(before, after, occurrence, principal.userId));
+          await announceBillingChange(services, before, after, `plan:${occurrence}`);
+        }
         return after;
       });
       if (!account) throw new Error("the signed-in tenant vanished");

@@ -15,7 +15,8 @@ import { withTenant } from "../../../db/client";
 import { drainUntil, has } from "../../../test/analytics";
 import { sfRestaurant } from "../../../test/fixtures";
 import { call, expectProblem, workerDb } from "../../../test/helpers";
-import { asUser, signUp, type TestSession } from "../../../test/sessions";
+import { mailFor } from "../../../test/mail";
+import { asUser, mailApi, signUp, type TestSession } from "../../../test/sessions";
 
 const mutableEnv = env as unknown as Record<string, string | undefined>;
 const SECRET_KEY = "sk_test_prepLoopback";
@@ -240,6 +241,21 @@ describe("the subscription lifecycle through webhooks", () => {
       ["Plan Changed", { fromPlan: "starter", toPlan: "growth" }],
       ["Plan Changed", { fromPlan: "trial", toPlan: "starter" }],
     ]);
+
+    // The owner (no notification settings of their own) is told of each change once, by email:
+    // trial → active, starter → growth, active → past due → active → canceled; duplicated and
+    // stale deliveries told nobody anything.
+    const told = async () =>
+      (await mailFor(mailApi(), owner.email)).filter((m) => m.subject.startsWith("Your Prep"));
+    for (let i = 0; i < 50 && (await told()).length < 5; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await told()).map((m) => m.subject).sort()).toEqual([
+      "Your Prep plan is now growth (was starter)",
+      "Your Prep subscription is now active (was in its trial)",
+      "Your Prep subscription is now active (was past due)",
+      "Your Prep subscription is now canceled (was active)",
+      "Your Prep subscription is now past due (was active)",
+    ]);
+    expect((await told())[0]?.text).toContain("/billing");
   });
 
   it("opens the Customer Portal for a subscribed owner", async () => {
