@@ -2,7 +2,8 @@
 // export of a location, watches it become ready (the tenant object's alarm builds it into
 // Miniflare's R2), downloads its files, checks them with `npx prep evidence verify` (the CLI's
 // own code, in Node: exit 0, then exit 1 naming the file after one byte changes), shares it
-// with an auditor whose visit is then listed, and revokes the link (410).
+// with an auditor whose visit is then listed, and revokes the link (410); and sets a monthly
+// schedule of one location, sees it after a reload, and turns it off.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -49,7 +50,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the Evidence page in a browser", () => {
     browser = await launchBrowser();
     const context = await browser.newContext({ baseURL: server.url, acceptDownloads: true });
     page = await context.newPage();
-    watchConsole(page, consoleErrors);
+    // No export schedule is a 404 from GET /v1/exports/schedule, which the page shows as "off".
+    watchConsole(page, consoleErrors, ["/v1/exports/schedule"]);
     folder = mkdtempSync(join(tmpdir(), "prep-evidence-"));
   });
 
@@ -76,10 +78,35 @@ describe.skipIf(!existsSync(CHROMIUM))("the Evidence page in a browser", () => {
 
     await page.getByRole("link", { name: "Evidence" }).click();
     await page.getByRole("heading", { name: "Evidence", level: 1 }).waitFor();
-    await page.getByLabel("Mission St – Ünïcode").check();
+    await page.getByLabel("Mission St – Ünïcode", { exact: true }).check();
     await page.getByRole("button", { name: "Create export" }).click();
     await page.getByTestId("export-status").filter({ hasText: "Ready" }).waitFor({ timeout: 45_000 });
   });
+
+  step(
+    "schedules monthly exports of one location, shows it after a reload, then turns them off",
+    async () => {
+      const form = page.getByRole("form", { name: "Scheduled exports" });
+      await form.getByText("Off: exports are made only when asked for.").waitFor();
+      await form.getByLabel("Cadence").selectOption("monthly");
+      await form.getByLabel("Schedule Mission St – Ünïcode").check();
+      await form.getByRole("button", { name: "Save schedule" }).click();
+      await form.getByRole("status").filter({ hasText: "Saved: an export every month." }).waitFor();
+      const saved = await page.evaluate(async () => (await fetch("/v1/exports/schedule")).json());
+      expect(saved).toMatchObject({ cadence: "monthly", facilityIds: [expect.stringMatching(/^fac_/)] });
+
+      await page.reload();
+      const reloaded = page.getByRole("form", { name: "Scheduled exports" });
+      await reloaded.getByText(/An export of each closed month/).waitFor();
+      expect(await reloaded.getByLabel("Cadence").inputValue()).toBe("monthly");
+      expect(await reloaded.getByLabel("Schedule Mission St – Ünïcode").isChecked()).toBe(true);
+
+      await reloaded.getByLabel("Cadence").selectOption("off");
+      await reloaded.getByRole("button", { name: "Save schedule" }).click();
+      await reloaded.getByText("Off: exports are made only when asked for.").waitFor();
+      expect(await page.evaluate(async () => (await fetch("/v1/exports/schedule")).status)).toBe(404);
+    },
+  );
 
   step("downloads the files, which verify offline and fail after one byte changes", async () => {
     const download = page.waitForEvent("download");

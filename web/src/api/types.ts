@@ -19,6 +19,7 @@ import type { CheckResultSchema, CheckSummarySchema } from "../../../workers/rou
 import type {
   CreatedShareSchema,
   ExportSchema,
+  ScheduleSchema,
   ShareLinkSchema,
 } from "../../../workers/routes/exports/schemas";
 import type {
@@ -71,6 +72,8 @@ export type Usage = v.InferOutput<typeof UsageSchema>;
 export type EvidenceExport = v.InferOutput<typeof ExportSchema>;
 export type ShareLink = v.InferOutput<typeof ShareLinkSchema>;
 export type CreatedShare = v.InferOutput<typeof CreatedShareSchema>;
+/** Scheduled exports (GET/PUT/DELETE /v1/exports/schedule). */
+export type ExportSchedule = v.InferOutput<typeof ScheduleSchema>;
 /** A rule change ahead and the locations it will break (GET /v1/rule-changes). */
 export type RuleChange = v.InferOutput<typeof RuleChangeSchema>;
 export type Billing = v.InferOutput<typeof BillingSchema>;

@@ -1,12 +1,13 @@
 /**
  * Evidence: export chosen locations (or all) over a period as signed JSON + PDF, watch it
  * build, download its files, and share a ready export with an auditor through an expiring
- * link whose every access is listed here; links can be revoked. Owners and admins create and
- * share (`exports:write`); the page lists what `exports:read` may see.
+ * link whose every access is listed here; links can be revoked; and a monthly or quarterly
+ * schedule of exports (each closed period, announced when ready). Owners and admins create,
+ * share and schedule (`exports:write`); the page lists what `exports:read` may see.
  */
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
-import type { CreatedShare, EvidenceExport, Page, ShareLink } from "../api/types";
+import type { CreatedShare, EvidenceExport, ExportSchedule, Page, ShareLink } from "../api/types";
 import { Empty, ErrorNotice, Field, formValues, Loading } from "../components/ui";
 import { formatDate, formatDateTime, today } from "../format";
 import { useFacilities } from "../hooks/useFacilities";
@@ -103,6 +104,7 @@ export function Evidence() {
           </button>
         </form>
       )}
+      {canWrite && <ScheduleForm facilities={facilities.data ?? []} />}
       {exports.loading && !exports.data && <Loading what="exports" />}
       {exports.error && <ErrorNotice error={exports.error} retry={exports.reload} />}
       {exports.data && exports.data.data.length === 0 && (
@@ -114,6 +116,95 @@ export function Evidence() {
         <ExportCard key={row.id} row={row} canWrite={canWrite} />
       ))}
     </>
+  );
+}
+
+const CADENCE_TEXT = { monthly: "every month", quarterly: "every quarter" } as const;
+
+/**
+ * The schedule: off, monthly or quarterly, for all locations or the ticked ones. No schedule
+ * is a 404 from the API, shown here as "off".
+ */
+function ScheduleForm({ facilities }: { facilities: readonly { id: string; name: string }[] }) {
+  const schedule = useResource<ExportSchedule>("/v1/exports/schedule");
+  const missing = schedule.error?.problem.status === 404;
+  const current = missing ? null : schedule.data;
+  const [saved, setSaved] = useState<string>();
+  const save = useSubmit(async (event: SubmitEvent) => {
+    const form = event.currentTarget as HTMLFormElement;
+    const cadence = formValues(event).cadence;
+    const chosen = [...form.querySelectorAll<HTMLInputElement>("input[name=scheduled]:checked")].map(
+      (box) => box.value,
+    );
+    if (cadence === "off") {
+      if (current) await api("/v1/exports/schedule", { method: "DELETE" });
+    } else {
+      await api<ExportSchedule>("/v1/exports/schedule", {
+        method: "PUT",
+        body: { cadence, facilityIds: chosen.length > 0 ? chosen : null },
+      });
+    }
+    setSaved(
+      cadence === "off"
+        ? "Scheduled exports are off."
+        : `Saved: an export ${CADENCE_TEXT[cadence as keyof typeof CADENCE_TEXT]}.`,
+    );
+    schedule.reload();
+  });
+  if (schedule.loading && !schedule.data && !schedule.error) return <Loading what="the schedule" />;
+  if (schedule.error && !missing) return <ErrorNotice error={schedule.error} retry={schedule.reload} />;
+  const scheduled = new Set(current?.facilityIds ?? []);
+  return (
+    <form
+      class="card"
+      aria-label="Scheduled exports"
+      key={current?.updatedAt ?? "none"}
+      onSubmit={(e) => {
+        setSaved(undefined);
+        save.run(e);
+      }}
+    >
+      <h2>Scheduled exports</h2>
+      <p>
+        {current
+          ? `An export of each closed ${current.cadence === "monthly" ? "month" : "quarter"} is built on its own and announced when ready${current.lastPeriodFrom ? `; the last one covered the period from ${formatDate(current.lastPeriodFrom)}` : ""}.`
+          : "Off: exports are made only when asked for."}
+      </p>
+      {save.error && <ErrorNotice error={save.error} />}
+      <label>
+        Cadence{" "}
+        <select name="cadence">
+          <option value="off" selected={!current}>
+            Off
+          </option>
+          <option value="monthly" selected={current?.cadence === "monthly"}>
+            Monthly
+          </option>
+          <option value="quarterly" selected={current?.cadence === "quarterly"}>
+            Quarterly
+          </option>
+        </select>
+      </label>
+      <fieldset>
+        <legend>Locations (none ticked: all, including ones added later)</legend>
+        {facilities.map((facility) => (
+          <label class="check" key={facility.id}>
+            <input
+              type="checkbox"
+              name="scheduled"
+              value={facility.id}
+              defaultChecked={scheduled.has(facility.id)}
+              aria-label={`Schedule ${facility.name}`}
+            />{" "}
+            {facility.name}
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" disabled={save.pending}>
+        Save schedule
+      </button>
+      {saved && <p role="status">{saved}</p>}
+    </form>
   );
 }
 
