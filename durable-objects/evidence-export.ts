@@ -7,11 +7,13 @@
  * is streamed from paged Postgres reads (and the object's own alerts and verdict) into R2,
  * hashed as it goes (evidence-location.ts), and its summary kept in SQLite. An alarm invocation works for at most
  * SLICE_MS and then re-arms, so no invocation nears the CPU limit however many locations a
- * tenant has; a location's own cost is measured in bench/evidence.ts. The final step (index and
- * PDF of every location) grows with the number of locations: docs/evidence.md "Limits". When every location is
- * done: index.json, the PDF report, jwks.json, manifest.json and its detached signature, then
- * the Postgres row becomes `ready` with the file list and `export.ready` is raised. A step that fails is retried with
- * backoff; after MAX_ATTEMPTS the export is marked `failed` with the reason.
+ * tenant has; a location's own cost is measured in bench/evidence.ts. Finishing is split the
+ * same way: index.json and jwks.json, then the PDF report in parts of REPORT_PART_LOCATIONS
+ * locations (one file below that, `report.pdf`), each part rendered and saved before the next,
+ * then manifest.json and its detached signature, when the Postgres row becomes `ready` with
+ * the file list and `export.ready` is raised. A step that fails is retried with backoff (it
+ * resumes where the last saved step ended); after MAX_ATTEMPTS the export is marked `failed`
+ * with the reason.
  */
 
 import dejavuRegular from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf";
@@ -24,7 +26,9 @@ import {
   INDEX_SCHEMA,
   type LocationSummary,
   overallStatus,
-  REPORT_FILE,
+  REPORT_PART_LOCATIONS,
+  reportFiles,
+  type Status,
 } from "../evidence/document";
 import {
   contentDigest,
@@ -59,6 +63,20 @@ export interface EvidenceEnv extends RuntimeEnv {
   EVIDENCE_BUCKET: R2Bucket;
   SIGNING_KEYS?: string;
   APP_ORIGIN?: string;
+  /** Locations per PDF report part (default REPORT_PART_LOCATIONS); lower it if a part nears the CPU limit. */
+  EVIDENCE_PDF_LOCATIONS_PER_PART?: string;
+}
+
+/** How far finishing got (saved after each step, so a retry resumes there). */
+interface Finishing {
+  generatedAt: string;
+  tenantName: string;
+  overall: Status | "unknown";
+  /** The manifest's contentDigest over the JSON files; every report page's footer shows it. */
+  digest: string;
+  /** Files written so far: locations, index, keys, then the report parts. */
+  files: ExportFile[];
+  partsDone: number;
 }
 
 /** What the Worker hands over once the export's row is stored. */
@@ -74,6 +92,8 @@ interface JobRow {
   params: string;
   next_position: number;
   attempts: number;
+  /** JSON `Finishing` once every location is exported; null before. */
+  finishing: string | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -151,8 +171,10 @@ export class EvidenceExports {
         );
         await withTenant(handle.db, job.tenant_id, (tx) => markExportProgress(tx, job.id, position));
       }
-      if (position >= parameters.facilityIds.length) {
-        await this.finish(handle.db, job, parameters);
+      if (
+        position >= parameters.facilityIds.length &&
+        (await this.finishStep(handle.db, job, parameters, started))
+      ) {
         this.onReady({
           id: job.id,
           trigger: parameters.trigger,
@@ -188,86 +210,173 @@ export class EvidenceExports {
     this.sql.exec("DELETE FROM evidence_jobs WHERE id = ?", id);
   }
 
-  /** Index, report, keys, manifest and signature; then the row is `ready`. */
-  private async finish(db: Database, job: JobRow, parameters: ExportParameters): Promise<void> {
+  /**
+   * After the last location, one step of finishing per call, each saved before the next:
+   * first the index and keys (and the content digest every report page carries), then the
+   * report's parts one at a time while the slice lasts, last the manifest and its signature,
+   * when the row becomes `ready`. True once the export is sealed.
+   */
+  private async finishStep(
+    db: Database,
+    job: JobRow,
+    parameters: ExportParameters,
+    started: number,
+  ): Promise<boolean> {
+    let state = job.finishing ? (JSON.parse(job.finishing) as Finishing) : null;
+    if (!state) {
+      state = await this.prepare(db, job, parameters);
+      this.saveFinishing(job.id, state);
+    }
+    const parts = reportFiles(parameters.facilityIds.length, this.locationsPerPart());
+    while (state.partsDone < parts.length) {
+      if (Date.now() - started >= SLICE_MS) return false;
+      const file = await this.renderPart(job, parameters, state, parts);
+      state = { ...state, files: [...state.files, file], partsDone: state.partsDone + 1 };
+      this.saveFinishing(job.id, state);
+    }
+    await this.seal(db, job, parameters, state);
+    return true;
+  }
+
+  private locationsPerPart(): number {
+    const configured = Number(this.env.EVIDENCE_PDF_LOCATIONS_PER_PART);
+    return Number.isInteger(configured) && configured > 0 ? configured : REPORT_PART_LOCATIONS;
+  }
+
+  private saveFinishing(id: string, state: Finishing): void {
+    this.sql.exec(
+      "UPDATE evidence_jobs SET finishing = ?, attempts = 0 WHERE id = ?",
+      JSON.stringify(state),
+      id,
+    );
+  }
+
+  /** index.json and jwks.json, and the digest of every JSON file (the manifest's contentDigest). */
+  private async prepare(db: Database, job: JobRow, parameters: ExportParameters): Promise<Finishing> {
     const rows = this.sql
       .exec<{ file: string; summary: string }>(
         "SELECT file, summary FROM evidence_job_locations WHERE job_id = ? ORDER BY position",
         job.id,
       )
       .toArray();
-    const locationFiles = rows.map((row) => JSON.parse(row.file) as ExportFile);
     const summaries = rows.map((row) => JSON.parse(row.summary) as LocationSummary);
     const generatedAt = new Date().toISOString();
     const name = await withTenant(db, job.tenant_id, (tx) => tenantName(tx, job.tenant_id));
-    const bucket = this.env.EVIDENCE_BUCKET;
-    const key = (file: string) => evidenceObjectKey(job.tenant_id, job.id, file);
-    const files: ExportFile[] = [...locationFiles];
-
-    const index = new TextEncoder().encode(
-      canonicalJson({
-        schema: INDEX_SCHEMA,
-        exportId: job.id,
-        tenant: { id: job.tenant_id, name },
-        parameters,
-        generatedAt,
-        overallStatus: overallStatus(summaries.map((summary) => summary.status)),
-        locations: summaries,
-      }),
-    );
-    files.push({
-      name: INDEX_FILE,
-      contentType: "application/json",
-      ...(await putWhole(bucket, key(INDEX_FILE), "application/json", index)),
-    });
-
-    const ring = keyRing(this.env);
-    const jwks = new TextEncoder().encode(
-      canonicalJson({ keys: ring.jwks().keys.filter((entry) => entry.purpose === "evidence") }),
-    );
-    files.push({
-      name: JWKS_FILE,
-      contentType: "application/json",
-      ...(await putWhole(bucket, key(JWKS_FILE), "application/json", jwks)),
-    });
-
-    const digest = await contentDigest(files);
-    const pdf = await renderReport(
-      {
-        tenantName: name,
-        exportId: job.id,
-        from: parameters.from,
-        to: parameters.to,
-        generatedAt,
-        contentDigest: digest,
-        locations: summaries,
-      },
-      { regular: dejavuRegular, bold: dejavuBold },
-    );
-    files.push({
-      name: REPORT_FILE,
-      contentType: "application/pdf",
-      ...(await putWhole(bucket, key(REPORT_FILE), "application/pdf", pdf)),
-    });
-
-    const manifest: Manifest = {
-      schema: MANIFEST_SCHEMA,
+    const overall = overallStatus(summaries.map((summary) => summary.status));
+    const files: ExportFile[] = rows.map((row) => JSON.parse(row.file) as ExportFile);
+    const index = canonicalJson({
+      schema: INDEX_SCHEMA,
       exportId: job.id,
       tenant: { id: job.tenant_id, name },
       parameters,
       generatedAt,
-      contentDigest: digest,
+      overallStatus: overall,
+      locations: summaries,
+    });
+    files.push(await this.putJson(job, INDEX_FILE, index));
+    const jwks = canonicalJson({
+      keys: keyRing(this.env)
+        .jwks()
+        .keys.filter((entry) => entry.purpose === "evidence"),
+    });
+    files.push(await this.putJson(job, JWKS_FILE, jwks));
+    return {
+      generatedAt,
+      tenantName: name,
+      overall,
+      digest: await contentDigest(files),
       files,
+      partsDone: 0,
+    };
+  }
+
+  private async putJson(job: JobRow, name: string, json: string): Promise<ExportFile> {
+    const bytes = new TextEncoder().encode(json);
+    const key = evidenceObjectKey(job.tenant_id, job.id, name);
+    return {
+      name,
+      contentType: "application/json",
+      ...(await putWhole(this.env.EVIDENCE_BUCKET, key, "application/json", bytes)),
+    };
+  }
+
+  /** The report's next part: only its locations' summaries are read. */
+  private async renderPart(
+    job: JobRow,
+    parameters: ExportParameters,
+    state: Finishing,
+    parts: readonly string[],
+  ): Promise<ExportFile> {
+    const perPart = this.locationsPerPart();
+    const first = state.partsDone * perPart;
+    const summaries = this.sql
+      .exec<{ summary: string }>(
+        "SELECT summary FROM evidence_job_locations WHERE job_id = ? AND position >= ? AND position < ? ORDER BY position",
+        job.id,
+        first,
+        first + perPart,
+      )
+      .toArray()
+      .map((row) => JSON.parse(row.summary) as LocationSummary);
+    const pdf = await renderReport(
+      {
+        tenantName: state.tenantName,
+        exportId: job.id,
+        from: parameters.from,
+        to: parameters.to,
+        generatedAt: state.generatedAt,
+        contentDigest: state.digest,
+        locations: summaries,
+        ...(parts.length > 1
+          ? {
+              part: {
+                number: state.partsDone + 1,
+                of: parts.length,
+                firstLocation: first + 1,
+                totalLocations: parameters.facilityIds.length,
+                overall: state.overall,
+              },
+            }
+          : {}),
+      },
+      { regular: dejavuRegular, bold: dejavuBold },
+    );
+    const name = parts[state.partsDone] as string;
+    const key = evidenceObjectKey(job.tenant_id, job.id, name);
+    return {
+      name,
+      contentType: "application/pdf",
+      ...(await putWhole(this.env.EVIDENCE_BUCKET, key, "application/pdf", pdf)),
+    };
+  }
+
+  /** The manifest of every file and its detached signature; then the row is `ready`. */
+  private async seal(
+    db: Database,
+    job: JobRow,
+    parameters: ExportParameters,
+    state: Finishing,
+  ): Promise<void> {
+    const bucket = this.env.EVIDENCE_BUCKET;
+    const key = (file: string) => evidenceObjectKey(job.tenant_id, job.id, file);
+    const manifest: Manifest = {
+      schema: MANIFEST_SCHEMA,
+      exportId: job.id,
+      tenant: { id: job.tenant_id, name: state.tenantName },
+      parameters,
+      generatedAt: state.generatedAt,
+      contentDigest: state.digest,
+      files: state.files,
       jwksUrl: `${this.env.APP_ORIGIN || "https://prep.dev"}/.well-known/jwks.json`,
     };
     const manifestJson = manifestBytes(manifest);
     const signature = new TextEncoder().encode(
-      await signDetached(manifestJson, await ring.signingKey("evidence")),
+      await signDetached(manifestJson, await keyRing(this.env).signingKey("evidence")),
     );
     const manifestFile = await putWhole(bucket, key(MANIFEST_FILE), "application/json", manifestJson);
     const signatureFile = await putWhole(bucket, key(SIGNATURE_FILE), "application/jose", signature);
     const all: ExportFile[] = [
-      ...files,
+      ...state.files,
       { name: MANIFEST_FILE, contentType: "application/json", ...manifestFile },
       { name: SIGNATURE_FILE, contentType: "application/jose", ...signatureFile },
     ];
@@ -275,7 +384,7 @@ export class EvidenceExports {
       finishExport(tx, job.id, {
         files: all,
         manifestSha256: manifestFile.sha256,
-        locationsDone: summaries.length,
+        locationsDone: parameters.facilityIds.length,
       }),
     );
   }

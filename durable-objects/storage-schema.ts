@@ -134,6 +134,11 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX rule_change_notices_effective ON rule_change_notices (effective_from);
   `,
+  `
+  -- Evidence exports finish in steps (index and keys, each report part, the signed manifest):
+  -- how far an export's finishing got, so the next alarm run resumes there.
+  ALTER TABLE evidence_jobs ADD COLUMN finishing TEXT;
+  `,
 ];
 
 export function migrate(sql: SqlStorage): void {

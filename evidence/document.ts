@@ -11,6 +11,22 @@ export const INDEX_SCHEMA = "https://prep.dev/schemas/evidence/index/v1";
 
 export const INDEX_FILE = "index.json";
 export const REPORT_FILE = "report.pdf";
+
+/**
+ * How many locations one PDF report holds by default. A larger export's report is split into
+ * parts (`report-01-of-03.pdf`…), each rendered in its own alarm run, because rendering costs
+ * about 70–150 ms of CPU per location and one run must stay far inside the CPU limit.
+ */
+export const REPORT_PART_LOCATIONS = 40;
+
+/** The report's file names for an export of `locations`, `perPart` locations per file. */
+export function reportFiles(locations: number, perPart = REPORT_PART_LOCATIONS): string[] {
+  const parts = Math.max(1, Math.ceil(locations / perPart));
+  if (parts === 1) return [REPORT_FILE];
+  const width = String(parts).length < 2 ? 2 : String(parts).length;
+  const pad = (n: number) => String(n).padStart(width, "0");
+  return Array.from({ length: parts }, (_, i) => `report-${pad(i + 1)}-of-${pad(parts)}.pdf`);
+}
 export const locationFile = (facilityId: string) => `locations/${facilityId}.json`;
 
 /** The most items of one list a summary keeps (the JSON file has them all). */

@@ -19,7 +19,20 @@ export interface ReportInput {
   to: string;
   generatedAt: string;
   contentDigest: string;
+  /** This file's locations (all of them, or one part's). */
   locations: readonly LocationSummary[];
+  /** When the report is split (evidence/document.ts `reportFiles`): which part this is. */
+  part?: ReportPart;
+}
+
+export interface ReportPart {
+  number: number;
+  of: number;
+  /** 1-based position of this part's first location among all the export's. */
+  firstLocation: number;
+  totalLocations: number;
+  /** The whole export's overall status (the cover says it, whichever part it is). */
+  overall: Status | "unknown";
 }
 
 export interface ReportFonts {
@@ -210,12 +223,18 @@ export async function renderReport(input: ReportInput, fonts: ReportFonts): Prom
   const layout = new Layout(doc, regular, bold);
 
   // Cover.
-  const overall = overallStatus(input.locations.map((location) => location.status));
+  const part = input.part;
+  const overall = part ? part.overall : overallStatus(input.locations.map((location) => location.status));
   layout.y -= 80;
   layout.paragraph("Food-safety compliance evidence", { size: 24, bold: true, gap: 12 });
   layout.paragraph(input.tenantName, { size: 16, gap: 24 });
   layout.paragraph(`Period: ${input.from} – ${input.to}`, { size: 12 });
-  layout.paragraph(`Locations: ${input.locations.length}`, { size: 12 });
+  layout.paragraph(`Locations: ${part ? part.totalLocations : input.locations.length}`, { size: 12 });
+  if (part)
+    layout.paragraph(
+      `Part ${part.number} of ${part.of}: locations ${part.firstLocation}–${part.firstLocation + input.locations.length - 1}`,
+      { size: 12, bold: true },
+    );
   layout.paragraph(`Overall status: ${STATUS_LABEL[overall]}`, {
     size: 12,
     bold: true,

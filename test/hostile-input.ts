@@ -963,6 +963,7 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   { method: "GET", route: "/v1/exports", auth: "key", query: page("exp") },
   { method: "GET", route: "/v1/exports/:id", auth: "key" },
   { method: "GET", route: "/v1/exports/:id/files/:name{.+}", auth: "key" },
+  { method: "GET", route: "/v1/exports/:id/bundle.zip", auth: "key" },
   {
     method: "POST",
     route: "/v1/exports/:id/shares",

@@ -248,6 +248,13 @@ const ROUTES: readonly SecuredRoute[] = [
     owned: true,
   },
   {
+    method: "GET",
+    route: "/v1/exports/:id/bundle.zip",
+    path: (o) => `/v1/exports/${o.exportId}/bundle.zip`,
+    scopes: ["exports:read"],
+    owned: true,
+  },
+  {
     method: "POST",
     route: "/v1/exports/:id/shares",
     path: (o) => `/v1/exports/${o.exportId}/shares`,

@@ -134,6 +134,15 @@ describe.skipIf(!existsSync(CHROMIUM))("the Evidence page in a browser", () => {
     expect(ok.output).toContain('"ok": true');
     expect(ok.code).toBe(0);
 
+    // The whole export as one zip verifies as it is.
+    const zipDownload = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Download everything (zip)" }).click();
+    const zip = await zipDownload;
+    expect(zip.suggestedFilename()).toMatch(/^exp_.+\.zip$/);
+    const zipped = await verify((await zip.path()) as string);
+    expect(zipped.output).toContain('"ok": true');
+    expect(zipped.code).toBe(0);
+
     const location = links.find((link) => link.name.startsWith("locations/"))?.name as string;
     const bytes = readFileSync(join(folder, location));
     bytes[5] = (bytes[5] as number) ^ 1;

@@ -50,6 +50,7 @@ import { registerDocs } from "./docs/docs";
 // Evidence vault (docs/evidence.md).
 import { registerCreateExport } from "./exports/create";
 import { registerDownloadExportFile } from "./exports/download";
+import { registerDownloadExportZip } from "./exports/download-zip";
 import { registerGetExport } from "./exports/get";
 import { registerListExports } from "./exports/list";
 import { registerDeleteExportSchedule } from "./exports/schedule-delete";
@@ -196,6 +197,7 @@ const ROUTES: ((app: App) => void)[] = [
   registerDeleteExportSchedule,
   registerGetExport,
   registerDownloadExportFile,
+  registerDownloadExportZip,
   registerCreateShare,
   registerListShares,
   registerRevokeShare,

@@ -231,6 +231,11 @@ function ExportCard({ row, canWrite }: { row: EvidenceExport; canWrite: boolean 
       {row.error && <p class="notice notice-error">{row.error}</p>}
       {row.status === "ready" && (
         <>
+          <p>
+            <a href={`/v1/exports/${row.id}/bundle.zip`} download>
+              Download everything (zip)
+            </a>
+          </p>
           <ul class="files">
             {row.files.map((file) => (
               <li key={file.name}>

@@ -4,6 +4,7 @@
 // citation; another tenant reaches nothing; hostile input gets RFC 9457 problems.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { unzipSync } from "fflate";
 import { extractText, getDocumentProxy } from "unpdf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "../../../evidence/canonical";
@@ -193,6 +194,20 @@ describe("a ready export", () => {
     expect(event.summary).toContain("(2 locations) is ready");
   });
 
+  it("downloads whole as one zip (a folder named after the export) that verifies", async () => {
+    const response = await call(`/v1/exports/${view.id}/bundle.zip`, { key: owner.key });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/zip");
+    expect(response.headers.get("content-disposition")).toBe(`attachment; filename="${view.id}.zip"`);
+    const entries = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const unzipped = new Map(
+      Object.entries(entries).map(([name, bytes]) => [name.replace(`${view.id}/`, ""), bytes]),
+    );
+    expect([...unzipped.keys()].sort()).toEqual([...bundle.keys()].sort());
+    for (const [name, bytes] of bundle) expect(unzipped.get(name), name).toEqual(bytes);
+    expect((await verifyBundle(unzipped, jwks)).ok).toBe(true);
+  });
+
   it("lists the export", async () => {
     const list = (await (await call("/v1/exports", { key: owner.key })).json()) as { data: ExportView[] };
     expect(list.data.map((row) => row.id)).toContain(view.id);
@@ -205,6 +220,11 @@ describe("another tenant", () => {
     for (const file of view.files)
       await expectProblem(await call(new URL(file.url).pathname, { key: intruder.key }), 404, "not_found");
     await expectProblem(await call(`/v1/exports/${view.id}/shares`, { key: intruder.key }), 404, "not_found");
+    await expectProblem(
+      await call(`/v1/exports/${view.id}/bundle.zip`, { key: intruder.key }),
+      404,
+      "not_found",
+    );
     const list = (await (await call("/v1/exports", { key: intruder.key })).json()) as { data: unknown[] };
     expect(list.data).toEqual([]);
   });

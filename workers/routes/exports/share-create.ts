@@ -10,13 +10,13 @@ import { withTenant } from "../../../db/client";
 import { createShareLink, getExport } from "../../../db/evidence";
 import { enqueueProductEvents } from "../../../runtime/analytics-outbox";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
-import { notFound, Problem } from "../../http/problem";
+import { notFound } from "../../http/problem";
 import { json, validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { drainAnalyticsSoon } from "../../services/analytics";
 import type { App } from "../index";
 import { CreatedShareSchema, CreateShareSchema, ExportIdParams } from "./schemas";
-import { requireExportsEntitlement, shareStatus } from "./shared";
+import { exportNotReady, requireExportsEntitlement, shareStatus } from "./shared";
 
 export function registerCreateShare(app: App): void {
   app.post(
@@ -43,13 +43,7 @@ export function registerCreateShare(app: App): void {
       const { link, token } = await withTenant(services.db(), principal.tenantId, async (tx) => {
         const row = await getExport(tx, id);
         if (!row) throw notFound(`Export ${id}`);
-        if (row.status !== "ready")
-          throw new Problem({
-            status: 409,
-            code: "export_not_ready",
-            title: "Export not ready",
-            detail: `Export ${id} is ${row.status}; share it once it is ready.`,
-          });
+        if (row.status !== "ready") throw exportNotReady(row, "share it");
         const created = await createShareLink(tx, {
           tenantId: principal.tenantId,
           exportId: id,

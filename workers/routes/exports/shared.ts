@@ -77,6 +77,16 @@ export async function requireKnownFacilities(tx: Tx, requested: readonly string[
   return facilityIds;
 }
 
+/** 409 for what needs a ready export (`then`: what the caller may do once it is). */
+export function exportNotReady(row: Pick<EvidenceExport, "id" | "status">, then: string): Problem {
+  return new Problem({
+    status: 409,
+    code: "export_not_ready",
+    title: "Export not ready",
+    detail: `Export ${row.id} is ${row.status}; ${then} once it is ready.`,
+  });
+}
+
 export function shareStatus(link: ShareLink, now = Date.now()): "active" | "expired" | "revoked" {
   if (link.revokedAt) return "revoked";
   return Date.parse(link.expiresAt) <= now ? "expired" : "active";

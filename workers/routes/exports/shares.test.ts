@@ -4,6 +4,7 @@
 // can neither list nor revoke them.
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
+import { unzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, withTenant } from "../../../db/client";
 import { createExport } from "../../../db/evidence";
@@ -101,6 +102,19 @@ describe("a share link", () => {
       }),
       expect.objectContaining({ resource: "page", outcome: "granted", ip: "203.0.113.7" }),
     ]);
+  });
+
+  it("downloads everything as one zip, logged as such", async () => {
+    const link = await share();
+    const html = await (await visit(link.url)).text();
+    expect(html).toContain(`${new URL(link.url).pathname}/bundle.zip`);
+    const zip = await visit(`${link.url}/bundle.zip`);
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get("content-type")).toBe("application/zip");
+    const names = Object.keys(unzipSync(new Uint8Array(await zip.arrayBuffer())));
+    expect(names.sort()).toEqual(view.files.map((file) => `${view.id}/${file.name}`).sort());
+    const [listed] = (await shares()).filter((s) => s.id === link.id);
+    expect(listed?.accesses[0]).toMatchObject({ resource: "bundle.zip", outcome: "granted" });
   });
 
   it("stores only the token's SHA-256", async () => {
@@ -212,6 +226,12 @@ describe("creating and revoking links", () => {
       "export_not_ready",
     );
     expect(body.detail).toMatch(/queued/);
+    // Nor is there a zip of it yet.
+    await expectProblem(
+      await call(`/v1/exports/${queued.id}/bundle.zip`, { key: owner.key }),
+      409,
+      "export_not_ready",
+    );
   });
 
   it("hides links from another tenant: list, create and revoke are 404", async () => {

@@ -1,6 +1,7 @@
 /**
  * The auditor's side of a share link, no account needed: `GET /share/{token}` is a plain,
- * read-only page listing the export's files; `GET /share/{token}/files/{name}` downloads one.
+ * read-only page listing the export's files; `GET /share/{token}/files/{name}` downloads one,
+ * `GET /share/{token}/bundle.zip` all of them.
  * Every request with a known token is logged (time, IP, user agent, what, granted or not) for
  * the tenant to see. A revoked or expired link answers 410 with a plain page; an unknown token
  * 404. The token is looked up by its SHA-256 (`prep_find_share_link`), then everything else
@@ -16,7 +17,7 @@ import {
   logShareAccess,
 } from "../../../db/evidence";
 import type { AppEnv } from "../../context";
-import { fileResponse } from "../exports/files";
+import { fileResponse, zipRefusal, zipResponse } from "../exports/files";
 import { shareStatus } from "../exports/shared";
 import type { App } from "../index";
 
@@ -105,8 +106,26 @@ export function registerSharePages(app: App): void {
       200,
       "Compliance evidence",
       `<p>Evidence export <code>${row.id}</code> for ${row.facilityIds.length} location(s), ${row.from} – ${row.to}. Read-only; every visit is logged.</p>
+${zipRefusal(row) ? "" : `<p><a href="/share/${token}/bundle.zip">Download everything (zip)</a></p>`}
 <table><thead><tr><th>File</th><th>Size</th><th>SHA-256</th></tr></thead><tbody>${rows}</tbody></table>
-<p class="muted">Download every file into one folder and check it offline with <code>npx prep evidence verify &lt;folder&gt;</code>: it recomputes each SHA-256 and checks manifest.jws (Ed25519) against the published keys at <code>/.well-known/jwks.json</code>.</p>`,
+<p class="muted">Download the zip (or every file into one folder) and check it offline with <code>npx prep evidence verify &lt;zip-or-folder&gt;</code>: it recomputes each SHA-256 and checks manifest.jws (Ed25519) against the published keys at <code>/.well-known/jwks.json</code>.</p>`,
+    );
+  });
+
+  app.get("/share/:token/bundle.zip", async (c) => {
+    const opened = await open(c, "bundle.zip");
+    if (opened instanceof Response) return opened;
+    const response = zipRefusal(opened.row)
+      ? null
+      : zipResponse(c.env.EVIDENCE_BUCKET, opened.tenantId, opened.row);
+    return (
+      response ??
+      page(
+        c,
+        404,
+        "File not found",
+        "<p>This export is too large for one zip: download its files one by one.</p>",
+      )
     );
   });
 
