@@ -205,7 +205,8 @@ describe("webhook endpoints", () => {
     };
     const first = await emitNotification(env.TENANT, tenantId, input);
     const second = await emitNotification(env.TENANT, tenantId, input);
-    expect(first).toMatchObject({ deliveries: 1, duplicate: false });
+    // Two deliveries: the endpoint, and the announcement to owners and admins without settings.
+    expect(first).toMatchObject({ deliveries: 2, duplicate: false });
     expect(second).toMatchObject({ eventId: first.eventId, deliveries: 0, duplicate: true });
     const seen = await until(receiver.seen, (s) => s.length > 0);
     await runDurableObjectAlarm(tenantObject(tenantId));
