@@ -207,16 +207,9 @@ export class RenewalReminderStore {
       .toArray()
       .filter((row) => !facilityIds || facilityIds.includes(row.facility_id))
       .map((row) => {
-        const facts = factsOf(row);
+        const { holder: _holder, ...facts } = factsOf(row);
         return {
-          facilityId: facts.facilityId,
-          facilityName: facts.facilityName,
-          ruleId: facts.ruleId,
-          title: facts.title,
-          citation: facts.citation,
-          subject: facts.subject,
-          startBy: facts.startBy,
-          validThrough: facts.validThrough,
+          ...facts,
           lastStep: row.step === 0 ? null : (REMINDER_STEPS[row.step - 1] as ReminderStep),
           nextStep: row.next_due_ms === null ? null : (REMINDER_STEPS[row.step] as ReminderStep),
           nextReminderAt: row.next_due_ms === null ? null : new Date(row.next_due_ms).toISOString(),

@@ -3,7 +3,7 @@
  * webhook endpoints, deliveries, preferences, emitted events. Plain, structured-clone-able data.
  */
 import type { EventType } from "./events";
-import type { ReminderStep } from "./reminders";
+import type { ReminderStep, RenewalFacts } from "./reminders";
 import type { Channel } from "./schedule";
 
 /** An endpoint as the API shows it (never its secrets after creation). */
@@ -115,17 +115,7 @@ export interface EmitOutcome {
 }
 
 /** A credential or permit whose renewal Prep tracks (GET /v1/renewal-reminders, the Overview). */
-export interface RenewalReminder {
-  facilityId: string;
-  facilityName: string;
-  ruleId: string;
-  title: string;
-  citation: string;
-  subject: { kind: string; id: string } | null;
-  /** Start renewal by this date (D) … */
-  startBy: string;
-  /** … to be covered before this one (E, the last valid day). */
-  validThrough: string;
+export interface RenewalReminder extends Omit<RenewalFacts, "holder"> {
   /** The last reminder step sent in this cycle (null: none yet). */
   lastStep: ReminderStep | null;
   /** The next step and when it is due (null after the owner was told). */

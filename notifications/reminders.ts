@@ -64,7 +64,9 @@ export interface RenewalFacts {
   subject: { kind: string; id: string } | null;
   /** The staff member the credential belongs to, if known (their id; a Prep user id when they are a user). */
   holder: string | null;
+  /** Start renewal by this date (D) … */
   startBy: string;
+  /** … to be covered before this one (E, the last valid day). */
   validThrough: string;
 }
 

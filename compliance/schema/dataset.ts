@@ -281,24 +281,16 @@ export type Rule = v.InferOutput<typeof RuleSchema>;
  * Facts the agency publishes carry `verified: true` and their `citation`; otherwise
  * `verified: false`, a conservative default, and `basis` says why that number.
  */
+const LeadTimeFacts = {
+  days: v.pipe(Days, v.minValue(1), v.maxValue(730)),
+  verified: v.boolean(),
+  citation: v.pipe(storableString(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(500)),
+  /** What the days cover and, when unverified, why this conservative default. */
+  basis: boundedString(1000, 1),
+};
 export const LeadTimeSchema = v.variant("kind", [
-  v.object({
-    kind: v.literal("credential"),
-    type: v.picklist(CREDENTIAL_TYPES),
-    days: v.pipe(Days, v.minValue(1), v.maxValue(730)),
-    verified: v.boolean(),
-    citation: v.pipe(storableString(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(500)),
-    /** What the days cover and, when unverified, why this conservative default. */
-    basis: boundedString(1000, 1),
-  }),
-  v.object({
-    kind: v.literal("permit"),
-    type: v.picklist(PERMIT_TYPES),
-    days: v.pipe(Days, v.minValue(1), v.maxValue(730)),
-    verified: v.boolean(),
-    citation: v.pipe(storableString(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(500)),
-    basis: boundedString(1000, 1),
-  }),
+  v.object({ kind: v.literal("credential"), type: v.picklist(CREDENTIAL_TYPES), ...LeadTimeFacts }),
+  v.object({ kind: v.literal("permit"), type: v.picklist(PERMIT_TYPES), ...LeadTimeFacts }),
 ]);
 export type LeadTime = v.InferOutput<typeof LeadTimeSchema>;
 
