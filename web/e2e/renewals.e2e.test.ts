@@ -1,7 +1,8 @@
 // Renewal reminders on the Overview, in Chromium against the Worker: a San Francisco kitchen
 // whose cook's food handler card expires in 40 days appears under "Renewals to start" as
 // "Start by <E − 14 days> for <E>" (the datasets' lead time for a food handler card), with the
-// location's link; renewing the card (a new expiry years away) takes it off the list.
+// location's link, and the location's findings say "start renewal by"; renewing the card (a
+// new expiry years away) takes it off the list.
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect } from "vitest";
@@ -84,6 +85,13 @@ describe.skipIf(!existsSync(CHROMIUM))("renewal reminders on the Overview", () =
     expect(await item.textContent()).toMatch(/^Start by .+ for .+: .*food handler/i);
     await item.getByRole("link", { name: "Valencia Street Kitchen" }).click();
     await page.waitForURL(`**/locations/${facilityId}`);
+    // The location's findings (passes folded away) say when to start, beside the citation.
+    const finding = page
+      .locator("li.finding")
+      .filter({ hasText: "cook-1" })
+      .filter({ hasText: "start renewal by" });
+    await finding.waitFor({ state: "attached" });
+    expect(await finding.locator("time").last().getAttribute("datetime")).toBe(minusDays(EXPIRES, 14));
     expect(consoleErrors).toEqual([]);
   });
 
