@@ -81,7 +81,7 @@ const subjects = async (email: string, text: string) =>
 
 describe("renewal reminders", () => {
   it("escalate person → manager → owner across time, once per step, and stop when renewed", async () => {
-    const owner = await signUp("Renewal Kitchens");
+    const owner = await signUp("Tracked Kitchens");
     const person = await addMember(owner, "viewer");
     const expires = inDays(60);
     const created = await asUser(owner, "/v1/facilities", {
@@ -91,7 +91,16 @@ describe("renewal reminders", () => {
     expect(created.status).toBe(201);
     const facilityId = ((await created.json()) as { id: string }).id;
     const manager = await addMember(owner, "manager", { facilityIds: [facilityId] });
-    for (const session of [owner, person, manager]) await subscribe(session);
+    // Another location whose card lapses years from now, and its own manager.
+    const elsewhere = await asUser(owner, "/v1/facilities", {
+      method: "POST",
+      json: { ...kitchen("s-9", inDays(900)), name: "Elsewhere Kitchen" },
+    });
+    expect(elsewhere.status).toBe(201);
+    const otherManager = await addMember(owner, "manager", {
+      facilityIds: [((await elsewhere.json()) as { id: string }).id],
+    });
+    for (const session of [owner, person, manager, otherManager]) await subscribe(session);
 
     // Tracked from the verdict: start by E − 14 days (the FDA layer's food handler card lead time).
     const startBy = minusDays(expires, 14);
@@ -121,13 +130,20 @@ describe("renewal reminders", () => {
     expect(first.text).toContain("Mission Street Kitchen");
     expect(first.text).toContain("113948");
 
-    // A retried step (the same due time, again) raises nothing new.
+    // A retried step (the same due time, again) raises nothing new — even if the row had not
+    // recorded the step (rewound here by hand), the event's key (cycle + step) is stored once.
     const firstAt = reminderDueAt(1, startBy, null) as number;
-    await runInDurableObject(tenantObject(owner.tenantId), async (instance: TenantObject) => {
+    await runInDurableObject(tenantObject(owner.tenantId), async (instance: TenantObject, state) => {
       const retry = instance as unknown as { sendRenewalReminders(at: number): Promise<void> };
       await retry.sendRenewalReminders(firstAt);
+      state.storage.sql.exec(
+        "UPDATE renewal_reminders SET step = 0, last_sent_ms = NULL, next_due_ms = ? WHERE facility_id = ?",
+        firstAt,
+        facilityId,
+      );
       await retry.sendRenewalReminders(firstAt);
     });
+    await runDurableObjectAlarm(tenantObject(owner.tenantId));
 
     // Step 2, the day after D: the card was not renewed, so the location's manager hears of it.
     await alarmUntil(owner.tenantId, async () => (await stepOf()) === "manager");
@@ -135,9 +151,12 @@ describe("renewal reminders", () => {
     expect(second.subject).toContain("escalated to the location's manager");
     // Still exactly one email to the holder: neither the retry nor step 2 went to them.
     await sleep(300);
-    expect(await subjects(person.email, "renewal")).toHaveLength(1);
-    expect(await subjects(person.email, "Renewal")).toHaveLength(1);
+    expect(await subjects(person.email, "Start renewal by")).toHaveLength(1);
+    expect(await subjects(person.email, "Renewal not started")).toHaveLength(0);
     expect(await subjects(owner.email, "Renewal not started")).toHaveLength(0);
+    // A manager of another location never hears of this one.
+    expect(await subjects(otherManager.email, "Start renewal by")).toEqual([]);
+    expect(await subjects(otherManager.email, "Renewal not started")).toEqual([]);
 
     // The card is renewed (a new expiry): the cycle stops at once.
     const renewedUntil = inDays(1000);
