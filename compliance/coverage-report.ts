@@ -123,6 +123,19 @@ export function renderCoverageMarkdown(datasets: readonly Dataset[]): string {
         `| ${r.id} | ${cell(r.title)} | ${cell(describeRequirement(r.requirement))} | ${inForce(r)} | ${r.composition} | ${cell(r.citation)} | ${r.verified ? "yes" : "**unverified**"} |`,
       );
     }
+    if (d.leadTimes && d.leadTimes.length > 0) {
+      out.push(
+        "",
+        "Renewal lead times (findings' `startBy` = the due date − these days, wherever no narrower layer states its own):",
+        "",
+        "| Credential or permit | Days | What they cover | Citation | Verified |",
+        "|---|---|---|---|---|",
+      );
+      for (const l of d.leadTimes)
+        out.push(
+          `| ${enumLabel(l.type)} (${l.kind}) | ${l.days} | ${cell(l.basis)} | ${cell(l.citation)} | ${l.verified ? "yes" : "**unverified**"} |`,
+        );
+    }
   }
   return `${out.join("\n")}\n`;
 }

@@ -45,6 +45,28 @@ const layer = (jurisdiction: string, rules: Rule[], version = "2026.1.0"): Datas
   rules,
 });
 
+describe("renewal lead times, version to version", () => {
+  const lead = (days: number) => ({
+    kind: "permit" as const,
+    type: "health_permit" as const,
+    days,
+    verified: false,
+    citation: "[V] test",
+    basis: "test",
+  });
+  it("lists each type whose lead time was added, changed or removed", () => {
+    const v1 = { ...layer(ST, [rule("A", "a", info)]), leadTimes: [lead(45)] };
+    const v2 = { ...layer(ST, [rule("A", "a", info)], "2026.2.0"), leadTimes: [lead(60)] };
+    expect(diffDatasets(v1, v2).leadTimes).toEqual([
+      { key: "permit:health_permit", from: lead(45), to: lead(60) },
+    ]);
+    expect(diffDatasets(layer(ST, []), v1).leadTimes).toEqual([
+      { key: "permit:health_permit", from: null, to: lead(45) },
+    ]);
+    expect(diffDatasets(v1, v1).leadTimes).toEqual([]);
+  });
+});
+
 describe("version to version", () => {
   const v1 = layer(ST, [rule("A", "a", hold(41)), rule("B", "b", info), rule("C", "c", info)]);
   const v2 = layer(

@@ -6,7 +6,7 @@
 import { toDay } from "./dates";
 import type { OverrideRef } from "./engine/types";
 import { tighten } from "./requirements/tighten";
-import type { Dataset, Rule } from "./schema/dataset";
+import type { Dataset, LeadTime, Rule } from "./schema/dataset";
 
 export const MODEL_JURISDICTION = "ocd-division/country:us";
 
@@ -34,6 +34,26 @@ export interface VersionDiff {
   removed: RuleSummary[];
   changed: (RuleSummary & { changes: FieldChange[] })[];
   unchanged: number;
+  /** Renewal lead times (the dataset's `leadTimes`) added, removed or changed, by `kind:type`. */
+  leadTimes: LeadTimeChange[];
+}
+
+/** One credential or permit type whose renewal lead time changed between two versions. */
+export interface LeadTimeChange {
+  /** `credential:<type>` or `permit:<type>`. */
+  key: string;
+  from: LeadTime | null;
+  to: LeadTime | null;
+}
+
+function leadTimeChanges(from: Dataset, to: Dataset): LeadTimeChange[] {
+  const keyed = (d: Dataset) => new Map((d.leadTimes ?? []).map((l) => [`${l.kind}:${l.type}`, l]));
+  const before = keyed(from);
+  const after = keyed(to);
+  const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return keys
+    .filter((key) => !same(before.get(key) ?? null, after.get(key) ?? null))
+    .map((key) => ({ key, from: before.get(key) ?? null, to: after.get(key) ?? null }));
 }
 
 /** JSON with sorted keys and no undefined members: equal meaning ⇒ equal text. */
@@ -104,6 +124,7 @@ export function diffDatasets(from: Dataset, to: Dataset): VersionDiff {
     removed: [],
     changed: [],
     unchanged: 0,
+    leadTimes: leadTimeChanges(from, to),
   };
   for (const [key, rule] of after) {
     const old = before.get(key);

@@ -12,6 +12,8 @@
  *   counters to Stripe's Meter (usage-reports.ts)
  * - deliver_notifications: the earliest due notification delivery (notifications.ts)
  * - run_export: while evidence exports are queued, the next slice of work (evidence-export.ts)
+ * - renewal_reminders: the earliest due renewal reminder step, while anyone subscribes to
+ *   `renewal.reminder` (renewal-reminders.ts)
  */
 export type JobName =
   | "flush_outbox"
@@ -21,7 +23,9 @@ export type JobName =
   // Notifications (ADR 0015).
   | "deliver_notifications"
   // Evidence exports (ADR 0016).
-  | "run_export";
+  | "run_export"
+  // Renewal reminders (issue 18).
+  | "renewal_reminders";
 
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_MAX_MS = 5 * 60_000;

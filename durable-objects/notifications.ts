@@ -322,7 +322,12 @@ export class NotificationStore {
     event: NotificationEvent,
     key: string,
     nowMs: number,
-    options: { onlyEndpoint?: string; ownersEmail?: boolean } = {},
+    options: {
+      onlyEndpoint?: string;
+      ownersEmail?: boolean;
+      /** Only these users (still by their preferences); webhooks as usual. Renewal reminders' escalation. */
+      users?: readonly string[];
+    } = {},
   ): EmitOutcome {
     const existing = this.sql
       .exec<{ id: string }>("SELECT id FROM notification_events WHERE type = ? AND key = ?", event.type, key)
@@ -371,6 +376,7 @@ export class NotificationStore {
     for (const row of this.sql
       .exec<{ user_id: string; prefs: string }>("SELECT user_id, prefs FROM notification_prefs")
       .toArray()) {
+      if (options.users && !options.users.includes(row.user_id)) continue;
       const prefs = JSON.parse(row.prefs) as NotificationPreferences;
       if (!(prefs.events as string[]).includes(event.type)) continue;
       if (event.facilityId && prefs.facilityIds && !prefs.facilityIds.includes(event.facilityId)) continue;
@@ -386,6 +392,32 @@ export class NotificationStore {
     if ((ANNOUNCEMENT_EVENT_TYPES as readonly string[]).includes(event.type))
       queue("email", ADMINS_TARGET, nowMs);
     return { eventId: event.id, deliveries: queued, duplicate: false };
+  }
+
+  /** Whether any user's preferences or any enabled endpoint take `type` (else raising it reaches nobody). */
+  subscribed(type: EventType): boolean {
+    const pattern = `%${JSON.stringify(type)}%`;
+    return (
+      this.sql
+        .exec<{ n: number }>(
+          `SELECT (SELECT count(*) FROM notification_prefs WHERE prefs LIKE ?)
+             + (SELECT count(*) FROM webhook_endpoints WHERE enabled = 1 AND events LIKE ?) AS n`,
+          pattern,
+          pattern,
+        )
+        .one().n > 0
+    );
+  }
+
+  /** Cancels the pending deliveries of `type` events whose key starts with `keyPrefix`. */
+  cancelPendingEvents(type: EventType, keyPrefix: string): void {
+    this.sql.exec(
+      `UPDATE deliveries SET status = 'canceled', due_ms = NULL WHERE status = 'pending' AND event_id IN (
+         SELECT id FROM notification_events WHERE type = ? AND substr(key, 1, ?) = ?)`,
+      type,
+      keyPrefix.length,
+      keyPrefix,
+    );
   }
 
   // ---- The queue ----

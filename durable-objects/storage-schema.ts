@@ -139,6 +139,19 @@ const MIGRATIONS: readonly string[] = [
   -- how far an export's finishing got, so the next alarm run resumes there.
   ALTER TABLE evidence_jobs ADD COLUMN finishing TEXT;
   `,
+  `
+  -- Renewal reminders (durable-objects/renewal-reminders.ts): per credential or permit found
+  -- current with a start-by date, the reminder step reached in the current cycle (one cycle
+  -- per valid_through) and when the next step is due.
+  CREATE TABLE renewal_reminders (
+    facility_id TEXT NOT NULL, finding_key TEXT NOT NULL, facility_name TEXT NOT NULL,
+    rule_id TEXT NOT NULL, title TEXT NOT NULL, citation TEXT NOT NULL, subject TEXT, holder TEXT,
+    start_by TEXT NOT NULL, valid_through TEXT NOT NULL, step INTEGER NOT NULL,
+    last_sent_ms INTEGER, next_due_ms INTEGER,
+    PRIMARY KEY (facility_id, finding_key)
+  ) WITHOUT ROWID;
+  CREATE INDEX renewal_reminders_due ON renewal_reminders (next_due_ms) WHERE next_due_ms IS NOT NULL;
+  `,
 ];
 
 export function migrate(sql: SqlStorage): void {

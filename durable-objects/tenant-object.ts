@@ -24,14 +24,16 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Verdict } from "../compliance";
-import { type DatabaseHandle, openDatabase } from "../db/client";
+import { type DatabaseHandle, openDatabase, withTenant } from "../db/client";
 import { newId } from "../db/ids";
+import { listUsers, loadUserAccess } from "../db/users";
 import type {
   Delivery,
   DeliveryPage,
   EmitInput,
   EmitOutcome,
   NotificationPreferences,
+  RenewalReminder,
   WebhookEndpoint,
 } from "../notifications/contract";
 import {
@@ -42,6 +44,7 @@ import {
   ruleChangeEvent,
   TEST_EVENT_TYPE,
 } from "../notifications/events";
+import { reminderData, reminderSummary } from "../notifications/reminders";
 import { databaseConfig } from "../runtime/database";
 import { datasetRegistry, type LoadedDataset } from "../runtime/dataset-registry";
 import type { RuntimeEnv } from "../runtime/env";
@@ -93,6 +96,7 @@ import { deliverDue, emailSender, type NotificationSenders, webhookSender } from
 import { NotificationStore } from "./notifications";
 import { type CheckDelivery, deliverToPostgres, Outbox } from "./outbox";
 import { RecordStore } from "./record-store";
+import { RenewalReminderStore } from "./renewal-reminders";
 import { buildNotices, compareFacilities, NoticeStore } from "./rule-changes";
 import { migrate } from "./storage-schema";
 import { reportDueAfter, stripeSender, UsageReports, type UsageSender } from "./usage-reports";
@@ -140,6 +144,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   /** Wraps the production notification senders; tests set it to fail a send on purpose. */
   wrapNotificationSenders: (senders: NotificationSenders) => NotificationSenders = (senders) => senders;
   private readonly evidence: EvidenceExports;
+  private readonly reminders: RenewalReminderStore;
 
   constructor(ctx: DurableObjectState, env: TenantObjectEnv) {
     super(ctx, env);
@@ -154,6 +159,9 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     this.notices = new NoticeStore(sql);
     this.usageReports = new UsageReports(sql);
     this.notifications = new NotificationStore(sql);
+    this.reminders = new RenewalReminderStore(sql, (prefix) =>
+      this.notifications.cancelPendingEvents("renewal.reminder", prefix),
+    );
     this.sendUsage = stripeSender({ secretKey: env.STRIPE_SECRET_KEY ?? "", apiBase: env.STRIPE_API_BASE });
     this.evidence = new EvidenceExports(sql, env, this.jobs, this.facilities, this.alerts, (ready) =>
       this.raiseNotification(exportReadyEvent(ready, iso(Date.now())), `export:${ready.id}`),
@@ -332,13 +340,21 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
         }
       });
     }
-    const removed = changes.remove.filter((facilityId) => this.facilities.remove(facilityId)).length;
+    const removed = changes.remove.filter((facilityId) =>
+      this.ctx.storage.transactionSync(() => {
+        this.reminders.remove(facilityId);
+        return this.facilities.remove(facilityId);
+      }),
+    ).length;
     await this.rescheduleReevaluation();
     return { evaluated, removed };
   }
 
   async removeFacility(facilityId: string): Promise<boolean> {
-    const removed = this.facilities.remove(facilityId);
+    const removed = this.ctx.storage.transactionSync(() => {
+      this.reminders.remove(facilityId);
+      return this.facilities.remove(facilityId);
+    });
     await this.rescheduleReevaluation();
     return removed;
   }
@@ -485,6 +501,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     if (this.jobs.isDue("reevaluate", scheduledAt)) await this.reevaluateDue(scheduledAt);
     if (this.jobs.isDue("sweep_streams", scheduledAt)) await this.sweepStreams(scheduledAt);
     if (this.jobs.isDue("report_usage", scheduledAt)) await this.reportUsage(scheduledAt);
+    if (this.jobs.isDue("renewal_reminders", scheduledAt)) await this.sendRenewalReminders(scheduledAt);
     if (this.jobs.isDue("deliver_notifications", scheduledAt)) await this.deliverNotifications(scheduledAt);
     if (this.jobs.isDue("run_export", scheduledAt)) await this.evidence.run();
     await this.jobs.arm();
@@ -651,7 +668,13 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     appOrigin?: string,
   ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     if (appOrigin) this.notifications.rememberAppOrigin(appOrigin);
-    return this.notifications.createEndpoint(input, Date.now());
+    const created = this.ctx.storage.transactionSync(() => {
+      const result = this.notifications.createEndpoint(input, Date.now());
+      this.scheduleRenewalReminders();
+      return result;
+    });
+    await this.jobs.arm();
+    return created;
   }
 
   async listWebhooks(): Promise<WebhookEndpoint[]> {
@@ -666,7 +689,13 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     id: string,
     patch: { url?: string; events?: EventType[]; description?: string | null; enabled?: boolean },
   ): Promise<WebhookEndpoint | null> {
-    return this.ctx.storage.transactionSync(() => this.notifications.updateEndpoint(id, patch, Date.now()));
+    const updated = this.ctx.storage.transactionSync(() => {
+      const result = this.notifications.updateEndpoint(id, patch, Date.now());
+      this.scheduleRenewalReminders();
+      return result;
+    });
+    await this.jobs.arm();
+    return updated;
   }
 
   async deleteWebhook(id: string): Promise<boolean> {
@@ -736,7 +765,11 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     appOrigin?: string,
   ): Promise<void> {
     if (appOrigin) this.notifications.rememberAppOrigin(appOrigin);
-    this.notifications.setPreferences(userId, prefs, Date.now());
+    this.ctx.storage.transactionSync(() => {
+      this.notifications.setPreferences(userId, prefs, Date.now());
+      this.scheduleRenewalReminders();
+    });
+    await this.jobs.arm();
   }
 
   /** One-click unsubscribe (RFC 8058): no more email for the user. */
@@ -793,6 +826,91 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     }
   }
 
+  // ---- Renewal reminders (renewal-reminders.ts, notifications/reminders.ts) ----
+
+  /** Tracked renewals, soonest start-by first; `facilityIds` limits them to a manager's locations. */
+  async listRenewalReminders(query: { facilityIds?: string[] | undefined }): Promise<RenewalReminder[]> {
+    return this.reminders.list(query.facilityIds);
+  }
+
+  /**
+   * Sets the reminder job to the earliest due step while anyone (a user's preferences, an
+   * endpoint) takes `renewal.reminder`; otherwise no job (nothing would reach anyone) — the
+   * reminders stay listed, and the first subscription brings what is due. Call in a transaction.
+   */
+  private scheduleRenewalReminders(): void {
+    this.jobs.set(
+      "renewal_reminders",
+      this.notifications.subscribed("renewal.reminder") ? this.reminders.nextDue() : null,
+    );
+  }
+
+  /**
+   * Raises each due reminder step as a `renewal.reminder` event to its audience (the person,
+   * the location's managers, the owners: read from Postgres now), once per step: the event's key
+   * names the cycle and step, and the row advances in the same transaction.
+   */
+  private async sendRenewalReminders(at: number): Promise<void> {
+    const due = this.reminders.due(at);
+    if (due.length === 0) {
+      this.scheduleRenewalReminders();
+      return;
+    }
+    const handle = openDatabase(databaseConfig(this.env));
+    try {
+      const people = await withTenant(handle.db, this.tenantName(), async (tx) => {
+        const users = await listUsers(tx);
+        const managers = await Promise.all(
+          users.filter((u) => u.role === "manager").map((u) => loadUserAccess(tx, u.id)),
+        );
+        return {
+          users: new Set(users.map((u) => u.id)),
+          owners: users.filter((u) => u.role === "owner").map((u) => u.id),
+          managers: managers.flatMap((m) => (m ? [{ id: m.id, facilityIds: m.facilityIds ?? [] }] : [])),
+        };
+      });
+      this.ctx.storage.transactionSync(() => {
+        let queued = 0;
+        for (const reminder of due) {
+          const { facts } = reminder;
+          const managers = people.managers
+            .filter((m) => m.facilityIds.includes(facts.facilityId))
+            .map((m) => m.id);
+          const person = facts.holder && people.users.has(facts.holder) ? [facts.holder] : [];
+          // Each level falls through to the next one up when nobody holds it.
+          const audience =
+            reminder.step === "person" && person.length > 0
+              ? person
+              : reminder.step !== "owner" && managers.length > 0
+                ? managers
+                : people.owners;
+          queued += this.notifications.raise(
+            {
+              id: newId("evt", at),
+              type: "renewal.reminder",
+              timestamp: iso(at),
+              facilityId: facts.facilityId,
+              facilityName: facts.facilityName,
+              summary: reminderSummary(facts, reminder.step),
+              data: { ...reminderData(facts, reminder.step), audience },
+            },
+            reminder.key,
+            at,
+            { users: audience },
+          ).deliveries;
+          this.reminders.advance(reminder, at);
+        }
+        this.scheduleRenewalReminders();
+        if (queued > 0) this.jobs.ensure("deliver_notifications", at);
+      });
+    } catch (error) {
+      const retryInMs = this.jobs.retryLater("renewal_reminders", Date.now());
+      log("error", "renewal reminders failed", { error: String(error), retryInMs });
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** The tenant id: objects are named by it (idFromName). */
   private tenantName(): string {
     return (
@@ -812,6 +930,9 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     const alert = this.ctx.storage.transactionSync(() => {
       const previous = this.facilities.get(snapshot.facilityId);
       this.facilities.put(snapshot, now);
+      // A renewal changes no status (pass → pass) but ends its reminders: before any early return.
+      this.reminders.sync(snapshot.facilityId, snapshot.facility, snapshot.verdict);
+      this.scheduleRenewalReminders();
       if (!previous) return null;
       const changes = changedFindings(previous.verdict, snapshot.verdict);
       if (changes.length === 0 && previous.verdict.status === snapshot.verdict.status) return null;

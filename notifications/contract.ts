@@ -3,6 +3,7 @@
  * webhook endpoints, deliveries, preferences, emitted events. Plain, structured-clone-able data.
  */
 import type { EventType } from "./events";
+import type { ReminderStep, RenewalFacts } from "./reminders";
 import type { Channel } from "./schedule";
 
 /** Email to the tenant's owners: operational mail (an endpoint disabled), no unsubscribe. */
@@ -130,4 +131,13 @@ export interface EmitOutcome {
   deliveries: number;
   /** The key was seen before: nothing new was queued. */
   duplicate: boolean;
+}
+
+/** A credential or permit whose renewal Prep tracks (GET /v1/renewal-reminders, the Overview). */
+export interface RenewalReminder extends Omit<RenewalFacts, "holder"> {
+  /** The last reminder step sent in this cycle (null: none yet). */
+  lastStep: ReminderStep | null;
+  /** The next step and when it is due (null after the owner was told). */
+  nextStep: ReminderStep | null;
+  nextReminderAt: string | null;
 }

@@ -100,10 +100,24 @@ const cell = (value: unknown) =>
     .replaceAll("|", "\\|")
     .replaceAll("\n", " ");
 
+/** "60 days (unverified)" */
+const leadTimeText = (lead: VersionDiff["leadTimes"][number]["to"]) =>
+  lead ? `${lead.days} days${lead.verified ? "" : " (unverified)"}` : "—";
+
+function leadTimeLines(diff: VersionDiff): string[] {
+  if (diff.leadTimes.length === 0) return [];
+  const lines = ["", "Renewal lead times:", "", "  | Type | From | To | Citation |", "  |---|---|---|---|"];
+  for (const c of diff.leadTimes)
+    lines.push(
+      `  | \`${c.key}\` | ${leadTimeText(c.from)} | ${leadTimeText(c.to)} | ${cell(c.to?.citation ?? c.from?.citation ?? "—")} |`,
+    );
+  return [...lines, ""];
+}
+
 function versionSection(title: string, diff: VersionDiff): string[] {
   const lines = [`### ${title}`, ""];
   if (diff.added.length + diff.removed.length + diff.changed.length === 0)
-    return [...lines, "No rule changes.", ""];
+    return [...lines, "No rule changes.", ...leadTimeLines(diff), ""];
   for (const r of diff.added) lines.push(`- **Added** \`${r.ruleId}\` ${r.title} (${r.citation})`);
   for (const r of diff.removed) lines.push(`- **Removed** \`${r.ruleId}\` ${r.title} (${r.citation})`);
   for (const r of diff.changed) {
@@ -114,7 +128,7 @@ function versionSection(title: string, diff: VersionDiff): string[] {
     for (const c of r.changes) lines.push(`  | \`${c.field}\` | ${cell(c.from)} | ${cell(c.to)} |`);
     lines.push("");
   }
-  lines.push("", `${diff.unchanged} rule(s) unchanged.`, "");
+  lines.push("", `${diff.unchanged} rule(s) unchanged.`, ...leadTimeLines(diff), "");
   return lines;
 }
 

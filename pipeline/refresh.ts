@@ -219,5 +219,6 @@ export function summarizeDiff(diff: VersionDiff) {
     added: diff.added.length,
     removed: diff.removed.length,
     changed: diff.changed.length,
+    leadTimes: diff.leadTimes.length,
   };
 }

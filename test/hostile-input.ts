@@ -910,6 +910,7 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   },
   // Regulatory change (issue 20)
   { method: "GET", route: "/v1/rule-changes", auth: "key" },
+  { method: "GET", route: "/v1/renewal-reminders", auth: "key" },
   {
     method: "GET",
     route: "/v1/alerts",

@@ -106,6 +106,12 @@ const ROUTES: readonly SecuredRoute[] = [
   },
   // Regulatory change (issue 20): notices of rule changes ahead.
   { method: "GET", route: "/v1/rule-changes", path: () => "/v1/rule-changes", scopes: ["facilities:read"] },
+  {
+    method: "GET",
+    route: "/v1/renewal-reminders",
+    path: () => "/v1/renewal-reminders",
+    scopes: ["facilities:read"],
+  },
   { method: "GET", route: "/v1/groups", path: () => "/v1/groups", scopes: ["facilities:read"] },
   {
     method: "POST",

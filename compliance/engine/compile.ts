@@ -129,6 +129,7 @@ export function compileDataset(dataset: Dataset): CompiledDataset {
     name: dataset.name,
     key,
     rules: Object.freeze(rules),
+    leadTimes: new Map((dataset.leadTimes ?? []).map((l) => [`${l.kind}:${l.type}`, l.days])),
   });
   byKey.set(key, compiled);
   byIdentity.set(dataset, compiled);

@@ -32,6 +32,7 @@ export function evaluate(
     if (resolved.ok) countyAmbiguity ??= resolved.countyAmbiguity;
   }
 
+  const { steps, nextChange, coverage, leadTimes } = planFor(layers, asOfDay);
   const ctx: EvalContext = {
     asOf: asOfDay,
     facility: prepareFacility(facility),
@@ -40,8 +41,8 @@ export function evaluate(
     reevaluate: Number.POSITIVE_INFINITY,
     status: "compliant",
     nextDeadline: undefined,
+    leadTimes,
   };
-  const { steps, nextChange, coverage } = planFor(layers, asOfDay);
   if (nextChange > asOfDay && nextChange < ctx.reevaluate) ctx.reevaluate = nextChange;
 
   for (const step of steps) {

@@ -9,6 +9,8 @@ export function newFinding(
   message: string,
   subject: Subject,
   dueBy: string | null,
+  startBy: string | null = null,
+  validThrough: string | null = null,
 ): Finding {
   const finding: Finding = {
     ruleId: meta.id,
@@ -20,6 +22,8 @@ export function newFinding(
     message,
     subject,
     dueBy,
+    startBy,
+    validThrough,
     verified: meta.verified,
   };
   // Auditors see which manual override (not the published dataset) produced the finding.

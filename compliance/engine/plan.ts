@@ -33,6 +33,8 @@ interface LayerSetPlans {
   /** Sorted distinct effectiveFrom/effectiveTo days of every rule in the layer set. */
   boundaries: number[];
   coverage: DivisionLevel | null;
+  /** Lead times of the layer set: for each type, the narrowest layer's that states one. */
+  leadTimes: ReadonlyMap<string, number>;
   plans: (PlanStep[] | undefined)[];
 }
 
@@ -70,6 +72,7 @@ function plansOf(layers: readonly CompiledDataset[]): LayerSetPlans {
   node.plans = {
     boundaries,
     coverage: narrowestLevel(layers.map((l) => l.jurisdiction)),
+    leadTimes: new Map(layers.flatMap((l) => [...l.leadTimes])),
     plans: new Array(boundaries.length + 1),
   };
   layerSets++;
@@ -245,7 +248,12 @@ function boundariesOf(layers: readonly CompiledDataset[]): number[] {
 export function planFor(
   layers: readonly CompiledDataset[],
   day: number,
-): { steps: PlanStep[]; nextChange: number; coverage: DivisionLevel | null } {
+): {
+  steps: PlanStep[];
+  nextChange: number;
+  coverage: DivisionLevel | null;
+  leadTimes: ReadonlyMap<string, number>;
+} {
   const set = plansOf(layers);
   // Interval index = number of boundaries ≤ day (binary search).
   const b = set.boundaries;
@@ -261,5 +269,10 @@ export function planFor(
     steps = buildPlan(layers, day);
     set.plans[lo] = steps;
   }
-  return { steps, nextChange: b[lo] ?? Number.POSITIVE_INFINITY, coverage: set.coverage };
+  return {
+    steps,
+    nextChange: b[lo] ?? Number.POSITIVE_INFINITY,
+    coverage: set.coverage,
+    leadTimes: set.leadTimes,
+  };
 }

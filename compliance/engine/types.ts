@@ -26,6 +26,18 @@ export interface Finding {
   message: string;
   subject: Subject;
   dueBy: string | null;
+  /**
+   * When to start renewing (or obtaining) the credential or permit this finding is about so that
+   * it is covered in time: `dueBy` − the renewal lead time where the facility stands (the
+   * datasets' `leadTimes`), or for a passing finding, `validThrough` − the lead time. Null when
+   * the finding has no such date or no lead time applies.
+   */
+  startBy: string | null;
+  /**
+   * The last valid day of the credential or permit the finding found current (a pass, or a
+   * warning that it expires soon); null when none was found or it never expires.
+   */
+  validThrough: string | null;
   verified: boolean;
   /** Present when a manual override (not the published dataset) produced this rule. */
   override?: OverrideRef;
@@ -151,6 +163,8 @@ export interface EvalContext {
    */
   status: Verdict["status"];
   nextDeadline: Finding | undefined;
+  /** Renewal lead time in days by `credential:<type>` / `permit:<type>`, narrowest layer first (plan.ts). */
+  leadTimes: ReadonlyMap<string, number>;
 }
 
 /** A rule's requirement compiled for that rule: pushes its findings onto `ctx.findings`. */
@@ -173,4 +187,6 @@ export interface CompiledDataset {
   /** jurisdiction@version#contentHash: the cache key of the layer. */
   key: string;
   rules: readonly CompiledRule[];
+  /** The dataset's renewal lead times in days by `credential:<type>` / `permit:<type>`. */
+  leadTimes: ReadonlyMap<string, number>;
 }

@@ -33,6 +33,7 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
   const spec = req.credential;
   const who = orList(req.roles.map(roleLabel));
   const what = spec ? CREDENTIAL_LABELS[spec.type] : who;
+  const lead = spec ? `credential:${spec.type}` : undefined;
   const onSiteAlways = req.onSite
     ? " The holder must be on site during all hours of operation (Prep has no shift data and assumes listed staff work every shift)."
     : "";
@@ -112,12 +113,14 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
           `The only current ${what} (${holder.label}) expires on ${date}; renew it or certify another ${who} by ${date}.${onSite}`,
           FACILITY,
           bestUntil,
+          lead,
+          bestUntil,
         );
       } else {
         const message = spec
           ? `${holder.label}${holdsCurrent}`
           : `${holder.label} is ${withArticle(roleLabel(holder.role))}.${onSite}`;
-        emit(ctx, meta, "pass", message, FACILITY, Number.NaN);
+        emit(ctx, meta, "pass", message, FACILITY, Number.NaN, lead, bestUntil);
       }
       return;
     }
@@ -142,9 +145,9 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
       const rule = `${meta.authority} requires one within ${grace} days of ${graceEvents} (${since}by ${fromDay(deadline)})`;
       if (asOf <= deadline) {
         changesOn(ctx, deadline + 1);
-        emit(ctx, meta, "warn", `${missing}. ${rule}.${onSite}`, FACILITY, deadline);
+        emit(ctx, meta, "warn", `${missing}. ${rule}.${onSite}`, FACILITY, deadline, lead);
       } else {
-        emit(ctx, meta, "fail", `${missing}. ${rule}. ${certifyNow}${onSite}`, FACILITY, deadline);
+        emit(ctx, meta, "fail", `${missing}. ${rule}. ${certifyNow}${onSite}`, FACILITY, deadline, lead);
       }
       return;
     }

@@ -71,6 +71,7 @@ export function compileEachStaffCredential(
   );
   const spec = req.credential;
   const what = CREDENTIAL_LABELS[spec.type];
+  const lead = `credential:${spec.type}`;
   const grace = req.graceDays;
   // The constant middles of the per-person messages, so a message is a few concatenations.
   const isExempt = ` holds ${withArticle(CREDENTIAL_LABELS[exempt?.[0] ?? spec.type])} and is exempt.`;
@@ -114,12 +115,14 @@ export function compileEachStaffCredential(
             `${s.label}'s ${what} expires on ${date}; renew it by ${date}.`,
             subject,
             lookup,
+            lead,
+            lookup,
           );
         } else {
           const message = Number.isFinite(lookup)
             ? `${s.label}${validThrough}${fromDay(lookup)}).`
             : `${s.label}${holdsCurrent}.`;
-          emit(ctx, meta, "pass", message, subject, Number.NaN);
+          emit(ctx, meta, "pass", message, subject, Number.NaN, lead, lookup);
         }
         continue;
       }
@@ -129,15 +132,15 @@ export function compileEachStaffCredential(
       }
       if (supervisor && ctx.asOf <= deadline && !supervised) {
         const missing = `${s.label} has ${describeMissing(lookup, what)}${unsupervised}${fromDay(deadline)}).`;
-        emit(ctx, meta, "fail", `${missing} Get a current ${what} now.`, subject, s.hired);
+        emit(ctx, meta, "fail", `${missing} Get a current ${what} now.`, subject, s.hired, lead);
         continue;
       }
       const shortfall = `${s.label} has ${describeMissing(lookup, what)}${requiresWithinGrace}${fromDay(deadline)})`;
       if (ctx.asOf <= deadline) {
         changesOn(ctx, deadline + 1);
-        emit(ctx, meta, "warn", `${shortfall}.`, subject, deadline);
+        emit(ctx, meta, "warn", `${shortfall}.`, subject, deadline, lead);
       } else {
-        emit(ctx, meta, "fail", `${shortfall}. Get a current ${what} now.`, subject, deadline);
+        emit(ctx, meta, "fail", `${shortfall}. Get a current ${what} now.`, subject, deadline, lead);
       }
     }
     if (inScope === 0) ctx.findings.push(nobody);

@@ -94,6 +94,7 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
 
     if (best) {
       const subject = { kind: "permit", id: best.subjectId } as const;
+      const lead = `permit:${best.type}`;
       if (validityStatus(ctx, bestUntil) === "warn") {
         const date = fromDay(bestUntil);
         emit(
@@ -102,6 +103,8 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
           "warn",
           `The ${LABELS[best.type]} ${best.subjectId} expires on ${date}; renew it by ${date}${renewal}.`,
           subject,
+          bestUntil,
+          lead,
           bestUntil,
         );
       } else {
@@ -113,6 +116,8 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
           `The ${LABELS[best.type]} ${best.subjectId} is valid${until}.`,
           subject,
           Number.NaN,
+          lead,
+          bestUntil,
         );
       }
       return;
@@ -146,6 +151,7 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
         `${why}. ${meta.authority} requires a valid ${what}${renewal} before operating (by ${fromDay(opening - 1)}).`,
         subject,
         opening - 1,
+        `permit:${lapsed?.type ?? first}`,
       );
       return;
     }

@@ -25,6 +25,11 @@ export const CREDENTIAL_LABELS: Record<CredentialType, string> = {
   local_manager_certificate: "local manager certificate",
 };
 
+/**
+ * Pushes a finding. `leadKey` (`credential:<type>` / `permit:<type>`) names what the finding is
+ * about, for its renewal lead time; `validThroughDay` is the last valid day of the credential or
+ * permit found current (NaN: none). `startBy` = (dueBy, else validThrough) − the lead time.
+ */
 export function emit(
   ctx: EvalContext,
   meta: RuleMeta,
@@ -32,13 +37,20 @@ export function emit(
   message: string,
   subject: Subject,
   dueByDay: number,
+  leadKey?: string,
+  validThroughDay = Number.NaN,
 ): void {
+  const validThrough = Number.isFinite(validThroughDay) ? validThroughDay : Number.NaN;
+  const target = Number.isFinite(dueByDay) ? dueByDay : validThrough;
+  const lead = leadKey === undefined ? undefined : ctx.leadTimes.get(leadKey);
   const finding = newFinding(
     meta,
     status,
     message,
     subject,
     Number.isFinite(dueByDay) ? fromDay(dueByDay) : null,
+    lead !== undefined && Number.isFinite(target) ? fromDay(target - lead) : null,
+    Number.isFinite(validThrough) ? fromDay(validThrough) : null,
   );
   ctx.findings.push(finding);
   tally(ctx, finding);

@@ -273,6 +273,27 @@ export const RuleSchema = v.object({
 });
 export type Rule = v.InferOutput<typeof RuleSchema>;
 
+/**
+ * How long renewing (or first obtaining) one credential or permit type takes where the dataset's
+ * jurisdiction applies: exam scheduling, course length, the agency's processing time. Findings
+ * about that type carry `startBy` = the date it is due − `days`. The narrowest layer that states
+ * a type's lead time wins (engine/plan.ts); the FDA model layer states one for every type.
+ * Facts the agency publishes carry `verified: true` and their `citation`; otherwise
+ * `verified: false`, a conservative default, and `basis` says why that number.
+ */
+const LeadTimeFacts = {
+  days: v.pipe(Days, v.minValue(1), v.maxValue(730)),
+  verified: v.boolean(),
+  citation: v.pipe(storableString(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(500)),
+  /** What the days cover and, when unverified, why this conservative default. */
+  basis: boundedString(1000, 1),
+};
+export const LeadTimeSchema = v.variant("kind", [
+  v.object({ kind: v.literal("credential"), type: v.picklist(CREDENTIAL_TYPES), ...LeadTimeFacts }),
+  v.object({ kind: v.literal("permit"), type: v.picklist(PERMIT_TYPES), ...LeadTimeFacts }),
+]);
+export type LeadTime = v.InferOutput<typeof LeadTimeSchema>;
+
 export const DatasetSchema = v.object({
   jurisdiction: OcdIdSchema,
   name: boundedString(200, 1),
@@ -287,5 +308,7 @@ export const DatasetSchema = v.object({
   disclaimer: boundedString(2000, 1),
   parent: v.optional(OcdIdSchema),
   rules: v.pipe(v.array(RuleSchema), v.maxLength(1000)),
+  /** Renewal lead times per credential and permit type (LeadTimeSchema); at most one per type. */
+  leadTimes: v.optional(v.pipe(v.array(LeadTimeSchema), v.maxLength(50))),
 });
 export type Dataset = v.InferOutput<typeof DatasetSchema>;

@@ -122,5 +122,17 @@ export function validateDataset(json: unknown): ValidateDatasetResult {
     }
   });
 
+  const leadTypes = new Map<string, number>();
+  ds.leadTimes?.forEach((lead, i) => {
+    const key = `${lead.kind}:${lead.type}`;
+    const other = leadTypes.get(key);
+    if (other !== undefined)
+      add(
+        `/leadTimes/${i}/type`,
+        `duplicate lead time for ${lead.kind} ${lead.type} (also /leadTimes/${other})`,
+      );
+    else leadTypes.set(key, i);
+  });
+
   return problems.length > 0 ? { ok: false, problems } : { ok: true, dataset: ds };
 }

@@ -81,6 +81,7 @@ import { registerMe } from "./me/get";
 import { registerGetNotificationPreferences } from "./notifications/get-preferences";
 import { registerSetNotificationPreferences } from "./notifications/set-preferences";
 import { registerUnsubscribe } from "./notifications/unsubscribe";
+import { registerListRenewalReminders } from "./renewal-reminders/list";
 import { registerListRuleChanges } from "./rule-changes/list";
 import { registerSharePages } from "./share/page";
 import { registerStatus } from "./status/get";
@@ -206,6 +207,7 @@ const ROUTES: ((app: App) => void)[] = [
   // Regulatory change (issue 20)
   registerImpactPreview,
   registerListRuleChanges,
+  registerListRenewalReminders,
 ];
 
 export function registerRoutes(app: App): void {

@@ -30,6 +30,7 @@ import type { GroupSchema } from "../../../workers/routes/groups/schemas";
 import type { CreatedKeySchema, KeySummarySchema } from "../../../workers/routes/keys/schemas";
 // Notifications (ADR 0015).
 import type { PreferencesSchema } from "../../../workers/routes/notifications/schemas";
+import type { RenewalReminderSchema } from "../../../workers/routes/renewal-reminders/schemas";
 import type { RuleChangeSchema } from "../../../workers/routes/rule-changes/schemas";
 import type {
   CreatedInviteSchema,
@@ -76,6 +77,8 @@ export type CreatedShare = v.InferOutput<typeof CreatedShareSchema>;
 export type ExportSchedule = v.InferOutput<typeof ScheduleSchema>;
 /** A rule change ahead and the locations it will break (GET /v1/rule-changes). */
 export type RuleChange = v.InferOutput<typeof RuleChangeSchema>;
+/** A credential or permit to renew: start by D to be covered before E (GET /v1/renewal-reminders). */
+export type RenewalReminder = v.InferOutput<typeof RenewalReminderSchema>;
 export type Billing = v.InferOutput<typeof BillingSchema>;
 export type CheckoutAnswer = v.InferOutput<typeof CheckoutAnswerSchema>;
 export type PortalAnswer = v.InferOutput<typeof PortalAnswerSchema>;

@@ -1,12 +1,13 @@
 /**
  * Overview: locations by status, upcoming deadlines (permits and credentials expiring in
- * the next 60 days, or already expired), upcoming rule changes that will affect locations,
- * and the latest drift alerts.
+ * the next 60 days, or already expired), renewals to start (start by D to be covered before
+ * E: the datasets' lead times), upcoming rule changes that will affect locations, and the
+ * latest drift alerts.
  */
-import type { Alert, Facility, Page, RuleChange, Status } from "../api/types";
+import type { Alert, Facility, Page, RenewalReminder, RuleChange, Status } from "../api/types";
 import { Expiry } from "../components/location/Expiry";
 import { Empty, ErrorNotice, Loading, StatusBadge } from "../components/ui";
-import { daysUntil, formatDateTime, STATUS_LABEL, STATUSES, today } from "../format";
+import { daysUntil, formatDate, formatDateTime, STATUS_LABEL, STATUSES, today } from "../format";
 import { useFacilities } from "../hooks/useFacilities";
 import { useResource } from "../hooks/useResource";
 import { Link } from "../router";
@@ -22,6 +23,28 @@ interface Deadline {
 }
 
 const HORIZON_DAYS = 60;
+/** Renewals whose start-by date is this close (or past) are listed. */
+const RENEWAL_HORIZON_DAYS = 60;
+
+const STEP_LABEL: Record<NonNullable<RenewalReminder["lastStep"]>, string> = {
+  person: "holder reminded",
+  manager: "escalated to the manager",
+  owner: "escalated to the owner",
+};
+
+/** "Start by Jan 5, 2027 for Feb 19, 2027: Food handler card (s-1) — Mission St · holder reminded" */
+function RenewalItem({ reminder, now }: { reminder: RenewalReminder; now: string }) {
+  const late = daysUntil(reminder.startBy, now) < 0;
+  const who = reminder.subject && reminder.subject.kind !== "facility" ? ` (${reminder.subject.id})` : "";
+  return (
+    <li class={late ? "renewal-late" : undefined}>
+      Start by <time dateTime={reminder.startBy}>{formatDate(reminder.startBy)}</time> for{" "}
+      <time dateTime={reminder.validThrough}>{formatDate(reminder.validThrough)}</time>: {reminder.title}
+      {who} — <Link href={`/locations/${reminder.facilityId}`}>{reminder.facilityName}</Link>
+      {reminder.lastStep && <span class="muted"> · {STEP_LABEL[reminder.lastStep]}</span>}
+    </li>
+  );
+}
 
 /**
  * Everything that expired, or expires within the horizon: overdue first (most overdue
@@ -55,6 +78,7 @@ export function Overview() {
   const canReadAlerts = useCan("alerts:read");
   const alerts = useResource<Page<Alert>>(canReadAlerts ? "/v1/alerts?limit=5" : null);
   const ruleChanges = useResource<Page<RuleChange>>("/v1/rule-changes");
+  const renewals = useResource<Page<RenewalReminder>>("/v1/renewal-reminders");
   if (facilities.loading) return <Loading what="your locations" />;
   if (facilities.error || !facilities.data)
     return facilities.error ? <ErrorNotice error={facilities.error} retry={facilities.reload} /> : null;
@@ -62,6 +86,9 @@ export function Overview() {
   const count = (status: Status) => list.filter((f) => f.status === status).length;
   const now = today();
   const upcoming = deadlines(list, now).slice(0, 8);
+  const toRenew = (renewals.data?.data ?? [])
+    .filter((r) => daysUntil(r.startBy, now) <= RENEWAL_HORIZON_DAYS)
+    .slice(0, 8);
   return (
     <>
       <h1>Overview</h1>
@@ -102,6 +129,27 @@ export function Overview() {
               ))}
             </ul>
           )}
+        </section>
+        <section aria-labelledby="renewals">
+          <h2 id="renewals">Renewals to start</h2>
+          {renewals.error && <ErrorNotice error={renewals.error} retry={renewals.reload} />}
+          {renewals.data && toRenew.length === 0 && (
+            <p class="muted">No renewal needs starting in the next {RENEWAL_HORIZON_DAYS} days.</p>
+          )}
+          {toRenew.length > 0 && (
+            <ul class="list">
+              {toRenew.map((r) => (
+                <RenewalItem
+                  key={`${r.facilityId}-${r.ruleId}-${r.subject?.id ?? ""}`}
+                  reminder={r}
+                  now={now}
+                />
+              ))}
+            </ul>
+          )}
+          <p class="hint">
+            Start dates allow for exam scheduling, course length and the agency's processing time.
+          </p>
         </section>
         <section aria-labelledby="rule-changes">
           <h2 id="rule-changes">Upcoming rule changes</h2>

@@ -35,6 +35,14 @@ const FindingSchema = v.object({
     v.object({ kind: v.picklist(["staff", "permit", "facility", "temperatureLog"]), id: v.string() }),
   ),
   dueBy: v.nullable(v.string()),
+  /**
+   * When to start renewing (or obtaining) the finding's credential or permit to be covered in
+   * time: `dueBy` (else `validThrough`) minus the renewal lead time where the facility stands
+   * (the datasets' lead times). Null when there is no such date.
+   */
+  startBy: v.nullable(v.string()),
+  /** The last valid day of the credential or permit found current; null when none, or it never expires. */
+  validThrough: v.nullable(v.string()),
   verified: v.boolean(),
   /** Present when a manual override (docs/data-pipeline.md) produced the rule. */
   override: v.optional(v.object({ id: v.string(), reason: v.string() })),

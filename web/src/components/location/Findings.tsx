@@ -32,6 +32,13 @@ function FindingItem({ finding }: { finding: Finding }) {
             · due by <time dateTime={finding.dueBy}>{formatDate(finding.dueBy)}</time>
           </>
         )}
+        {finding.startBy && finding.status !== "fail" && (
+          <>
+            {" "}
+            · {finding.validThrough ? "start renewal by" : "start by"}{" "}
+            <time dateTime={finding.startBy}>{formatDate(finding.startBy)}</time>
+          </>
+        )}
         {!finding.verified && " · citation not yet verified"}
       </p>
     </li>
