@@ -80,6 +80,13 @@ import { registerMe } from "./me/get";
 import { registerGetNotificationPreferences } from "./notifications/get-preferences";
 import { registerSetNotificationPreferences } from "./notifications/set-preferences";
 import { registerUnsubscribe } from "./notifications/unsubscribe";
+// SMS (ADR 0021): the user's phone number, Twilio's status callbacks and inbound STOP/START.
+import { registerAddPhone } from "./notifications/add-phone";
+import { registerGetPhone } from "./notifications/get-phone";
+import { registerRemovePhone } from "./notifications/remove-phone";
+import { registerSmsInbound } from "./notifications/sms-inbound";
+import { registerSmsStatusCallback } from "./notifications/sms-status";
+import { registerVerifyPhone } from "./notifications/verify-phone";
 import { registerListRuleChanges } from "./rule-changes/list";
 import { registerSharePages } from "./share/page";
 import { registerStatus } from "./status/get";
@@ -188,6 +195,12 @@ const ROUTES: ((app: App) => void)[] = [
   registerGetNotificationPreferences,
   registerSetNotificationPreferences,
   registerUnsubscribe,
+  registerGetPhone,
+  registerAddPhone,
+  registerVerifyPhone,
+  registerRemovePhone,
+  registerSmsStatusCallback,
+  registerSmsInbound,
   // Evidence vault: the schedule before /v1/exports/:id, so "schedule" is never read as an id.
   registerCreateExport,
   registerListExports,

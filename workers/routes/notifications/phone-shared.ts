@@ -1,0 +1,46 @@
+/**
+ * What the phone-number routes share (ADR 0021): the user's number with their latest SMS
+ * deliveries, the plan gate (`sms_alerts`), and Twilio's configuration as a 503 when absent.
+ */
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { type TwilioConfig, twilioConfig } from "../../../notifications/twilio";
+import type { AppEnv } from "../../context";
+import { Problem } from "../../http/problem";
+import { billingAccount, requireEntitlement } from "../../services/billing";
+
+/** 403 `feature_not_in_plan` (or 402) unless the tenant's plan includes SMS alerts. */
+export const requireSmsFeature = createMiddleware<AppEnv>(async (c, next) => {
+  const account = await billingAccount(c.get("services"), c.get("principal").tenantId);
+  requireEntitlement(account, "sms_alerts");
+  await next();
+});
+
+export function requireTwilio(c: Context<AppEnv>): TwilioConfig {
+  const config = twilioConfig(c.env);
+  if (!config)
+    throw new Problem({
+      status: 503,
+      code: "sms_not_configured",
+      title: "SMS is not configured",
+      detail: "This deployment has no Twilio account (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM).",
+    });
+  return config;
+}
+
+export async function phoneView(c: Context<AppEnv>, userId: string) {
+  const tenant = c.get("services").tenant(c.get("principal").tenantId);
+  const [state, log] = await Promise.all([tenant.getPhone(userId), tenant.smsDeliveries(userId, 10)]);
+  return {
+    ...state,
+    recentDeliveries: log.data.map((d) => ({
+      id: d.id,
+      eventType: d.eventType,
+      status: d.status,
+      providerStatus: d.providerStatus ?? null,
+      lastError: d.lastError,
+      createdAt: d.createdAt,
+      deliveredAt: d.deliveredAt,
+    })),
+  };
+}
