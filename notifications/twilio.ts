@@ -4,8 +4,8 @@
  * `MessagingServiceSid`, `Body`, `StatusCallback`; HTTP Basic auth with the Account SID and
  * auth token), what Twilio's error codes mean for a retry, and the `X-Twilio-Signature`
  * check of the requests Twilio sends back (delivery-status callbacks, inbound messages).
- * No SDK: the `twilio` package is Node-only (it pulls axios, `crypto`, `url`, `querystring`)
- * and one form POST does not need it. Tests and `npm start` point `apiBase` at
+ * No SDK: the `twilio` package (6.x) targets Node (axios with https-proxy-agent, jsonwebtoken,
+ * Node's crypto for signatures) and one form POST does not need it (ADR 0021). Tests and `npm start` point `apiBase` at
  * test/twilio-server.ts, which speaks the same wire format.
  */
 

@@ -1324,7 +1324,9 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     method: "POST",
     route: "/v1/notifications/phone/verify",
     auth: "session",
-    body: fc.record({ code: fc.oneof(fc.constantFrom("123456", "12345", "1234567", "abcdef"), hostileString) }),
+    body: fc.record({
+      code: fc.oneof(fc.constantFrom("123456", "12345", "1234567", "abcdef"), hostileString),
+    }),
   },
   { method: "DELETE", route: "/v1/notifications/phone", auth: "session" },
   {
