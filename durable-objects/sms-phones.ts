@@ -5,6 +5,7 @@
  * user per hour, 30 s apart. A verified number stays in use while a new one waits for its code.
  */
 import type { PhoneNumberState } from "../notifications/contract";
+import { hmac } from "../runtime/hmac";
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_CODE_ATTEMPTS = 5;
@@ -25,18 +26,6 @@ type PhoneRow = {
 };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-async function hmac(secret: string, data: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data)));
-  return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** Six digits, uniformly (rejection sampling: no modulo bias). */
 function newCode(): string {
@@ -93,8 +82,9 @@ export class SmsPhones {
     return this.row(userId)?.phone ?? null;
   }
 
-  private hash(userId: string, phone: string, code: string): Promise<string> {
-    return hmac(this.secret(), `sms-code\n${userId}\n${phone}\n${code}`);
+  private async hash(userId: string, phone: string, code: string): Promise<string> {
+    const mac = await hmac("SHA-256", this.secret(), `sms-code\n${userId}\n${phone}\n${code}`);
+    return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
   }
 
   /**

@@ -68,7 +68,10 @@ export function quietHoursEnd(quiet: QuietHours, timeZone: string, atMs: number)
   if (!inQuietHours(quiet, timeZone, atMs)) return null;
   const delta = (minutesOf(quiet.to) - localMinutes(atMs, timeZone) + 1440) % 1440;
   let end = Math.floor(atMs / 60_000) * 60_000 + delta * 60_000;
-  // A daylight-saving change in between moves the local clock: step until it is over.
+  // A daylight-saving change in between moved the local clock by the shift: take it back.
+  const shift = ((((localMinutes(end, timeZone) - minutesOf(quiet.to)) % 1440) + 2160) % 1440) - 720;
+  end -= shift * 60_000;
+  // `to` itself skipped (the clock jumped over it): the first quarter hour after quiet hours.
   for (let i = 0; i < 12 && inQuietHours(quiet, timeZone, end); i++) end += 15 * 60_000;
   return end;
 }

@@ -8,6 +8,7 @@
  * Node's crypto for signatures) and one form POST does not need it (ADR 0021). Tests and `npm start` point `apiBase` at
  * test/twilio-server.ts, which speaks the same wire format.
  */
+import { hmac } from "../runtime/hmac";
 
 export const TWILIO_API_BASE = "https://api.twilio.com";
 
@@ -154,15 +155,7 @@ export async function twilioSignature(
   const sorted = [...params].sort(([ak, av], [bk, bv]) =>
     ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0,
   );
-  const data = url + sorted.map(([k, v]) => k + v).join("");
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(authToken),
-    { name: "HMAC", hash: "SHA-1" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data)));
+  const mac = await hmac("SHA-1", authToken, url + sorted.map(([k, v]) => k + v).join(""));
   return btoa(String.fromCharCode(...mac));
 }
 

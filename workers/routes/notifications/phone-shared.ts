@@ -3,18 +3,13 @@
  * deliveries, the plan gate (`sms_alerts`), and Twilio's configuration as a 503 when absent.
  */
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import { type TwilioConfig, twilioConfig } from "../../../notifications/twilio";
 import type { AppEnv } from "../../context";
 import { Problem } from "../../http/problem";
-import { billingAccount, requireEntitlement } from "../../services/billing";
+import { requireFeature } from "../../middleware/entitlement";
 
 /** 403 `feature_not_in_plan` (or 402) unless the tenant's plan includes SMS alerts. */
-export const requireSmsFeature = createMiddleware<AppEnv>(async (c, next) => {
-  const account = await billingAccount(c.get("services"), c.get("principal").tenantId);
-  requireEntitlement(account, "sms_alerts");
-  await next();
-});
+export const requireSmsFeature = requireFeature("sms_alerts");
 
 export function requireTwilio(c: Context<AppEnv>): TwilioConfig {
   const config = twilioConfig(c.env);
