@@ -3,6 +3,8 @@
  * deliveries, the plan gate (`sms_alerts`), and Twilio's configuration as a 503 when absent.
  */
 import type { Context } from "hono";
+import { recordAudit } from "../../../db/audit";
+import { withTenant } from "../../../db/client";
 import { type TwilioConfig, twilioConfig } from "../../../notifications/twilio";
 import type { AppEnv } from "../../context";
 import { Problem } from "../../http/problem";
@@ -21,6 +23,27 @@ export function requireTwilio(c: Context<AppEnv>): TwilioConfig {
       detail: "This deployment has no Twilio account (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM).",
     });
   return config;
+}
+
+/**
+ * Audits a change of the user's SMS number (`phone.verified`, `phone.removed`) with only its
+ * last two digits: the log is readable by every admin, the number is personal.
+ */
+export async function auditPhone(
+  c: Context<AppEnv>,
+  action: "phone.verified" | "phone.removed",
+  phone: string | null,
+): Promise<void> {
+  const principal = c.get("principal");
+  await withTenant(c.get("services").db(), principal.tenantId, (tx) =>
+    recordAudit(tx, {
+      tenantId: principal.tenantId,
+      actor: principal.actorId,
+      action,
+      target: principal.userId as string,
+      detail: { phoneEndsWith: phone ? phone.slice(-2) : null },
+    }),
+  );
 }
 
 export async function phoneView(c: Context<AppEnv>, userId: string) {

@@ -1,11 +1,13 @@
 /**
  * DELETE /v1/notifications/phone — forgets the user's number (verified or waiting); SMS
- * queued for them is canceled. 204 also when there was none. Sessions only.
+ * queued for them is canceled. 204 also when there was none. Sessions only. Audited
+ * (`phone.removed`).
  */
 import { describeRoute } from "hono-openapi";
 import { problemResponses } from "../../http/openapi";
 import { authenticate } from "../../middleware/auth";
 import type { App } from "../index";
+import { auditPhone } from "./phone-shared";
 import { requireUser } from "./shared";
 
 export function registerRemovePhone(app: App): void {
@@ -20,10 +22,10 @@ export function registerRemovePhone(app: App): void {
     requireUser,
     async (c) => {
       const principal = c.get("principal");
-      await c
-        .get("services")
-        .tenant(principal.tenantId)
-        .removePhone(principal.userId as string);
+      const tenant = c.get("services").tenant(principal.tenantId);
+      const userId = principal.userId as string;
+      const { phone, pendingPhone } = await tenant.getPhone(userId);
+      if (await tenant.removePhone(userId)) await auditPhone(c, "phone.removed", phone ?? pendingPhone);
       return c.body(null, 204);
     },
   );

@@ -125,6 +125,14 @@ describe("verifying a phone number", () => {
     // Removing forgets the number.
     expect((await asUser(owner, "/v1/notifications/phone", { method: "DELETE" })).status).toBe(204);
     expect(await phoneOf(owner)).toMatchObject({ phone: null, pendingPhone: null });
+    // Both are in the audit log, with only the number's last two digits.
+    const audit = (await (await asUser(owner, "/v1/audit-log")).json()) as {
+      data: { action: string; target: string; detail: Record<string, unknown> }[];
+    };
+    const entries = audit.data.filter((e) => e.action.startsWith("phone."));
+    expect(entries.map((e) => e.action).sort()).toEqual(["phone.removed", "phone.verified"]);
+    expect(entries[0]).toMatchObject({ target: owner.userId, detail: { phoneEndsWith: phone.slice(-2) } });
+    expect(JSON.stringify(entries)).not.toContain(phone);
   });
 
   it("limits guesses, expires codes and rate-limits sends", async () => {
@@ -280,8 +288,13 @@ describe("the SMS channel", () => {
 
   it("records Twilio's signed status callbacks and refuses unsigned or tampered ones", async () => {
     const { session, phone } = await smsUser("SMS Status Co");
+    // Measured: an emitted event to the text accepted by Twilio (the alarm fires at once).
+    const emittedAt = Date.now();
     await emitNotification(env.TENANT, session.tenantId, exportReady("exp_sms_status"));
     const text = await waitForText(twilio(), phone, { including: "exp_sms_status" });
+    const latencyMs = Date.now() - emittedAt;
+    console.info(`SMS: emit to Twilio's acceptance in ${latencyMs} ms`);
+    expect(latencyMs).toBeLessThan(5_000);
     const url = new URL(text.statusCallback as string);
     const path = url.pathname + url.search;
     const params = { MessageSid: text.sid, MessageStatus: "delivered", To: phone, AccountSid: "AC0" };

@@ -1,7 +1,7 @@
 /**
  * POST /v1/notifications/phone/verify { code } — the code texted to the waiting number: right
  * → the number becomes the one SMS goes to. Codes expire after 10 minutes and allow five
- * wrong guesses (then a new code is needed). Sessions only.
+ * wrong guesses (then a new code is needed). Sessions only. Audited (`phone.verified`).
  */
 import { describeRoute } from "hono-openapi";
 import { jsonRequestBody, jsonResponse, problemResponses } from "../../http/openapi";
@@ -9,7 +9,7 @@ import { Problem } from "../../http/problem";
 import { json } from "../../http/validation";
 import { authenticate } from "../../middleware/auth";
 import type { App } from "../index";
-import { phoneView } from "./phone-shared";
+import { auditPhone, phoneView } from "./phone-shared";
 import { PhoneSchema, VerifyPhoneSchema } from "./schemas";
 import { requireUser } from "./shared";
 
@@ -58,6 +58,7 @@ export function registerVerifyPhone(app: App): void {
               title: "No valid code",
               detail: DETAILS[outcome.reason],
             });
+      await auditPhone(c, "phone.verified", outcome.state.phone);
       return c.json(await phoneView(c, userId));
     },
   );
