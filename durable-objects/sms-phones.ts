@@ -92,6 +92,10 @@ export class SmsPhones {
    * The caller texts the code; it is stored only as an HMAC.
    */
   async start(userId: string, phone: string, nowMs: number): Promise<StartVerification> {
+    // Hashed first: from reading the limits to storing the code nothing awaits, so two
+    // requests at once cannot both pass the send limit.
+    const code = newCode();
+    const codeHash = await this.hash(userId, phone, code);
     const row = this.row(userId);
     const windowStart =
       row?.window_start_ms !== null &&
@@ -107,8 +111,6 @@ export class SmsPhones {
       };
     if (sent >= CODES_PER_HOUR)
       return { ok: false, retryAfterSeconds: Math.ceil((windowStart + 3_600_000 - nowMs) / 1000) };
-    const code = newCode();
-    const codeHash = await this.hash(userId, phone, code);
     const expires = nowMs + CODE_TTL_MS;
     this.sql.exec(
       `INSERT INTO sms_phones (user_id, pending_phone, code_hash, code_expires_ms, code_attempts, window_start_ms, sent_in_window, last_sent_ms)
