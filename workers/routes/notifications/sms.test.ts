@@ -68,6 +68,14 @@ const exportReady = (key: string, facilityId?: string) => ({
   ...(facilityId ? { facilityId } : {}),
 });
 
+/** Emits `key`, lets the object's alarm run, and answers the user's latest SMS delivery. */
+async function emitAndSettle(session: TestSession, key: string) {
+  await emitNotification(env.TENANT, session.tenantId, exportReady(key));
+  await sleep(500);
+  await runDurableObjectAlarm(tenantObject(session.tenantId));
+  return (await phoneOf(session)).recentDeliveries[0];
+}
+
 /** A signed Twilio request to Prep, the signature computed by the loopback Twilio (node:crypto). */
 async function twilioPost(path: string, params: Record<string, string>, signature?: string) {
   const url = `${BASE}${path}`;
@@ -277,10 +285,7 @@ describe("the SMS channel", () => {
   it("fails at once on a permanent Twilio error (21211), without retrying", async () => {
     const { session, phone } = await smsUser("SMS Permanent Co");
     await twilioControl(twilio(), "fail", { count: 1, status: 400, code: 21211 });
-    await emitNotification(env.TENANT, session.tenantId, exportReady("exp_sms_permanent"));
-    await sleep(500);
-    await runDurableObjectAlarm(tenantObject(session.tenantId));
-    const [delivery] = (await phoneOf(session)).recentDeliveries;
+    const delivery = await emitAndSettle(session, "exp_sms_permanent");
     expect(delivery).toMatchObject({ status: "failed" });
     expect(delivery?.lastError).toContain("21211");
     expect(await textsTo(twilio(), phone)).toHaveLength(1);
@@ -362,10 +367,7 @@ describe("the SMS channel", () => {
     expect(stop.status).toBe(200);
     expect(stop.headers.get("content-type")).toContain("text/xml");
     expect(await stop.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
-    await emitNotification(env.TENANT, session.tenantId, exportReady("exp_after_stop"));
-    await sleep(500);
-    await runDurableObjectAlarm(object);
-    expect((await phoneOf(session)).recentDeliveries[0]).toMatchObject({ status: "skipped" });
+    expect(await emitAndSettle(session, "exp_after_stop")).toMatchObject({ status: "skipped" });
     expect((await textsTo(twilio(), phone)).some((t) => t.body.includes("exp_after_stop"))).toBe(false);
     // A stopped number cannot be verified again either, until START.
     await expectProblem(
@@ -400,10 +402,7 @@ describe("the SMS channel", () => {
   it("records Twilio's own opt-out (21610) as STOP", async () => {
     const { session, phone } = await smsUser("SMS 21610 Co");
     await twilioControl(twilio(), "stopped", { phone, stopped: true });
-    await emitNotification(env.TENANT, session.tenantId, exportReady("exp_21610"));
-    await sleep(500);
-    await runDurableObjectAlarm(tenantObject(session.tenantId));
-    const [delivery] = (await phoneOf(session)).recentDeliveries;
+    const delivery = await emitAndSettle(session, "exp_21610");
     expect(delivery).toMatchObject({ status: "failed" });
     expect(delivery?.lastError).toContain("21610");
     await expectProblem(
