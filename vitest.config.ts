@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { devSigningKeys } from "./scripts/dev-signing-keys";
+import { fakeTwilioVars } from "./test/twilio-server";
 
 /** Evidence signing keys for this run (scripts/dev-signing-keys.ts): one current, one retired. */
 const SIGNING_KEYS = devSigningKeys("evidence-test");
@@ -53,6 +54,8 @@ function workerdProject(options: {
             AMPLITUDE_API_KEY: "test-amplitude-api-key",
             AMPLITUDE_API_URL: `${inject("analyticsUrl")}/2/httpapi`,
             ANALYTICS_HMAC_KEY: randomBytes(32).toString("base64url"),
+            // SMS goes to the loopback Twilio (test/twilio-server.ts) through the production client.
+            ...fakeTwilioVars(inject("twilioUrl")),
           },
           // A lower per-key limit than production's 3,000 per 10 s, so proving the 429 path
           // takes hundreds of requests rather than thousands. Load tests use several keys.

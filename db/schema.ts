@@ -834,3 +834,20 @@ export const analyticsOutbox = pgTable(
     pgPolicy("platform_drain", { as: "permissive", for: "all", to: platformRole, using: sql`true` }),
   ],
 );
+
+// ---- SMS opt-outs (issue 18, ADR 0021) ----
+
+/**
+ * Phone numbers that replied STOP (or a synonym) to Prep's Twilio number, per number across
+ * every tenant: a person who texted STOP gets no SMS from any tenant until they text START.
+ * Written by the inbound-message webhook (and when Twilio answers 21610), read before every
+ * SMS; as the platform role (no tenant owns a phone number's opt-out).
+ */
+export const smsOptOuts = pgTable("sms_opt_outs", {
+  /** E.164. */
+  phone: text("phone").primaryKey(),
+  optedOut: boolean("opted_out").notNull(),
+  /** What changed it last: the keyword texted (STOP, START…) or `twilio:21610`. */
+  source: text("source").notNull(),
+  updatedAt: timestamptz("updated_at").notNull().default(sql`now()`),
+});

@@ -4,11 +4,14 @@
  * Standard Webhooks POST with `fetch`, email through the one mail delivery (runtime/mail/) —
  * and a test may wrap them on the object (`notificationSenders`) to fail on purpose.
  */
-import { type Database, type Tx, withTenant } from "../db/client";
+import { asPlatform, type Database, type Tx, withTenant } from "../db/client";
+import { isOptedOut, recordOptOut } from "../db/sms-opt-outs";
 import { listUsers, loadUserAccess } from "../db/users";
 import { ADMINS_TARGET, OWNERS_TARGET } from "../notifications/contract";
 import { digestMail, notificationMail } from "../notifications/email";
 import type { NotificationEvent } from "../notifications/events";
+import { smsBody } from "../notifications/sms";
+import { sendSms, TWILIO_UNSUBSCRIBED, type TwilioConfig } from "../notifications/twilio";
 import { unsubscribeToken } from "../notifications/unsubscribe";
 import { checkWebhookUrl, type Resolver } from "../notifications/url-safety";
 import { signedHeaders, webhookBody } from "../notifications/webhooks";
@@ -22,6 +25,13 @@ export interface NotificationSenders {
   webhook(request: { url: string; headers: Record<string, string>; body: string }): Promise<SendResult>;
   /** One email to `target` (a user id, `owners` or `admins`) about `events` (several: a digest). */
   email(input: { target: string; deliveryId: string; events: NotificationEvent[] }): Promise<SendResult>;
+  /** One text to user `target` at their verified `phone` about `event`. */
+  sms(input: {
+    target: string;
+    deliveryId: string;
+    phone: string;
+    event: NotificationEvent;
+  }): Promise<SendResult>;
 }
 
 /** POSTs a signed delivery; any 2xx is a success. The URL is re-checked first (DNS rebinding). */
@@ -132,6 +142,75 @@ export function emailSender(config: EmailSenderConfig): NotificationSenders["ema
   };
 }
 
+export interface SmsSenderConfig {
+  /** Null when TWILIO_* are not set: SMS waits (retried) until they are. */
+  twilio: TwilioConfig | null;
+  tenantId: string;
+  appOrigin: string;
+  db: () => Database;
+}
+
+/**
+ * A text through Twilio (notifications/twilio.ts). At send time: the user must still exist
+ * and see the location (else `skipped`), and the number must not have replied STOP
+ * (db/sms-opt-outs.ts; `skipped`). Twilio's answer decides the rest: accepted → delivered
+ * with its message SID (its status callbacks land on this delivery); a permanent error fails
+ * it at once (21610 also records the opt-out); anything else is retried on the schedule.
+ */
+export function smsSender(config: SmsSenderConfig): NotificationSenders["sms"] {
+  return async ({ target, deliveryId, phone, event }) => {
+    if (!config.twilio)
+      return {
+        outcome: "failed",
+        error: "SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)",
+      };
+    let allowed: { exists: boolean; sees: boolean; stopped: boolean };
+    try {
+      const user = await withTenant(config.db(), config.tenantId, (tx) => loadUserAccess(tx, target));
+      const stopped = await asPlatform(config.db(), (tx) => isOptedOut(tx, phone));
+      allowed = {
+        exists: user !== null,
+        sees: !event.facilityId || !user?.facilityIds || user.facilityIds.includes(event.facilityId),
+        stopped,
+      };
+    } catch (error) {
+      return { outcome: "failed", error: `could not read the recipient: ${String(error)}` };
+    }
+    if (!allowed.exists) return { outcome: "skipped", error: "no such recipient any more" };
+    if (!allowed.sees) return { outcome: "skipped", error: "the recipient may no longer see this location" };
+    if (allowed.stopped)
+      return { outcome: "skipped", error: "the number replied STOP; it gets no SMS until START" };
+    const statusCallback = `${config.appOrigin.replace(/\/$/, "")}/v1/notifications/sms/status?tenant=${encodeURIComponent(
+      config.tenantId,
+    )}&delivery=${encodeURIComponent(deliveryId)}`;
+    const sent = await sendSms(config.twilio, {
+      to: phone,
+      body: smsBody(event, config.appOrigin),
+      statusCallback,
+    });
+    if (sent.ok) return { outcome: "delivered", responseStatus: 201, providerId: sent.sid };
+    if (sent.code === TWILIO_UNSUBSCRIBED) {
+      try {
+        await asPlatform(config.db(), (tx) => recordOptOut(tx, phone, true, "twilio:21610"));
+      } catch {
+        // Twilio refuses the number anyway; the next inbound START or STOP records it.
+      }
+    }
+    return {
+      outcome: "failed",
+      error: sent.message,
+      permanent: sent.permanent,
+      ...(sent.httpStatus === null ? {} : { responseStatus: sent.httpStatus }),
+    };
+  };
+}
+
+/** What SMS delivery asks the object: the user's verified number, and quiet hours. */
+export interface SmsPolicy {
+  phoneOf(userId: string): string | null;
+  holdUntil(delivery: DueDelivery, atMs: number): number | null;
+}
+
 /**
  * Sends the deliveries due by `at` (at most one run's worth) and records each outcome;
  * returns the endpoints it disabled. Each outcome is written right after its send, so an
@@ -142,6 +221,7 @@ export async function deliverDue(
   senders: NotificationSenders,
   at: number,
   transaction: <T>(work: () => T) => T,
+  sms?: SmsPolicy,
 ): Promise<{ sent: number; disabled: string[] }> {
   const disabled: string[] = [];
   const done = new Set<string>();
@@ -175,6 +255,23 @@ export async function deliverDue(
         deliveryId: delivery.id,
         events: batch.map((d) => d.event),
       });
+    } else if (delivery.channel === "sms" && sms) {
+      const hold = sms.holdUntil(delivery, at);
+      if (hold !== null) {
+        // Quiet hours: not an attempt; the alarm comes back when they end.
+        transaction(() => store.postpone(delivery.id, hold));
+        done.add(delivery.id);
+        continue;
+      }
+      const phone = sms.phoneOf(delivery.target);
+      result = phone
+        ? await senders.sms({
+            target: delivery.target,
+            deliveryId: delivery.id,
+            phone,
+            event: delivery.event,
+          })
+        : { outcome: "skipped", error: "no verified phone number any more" };
     } else {
       result = { outcome: "skipped", error: `no sender for channel ${delivery.channel}` };
     }

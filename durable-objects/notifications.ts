@@ -37,6 +37,7 @@ import {
   URGENT_EVENT_TYPES,
 } from "../notifications/events";
 import { type Channel, nextAttemptAt } from "../notifications/schedule";
+import { quietHoursEnd } from "../notifications/sms";
 import { type EndpointSecret, newWebhookSecret, signingSecrets } from "../notifications/webhooks";
 
 /** Deliveries sent per alarm run (the rest are due at once after it). */
@@ -71,6 +72,8 @@ type DeliveryRow = {
   last_error: string | null;
   created_ms: number;
   delivered_ms: number | null;
+  provider_id?: string | null;
+  provider_status?: string | null;
   type?: string;
 };
 
@@ -106,6 +109,9 @@ function deliveryOf(row: DeliveryRow): Delivery {
     lastError: row.last_error,
     createdAt: iso(row.created_ms) as string,
     deliveredAt: iso(row.delivered_ms),
+    ...(row.channel === "sms"
+      ? { providerMessageId: row.provider_id ?? null, providerStatus: row.provider_status ?? null }
+      : {}),
   };
 }
 
@@ -131,9 +137,13 @@ export interface DueDelivery {
 }
 
 export type SendResult =
-  | { outcome: "delivered"; responseStatus?: number }
-  /** Try again later (schedule.ts), or fail for good once the schedule is spent. */
-  | { outcome: "failed"; responseStatus?: number; error: string }
+  /** `providerId`: the provider's message id (Twilio's SID), matched by its status callbacks. */
+  | { outcome: "delivered"; responseStatus?: number; providerId?: string }
+  /**
+   * Try again later (schedule.ts), or fail for good once the schedule is spent — or at once
+   * when `permanent` (the provider said the same request can never succeed).
+   */
+  | { outcome: "failed"; responseStatus?: number; error: string; permanent?: boolean }
   /** Nobody to send to any more (user removed, no access to the location): never retried. */
   | { outcome: "skipped"; error: string };
 
@@ -275,11 +285,12 @@ export class NotificationStore {
 
   // ---- Preferences ----
 
+  /** Stored preferences, with defaults for fields added since they were saved (SMS's quiet hours). */
   preferences(userId: string): NotificationPreferences | null {
     const row = this.sql
       .exec<{ prefs: string }>("SELECT prefs FROM notification_prefs WHERE user_id = ?", userId)
       .toArray()[0];
-    return row ? (JSON.parse(row.prefs) as NotificationPreferences) : null;
+    return row ? { ...DEFAULT_PREFERENCES, ...(JSON.parse(row.prefs) as NotificationPreferences) } : null;
   }
 
   setPreferences(userId: string, prefs: NotificationPreferences, nowMs: number): void {
@@ -374,12 +385,18 @@ export class NotificationStore {
     }
     const urgent = (URGENT_EVENT_TYPES as readonly string[]).includes(event.type);
     for (const row of this.sql
-      .exec<{ user_id: string; prefs: string }>("SELECT user_id, prefs FROM notification_prefs")
+      .exec<{ user_id: string; prefs: string; phone: string | null }>(
+        `SELECT p.user_id, p.prefs, s.phone FROM notification_prefs p
+         LEFT JOIN sms_phones s ON s.user_id = p.user_id`,
+      )
       .toArray()) {
       if (options.users && !options.users.includes(row.user_id)) continue;
       const prefs = JSON.parse(row.prefs) as NotificationPreferences;
       if (!(prefs.events as string[]).includes(event.type)) continue;
       if (event.facilityId && prefs.facilityIds && !prefs.facilityIds.includes(event.facilityId)) continue;
+      // SMS: one text per event, as it happens (digests are email's); quiet hours are applied
+      // when it is due (holdSms), so retries respect them too. Only to a verified number.
+      if (prefs.channels.includes("sms") && row.phone) queue("sms", row.user_id, nowMs);
       if (!prefs.channels.includes("email")) continue;
       const digest = prefs.delivery === "digest" && !(urgent && prefs.urgentImmediately);
       queue(
@@ -496,16 +513,18 @@ export class NotificationStore {
       error,
       durationMs,
     );
+    const providerId = result.outcome === "delivered" ? (result.providerId ?? null) : null;
     const update = (status: DeliveryStatus, dueMs: number | null) =>
       this.sql.exec(
         `UPDATE deliveries SET status = ?, attempts = ?, due_ms = ?, last_status = ?, last_error = ?,
-           delivered_ms = ? WHERE id = ? AND status = 'pending'`,
+           delivered_ms = ?, provider_id = coalesce(?, provider_id) WHERE id = ? AND status = 'pending'`,
         status,
         attempt,
         dueMs,
         responseStatus,
         error,
         status === "delivered" ? atMs : null,
+        providerId,
         delivery.id,
       );
     if (result.outcome === "delivered") {
@@ -518,7 +537,7 @@ export class NotificationStore {
       update("skipped", null);
       return { disabled: null };
     }
-    const next = nextAttemptAt(delivery.channel, attempt, atMs);
+    const next = result.permanent ? null : nextAttemptAt(delivery.channel, attempt, atMs);
     update(next === null ? "failed" : "pending", next);
     if (delivery.channel !== "webhook") return { disabled: null };
     this.sql.exec(
@@ -556,6 +575,62 @@ export class NotificationStore {
       `${endpointId}:${atMs}`,
       atMs,
       { ownersEmail: true },
+    );
+  }
+
+  // ---- SMS (ADR 0021) ----
+
+  /**
+   * When an SMS due at `atMs` may go: null = now; else the end of the recipient's quiet hours
+   * in the location's time zone (`zoneOf`: the facility's zone, null when unknown → the
+   * user's own), unless the event is urgent and the user lets urgent events through.
+   */
+  smsHoldUntil(
+    delivery: DueDelivery,
+    atMs: number,
+    zoneOf: (facilityId: string) => string | null,
+  ): number | null {
+    const prefs = this.preferences(delivery.target);
+    if (!prefs?.quietHours) return null;
+    const urgent = (URGENT_EVENT_TYPES as readonly string[]).includes(delivery.event.type);
+    if (urgent && prefs.urgentBreaksQuietHours) return null;
+    const zone = (delivery.event.facilityId ? zoneOf(delivery.event.facilityId) : null) ?? prefs.timeZone;
+    return quietHoursEnd(prefs.quietHours, zone, atMs);
+  }
+
+  /** Moves a pending delivery to `dueMs` without counting an attempt (quiet hours). */
+  postpone(id: string, dueMs: number): void {
+    this.sql.exec("UPDATE deliveries SET due_ms = ? WHERE id = ? AND status = 'pending'", dueMs, id);
+  }
+
+  /** No more SMS to the user: what is queued for them is canceled (number removed, SMS turned off). */
+  cancelSms(userId: string): void {
+    this.sql.exec(
+      "UPDATE deliveries SET status = 'canceled', due_ms = NULL WHERE channel = 'sms' AND target = ? AND status = 'pending'",
+      userId,
+    );
+  }
+
+  /**
+   * Records Twilio's status callback on the delivery that sent `messageSid`. `failed` and
+   * `undelivered` (the carrier gave up) mark the delivery failed with Twilio's error code;
+   * false when no SMS delivery `deliveryId` sent that message.
+   */
+  recordSmsStatus(deliveryId: string, messageSid: string, status: string, errorCode: string | null): boolean {
+    const failed = status === "failed" || status === "undelivered";
+    return (
+      this.sql.exec(
+        `UPDATE deliveries SET provider_status = ?,
+           status = CASE WHEN ? THEN 'failed' ELSE status END,
+           last_error = CASE WHEN ? THEN ? ELSE last_error END
+         WHERE id = ? AND channel = 'sms' AND provider_id = ?`,
+        status.slice(0, 40),
+        failed ? 1 : 0,
+        failed ? 1 : 0,
+        `Twilio reported ${status.slice(0, 40)}${errorCode ? ` (error ${errorCode.slice(0, 10)})` : ""}`,
+        deliveryId,
+        messageSid,
+      ).rowsWritten > 0
     );
   }
 

@@ -152,6 +152,19 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX renewal_reminders_due ON renewal_reminders (next_due_ms) WHERE next_due_ms IS NOT NULL;
   `,
+  `
+  -- SMS (durable-objects/sms-phones.ts, ADR 0021): each user's verified phone number, and a
+  -- number waiting for its code (an HMAC of the code, never the code; its expiry and the wrong
+  -- guesses so far; how many codes went out in the current hour, for the send limit).
+  CREATE TABLE sms_phones (
+    user_id TEXT PRIMARY KEY, phone TEXT, verified_ms INTEGER, pending_phone TEXT, code_hash TEXT,
+    code_expires_ms INTEGER, code_attempts INTEGER NOT NULL DEFAULT 0, window_start_ms INTEGER,
+    sent_in_window INTEGER NOT NULL DEFAULT 0, last_sent_ms INTEGER
+  );
+  -- An SMS delivery's Twilio message SID and the last status Twilio reported for it.
+  ALTER TABLE deliveries ADD COLUMN provider_id TEXT;
+  ALTER TABLE deliveries ADD COLUMN provider_status TEXT;
+  `,
 ];
 
 export function migrate(sql: SqlStorage): void {

@@ -34,6 +34,7 @@ import type {
   EmitOutcome,
   NotificationPreferences,
   RenewalReminder,
+  PhoneNumberState,
   WebhookEndpoint,
 } from "../notifications/contract";
 import {
@@ -45,6 +46,8 @@ import {
   TEST_EVENT_TYPE,
 } from "../notifications/events";
 import { reminderData, reminderSummary } from "../notifications/reminders";
+import { zoneOfState } from "../notifications/sms";
+import { twilioConfig } from "../notifications/twilio";
 import { databaseConfig } from "../runtime/database";
 import { datasetRegistry, type LoadedDataset } from "../runtime/dataset-registry";
 import type { RuntimeEnv } from "../runtime/env";
@@ -92,12 +95,19 @@ import {
   STREAM_CLOSE,
   setStreamFilter,
 } from "./live-alerts";
-import { deliverDue, emailSender, type NotificationSenders, webhookSender } from "./notification-delivery";
+import {
+  deliverDue,
+  emailSender,
+  type NotificationSenders,
+  smsSender,
+  webhookSender,
+} from "./notification-delivery";
 import { NotificationStore } from "./notifications";
 import { type CheckDelivery, deliverToPostgres, Outbox } from "./outbox";
 import { RecordStore } from "./record-store";
 import { RenewalReminderStore } from "./renewal-reminders";
 import { buildNotices, compareFacilities, NoticeStore } from "./rule-changes";
+import { SmsPhones, type StartVerification, type VerifyOutcome } from "./sms-phones";
 import { migrate } from "./storage-schema";
 import { reportDueAfter, stripeSender, UsageReports, type UsageSender } from "./usage-reports";
 
@@ -145,6 +155,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   wrapNotificationSenders: (senders: NotificationSenders) => NotificationSenders = (senders) => senders;
   private readonly evidence: EvidenceExports;
   private readonly reminders: RenewalReminderStore;
+  private readonly phones: SmsPhones;
 
   constructor(ctx: DurableObjectState, env: TenantObjectEnv) {
     super(ctx, env);
@@ -162,6 +173,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     this.reminders = new RenewalReminderStore(sql, (prefix) =>
       this.notifications.cancelPendingEvents("renewal.reminder", prefix),
     );
+    this.phones = new SmsPhones(sql, () => env.SESSION_SECRET ?? "");
     this.sendUsage = stripeSender({ secretKey: env.STRIPE_SECRET_KEY ?? "", apiBase: env.STRIPE_API_BASE });
     this.evidence = new EvidenceExports(sql, env, this.jobs, this.facilities, this.alerts, (ready) =>
       this.raiseNotification(exportReadyEvent(ready, iso(Date.now())), `export:${ready.id}`),
@@ -767,6 +779,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     if (appOrigin) this.notifications.rememberAppOrigin(appOrigin);
     this.ctx.storage.transactionSync(() => {
       this.notifications.setPreferences(userId, prefs, Date.now());
+      if (!prefs.channels.includes("sms")) this.notifications.cancelSms(userId);
       this.scheduleRenewalReminders();
     });
     await this.jobs.arm();
@@ -775,6 +788,49 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   /** One-click unsubscribe (RFC 8058): no more email for the user. */
   async unsubscribeEmail(userId: string): Promise<void> {
     this.ctx.storage.transactionSync(() => this.notifications.unsubscribeEmail(userId, Date.now()));
+  }
+
+  // ---- SMS phone numbers (ADR 0021) ----
+
+  async getPhone(userId: string): Promise<PhoneNumberState> {
+    return this.phones.state(userId, Date.now());
+  }
+
+  /** A new verification code for `phone` (the Worker texts it), or how long to wait. */
+  async startPhoneVerification(
+    userId: string,
+    phone: string,
+    appOrigin?: string,
+  ): Promise<StartVerification> {
+    if (appOrigin) this.notifications.rememberAppOrigin(appOrigin);
+    return this.phones.start(userId, phone, Date.now());
+  }
+
+  async verifyPhone(userId: string, code: string): Promise<VerifyOutcome> {
+    return this.phones.verify(userId, code, Date.now());
+  }
+
+  /** Forgets the user's number; SMS queued for them is canceled. */
+  async removePhone(userId: string): Promise<boolean> {
+    return this.ctx.storage.transactionSync(() => {
+      this.notifications.cancelSms(userId);
+      return this.phones.remove(userId);
+    });
+  }
+
+  /** The user's SMS deliveries, newest first (their delivery log). */
+  async smsDeliveries(userId: string, limit: number): Promise<DeliveryPage> {
+    return this.notifications.deliveries("sms", userId, limit);
+  }
+
+  /** Twilio's status callback for one delivery (verified by the Worker). */
+  async recordSmsStatus(
+    deliveryId: string,
+    messageSid: string,
+    status: string,
+    errorCode: string | null,
+  ): Promise<boolean> {
+    return this.notifications.recordSmsStatus(deliveryId, messageSid, status, errorCode);
   }
 
   /**
@@ -814,8 +870,20 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
           db,
           hasPreferences: (userId) => this.notifications.hasPreferences(userId),
         }),
+        sms: smsSender({
+          twilio: twilioConfig(this.env),
+          tenantId: this.tenantName(),
+          appOrigin: this.env.APP_ORIGIN || this.notifications.appOrigin() || "http://localhost:8787",
+          db,
+        }),
       });
-      await deliverDue(this.notifications, senders, at, (work) => this.ctx.storage.transactionSync(work));
+      await deliverDue(this.notifications, senders, at, (work) => this.ctx.storage.transactionSync(work), {
+        phoneOf: (userId) => this.phones.verified(userId),
+        holdUntil: (delivery, atMs) =>
+          this.notifications.smsHoldUntil(delivery, atMs, (facilityId) =>
+            zoneOfState(this.facilities.get(facilityId)?.facility.address?.state),
+          ),
+      });
       this.notifications.prune(at);
       this.jobs.set("deliver_notifications", this.notifications.nextDue());
     } catch (error) {

@@ -5,6 +5,7 @@
 import type { EventType } from "./events";
 import type { ReminderStep, RenewalFacts } from "./reminders";
 import type { Channel } from "./schedule";
+import { DEFAULT_QUIET_HOURS, type QuietHours } from "./sms";
 
 /** Email to the tenant's owners: operational mail (an endpoint disabled), no unsubscribe. */
 export const OWNERS_TARGET = "owners";
@@ -56,6 +57,9 @@ export interface Delivery {
   lastError: string | null;
   createdAt: string;
   deliveredAt: string | null;
+  /** SMS: Twilio's message SID and its last reported status (queued, sent, delivered, undelivered…). */
+  providerMessageId?: string | null;
+  providerStatus?: string | null;
   /** Only on a single delivery's page: every attempt, oldest first. */
   attemptLog?: DeliveryAttempt[];
 }
@@ -67,7 +71,7 @@ export interface DeliveryPage {
 
 export const DELIVERY_MODES = ["immediate", "digest"] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
-export const USER_CHANNELS = ["email"] as const;
+export const USER_CHANNELS = ["email", "sms"] as const;
 export type UserChannel = (typeof USER_CHANNELS)[number];
 
 /** One user's choices: which events, on which channels, for which locations, when. */
@@ -83,6 +87,10 @@ export interface NotificationPreferences {
   timeZone: string;
   /** Urgent events (a finding failing, a deadline passed) come at once even in digest mode. */
   urgentImmediately: boolean;
+  /** SMS waits while the location's local clock is in these hours; null = any time. */
+  quietHours: QuietHours | null;
+  /** Urgent events (a finding failing, a deadline passed) are texted even in quiet hours. */
+  urgentBreaksQuietHours: boolean;
 }
 
 /**
@@ -105,7 +113,19 @@ export const DEFAULT_PREFERENCES: NotificationPreferences = {
   digestHour: 8,
   timeZone: "UTC",
   urgentImmediately: true,
+  quietHours: DEFAULT_QUIET_HOURS,
+  urgentBreaksQuietHours: false,
 };
+
+/** A user's phone number for SMS, as the API shows it. */
+export interface PhoneNumberState {
+  /** The verified E.164 number SMS goes to, or null. */
+  phone: string | null;
+  verifiedAt: string | null;
+  /** A number waiting for its code, or null. */
+  pendingPhone: string | null;
+  codeExpiresAt: string | null;
+}
 
 /** An event another part of Prep raises (`emitNotification`, notifications/emit.ts). */
 export interface EmitInput {

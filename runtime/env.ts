@@ -32,4 +32,13 @@ export interface RuntimeEnv {
   AMPLITUDE_API_URL?: string;
   /** Pseudonymises user and tenant ids per tenant (a secret, 32+ characters); required with a destination. */
   ANALYTICS_HMAC_KEY?: string;
+  // ---- SMS through Twilio (notifications/twilio.ts, ADR 0021) ----
+  /** Twilio Account SID (`AC…`, a secret with the token). Unset: no SMS (phone verification answers 503). */
+  TWILIO_ACCOUNT_SID?: string;
+  /** Twilio auth token (a secret): Basic auth of API calls, and the key of `X-Twilio-Signature`. */
+  TWILIO_AUTH_TOKEN?: string;
+  /** The sender: an E.164 number or a Messaging Service SID (`MG…`). */
+  TWILIO_FROM?: string;
+  /** Tests and `npm start` only: where Twilio's API is (test/twilio-server.ts). */
+  TWILIO_API_BASE?: string;
 }

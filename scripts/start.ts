@@ -3,8 +3,9 @@
  *
  * 1. PostgreSQL: DATABASE_URL if set, else embedded PGlite with data under .data/pglite.
  * 2. Migrations, the Worker's login role, the bundled datasets and a demo tenant.
- * 3. The WebSocket bridge the Worker's Neon driver reaches the database through, and the
- *    mail catcher (maildev) the Worker sends email to, with a web page to read it.
+ * 3. The WebSocket bridge the Worker's Neon driver reaches the database through, the
+ *    mail catcher (maildev) the Worker sends email to, with a web page to read it, and a
+ *    loopback Twilio (test/twilio-server.ts) the Worker sends SMS to, unless TWILIO_* are set.
  * 4. The static app (rebuilt on change) and `wrangler dev` (workerd) on :8787, with the
  *    datasets published as a signed bundle in its local R2 bucket (scripts/local-bundle.ts).
  * 5. On the first run, the demo tenant's locations, seeded through the Worker's own API
@@ -26,6 +27,7 @@ import { DATA_DIR, RUNTIME_FILE } from "../cli/runtime";
 import { startMailCatcher } from "../db/local/mail-catcher";
 import { startLocalDatabase } from "../db/local/stack";
 import { startAnalyticsFake } from "../test/analytics-server";
+import { fakeTwilioVars, startTwilioFake } from "../test/twilio-server";
 import { ensureDemoAdmin, localSessionSecret } from "./demo-admin";
 import { type DemoCredentials, demoSeeded, ensureDemoTenant, seedDemoTenant } from "./demo-tenant";
 import { localSigningKeys } from "./dev-signing-keys";
@@ -210,12 +212,29 @@ async function main() {
     }`,
   );
 
+  // SMS: a loopback Twilio (test/twilio-server.ts) unless TWILIO_* in the environment name a
+  // real account. Texts it received: <url>/__fake/messages (verification codes are there).
+  const twilioLoopback = process.env.TWILIO_ACCOUNT_SID ? null : await startTwilioFake();
+  const twilioVars = Object.entries(
+    twilioLoopback
+      ? fakeTwilioVars(twilioLoopback.url)
+      : {
+          TWILIO_ACCOUNT_SID: process.env.TWILIO_ACCOUNT_SID ?? "",
+          TWILIO_AUTH_TOKEN: process.env.TWILIO_AUTH_TOKEN ?? "",
+          TWILIO_FROM: process.env.TWILIO_FROM ?? "",
+        },
+  ).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  console.log(
+    `• SMS: ${twilioLoopback ? `loopback Twilio at ${twilioLoopback.url}, texts sent at ${twilioLoopback.url}/__fake/messages` : "Twilio with TWILIO_* from the environment"}`,
+  );
+
   const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     for (const child of children) if (child.pid) killTree(child.pid);
     await Promise.all(children.map(exited));
     await analyticsLoopback?.close();
+    await twilioLoopback?.close();
     await mail.stop();
     await database.stop();
     rmSync(RUNTIME, { force: true });
@@ -273,6 +292,7 @@ async function main() {
       "--var",
       `SIGNING_KEYS:${localSigningKeys(DATA)}`,
       ...analyticsVars,
+      ...twilioVars,
       "--var",
       `DATASET_BUNDLE_PUBLIC_KEY:${JSON.stringify(bundleKey)}`,
       "--show-interactive-dev-session=false",
@@ -298,9 +318,17 @@ async function main() {
     stdout.push(chunk);
     if (!announced && /Ready on/.test(chunk.toString())) {
       announced = true;
-      void announce(url, mail.webUrl, demo, admin, options, (on) => {
-        seeding = on;
-      }).catch((error) => console.warn(`  Warning: demo data: ${(error as Error).message}`));
+      void announce(
+        url,
+        mail.webUrl,
+        twilioLoopback && `${twilioLoopback.url}/__fake/messages`,
+        demo,
+        admin,
+        options,
+        (on) => {
+          seeding = on;
+        },
+      ).catch((error) => console.warn(`  Warning: demo data: ${(error as Error).message}`));
     }
   });
   wrangler.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
@@ -318,6 +346,7 @@ async function main() {
 async function announce(
   url: string,
   mailUrl: string,
+  smsUrl: string | null,
   demo: DemoCredentials,
   admin: { email: string; password: string },
   options: { empty: boolean; resetDemo: boolean },
@@ -357,6 +386,9 @@ async function announce(
       `  Demo data:      ${demoLine}`,
       `  Web app:        ${url} — sign in as ${admin.email} / ${admin.password}`,
       `  Mail catcher:   ${mailUrl} — every email Prep sends (sign-up links, password resets, invites)`,
+      ...(smsUrl
+        ? [`  SMS (Twilio):   ${smsUrl} — every text Prep sends (phone verification codes, alerts)`]
+        : []),
       `  Try:            curl -H "Authorization: Bearer ${demo.apiKey}" ${url}/v1/me`,
       `  Cron jobs:      not run on their schedule locally; run the hourly one with curl "${url}/cdn-cgi/local/scheduled?cron=0+*+*+*+*"`,
       `                  and the nightly refresh with curl "${url}/cdn-cgi/local/scheduled?cron=0+2+*+*+*"`,

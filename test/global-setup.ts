@@ -4,13 +4,14 @@
  * reaches it through. Tests get the Worker's connection string and the bridge address, and
  * the address of a local HTTP server standing in for dataset sources and incident webhooks,
  * the mail catcher the Worker sends email to (tests read it: test/mail.ts), a server
- * speaking Stripe's wire format, and one speaking Segment's and Amplitude's.
+ * speaking Stripe's wire format, one speaking Segment's and Amplitude's, and one Twilio's.
  */
 import type { TestProject } from "vitest/node";
 import { startMailCatcher } from "../db/local/mail-catcher";
 import { startLocalDatabase } from "../db/local/stack";
 import { startAnalyticsFake } from "./analytics-server";
 import { startStripeFake } from "./stripe-server";
+import { startTwilioFake } from "./twilio-server";
 import { startUpstreamServer } from "./upstream-server";
 
 declare module "vitest" {
@@ -28,6 +29,8 @@ declare module "vitest" {
     stripeUrl: string;
     /** test/analytics-server.ts: Segment's `/v1/batch` and Amplitude's `/2/httpapi`, and their test controls. */
     analyticsUrl: string;
+    /** test/twilio-server.ts: Twilio's Messages resource, and its test controls. */
+    twilioUrl: string;
   }
 }
 
@@ -47,12 +50,16 @@ export default async function setup(project: TestProject) {
   // Product analytics' destinations (Segment, Amplitude) on loopback.
   const analytics = await startAnalyticsFake();
   project.provide("analyticsUrl", analytics.url);
+  // SMS: Twilio's Messages resource on loopback.
+  const twilio = await startTwilioFake();
+  project.provide("twilioUrl", twilio.url);
 
   return async () => {
     await mail.stop();
     await upstream.close();
     await stripe.close();
     await analytics.close();
+    await twilio.close();
     await database.stop();
   };
 }

@@ -1292,12 +1292,58 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
         digestHour: fc.oneof(fc.integer({ min: -1, max: 24 }), hostileNumber),
         timeZone: fc.oneof(fc.constantFrom("UTC", "America/Chicago", "Mars/Olympus"), hostileString),
         urgentImmediately: fc.boolean(),
+        quietHours: fc.oneof(
+          fc.constant(null),
+          fc.record(
+            {
+              from: fc.oneof(fc.constantFrom("21:00", "00:00", "23:59", "24:00", "9pm"), hostileString),
+              to: fc.oneof(fc.constantFrom("08:00", "21:00", "07:60"), hostileString),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        urgentBreaksQuietHours: fc.boolean(),
       },
       { requiredKeys: [] },
     ),
   },
   { method: "GET", route: "/v1/notifications/unsubscribe", auth: "public", query: { token: hostileString } },
   { method: "POST", route: "/v1/notifications/unsubscribe", auth: "public", query: { token: hostileString } },
+  // SMS (ADR 0021): the user's phone (sessions), Twilio's signed callbacks (public, form bodies).
+  { method: "GET", route: "/v1/notifications/phone", auth: "session" },
+  {
+    method: "POST",
+    route: "/v1/notifications/phone",
+    auth: "session",
+    body: fc.record({
+      phone: fc.oneof(
+        fc.constantFrom("+14155550123", "+442071838750", "+0123", "4155550123", "+1".padEnd(17, "5")),
+        hostileString,
+      ),
+    }),
+  },
+  {
+    method: "POST",
+    route: "/v1/notifications/phone/verify",
+    auth: "session",
+    body: fc.record({
+      code: fc.oneof(fc.constantFrom("123456", "12345", "1234567", "abcdef"), hostileString),
+    }),
+  },
+  { method: "DELETE", route: "/v1/notifications/phone", auth: "session" },
+  {
+    method: "POST",
+    route: "/v1/notifications/sms/status",
+    auth: "public",
+    query: { tenant: fc.oneof(idOf("ten"), hostileString), delivery: fc.oneof(idOf("dlv"), hostileString) },
+    body: fc.record({ MessageSid: hostileString, MessageStatus: fc.constantFrom("delivered", "failed") }),
+  },
+  {
+    method: "POST",
+    route: "/v1/notifications/sms/inbound",
+    auth: "public",
+    body: fc.record({ From: hostileString, Body: fc.constantFrom("STOP", "START", "hello") }),
+  },
 ];
 
 export const routeLabel = (spec: Pick<RouteSpec, "method" | "route">) => `${spec.method} ${spec.route}`;

@@ -318,6 +318,9 @@ const PUBLIC_ROUTES = [
   // One-click unsubscribe: authorized by its signed token (workers/routes/notifications).
   "GET /v1/notifications/unsubscribe",
   "POST /v1/notifications/unsubscribe",
+  // Twilio's callbacks: authorized by X-Twilio-Signature (workers/routes/notifications/twilio-request.ts).
+  "POST /v1/notifications/sms/status",
+  "POST /v1/notifications/sms/inbound",
 ];
 
 /**
@@ -344,6 +347,11 @@ const SESSION_ONLY_ROUTES = [
   // A person's own notification preferences (an API key gets 403: workers/routes/notifications).
   "GET /v1/notifications/preferences",
   "PUT /v1/notifications/preferences",
+  // A person's own phone number for SMS (an API key gets 403).
+  "GET /v1/notifications/phone",
+  "POST /v1/notifications/phone",
+  "POST /v1/notifications/phone/verify",
+  "DELETE /v1/notifications/phone",
 ];
 
 /** Routes for Prep's operators (prep_admin_ keys): a tenant key must get 403 on every one. */

@@ -16,6 +16,7 @@ import { freePort } from "../../db/local/free-port";
 import { startMailCatcher } from "../../db/local/mail-catcher";
 import { startLocalDatabase } from "../../db/local/stack";
 import { devSigningKeys } from "../../scripts/dev-signing-keys";
+import { fakeTwilioVars, startTwilioFake } from "../../test/twilio-server";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -24,6 +25,8 @@ export interface AppServer {
   ownerDatabaseUrl: string;
   /** The mail catcher's web page and REST API. */
   mailUrl: string;
+  /** The loopback Twilio (test/twilio-server.ts): texts sent, `/__fake/messages?to=`. */
+  twilioUrl: string;
   stop(): Promise<void>;
 }
 
@@ -94,6 +97,7 @@ export async function startAppServer(): Promise<AppServer> {
   });
 
   const mail = await startMailCatcher();
+  const twilio = await startTwilioFake();
   const port = await freePort();
   const wrangler = spawn(
     resolve(ROOT, "node_modules/.bin/wrangler"),
@@ -113,6 +117,7 @@ export async function startAppServer(): Promise<AppServer> {
       ],
       ...["--var", `DATABASE_URL:${database.workerUrl}`, "--var", `DB_WS_PROXY:${database.wsProxy}`],
       ...["--var", `MAIL_URL:${mail.smtpUrl}`],
+      ...Object.entries(fakeTwilioVars(twilio.url)).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       // Evidence manifests are signed with a key made for this run.
       ...["--var", `SIGNING_KEYS:${devSigningKeys("evidence-e2e")}`],
       ...[
@@ -135,6 +140,7 @@ export async function startAppServer(): Promise<AppServer> {
       await exited;
     }
     await mail.stop();
+    await twilio.close();
     await database.stop();
     rmSync(state, { recursive: true, force: true });
   };
@@ -144,5 +150,11 @@ export async function startAppServer(): Promise<AppServer> {
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, ownerDatabaseUrl: database.ownerUrl, mailUrl: mail.webUrl, stop };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ownerDatabaseUrl: database.ownerUrl,
+    mailUrl: mail.webUrl,
+    twilioUrl: twilio.url,
+    stop,
+  };
 }

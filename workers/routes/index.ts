@@ -77,11 +77,18 @@ import { registerCreateKey } from "./keys/create";
 import { registerListKeys } from "./keys/list";
 import { registerRevokeKey } from "./keys/revoke";
 import { registerMe } from "./me/get";
+// SMS (ADR 0021): the user's phone number, Twilio's status callbacks and inbound STOP/START.
+import { registerAddPhone } from "./notifications/add-phone";
+import { registerGetPhone } from "./notifications/get-phone";
 // Notifications (ADR 0015): webhook endpoints, users' preferences, one-click unsubscribe.
 import { registerGetNotificationPreferences } from "./notifications/get-preferences";
+import { registerRemovePhone } from "./notifications/remove-phone";
 import { registerSetNotificationPreferences } from "./notifications/set-preferences";
+import { registerSmsInbound } from "./notifications/sms-inbound";
+import { registerSmsStatusCallback } from "./notifications/sms-status";
 import { registerUnsubscribe } from "./notifications/unsubscribe";
 import { registerListRenewalReminders } from "./renewal-reminders/list";
+import { registerVerifyPhone } from "./notifications/verify-phone";
 import { registerListRuleChanges } from "./rule-changes/list";
 import { registerSharePages } from "./share/page";
 import { registerStatus } from "./status/get";
@@ -190,6 +197,12 @@ const ROUTES: ((app: App) => void)[] = [
   registerGetNotificationPreferences,
   registerSetNotificationPreferences,
   registerUnsubscribe,
+  registerGetPhone,
+  registerAddPhone,
+  registerVerifyPhone,
+  registerRemovePhone,
+  registerSmsStatusCallback,
+  registerSmsInbound,
   // Evidence vault: the schedule before /v1/exports/:id, so "schedule" is never read as an id.
   registerCreateExport,
   registerListExports,

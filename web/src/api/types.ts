@@ -29,7 +29,7 @@ import type {
 import type { GroupSchema } from "../../../workers/routes/groups/schemas";
 import type { CreatedKeySchema, KeySummarySchema } from "../../../workers/routes/keys/schemas";
 // Notifications (ADR 0015).
-import type { PreferencesSchema } from "../../../workers/routes/notifications/schemas";
+import type { PhoneSchema, PreferencesSchema } from "../../../workers/routes/notifications/schemas";
 import type { RenewalReminderSchema } from "../../../workers/routes/renewal-reminders/schemas";
 import type { RuleChangeSchema } from "../../../workers/routes/rule-changes/schemas";
 import type {
@@ -84,6 +84,7 @@ export type CheckoutAnswer = v.InferOutput<typeof CheckoutAnswerSchema>;
 export type PortalAnswer = v.InferOutput<typeof PortalAnswerSchema>;
 // Notifications (ADR 0015).
 export type NotificationPreferences = v.InferOutput<typeof PreferencesSchema>;
+export type PhoneNumber = v.InferOutput<typeof PhoneSchema>;
 export type WebhookEndpoint = v.InferOutput<typeof WebhookSchema>;
 export type CreatedWebhook = v.InferOutput<typeof CreatedWebhookSchema>;
 export type RotatedSecret = v.InferOutput<typeof RotatedSecretSchema>;

@@ -1,17 +1,19 @@
 /**
- * Notifications settings: which events reach the signed-in user, on which channels (email
- * today), for which locations (all they may see, or chosen ones), at once or as a daily
- * digest at an hour of their time zone. Saved with PUT /v1/notifications/preferences.
+ * Notifications settings: which events reach the signed-in user, on which channels (email,
+ * SMS to a verified phone), for which locations (all they may see, or chosen ones), at once
+ * or as a daily digest at an hour of their time zone, and SMS quiet hours. Saved with PUT
+ * /v1/notifications/preferences; the phone number has its own section (PhoneNumber).
  */
 import { useState } from "preact/hooks";
 import { api } from "../api/client";
 import type { Facility, NotificationPreferences, Page } from "../api/types";
+import { PhoneNumber } from "../components/PhoneNumber";
 import { ErrorNotice, Loading } from "../components/ui";
 import { useResource } from "../hooks/useResource";
 import { useSubmit } from "../hooks/useSubmit";
 import { EVENT_TYPE_LABEL } from "../vocabulary";
 
-const CHANNEL_LABELS: Record<string, string> = { email: "Email" };
+const CHANNEL_LABELS: Record<string, string> = { email: "Email", sms: "SMS (text message)" };
 
 export function Notifications() {
   const prefs = useResource<NotificationPreferences>("/v1/notifications/preferences");
@@ -28,6 +30,11 @@ export function Notifications() {
       digestHour: Number(data.get("digestHour")),
       timeZone: String(data.get("timeZone")),
       urgentImmediately: data.get("urgentImmediately") === "on",
+      quietHours:
+        data.get("quiet") === "on"
+          ? { from: String(data.get("quietFrom")), to: String(data.get("quietTo")) }
+          : null,
+      urgentBreaksQuietHours: data.get("urgentBreaksQuietHours") === "on",
     };
     setSaved(false);
     await api("/v1/notifications/preferences", { method: "PUT", body });
@@ -61,7 +68,7 @@ export function Notifications() {
               {CHANNEL_LABELS[channel] ?? channel}
             </label>
           ))}
-          <p class="hint">SMS alerts are coming; email goes to your sign-in address.</p>
+          <p class="hint">Email goes to your sign-in address; SMS to the phone number verified below.</p>
         </fieldset>
         <fieldset>
           <legend>Events</legend>
@@ -135,6 +142,28 @@ export function Notifications() {
             failures at once even in digest mode
           </label>
         </fieldset>
+        <fieldset>
+          <legend>SMS quiet hours</legend>
+          <p class="hint">In each location's local time; texts wait until quiet hours end.</p>
+          <label class="check">
+            <input type="checkbox" name="quiet" defaultChecked={p.quietHours !== null} /> No texts between
+          </label>
+          <div class="field">
+            <label for="quietFrom">Quiet from</label>
+            <input id="quietFrom" name="quietFrom" type="time" defaultValue={p.quietHours?.from ?? "21:00"} />
+          </div>
+          <div class="field">
+            <label for="quietTo">Quiet until</label>
+            <input id="quietTo" name="quietTo" type="time" defaultValue={p.quietHours?.to ?? "08:00"} />
+          </div>
+          {save.error?.fieldError("/quietHours") && (
+            <p class="field-error">{save.error.fieldError("/quietHours")}</p>
+          )}
+          <label class="check">
+            <input type="checkbox" name="urgentBreaksQuietHours" defaultChecked={p.urgentBreaksQuietHours} />{" "}
+            Text failures even in quiet hours
+          </label>
+        </fieldset>
         <button type="submit" class="primary" disabled={save.pending}>
           Save preferences
         </button>
@@ -144,6 +173,7 @@ export function Notifications() {
           </p>
         )}
       </form>
+      <PhoneNumber />
     </>
   );
 }

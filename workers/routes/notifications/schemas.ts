@@ -18,6 +18,17 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+const HHMM = v.pipe(
+  v.string(),
+  v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a local time HH:MM, e.g. 21:00"),
+);
+
+/** SMS quiet hours: local times in the location's time zone; `to` may be the next morning. */
+const QuietHoursSchema = v.pipe(
+  v.strictObject({ from: HHMM, to: HHMM }),
+  v.check((q) => q.from !== q.to, "must begin and end at different times (or be null: no quiet hours)"),
+);
+
 /** Every field optional: what is sent replaces the stored (or default) value. */
 export const UpdatePreferencesSchema = v.object({
   events: v.optional(
@@ -51,6 +62,8 @@ export const UpdatePreferencesSchema = v.object({
     ),
   ),
   urgentImmediately: v.optional(v.boolean()),
+  quietHours: v.optional(v.nullable(QuietHoursSchema)),
+  urgentBreaksQuietHours: v.optional(v.boolean()),
 });
 
 export const PreferencesSchema = v.object({
@@ -61,6 +74,8 @@ export const PreferencesSchema = v.object({
   digestHour: v.number(),
   timeZone: v.string(),
   urgentImmediately: v.boolean(),
+  quietHours: v.nullable(v.object({ from: v.string(), to: v.string() })),
+  urgentBreaksQuietHours: v.boolean(),
   /** What may be chosen, for the settings page. */
   eventTypes: v.array(v.string()),
   channelTypes: v.array(v.string()),
@@ -71,3 +86,39 @@ export const UnsubscribeQuery = v.object({
 });
 
 export const UnsubscribedSchema = v.object({ unsubscribed: v.literal(true) });
+
+// ---- SMS: the user's phone number (ADR 0021) ----
+
+export const AddPhoneSchema = v.strictObject({
+  phone: v.pipe(
+    v.string(),
+    v.maxLength(16, "is not an E.164 phone number"),
+    v.regex(
+      /^\+[1-9]\d{6,14}$/,
+      "must be an E.164 phone number: +, country code and number, e.g. +14155550123",
+    ),
+  ),
+});
+
+export const VerifyPhoneSchema = v.strictObject({
+  code: v.pipe(v.string(), v.regex(/^\d{6}$/, "must be the 6-digit code from the text message")),
+});
+
+export const PhoneSchema = v.object({
+  phone: v.nullable(v.string()),
+  verifiedAt: v.nullable(v.string()),
+  pendingPhone: v.nullable(v.string()),
+  codeExpiresAt: v.nullable(v.string()),
+  /** The latest SMS sent to the user, newest first, with Twilio's reported status. */
+  recentDeliveries: v.array(
+    v.object({
+      id: v.string(),
+      eventType: v.string(),
+      status: v.string(),
+      providerStatus: v.nullable(v.string()),
+      lastError: v.nullable(v.string()),
+      createdAt: v.string(),
+      deliveredAt: v.nullable(v.string()),
+    }),
+  ),
+});

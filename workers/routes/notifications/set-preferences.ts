@@ -58,6 +58,8 @@ export function registerSetNotificationPreferences(app: App): void {
         digestHour: body.digestHour ?? current.digestHour,
         timeZone: body.timeZone ?? current.timeZone,
         urgentImmediately: body.urgentImmediately ?? current.urgentImmediately,
+        quietHours: body.quietHours === undefined ? current.quietHours : body.quietHours,
+        urgentBreaksQuietHours: body.urgentBreaksQuietHours ?? current.urgentBreaksQuietHours,
       };
       await tenant.setNotificationPreferences(userId, next, appOrigin(c));
       return c.json(preferencesView(next));

@@ -4,20 +4,15 @@
  * (also for another tenant's: endpoints live in each tenant's own object).
  */
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import { checkWebhookUrl } from "../../../notifications/url-safety";
 import type { AppEnv } from "../../context";
 import { notFound, validationFailed } from "../../http/problem";
-import { billingAccount, requireEntitlement } from "../../services/billing";
+import { requireFeature } from "../../middleware/entitlement";
 
 export const WEBHOOK_SCOPE = "webhooks:write";
 
 /** 403 `feature_not_in_plan` (or 402) unless the tenant's plan includes webhooks. */
-export const requireWebhooksFeature = createMiddleware<AppEnv>(async (c, next) => {
-  const account = await billingAccount(c.get("services"), c.get("principal").tenantId);
-  requireEntitlement(account, "webhooks");
-  await next();
-});
+export const requireWebhooksFeature = requireFeature("webhooks");
 
 /** 422 at `/url` when the deployment may not send there (production: HTTPS, public addresses only). */
 export async function assertDeliverableUrl(c: Context<AppEnv>, url: string): Promise<void> {
