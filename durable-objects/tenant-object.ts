@@ -33,8 +33,8 @@ import type {
   EmitInput,
   EmitOutcome,
   NotificationPreferences,
-  RenewalReminder,
   PhoneNumberState,
+  RenewalReminder,
   WebhookEndpoint,
 } from "../notifications/contract";
 import {

@@ -23,7 +23,7 @@ export const REPORT_PART_LOCATIONS = 40;
 export function reportFiles(locations: number, perPart = REPORT_PART_LOCATIONS): string[] {
   const parts = Math.max(1, Math.ceil(locations / perPart));
   if (parts === 1) return [REPORT_FILE];
-  const width = String(parts).length < 2 ? 2 : String(parts).length;
+  const width = Math.max(2, String(parts).length);
   const pad = (n: number) => String(n).padStart(width, "0");
   return Array.from({ length: parts }, (_, i) => `report-${pad(i + 1)}-of-${pad(parts)}.pdf`);
 }

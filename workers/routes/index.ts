@@ -87,8 +87,8 @@ import { registerSetNotificationPreferences } from "./notifications/set-preferen
 import { registerSmsInbound } from "./notifications/sms-inbound";
 import { registerSmsStatusCallback } from "./notifications/sms-status";
 import { registerUnsubscribe } from "./notifications/unsubscribe";
-import { registerListRenewalReminders } from "./renewal-reminders/list";
 import { registerVerifyPhone } from "./notifications/verify-phone";
+import { registerListRenewalReminders } from "./renewal-reminders/list";
 import { registerListRuleChanges } from "./rule-changes/list";
 import { registerSharePages } from "./share/page";
 import { registerStatus } from "./status/get";
