@@ -286,7 +286,11 @@ export interface WatchFreshnessInputs {
 export function watchFreshnessInputs(db: Database, tx?: Tx): Promise<WatchFreshnessInputs> {
   const read = async (t: Tx) => ({
     sources: await t
-      .select({ id: watchedSources.id, datasets: watchedSources.datasets, lastSuccessAt: watchedSources.lastSuccessAt })
+      .select({
+        id: watchedSources.id,
+        datasets: watchedSources.datasets,
+        lastSuccessAt: watchedSources.lastSuccessAt,
+      })
       .from(watchedSources),
     openReviews: await t
       .select({ id: sourceReviews.id, datasets: sourceReviews.datasets, openedAt: sourceReviews.openedAt })
@@ -309,5 +313,10 @@ export function openReviewsFor(db: Database, datasets: readonly string[]): Promi
 /** The review items with these ids (the incident sync: which of its open incidents' items are resolved). */
 export function reviewsByIds(db: Database, ids: readonly string[]): Promise<SourceReviewRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return asPlatform(db, (tx) => tx.select().from(sourceReviews).where(inArray(sourceReviews.id, [...ids])));
+  return asPlatform(db, (tx) =>
+    tx
+      .select()
+      .from(sourceReviews)
+      .where(inArray(sourceReviews.id, [...ids])),
+  );
 }

@@ -90,14 +90,29 @@ function legistarText(json: unknown): string[] {
         str(m.MatterTitle) || str(m.MatterName),
         m.MatterIntroDate ? `(introduced ${date(m.MatterIntroDate)})` : "",
         m.MatterPassedDate ? `(passed ${date(m.MatterPassedDate)})` : "",
-        m.MatterEnactmentDate ? `(enacted ${date(m.MatterEnactmentDate)} ${str(m.MatterEnactmentNumber)})` : "",
+        m.MatterEnactmentDate
+          ? `(enacted ${date(m.MatterEnactmentDate)} ${str(m.MatterEnactmentNumber)})`
+          : "",
       ]),
     }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((m) => m.line.replace(/\s+/g, " "));
 }
 
-const SKIPPED = ["script", "style", "noscript", "template", "svg", "iframe", "nav", "header", "footer", "form", "button", "img"];
+const SKIPPED = [
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "svg",
+  "iframe",
+  "nav",
+  "header",
+  "footer",
+  "form",
+  "button",
+  "img",
+];
 
 /** A page's visible text: markup, scripts, styles, navigation, headers and footers dropped, links as their text. */
 function htmlText(body: string): string[] {
@@ -125,7 +140,9 @@ export function normaliseSource(kind: SourceKind, body: string): string {
         : kind === "federal_register"
           ? federalRegisterText(parseJson(body))
           : legistarText(parseJson(body));
-  const kept = lines.map((line) => line.replace(/[\s\u00a0]+/g, " ").trim()).filter((line) => line.length > 0);
+  const kept = lines
+    .map((line) => line.replace(/[\s\u00a0]+/g, " ").trim())
+    .filter((line) => line.length > 0);
   return kept.length ? `${kept.join("\n")}\n` : "";
 }
 
@@ -136,10 +153,18 @@ export async function hashText(text: string): Promise<string> {
 
 /** The unified diff (3 lines of context) from `before` to `after`, named after the source. */
 export function unifiedDiff(sourceId: string, before: string, after: string): string {
-  const patch = createTwoFilesPatch(`${sourceId} (reviewed)`, `${sourceId} (now)`, before, after, undefined, undefined, {
-    context: 3,
-    maxEditLength: MAX_EDIT_LENGTH,
-  });
+  const patch = createTwoFilesPatch(
+    `${sourceId} (reviewed)`,
+    `${sourceId} (now)`,
+    before,
+    after,
+    undefined,
+    undefined,
+    {
+      context: 3,
+      maxEditLength: MAX_EDIT_LENGTH,
+    },
+  );
   if (patch === undefined) {
     const lines = (text: string) => text.split("\n").filter(Boolean).length;
     return `The text was rewritten beyond a line diff (more than ${MAX_EDIT_LENGTH} edits): ${lines(before)} lines before, ${lines(after)} now. Read the source.\n`;

@@ -14,12 +14,12 @@
 import { type WatchedSource, watchedSources } from "../compliance";
 import { openIncidentKeys, REVIEW_INCIDENT_MARK } from "../db/incidents";
 import {
-  type SourceReviewRow,
   openReviewsFor,
   recordAnswer,
   recordChange,
   recordFailure,
   reviewsByIds,
+  type SourceReviewRow,
   syncWatchedSources,
   type WatchedSourceRow,
 } from "../db/source-reviews";
@@ -35,7 +35,10 @@ interface Reach {
   contact?: string;
 }
 
-export type WatchersConfig = { mode: "off" } | ({ mode: "on" } & Reach) | ({ mode: "mirror"; origin: string } & Reach);
+export type WatchersConfig =
+  | { mode: "off" }
+  | ({ mode: "on" } & Reach)
+  | ({ mode: "mirror"; origin: string } & Reach);
 
 /**
  * `SOURCE_WATCHERS` (off | on | an http(s) origin), `LEGISTAR_TOKENS` (JSON: client → token)
@@ -63,7 +66,8 @@ export function watchersConfig(env: {
   if (setting === "on") return { mode: "on", ...reach };
   try {
     const origin = new URL(setting);
-    if (origin.protocol === "https:" || origin.protocol === "http:") return { mode: "mirror", origin: origin.origin, ...reach };
+    if (origin.protocol === "https:" || origin.protocol === "http:")
+      return { mode: "mirror", origin: origin.origin, ...reach };
   } catch {
     // Falls through.
   }
@@ -115,22 +119,36 @@ const ACCEPT: Record<WatchedSource["kind"], string> = {
   html: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
 };
 
-async function fetchPolitely(ctx: JobContext, row: WatchedSourceRow, config: WatchersConfig): Promise<Answer> {
-  const headers: Record<string, string> = { "user-agent": userAgent(config), accept: ACCEPT[row.kind as WatchedSource["kind"]] };
+async function fetchPolitely(
+  ctx: JobContext,
+  row: WatchedSourceRow,
+  config: WatchersConfig,
+): Promise<Answer> {
+  const headers: Record<string, string> = {
+    "user-agent": userAgent(config),
+    accept: ACCEPT[row.kind as WatchedSource["kind"]],
+  };
   // Validators only for the text we hold: without it a 304 could not be compared with anything.
   if (row.contentHash && row.etag) headers["if-none-match"] = row.etag;
   if (row.contentHash && row.lastModified) headers["if-modified-since"] = row.lastModified;
   let response: Response;
   try {
-    response = await ctx.fetch(requestUrl({ kind: row.kind as WatchedSource["kind"], url: row.url }, config), {
-      headers,
-      redirect: "follow",
-      signal: AbortSignal.timeout(ctx.fetchTimeoutMs),
-    });
+    response = await ctx.fetch(
+      requestUrl({ kind: row.kind as WatchedSource["kind"], url: row.url }, config),
+      {
+        headers,
+        redirect: "follow",
+        signal: AbortSignal.timeout(ctx.fetchTimeoutMs),
+      },
+    );
   } catch (error) {
     const name = (error as Error)?.name;
     const timedOut = name === "TimeoutError" || name === "AbortError";
-    return { kind: "failed", error: timedOut ? `no answer within ${ctx.fetchTimeoutMs} ms` : `network: ${String(error)}`, retryAfterMs: null };
+    return {
+      kind: "failed",
+      error: timedOut ? `no answer within ${ctx.fetchTimeoutMs} ms` : `network: ${String(error)}`,
+      retryAfterMs: null,
+    };
   }
   const etag = response.headers.get("etag");
   const lastModified = response.headers.get("last-modified");
@@ -147,11 +165,16 @@ async function fetchPolitely(ctx: JobContext, row: WatchedSourceRow, config: Wat
   const length = Number(response.headers.get("content-length") ?? 0);
   if (length > MAX_BODY_BYTES) {
     await response.body?.cancel();
-    return { kind: "failed", error: `answer of ${length} bytes is over ${MAX_BODY_BYTES}`, retryAfterMs: null };
+    return {
+      kind: "failed",
+      error: `answer of ${length} bytes is over ${MAX_BODY_BYTES}`,
+      retryAfterMs: null,
+    };
   }
   try {
     const body = await response.text();
-    if (body.length > MAX_BODY_BYTES) return { kind: "failed", error: "answer over the size limit", retryAfterMs: null };
+    if (body.length > MAX_BODY_BYTES)
+      return { kind: "failed", error: "answer over the size limit", retryAfterMs: null };
     return { kind: "content", body, etag, lastModified };
   } catch (error) {
     return { kind: "failed", error: `reading the answer: ${String(error)}`, retryAfterMs: null };
@@ -194,7 +217,12 @@ export async function watchSources(
   options: { sources?: readonly WatchedSource[]; config?: WatchersConfig } = {},
 ): Promise<WatchReport> {
   const config = options.config ?? ctx.watchers ?? { mode: "off" };
-  const report: WatchReport = { mode: config.mode, checked: [], skipped: 0, incidents: { triggered: 0, resolved: 0 } };
+  const report: WatchReport = {
+    mode: config.mode,
+    checked: [],
+    skipped: 0,
+    incidents: { triggered: 0, resolved: 0 },
+  };
   if (config.mode === "off") {
     if ("problem" in config) ctx.log({ level: "error", message: `source watchers off: ${config.problem}` });
     return report;
@@ -210,12 +238,19 @@ export async function watchSources(
     report.checked.push(result);
     ctx.log({ message: "source watched", ...result });
   }
-  report.incidents = await syncReviewIncidents(ctx, sources.flatMap((s) => s.datasets));
+  report.incidents = await syncReviewIncidents(
+    ctx,
+    sources.flatMap((s) => s.datasets),
+  );
   return report;
 }
 
 /** One source: fetch, normalise, hash, compare; records the outcome (and the review item). */
-export async function checkSource(ctx: JobContext, row: WatchedSourceRow, config: WatchersConfig): Promise<WatchResult> {
+export async function checkSource(
+  ctx: JobContext,
+  row: WatchedSourceRow,
+  config: WatchersConfig,
+): Promise<WatchResult> {
   const now = ctx.now();
   const answer = await fetchPolitely(ctx, row, config);
   if (answer.kind === "failed") return fail(ctx, row, answer.error, answer.retryAfterMs);
@@ -247,7 +282,12 @@ export async function checkSource(ctx: JobContext, row: WatchedSourceRow, config
   return { sourceId: row.id, outcome: "changed", reviewId: review.id, opened };
 }
 
-async function fail(ctx: JobContext, row: WatchedSourceRow, error: string, retryAfter: number | null): Promise<WatchResult> {
+async function fail(
+  ctx: JobContext,
+  row: WatchedSourceRow,
+  error: string,
+  retryAfter: number | null,
+): Promise<WatchResult> {
   const now = ctx.now();
   const backoff = nextAttemptAt(row.failureCount + 1, now).getTime();
   // Never sooner than the source asked; never sooner than our own backoff either.
@@ -275,14 +315,21 @@ export async function syncReviewIncidents(
     if (await raiseReviewIncident(ctx, review, true)) counts.triggered++;
   }
   const keys = (await openIncidentKeys(ctx.db, prefix)).filter((key) => key.startsWith(prefix));
-  const items = await reviewsByIds(ctx.db, keys.map((key) => key.slice(prefix.length)));
+  const items = await reviewsByIds(
+    ctx.db,
+    keys.map((key) => key.slice(prefix.length)),
+  );
   for (const review of items.filter((r) => r.status === "resolved")) {
     if (await raiseReviewIncident(ctx, review, false)) counts.resolved++;
   }
   return counts;
 }
 
-async function raiseReviewIncident(ctx: JobContext, review: SourceReviewRow, open: boolean): Promise<boolean> {
+async function raiseReviewIncident(
+  ctx: JobContext,
+  review: SourceReviewRow,
+  open: boolean,
+): Promise<boolean> {
   try {
     const sent = await raiseOrResolve(ctx, {
       dedupKey: reviewDedupKey(ctx.environment, review.id),
@@ -305,7 +352,12 @@ async function raiseReviewIncident(ctx: JobContext, review: SourceReviewRow, ope
     return sent !== null;
   } catch (error) {
     // The next hourly run tries again; a webhook outage must not stop the watchers.
-    ctx.log({ level: "error", message: "source review incident not sent", reviewId: review.id, error: String(error) });
+    ctx.log({
+      level: "error",
+      message: "source review incident not sent",
+      reviewId: review.id,
+      error: String(error),
+    });
     return false;
   }
 }

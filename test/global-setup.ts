@@ -10,6 +10,7 @@ import type { TestProject } from "vitest/node";
 import { startMailCatcher } from "../db/local/mail-catcher";
 import { startLocalDatabase } from "../db/local/stack";
 import { startAnalyticsFake } from "./analytics-server";
+import { startRegulatorServer } from "./regulator-server";
 import { startStripeFake } from "./stripe-server";
 import { startUpstreamServer } from "./upstream-server";
 
@@ -28,6 +29,8 @@ declare module "vitest" {
     stripeUrl: string;
     /** test/analytics-server.ts: Segment's `/v1/batch` and Amplitude's `/2/httpapi`, and their test controls. */
     analyticsUrl: string;
+    /** test/regulator-server.ts: eCFR, Federal Register, Legistar and agency pages for the source watchers. */
+    regulatorUrl: string;
   }
 }
 
@@ -47,12 +50,16 @@ export default async function setup(project: TestProject) {
   // Product analytics' destinations (Segment, Amplitude) on loopback.
   const analytics = await startAnalyticsFake();
   project.provide("analyticsUrl", analytics.url);
+  // The official sources the source watchers read (pipeline/watchers.ts), on loopback.
+  const regulators = await startRegulatorServer();
+  project.provide("regulatorUrl", regulators.url);
 
   return async () => {
     await mail.stop();
     await upstream.close();
     await stripe.close();
     await analytics.close();
+    await regulators.close();
     await database.stop();
   };
 }

@@ -44,7 +44,8 @@ export function parseWatchedSources(input: unknown): WatchedSource[] {
     seen.add(s.id);
     if (!SOURCE_KINDS.includes(s.kind as SourceKind)) throw new Error(`${where}: unknown kind`);
     if (typeof s.title !== "string" || s.title.length === 0) throw new Error(`${where}: missing title`);
-    if (typeof s.url !== "string" || !s.url.startsWith("https://")) throw new Error(`${where}: url must be https`);
+    if (typeof s.url !== "string" || !s.url.startsWith("https://"))
+      throw new Error(`${where}: url must be https`);
     const strings = (value: unknown) => Array.isArray(value) && value.every((x) => typeof x === "string");
     if (!strings(s.datasets) || (s.datasets as string[]).length === 0)
       throw new Error(`${where}: datasets must name at least one dataset`);

@@ -13,7 +13,11 @@ describe("the watched sources list", () => {
   });
 
   it("watches every kind, at the hosts each kind's API lives on", () => {
-    const hosts = { ecfr: "www.ecfr.gov", federal_register: "www.federalregister.gov", legistar: "webapi.legistar.com" };
+    const hosts = {
+      ecfr: "www.ecfr.gov",
+      federal_register: "www.federalregister.gov",
+      legistar: "webapi.legistar.com",
+    };
     for (const source of watchedSources) {
       const expected = hosts[source.kind as keyof typeof hosts];
       if (expected) expect(new URL(source.url).host, source.id).toBe(expected);
@@ -24,9 +28,18 @@ describe("the watched sources list", () => {
   });
 
   it("refuses a broken list", () => {
-    const good = { id: "a", kind: "html", title: "A", url: "https://example.gov/", datasets: ["x"], rules: [] };
+    const good = {
+      id: "a",
+      kind: "html",
+      title: "A",
+      url: "https://example.gov/",
+      datasets: ["x"],
+      rules: [],
+    };
     expect(() => parseWatchedSources({ sources: [good, good] })).toThrow(/duplicate/);
-    expect(() => parseWatchedSources({ sources: [{ ...good, url: "http://example.gov/" }] })).toThrow(/https/);
+    expect(() => parseWatchedSources({ sources: [{ ...good, url: "http://example.gov/" }] })).toThrow(
+      /https/,
+    );
     expect(() => parseWatchedSources({ sources: [{ ...good, kind: "rss" }] })).toThrow(/kind/);
     expect(() => parseWatchedSources({ sources: [{ ...good, datasets: [] }] })).toThrow(/datasets/);
   });
