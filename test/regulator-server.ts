@@ -9,7 +9,7 @@
  *   /webapi.legistar.com/v1/{client}/matters                Legistar Web API: [ matter, … ]
  *   /<any other host>/<path>                                an agency page (HTML with scripts, nav, footer)
  *
- * Each path answers what its last `PUT /control` set: `{ path, items }` (the API's records:
+ * Each path (with its query) answers what its last `PUT /control` set: `{ path, items }` (the API's records:
  * eCFR content versions, Federal Register documents, Legistar matters) or `{ path, html }` (a
  * page's main content), and `{ path, throttle: { count, retryAfter } }` (the next `count`
  * requests answer 429 with that Retry-After) or `{ path, fail: { count, status } }`.
@@ -123,7 +123,8 @@ export async function startRegulatorServer(): Promise<RegulatorServer> {
       return reply(200, JSON.stringify(seen.get(url.searchParams.get("path") ?? "") ?? []));
     }
     if (request.method !== "GET") return reply(405, '{"error":"method not allowed"}');
-    const path = url.pathname;
+    // Sources are told apart by path and query, as the real APIs' searches are.
+    const path = `${url.pathname}${url.search}`;
     const headers = Object.fromEntries(
       Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
     );
@@ -138,7 +139,7 @@ export async function startRegulatorServer(): Promise<RegulatorServer> {
       state.fail.count--;
       return reply(state.fail.status, '{"error":"unavailable"}');
     }
-    const flavour = flavourOf(path);
+    const flavour = flavourOf(url.pathname);
     const { type, body } = render(flavour, state, request.url ?? "");
     // Whole seconds, as HTTP dates carry.
     const lastModified = new Date(Math.floor(state.setAt / 1000) * 1000).toUTCString();
