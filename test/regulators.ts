@@ -6,9 +6,9 @@
 import { inject } from "vitest";
 import type { Rule, WatchedSource } from "../compliance";
 import { recordRefreshSuccess, storeDatasetVersion } from "../db/datasets";
-import type { WatchersConfig } from "../pipeline/watchers";
+import { type WatchersConfig, watchSources } from "../pipeline/watchers";
 import { workerDb } from "./helpers";
-import { dataset, informational } from "./pipeline";
+import { dataset, informational, withJobContext } from "./pipeline";
 
 export const regulatorUrl = () => inject("regulatorUrl");
 
@@ -146,4 +146,30 @@ export async function freshDataset(name: string, tag: string, rules: Rule[] = [i
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * An open review item of this run: a synthetic dataset, an agency page citing it watched once,
+ * its text changed, watched again half a day later.
+ */
+export async function openReviewItem(): Promise<{
+  reviewId: string;
+  jurisdiction: string;
+  versionId: string;
+}> {
+  const tag = crypto.randomUUID().slice(0, 8);
+  const { jurisdiction, versionId } = await freshDataset("review", tag);
+  const url = `https://health.example.gov/review-${tag}.html`;
+  const source = watched(tag, "html", url, [jurisdiction]);
+  const run = (hours: number) =>
+    withJobContext((ctx) => watchSources(ctx, { sources: [source], config: mirror() }), {
+      now: () => new Date(Date.now() + hours * 3_600_000),
+    });
+  await regulate(url, { html: "<p>Hot holding at 135 °F or above.</p>" });
+  await run(0);
+  await regulate(url, { html: "<p>Hot holding at 140 °F or above.</p>" });
+  const report = await run(13);
+  const reviewId = report.checked[0]?.reviewId;
+  if (!reviewId) throw new Error(`no review item opened: ${JSON.stringify(report)}`);
+  return { reviewId, jurisdiction, versionId };
 }
