@@ -182,7 +182,7 @@ export function PlatformReviews() {
       </p>
       <form
         class="inline-form"
-        aria-label="Platform admin key"
+        aria-label="Sign in to the review queue"
         onSubmit={(e) => {
           const key = formValues(e).adminKey?.trim() ?? "";
           setAdminKey(key);
