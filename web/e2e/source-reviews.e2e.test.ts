@@ -135,8 +135,12 @@ describe.skipIf(!existsSync(CHROMIUM))("source reviews in the app, for a platfor
     const review = page.locator("section.review", { hasText: `agency page ${tag}` });
     await review.waitFor();
     // Each changed line says what it is to a screen reader too ("Removed: ", "Added: ").
-    expect(await review.locator(".diff-del").allTextContents()).toContain("Removed: -Within 30 days of hire.\n");
-    expect(await review.locator(".diff-add").allTextContents()).toContain("Added: +Within 14 days of hire.\n");
+    expect(await review.locator(".diff-del").allTextContents()).toContain(
+      "Removed: -Within 30 days of hire.\n",
+    );
+    expect(await review.locator(".diff-add").allTextContents()).toContain(
+      "Added: +Within 14 days of hire.\n",
+    );
     const text = (await review.textContent()) ?? "";
     expect(text).toContain(JURISDICTION);
     expect(text).toContain("ZZ-FHC");
