@@ -19,7 +19,8 @@
  * no validators. `GET /requests?path=` lists what was asked (url and headers), oldest first.
  */
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
+import { listenOnLoopback, readBody } from "./loopback";
 
 interface PathState {
   items?: Record<string, unknown>[];
@@ -32,12 +33,6 @@ interface PathState {
 export interface RegulatorServer {
   url: string;
   close(): Promise<void>;
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 type Flavour = "ecfr" | "federal_register" | "legistar" | "html";
@@ -162,16 +157,5 @@ export async function startRegulatorServer(): Promise<RegulatorServer> {
     }
     return reply(200, body, { "content-type": type, ...validators });
   });
-  server.on("clientError", (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("regulator server has no port");
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, "regulator server");
 }

@@ -49,15 +49,14 @@ function DiffView({ diff }: { diff: string }) {
   );
 }
 
-function ResolveForm({
-  review,
-  adminKey,
-  onResolved,
-}: {
+/** One review item, the key that may resolve it, and what to do once it is resolved. */
+interface ReviewProps {
   review: SourceReview;
   adminKey: string;
   onResolved(): void;
-}) {
+}
+
+function ResolveForm({ review, adminKey, onResolved }: ReviewProps) {
   const [resolution, setResolution] = useState<"dataset_version" | "no_change_needed">("no_change_needed");
   const resolve = useSubmit(async (values: Record<string, string>) => {
     const body =
@@ -110,15 +109,7 @@ function ResolveForm({
   );
 }
 
-function Review({
-  review,
-  adminKey,
-  onResolved,
-}: {
-  review: SourceReview;
-  adminKey: string;
-  onResolved(): void;
-}) {
+function Review({ review, adminKey, onResolved }: ReviewProps) {
   return (
     <section class="card review" aria-labelledby={`rv-${review.id}`}>
       <h2 id={`rv-${review.id}`}>{review.source.title}</h2>
