@@ -21,7 +21,7 @@ import {
 } from "../test/regulators";
 import type { JobContext } from "./context";
 import { loadFreshness } from "./freshness";
-import { normaliseSource } from "./source-text";
+import { normaliseSource, unifiedDiff } from "./source-text";
 import { requestUrl, retryAfterMs, type WatchReport, watchersConfig, watchSources } from "./watchers";
 
 const HOUR = 3_600_000;
@@ -79,6 +79,16 @@ describe("normalising official texts", () => {
     );
     expect(() => normaliseSource("legistar", "{}")).toThrow(/array/);
     expect(() => normaliseSource("ecfr", "<html>")).toThrow(/JSON/);
+  });
+
+  it("diffs one changed line with context, and reports a wholesale rewrite instead of diffing it for ever", () => {
+    const before = Array.from({ length: 3000 }, (_, i) => `Line ${i} of the code.`).join("\n");
+    const oneChange = before.replace("Line 1500 of", "Line 1500 (amended) of");
+    const diff = unifiedDiff("src", before, oneChange);
+    expect(diff).toContain("-Line 1500 of the code.\n+Line 1500 (amended) of the code.");
+    expect(diff.split("\n").filter((l) => l.startsWith(" ")).length).toBe(6);
+    const rewritten = before.replaceAll("of the code", "of the new code");
+    expect(unifiedDiff("src", before, rewritten)).toMatch(/^The text was rewritten beyond a line diff/);
   });
 });
 
