@@ -55,3 +55,10 @@ export {
 export { type Dataset, DatasetSchema, type Requirement, type Rule } from "./schema/dataset";
 export { type Address, AsOfSchema, type FacilityInput, FacilityInputSchema, LIMITS } from "./schema/facility";
 export { type ValidateDatasetResult, validateDataset } from "./schema/validate-dataset";
+export {
+  parseWatchedSources,
+  SOURCE_KINDS,
+  type SourceKind,
+  type WatchedSource,
+  watchedSources,
+} from "./sources";

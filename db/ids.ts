@@ -40,7 +40,9 @@ export type IdPrefix =
   | "shr"
   | "sac"
   // Rule-change notices (durable-objects/rule-changes.ts).
-  | "rcn";
+  | "rcn"
+  // Source watchers' review items (db/source-reviews.ts).
+  | "srv";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

@@ -4,10 +4,17 @@
  * Each occurrence is also kept in `incident_history` with its opened and resolved times, so
  * MTTR is computed from what happened.
  */
-import { and, desc, eq, gte, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, isNull, like, lt, notLike, sql } from "drizzle-orm";
 import { asPlatform, type Database } from "./client";
 import { newId } from "./ids";
 import { incidentHistory, incidents } from "./schema";
+
+/**
+ * Marks the dedup keys of source-review incidents (`prep-<env>-source-review-<review id>`,
+ * pipeline/watchers.ts): low-urgency work items open until a reviewer resolves them, not
+ * outages, so MTTR leaves them out.
+ */
+export const REVIEW_INCIDENT_MARK = "-source-review-";
 
 export async function openIncident(db: Database, dedupKey: string): Promise<boolean> {
   const [row] = await asPlatform(db, (tx) =>
@@ -66,7 +73,8 @@ export async function openOccurrence(
 
 /**
  * Mean time to resolve, in hours, of the incidents opened in [since, until) and resolved; null
- * when none was. Open incidents are not counted (their time to resolve is not known yet).
+ * when none was. Open incidents are not counted (their time to resolve is not known yet), nor
+ * source-review items (REVIEW_INCIDENT_MARK: work items, not outages).
  */
 export async function mttrHours(db: Database, since: Date, until = new Date()): Promise<number | null> {
   const [row] = await asPlatform(db, (tx) =>
@@ -82,8 +90,20 @@ export async function mttrHours(db: Database, since: Date, until = new Date()): 
           gte(incidentHistory.openedAt, since.toISOString()),
           lt(incidentHistory.openedAt, until.toISOString()),
           isNotNull(incidentHistory.resolvedAt),
+          notLike(incidentHistory.dedupKey, `%${REVIEW_INCIDENT_MARK}%`),
         ),
       ),
   );
   return row?.hours == null ? null : Number(row.hours);
+}
+
+/** The dedup keys of triggered incidents starting with `prefix` (the review-incident sync). */
+export async function openIncidentKeys(db: Database, prefix: string): Promise<string[]> {
+  const rows = await asPlatform(db, (tx) =>
+    tx
+      .select({ dedupKey: incidents.dedupKey })
+      .from(incidents)
+      .where(and(eq(incidents.status, "triggered"), like(incidents.dedupKey, `${prefix}%`))),
+  );
+  return rows.map((r) => r.dedupKey);
 }

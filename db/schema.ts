@@ -851,3 +851,70 @@ export const smsOptOuts = pgTable("sms_opt_outs", {
   source: text("source").notNull(),
   updatedAt: timestamptz("updated_at").notNull().default(sql`now()`),
 });
+
+// ---- Source watchers (issue 20, docs/data-pipeline.md "Source watchers", ADR 0020) ----
+
+/**
+ * Each watched official source (compliance/sources/watched.json) as the watcher last saw it:
+ * what the list says (kind, URL, the datasets and rules citing it), the validators for
+ * conditional requests, the normalised text and its hash, and when it was last checked,
+ * answered and changed. Failures back off (`next_attempt_at`, never before a Retry-After).
+ */
+export const watchedSources = pgTable("watched_sources", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  title: text("title").notNull(),
+  url: text("url").notNull(),
+  datasets: text("datasets").array().notNull(),
+  ruleIds: text("rule_ids").array().notNull(),
+  etag: text("etag"),
+  lastModified: text("last_modified"),
+  contentHash: text("content_hash"),
+  /** The normalised text behind `content_hash`: the left side of the next change's diff. */
+  contentText: text("content_text"),
+  lastCheckedAt: timestamptz("last_checked_at"),
+  /** Last answer that was read (200 or 304): "its watchers ran" in the freshness SLO. */
+  lastSuccessAt: timestamptz("last_success_at"),
+  lastChangedAt: timestamptz("last_changed_at"),
+  failureCount: integer("failure_count").notNull().default(0),
+  nextAttemptAt: timestamptz("next_attempt_at"),
+  lastError: text("last_error"),
+});
+
+/**
+ * A change of a watched source waiting for (or past) a compliance reviewer: the unified diff
+ * of its normalised text, the source, and the datasets and rules citing it. At most one open
+ * item per source (a further change updates it); resolved with a note naming the dataset
+ * version that addressed it, or that no change was needed.
+ */
+export const sourceReviews = pgTable(
+  "source_reviews",
+  {
+    id: text("id").primaryKey(),
+    sourceId: text("source_id").notNull(),
+    sourceKind: text("source_kind").notNull(),
+    sourceTitle: text("source_title").notNull(),
+    sourceUrl: text("source_url").notNull(),
+    datasets: text("datasets").array().notNull(),
+    ruleIds: text("rule_ids").array().notNull(),
+    fromHash: text("from_hash").notNull(),
+    toHash: text("to_hash").notNull(),
+    /** The text the review compares against (the source before its first unreviewed change). */
+    baseText: text("base_text").notNull(),
+    diff: text("diff").notNull(),
+    /** How many changes the item covers (a change while it is open updates it). */
+    changes: integer("changes").notNull().default(1),
+    status: text("status", { enum: ["open", "resolved"] }).notNull(),
+    openedAt: timestamptz("opened_at").notNull(),
+    updatedAt: timestamptz("updated_at").notNull(),
+    resolvedAt: timestamptz("resolved_at"),
+    resolvedBy: text("resolved_by"),
+    resolution: text("resolution", { enum: ["dataset_version", "no_change_needed"] }),
+    datasetVersionId: text("dataset_version_id"),
+    note: text("note"),
+  },
+  (t) => [
+    uniqueIndex("source_reviews_one_open_idx").on(t.sourceId).where(sql`status = 'open'`),
+    index("source_reviews_status_idx").on(t.status, t.id),
+  ],
+);

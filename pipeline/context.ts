@@ -15,6 +15,7 @@ import type { EvidenceExport } from "../db/evidence";
 import type { AnalyticsSetup } from "../runtime/analytics-outbox";
 import type { OperationalMetricsSource } from "./slo";
 import type { PublishedBundles } from "./sources";
+import type { WatchersConfig } from "./watchers";
 
 export interface JobContext {
   db: Database;
@@ -57,6 +58,11 @@ export interface JobContext {
    * are unusable. Absent in the CLI: the Worker's hourly run drains the outbox.
    */
   analytics?: AnalyticsSetup | { error: string } | undefined;
+  /**
+   * Where the source watchers fetch official texts (pipeline/watchers.ts: `SOURCE_WATCHERS`);
+   * absent or off: they do nothing (development, the CLI).
+   */
+  watchers?: WatchersConfig | { mode: "off"; problem: string } | undefined;
   /** Scheduled evidence exports (evidence-schedule.ts); absent in the CLI, which cannot reach tenant objects. */
   evidence?: EvidenceReach | undefined;
 }

@@ -62,9 +62,11 @@ describe("freshness", () => {
     const hook = `pd-${nonce()}`;
     const webhook = `${upstreamUrl()}/hooks/${hook}`;
     const environment = `test-${hook}`;
+    const unwatched = { sources: 0, lastRunAt: null, openReviews: 0, overdueReviews: 0 };
+    const shares = { publishedShare: 1, watchedShare: 0, reviewSlaHours: 72, watchWindowHours: 48 };
     const stale: Freshness = {
       compliance: 0.5,
-      publishedShare: 1,
+      ...shares,
       datasets: [
         {
           jurisdiction: "a",
@@ -72,6 +74,8 @@ describe("freshness", () => {
           lastRefreshedAt: new Date().toISOString(),
           fresh: true,
           upstream: "published_bundle",
+          staleReasons: [],
+          watchers: unwatched,
         },
         {
           jurisdiction: "b",
@@ -79,12 +83,14 @@ describe("freshness", () => {
           lastRefreshedAt: null,
           fresh: false,
           upstream: "published_bundle",
+          staleReasons: ["bundle_not_checked"],
+          watchers: unwatched,
         },
       ],
     };
     const healthy: Freshness = {
       compliance: 1,
-      publishedShare: 1,
+      ...shares,
       datasets: [stale.datasets[0] as Freshness["datasets"][number]],
     };
     const options = { incidentWebhookUrl: webhook, incidentRoutingKey: "R0UT1NGKEY", environment };
@@ -103,7 +109,7 @@ describe("freshness", () => {
       event_action: "trigger",
       dedup_key: dedupKey,
       payload: {
-        summary: expect.stringContaining("1 of 2 datasets"),
+        summary: expect.stringContaining("1 of 2 datasets stale"),
         source: `prep-${environment}`,
         severity: "error",
         custom_details: { compliance: 0.5, stale: [expect.objectContaining({ jurisdiction: "b" })] },

@@ -1,16 +1,29 @@
 /**
- * The freshness SLO: a dataset is fresh when its last successful refresh is under 24 h old;
- * compliance is the share of active datasets that are fresh. The hourly check raises an
+ * The freshness SLO: a dataset is fresh when its last successful refresh (the published
+ * bundle checked) is under 24 h old AND every official source watched for it
+ * (pipeline/watchers.ts) answered within WATCH_WINDOW_MS AND no review item citing it has
+ * waited longer than REVIEW_SLA_MS; compliance is the share of active datasets that are fresh. The hourly check raises an
  * incident (PagerDuty Events API v2) when compliance falls below the target and resolves it
  * when it is back — once each, thanks to the stored incident state and a stable dedup key.
  */
 import type { DatasetState } from "../db/datasets";
 import { listDatasetStates } from "../db/datasets";
+import { type WatchFreshnessInputs, watchFreshnessInputs } from "../db/source-reviews";
 import { R2_SOURCE } from "./bundle";
 import type { JobContext } from "./context";
 import { type IncidentEvent, raiseOrResolve as raiseOrResolveIncident } from "./pagerduty";
 
 export const FRESHNESS_WINDOW_MS = 24 * 60 * 60 * 1000;
+/**
+ * A watched source must have answered (200 or 304) within this window: the watchers check
+ * each source every 12 h, so one failed day (with its backoff) is tolerated, two are not.
+ */
+export const WATCH_WINDOW_MS = 48 * 60 * 60 * 1000;
+/** A change of an official text must be reviewed within this (docs/operations.md): 72 h. */
+export const REVIEW_SLA_MS = 72 * 60 * 60 * 1000;
+
+/** Why a dataset is not fresh. */
+export type StaleReason = "bundle_not_checked" | "watchers_not_run" | "review_overdue";
 /** Every dataset refreshed within the window: anything less is a breach. */
 export const FRESHNESS_TARGET = 1;
 
@@ -34,10 +47,21 @@ export interface DatasetFreshness {
   lastRefreshedAt: string | null;
   fresh: boolean;
   upstream: Upstream;
+  /** Empty when fresh. */
+  staleReasons: StaleReason[];
+  /** The official sources watched for it (none: its freshness says nothing about official texts). */
+  watchers: {
+    sources: number;
+    /** The oldest last answer among them (null: one never answered, or none watched). */
+    lastRunAt: string | null;
+    openReviews: number;
+    /** Open review items older than the SLA. */
+    overdueReviews: number;
+  };
 }
 
 export interface Freshness {
-  /** Share of active datasets refreshed within 24 h, 0…1 (1 when there are none). */
+  /** Share of active datasets fresh (see the header), 0…1 (1 when there are none). */
   compliance: number;
   /**
    * Share of active datasets read from the published bundle, 0…1: below 1 in staging or
@@ -45,6 +69,10 @@ export interface Freshness {
    * nothing about the regulations (docs/data-pipeline.md "Signed bundles").
    */
   publishedShare: number;
+  /** Share of active datasets with at least one watched official source, 0…1. */
+  watchedShare: number;
+  reviewSlaHours: number;
+  watchWindowHours: number;
   datasets: DatasetFreshness[];
 }
 
@@ -52,21 +80,55 @@ export function isFresh(lastRefreshedAt: string | null, now: Date): boolean {
   return lastRefreshedAt !== null && now.getTime() - Date.parse(lastRefreshedAt) <= FRESHNESS_WINDOW_MS;
 }
 
-export function computeFreshness(states: readonly DatasetState[], now: Date): Freshness {
+const NO_WATCH: WatchFreshnessInputs = { sources: [], openReviews: [] };
+
+/** What the watchers say about one dataset, and whether that keeps it fresh. */
+function watchState(jurisdiction: string, watch: WatchFreshnessInputs, now: Date) {
+  const sources = watch.sources.filter((s) => s.datasets.includes(jurisdiction));
+  const ran = sources.map((s) => s.lastSuccessAt);
+  const lastRunAt = ran.length === 0 || ran.includes(null) ? null : ([...ran].sort()[0] ?? null);
+  const reviews = watch.openReviews.filter((r) => r.datasets.includes(jurisdiction));
+  const overdue = reviews.filter((r) => now.getTime() - Date.parse(r.openedAt) > REVIEW_SLA_MS).length;
+  const reasons: StaleReason[] = [];
+  if (sources.length > 0 && (lastRunAt === null || now.getTime() - Date.parse(lastRunAt) > WATCH_WINDOW_MS))
+    reasons.push("watchers_not_run");
+  if (overdue > 0) reasons.push("review_overdue");
+  return {
+    reasons,
+    watchers: { sources: sources.length, lastRunAt, openReviews: reviews.length, overdueReviews: overdue },
+  };
+}
+
+export function computeFreshness(
+  states: readonly DatasetState[],
+  now: Date,
+  watch: WatchFreshnessInputs = NO_WATCH,
+): Freshness {
   const datasets = states
     .filter((s) => s.activeVersionId !== null)
-    .map((s) => ({
-      jurisdiction: s.jurisdiction,
-      version: s.version,
-      lastRefreshedAt: s.lastRefreshedAt,
-      fresh: isFresh(s.lastRefreshedAt, now),
-      upstream: upstreamOf(s.sourceUrl),
-    }));
-  const fresh = datasets.filter((d) => d.fresh).length;
-  const published = datasets.filter((d) => d.upstream === "published_bundle").length;
+    .map((s) => {
+      const { reasons, watchers } = watchState(s.jurisdiction, watch, now);
+      const staleReasons: StaleReason[] = [
+        ...(isFresh(s.lastRefreshedAt, now) ? [] : (["bundle_not_checked"] as const)),
+        ...reasons,
+      ];
+      return {
+        jurisdiction: s.jurisdiction,
+        version: s.version,
+        lastRefreshedAt: s.lastRefreshedAt,
+        fresh: staleReasons.length === 0,
+        upstream: upstreamOf(s.sourceUrl),
+        staleReasons,
+        watchers,
+      };
+    });
+  const share = (n: number) => (datasets.length === 0 ? 1 : n / datasets.length);
   return {
-    compliance: datasets.length === 0 ? 1 : fresh / datasets.length,
-    publishedShare: datasets.length === 0 ? 1 : published / datasets.length,
+    compliance: share(datasets.filter((d) => d.fresh).length),
+    publishedShare: share(datasets.filter((d) => d.upstream === "published_bundle").length),
+    watchedShare: share(datasets.filter((d) => d.watchers.sources > 0).length),
+    reviewSlaHours: REVIEW_SLA_MS / 3_600_000,
+    watchWindowHours: WATCH_WINDOW_MS / 3_600_000,
     datasets,
   };
 }
@@ -74,7 +136,8 @@ export function computeFreshness(states: readonly DatasetState[], now: Date): Fr
 export const breached = (freshness: Freshness) => freshness.compliance < FRESHNESS_TARGET;
 
 export async function loadFreshness(ctx: Pick<JobContext, "db" | "now">): Promise<Freshness> {
-  return computeFreshness(await listDatasetStates(ctx.db), ctx.now());
+  const [states, watch] = await Promise.all([listDatasetStates(ctx.db), watchFreshnessInputs(ctx.db)]);
+  return computeFreshness(states, ctx.now(), watch);
 }
 
 export interface FreshnessCheck {
@@ -94,7 +157,7 @@ export async function raiseOrResolve(ctx: JobContext, freshness: Freshness): Pro
     dedupKey: freshnessDedupKey(ctx.environment),
     breach: breached(freshness),
     summary: {
-      breach: `Dataset freshness SLO breached in ${ctx.environment}: ${stale.length} of ${freshness.datasets.length} datasets not refreshed within 24 h`,
+      breach: `Dataset freshness SLO breached in ${ctx.environment}: ${stale.length} of ${freshness.datasets.length} datasets stale (bundle not checked within 24 h, watchers silent over ${freshness.watchWindowHours} h, or a source review open beyond ${freshness.reviewSlaHours} h)`,
       healthy: `Dataset freshness SLO healthy again in ${ctx.environment}`,
     },
     component: "dataset-refresh",

@@ -7,6 +7,8 @@
 import { openIncident, setIncident } from "../db/incidents";
 import type { JobContext } from "./context";
 
+export type Severity = "critical" | "error" | "warning" | "info";
+
 export interface IncidentEvent {
   routing_key: string;
   event_action: "trigger" | "resolve";
@@ -14,7 +16,7 @@ export interface IncidentEvent {
   payload?: {
     summary: string;
     source: string;
-    severity: "critical" | "error" | "warning" | "info";
+    severity: Severity;
     timestamp: string;
     component: string;
     custom_details: Record<string, unknown>;
@@ -30,6 +32,8 @@ export function incidentEvent(input: {
   customDetails: Record<string, unknown>;
   /** What broke; the freshness SLO's by default. */
   component?: string;
+  /** `error` by default (high urgency under PagerDuty's dynamic notifications); `warning`/`info` are low urgency. */
+  severity?: Severity;
 }): IncidentEvent {
   const base = { routing_key: input.routingKey, event_action: input.action, dedup_key: input.dedupKey };
   if (input.action === "resolve") return base;
@@ -38,7 +42,7 @@ export function incidentEvent(input: {
     payload: {
       summary: input.summary.slice(0, 1024),
       source: input.source,
-      severity: "error",
+      severity: input.severity ?? "error",
       timestamp: new Date().toISOString(),
       component: input.component ?? "dataset-refresh",
       custom_details: input.customDetails,
@@ -77,6 +81,7 @@ export async function raiseOrResolve(
     summary: { breach: string; healthy: string };
     component: string;
     customDetails: Record<string, unknown>;
+    severity?: Severity;
   },
 ): Promise<IncidentEvent | null> {
   const open = await openIncident(ctx.db, input.dedupKey);
@@ -89,6 +94,7 @@ export async function raiseOrResolve(
     source: `prep-${ctx.environment}`,
     component: input.component,
     customDetails: input.customDetails,
+    ...(input.severity ? { severity: input.severity } : {}),
   });
   if (ctx.incidentWebhookUrl) {
     await sendIncidentEvent(ctx.fetch, ctx.incidentWebhookUrl, event);

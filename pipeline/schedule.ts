@@ -4,7 +4,8 @@
  * - NIGHTLY (02:00 UTC): refresh every dataset from its source (new versions carry their
  *   diff report), tell affected tenants, then check freshness; reconcile billing with
  *   Stripe's meter (billing-reconciliation.ts; nothing to do in local mode).
- * - HOURLY: retry failed refreshes that are due, check the freshness SLO (incident
+ * - HOURLY: retry failed refreshes that are due, check the official sources that are due
+ *   (watchers.ts: every 12 h per source, failures backed off; off in development), check the freshness SLO (incident
  *   trigger/resolve), record the SLOs' last hour and page on fast or slow burns (slo.ts), and sweep for rule changes tenants have not heard of yet (overrides
  *   approved or expiring, versions activated from the CLI, failed notifications), then
  *   reconcile each tenant object's facilities with Postgres (reconcile-watches.ts), queue
@@ -23,6 +24,7 @@ import { checkFreshness } from "./freshness";
 import { reconcileWatches } from "./reconcile-watches";
 import { refreshDatasets } from "./refresh";
 import { checkSlos } from "./slo";
+import { watchSources } from "./watchers";
 
 export const NIGHTLY_CRON = "0 2 * * *";
 export const HOURLY_CRON = "0 * * * *";
@@ -41,6 +43,8 @@ const retryDue: Step = [
   (ctx) => refreshDatasets(ctx, { trigger: "retry", startedBy: CRON_ACTOR, dueOnly: true }),
 ];
 const freshness: Step = ["freshness", checkFreshness];
+// Source watchers (ADR 0020): the official texts due a check; review items and their incidents.
+const watchers: Step = ["source watchers", (ctx) => watchSources(ctx)];
 const slos: Step = ["slo burn rates", (ctx) => checkSlos(ctx)];
 const driftSweep: Step = ["drift sweep", (ctx) => sweepDrift(ctx, { reason: "drift sweep" })];
 const reconcile: Step = ["reconcile watches", (ctx) => reconcileWatches(ctx)];
@@ -68,7 +72,7 @@ const analytics: Step = [
 
 export const SCHEDULE: Readonly<Record<string, readonly Step[]>> = {
   [NIGHTLY_CRON]: [refreshAll, freshness, billing],
-  [HOURLY_CRON]: [retryDue, freshness, slos, driftSweep, reconcile, evidenceSchedule, analytics],
+  [HOURLY_CRON]: [retryDue, watchers, freshness, slos, driftSweep, reconcile, evidenceSchedule, analytics],
 };
 
 /** Runs the steps configured for `cron`, in order; an unknown expression is logged, never thrown. */

@@ -5,7 +5,8 @@
  * - availability: API requests not answered 5xx;
  * - check_latency: checks answered within CHECK_LATENCY_THRESHOLD_MS (the p99 is under it
  *   exactly when ≥ 99 % are);
- * - data_freshness: active datasets refreshed within 24 h, sampled each hour.
+ * - data_freshness: active datasets fresh (bundle checked within 24 h, watchers answered within
+ *   48 h, no source review older than 72 h: freshness.ts), sampled each hour.
  *
  * The hourly job records the last whole hour's good and total events per SLO in `slo_hours`
  * (from the Analytics Engine SQL API in production, this isolate's local metrics under
@@ -51,7 +52,8 @@ export const SLOS: readonly SloDefinition[] = [
   {
     name: "data_freshness",
     target: 0.95,
-    description: "Active datasets refreshed within 24 h, sampled hourly",
+    description:
+      "Active datasets fresh: bundle checked within 24 h, official sources watched within 48 h, no source review open beyond 72 h; sampled hourly",
     burnAlerts: false,
   },
 ];

@@ -10,6 +10,7 @@ import type { TestProject } from "vitest/node";
 import { startMailCatcher } from "../db/local/mail-catcher";
 import { startLocalDatabase } from "../db/local/stack";
 import { startAnalyticsFake } from "./analytics-server";
+import { startRegulatorServer } from "./regulator-server";
 import { startStripeFake } from "./stripe-server";
 import { startTwilioFake } from "./twilio-server";
 import { startUpstreamServer } from "./upstream-server";
@@ -31,6 +32,8 @@ declare module "vitest" {
     analyticsUrl: string;
     /** test/twilio-server.ts: Twilio's Messages resource, and its test controls. */
     twilioUrl: string;
+    /** test/regulator-server.ts: eCFR, Federal Register, Legistar and agency pages for the source watchers. */
+    regulatorUrl: string;
   }
 }
 
@@ -53,6 +56,9 @@ export default async function setup(project: TestProject) {
   // SMS: Twilio's Messages resource on loopback.
   const twilio = await startTwilioFake();
   project.provide("twilioUrl", twilio.url);
+  // The official sources the source watchers read (pipeline/watchers.ts), on loopback.
+  const regulators = await startRegulatorServer();
+  project.provide("regulatorUrl", regulators.url);
 
   return async () => {
     await mail.stop();
@@ -60,6 +66,7 @@ export default async function setup(project: TestProject) {
     await stripe.close();
     await analytics.close();
     await twilio.close();
+    await regulators.close();
     await database.stop();
   };
 }

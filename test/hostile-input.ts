@@ -1226,6 +1226,39 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   { method: "POST", route: "/v1/admin/tenants/:tenantId/dead-letters/:checkId/requeue", auth: "admin" },
   { method: "DELETE", route: "/v1/admin/tenants/:tenantId/dead-letters/:checkId", auth: "admin" },
   { method: "GET", route: "/v1/admin/slo", auth: "admin" },
+  // Source watchers' review queue (ADR 0020): ids never name a real item (resolving one is shared state).
+  {
+    method: "GET",
+    route: "/v1/admin/reviews",
+    auth: "admin",
+    query: {
+      status: fc.constantFrom("open", "resolved", "pending", ""),
+      cursor: fc.oneof(idOf("srv"), hostileString),
+      limit: fc.constantFrom("1", "100", "101", "0", "-1", "abc"),
+    },
+  },
+  {
+    method: "POST",
+    route: "/v1/admin/reviews/:id/resolve",
+    auth: "admin",
+    body: fc.oneof(
+      fc.record(
+        {
+          resolution: fc.constant("dataset_version"),
+          datasetVersionId: fc.oneof(idOf("dsv"), hostileString),
+          note: text("Deadline updated."),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.record(
+        {
+          resolution: fc.constantFrom("no_change_needed", "maybe"),
+          note: fc.oneof(text("Wording only."), hostileString),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+  },
   // Regulatory change (issue 20): the impact preview, rule changes ahead.
   {
     method: "POST",
@@ -1388,6 +1421,7 @@ function idParam(route: string, fixture: Fixture): { real: string | null; prefix
   if (route.startsWith("/v1/exports")) return { real: null, prefix: "exp" };
   if (route.startsWith("/v1/admin/overrides")) return { real: null, prefix: "ovr" };
   if (route.startsWith("/v1/admin/source-changes")) return { real: null, prefix: "dsc" };
+  if (route.startsWith("/v1/admin/reviews")) return { real: null, prefix: "srv" };
   return { real: null, prefix: "x" };
 }
 

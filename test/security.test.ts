@@ -381,6 +381,9 @@ const PLATFORM_ADMIN_ROUTES = [
   "GET /v1/admin/slo",
   // Regulatory change (issue 20)
   "POST /v1/admin/impact",
+  // Source watchers' review queue (ADR 0020)
+  "GET /v1/admin/reviews",
+  "POST /v1/admin/reviews/:id/resolve",
 ];
 
 /** Every `METHOD /path` the app registers under /v1/, without the 405 fallbacks (`ALL`). */

@@ -16,7 +16,8 @@
  *   POST /receivers/{name}          recorded (each attempt, with the status it got); 200 unless failing
  *   GET  /receivers/{name}          [{headers, body, status}], oldest first
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
+import { listenOnLoopback, readBody } from "./loopback";
 
 interface SourceConfig {
   status?: number;
@@ -28,12 +29,6 @@ interface SourceConfig {
 export interface UpstreamServer {
   url: string;
   close(): Promise<void>;
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 export interface UpstreamOptions {
@@ -115,16 +110,5 @@ export async function startUpstreamServer(options: UpstreamOptions): Promise<Ups
     return reply(404, '{"error":"not found"}');
   });
   // A client that gave up (timeout tests) must not crash the server.
-  server.on("clientError", (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("upstream server has no port");
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, "upstream server");
 }

@@ -32,6 +32,15 @@ export interface Env extends RuntimeEnv {
   /** The PagerDuty integration's routing key (a secret). */
   INCIDENT_ROUTING_KEY?: string;
   /**
+   * Source watchers (pipeline/watchers.ts): `off` (development, tests by default), `on` (the
+   * official URLs) or an http(s) origin every source is fetched through (loopback servers).
+   */
+  SOURCE_WATCHERS?: string;
+  /** How a source's operator reaches Prep (email or URL), in the watchers' User-Agent. */
+  SOURCE_WATCHERS_CONTACT?: string;
+  /** Legistar Web API tokens as JSON, client → token, e.g. `{"nyc":"…"}` (a secret). */
+  LEGISTAR_TOKENS?: string;
+  /**
    * Where email goes (runtime/mail/delivery.ts): `smtp://host:port` (the local mail
    * catcher) or `smtps://user:password@host:465` (a provider; a secret). Unset: dropped, logged.
    */

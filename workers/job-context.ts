@@ -9,6 +9,7 @@ import { parsePublicKey } from "../pipeline/bundle";
 import { DEFAULT_FETCH_TIMEOUT_MS, type JobContext, logJson } from "../pipeline/context";
 import type { OperationalMetricsSource } from "../pipeline/slo";
 import { analyticsEngineSource, localSource } from "../pipeline/slo-source";
+import { watchersConfig } from "../pipeline/watchers";
 import { analyticsSetup } from "../runtime/analytics-outbox";
 import { databaseConfig } from "../runtime/database";
 import { datasetRegistry } from "../runtime/dataset-registry";
@@ -62,6 +63,8 @@ export function workerJobContext(env: Env, db: Database): JobContext {
       start: (tenantId, row) => tenantObject(env, tenantId).startExport(exportRequest(row, tenantId)),
     },
     analytics: analyticsSetup(env, (input, init) => fetch(input, init)),
+    // Source watchers (ADR 0020): off unless SOURCE_WATCHERS says on or names an origin.
+    watchers: watchersConfig(env),
   };
 }
 

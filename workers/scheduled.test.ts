@@ -23,6 +23,7 @@ const EXPECTED_JOBS: Record<string, { jobs: string[]; refreshTrigger: string }> 
   "0 * * * *": {
     jobs: [
       "retry refreshes",
+      "source watchers",
       "freshness",
       "slo burn rates",
       "drift sweep",

@@ -20,6 +20,8 @@ import { NewLocation } from "./pages/NewLocation";
 // Notifications (ADR 0015).
 import { Notifications } from "./pages/Notifications";
 import { Overview } from "./pages/Overview";
+// Source watchers' review queue, for Prep's platform admins (ADR 0020).
+import { PlatformReviews } from "./pages/PlatformReviews";
 import { ResetPassword } from "./pages/ResetPassword";
 import { RuleChanges } from "./pages/RuleChanges";
 import { SignIn } from "./pages/SignIn";
@@ -90,6 +92,8 @@ function SignedIn() {
 function App() {
   const { state } = useSessionApi();
   const path = useLocation().pathname;
+  // Prep's own operators: authenticated by a platform admin key, not a tenant session.
+  if (path === "/platform/reviews") return <PlatformReviews />;
   if (state.status === "loading") return <Loading what="Prep" />;
   if (state.status === "signed_in") return <SignedIn />;
   if (path === "/signup") return <SignUp />;

@@ -22,8 +22,10 @@ import { registerGetRefreshRun } from "./admin/get-refresh-run";
 import { registerImpactPreview } from "./admin/impact";
 import { registerListDeadLetters } from "./admin/list-dead-letters";
 import { registerListOverrides } from "./admin/list-overrides";
+import { registerListReviews } from "./admin/list-reviews";
 import { registerListSourceChanges } from "./admin/list-source-changes";
 import { registerRequeueDeadLetter } from "./admin/requeue-dead-letter";
+import { registerResolveReview } from "./admin/resolve-review";
 import { registerReviewDatasetVersion } from "./admin/review-version";
 import { registerRunRefresh } from "./admin/run-refresh";
 import { registerSloReport } from "./admin/slo";
@@ -168,6 +170,9 @@ const ROUTES: ((app: App) => void)[] = [
   registerGetRefreshRun,
   registerConfigureDatasetSource,
   registerListSourceChanges,
+  // Source watchers' review queue (ADR 0020).
+  registerListReviews,
+  registerResolveReview,
   registerDecideSourceChange,
   registerListDatasetVersions,
   registerReviewDatasetVersion,

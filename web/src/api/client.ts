@@ -37,10 +37,18 @@ function networkProblem(): Problem {
   };
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/**
+ * `bearer`: a platform admin key for `/v1/admin/*` (which ignores session cookies); the
+ * session's CSRF token is then not sent, and a 401 says nothing about the session.
+ */
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; bearer?: string } = {},
+): Promise<T> {
   const method = init.method ?? "GET";
   const headers: Record<string, string> = { accept: "application/json" };
-  if (method !== "GET") headers["x-csrf-token"] = csrfToken;
+  if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
+  else if (method !== "GET") headers["x-csrf-token"] = csrfToken;
   if (init.body !== undefined) headers["content-type"] = "application/json";
   let response: Response;
   try {
@@ -61,7 +69,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       status: response.status,
       detail: `The server answered ${response.status}.`,
     };
-    if (response.status === 401 && !path.startsWith("/v1/auth/")) onUnauthorized();
+    if (response.status === 401 && !path.startsWith("/v1/auth/") && !init.bearer) onUnauthorized();
     throw new ApiError(problem);
   }
   return body as T;

@@ -7,6 +7,7 @@ import type * as v from "valibot";
 import type { FacilityInput } from "../../../compliance";
 import type { ProblemSchema } from "../../../workers/http/openapi";
 import type { listOf, pageOf } from "../../../workers/http/schemas";
+import type { SourceReviewSchema } from "../../../workers/routes/admin/schemas";
 import type { AlertSchema } from "../../../workers/routes/alerts/schemas";
 import type { SessionSchema } from "../../../workers/routes/auth/schemas";
 import type {
@@ -93,3 +94,5 @@ export type WebhookDelivery = v.InferOutput<typeof DeliverySchema>;
 type ProblemBody = v.InferOutput<typeof ProblemSchema>;
 /** An RFC 9457 problem; `instance` is absent from the ones the app makes up itself (network errors). */
 export type Problem = Omit<ProblemBody, "instance"> & Partial<Pick<ProblemBody, "instance">>;
+/** A source watchers' review item (GET /v1/admin/reviews, platform admins). */
+export type SourceReview = v.InferOutput<typeof SourceReviewSchema>;

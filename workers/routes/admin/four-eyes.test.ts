@@ -22,6 +22,7 @@ import {
   sourceUrl,
   withJobContext,
 } from "../../../test/pipeline";
+import { openReviewItem } from "../../../test/regulators";
 import { createApp } from "../../app";
 import { TenantMeters } from "../../services/tenant-meters";
 
@@ -372,6 +373,15 @@ const SCENARIOS: Record<string, Scenario> = {
       const candidate = dataset(jurisdiction, [informational("ZZ-ONE"), informational("ZZ-NEW")], tag);
       return post("/v1/admin/impact", actor, { jurisdiction, dataset: candidate });
     },
+  },
+  // Source watchers' review queue (ADR 0020).
+  "POST /v1/admin/reviews/:id/resolve": {
+    action: "source_review.resolved",
+    run: async (actor) =>
+      post(`/v1/admin/reviews/${(await openReviewItem()).reviewId}/resolve`, actor, {
+        resolution: "no_change_needed",
+        note: "Wording only; the limit we model is unchanged.",
+      }),
   },
 };
 

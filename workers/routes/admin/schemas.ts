@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import { isStorableText, storableString } from "../../../compliance";
 import { AsOfSchema } from "../../../compliance/index";
-import { idSchema, OcdIdParamSchema } from "../../http/schemas";
+import { idSchema, OcdIdParamSchema, paginationQuery } from "../../http/schemas";
 
 /** decodeURIComponent throws on a malformed escape ("%ZZ", "%C0%AF"): such an id is invalid, not an error. */
 function decodesCleanly(text: string): boolean {
@@ -162,4 +162,58 @@ export const DeadLetterSummarySchema = v.object({
   total: v.number(),
   tenantCount: v.number(),
   tenants: v.array(v.object({ tenantId: v.string(), count: v.number() })),
+});
+
+// ---- Source watchers' review queue (docs/data-pipeline.md "Source watchers") ----
+
+export const ReviewIdParams = v.object({ id: idSchema("srv", "must be a review item id srv_…") });
+
+export const ReviewListQuery = v.object({
+  ...paginationQuery("srv", 20),
+  status: v.optional(v.picklist(["open", "resolved"], "must be open or resolved")),
+});
+
+const ReviewNote = v.pipe(
+  storableString(),
+  v.trim(),
+  v.minLength(1, "must say what was done"),
+  v.maxLength(2000),
+);
+
+/** Which dataset version addressed the change, or that none was needed; a note either way. */
+export const ResolveReviewBody = v.variant(
+  "resolution",
+  [
+    v.object({
+      resolution: v.literal("dataset_version"),
+      datasetVersionId: idSchema("dsv", "must be a dataset version id dsv_…"),
+      note: ReviewNote,
+    }),
+    v.object({ resolution: v.literal("no_change_needed"), note: ReviewNote }),
+  ],
+  "must be dataset_version (with datasetVersionId) or no_change_needed",
+);
+
+export const SourceReviewSchema = v.object({
+  id: v.string(),
+  status: v.picklist(["open", "resolved"]),
+  source: v.object({ id: v.string(), kind: v.string(), title: v.string(), url: v.string() }),
+  /** The datasets and rule ids that cite the source. */
+  datasets: v.array(v.string()),
+  rules: v.array(v.string()),
+  /** Unified diff of the source's normalised text, from what was last reviewed to now. */
+  diff: v.string(),
+  fromHash: v.string(),
+  toHash: v.string(),
+  /** Changes this item covers (a change while it is open updates it). */
+  changes: v.number(),
+  openedAt: v.string(),
+  updatedAt: v.string(),
+  /** Whether it has waited beyond the review SLA (the datasets it cites then count as stale). */
+  overdue: v.boolean(),
+  resolvedAt: v.nullable(v.string()),
+  resolvedBy: v.nullable(v.string()),
+  resolution: v.nullable(v.picklist(["dataset_version", "no_change_needed"])),
+  datasetVersionId: v.nullable(v.string()),
+  note: v.nullable(v.string()),
 });

@@ -1,7 +1,8 @@
 /**
  * GET /v1/status — public service health: no authentication, nothing tenant-specific. The
  * API answers (it is answering this), and the datasets' freshness SLO: `degraded` when any
- * active dataset went more than 24 h without a successful refresh. 503 when the database
+ * active dataset is stale — its bundle not checked within 24 h, one of its watched official
+ * sources not answering within 48 h, or a source review item citing it open beyond the 72 h SLA. 503 when the database
  * cannot be reached, since nothing but checks would work then. `deadLetters`: how many checks
  * Postgres refused and the outbox set aside (RUNBOOK.md, "Dead letters"); null when unknown.
  */
@@ -21,6 +22,12 @@ const StatusSchema = v.object({
       compliance: v.number(),
       /** Share of active datasets read from the published, signed bundle. */
       publishedShare: v.number(),
+      /** Share of active datasets with at least one watched official source. */
+      watchedShare: v.number(),
+      /** How long a source review item may wait before the datasets it cites count as stale. */
+      reviewSlaHours: v.number(),
+      /** How recently every watched source of a dataset must have answered. */
+      watchWindowHours: v.number(),
       datasets: v.array(
         v.object({
           jurisdiction: v.string(),
@@ -29,6 +36,14 @@ const StatusSchema = v.object({
           fresh: v.boolean(),
           /** published_bundle, bundled_copy (the Worker's own copy), url or none. */
           upstream: v.picklist(["published_bundle", "bundled_copy", "url", "none"]),
+          /** Why it is stale (empty when fresh). */
+          staleReasons: v.array(v.picklist(["bundle_not_checked", "watchers_not_run", "review_overdue"])),
+          watchers: v.object({
+            sources: v.number(),
+            lastRunAt: v.nullable(v.string()),
+            openReviews: v.number(),
+            overdueReviews: v.number(),
+          }),
         }),
       ),
     }),
