@@ -450,7 +450,7 @@ describe("the SMS channel", () => {
     const due = await runInDurableObject(object, (_: TenantObject, state) =>
       state.storage.sql
         .exec<{ due_ms: number; attempts: number }>(
-          "SELECT d.due_ms, d.attempts FROM deliveries d JOIN notification_events e ON e.id = d.event_id WHERE e.key = 'exp_quiet'",
+          "SELECT d.due_ms, d.attempts FROM deliveries d JOIN notification_events e ON e.id = d.event_id WHERE e.key = 'exp_quiet' AND d.channel = 'sms'",
         )
         .one(),
     );
