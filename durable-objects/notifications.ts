@@ -153,7 +153,19 @@ const PRUNE_INTERVAL_MS = 3_600_000;
 export class NotificationStore {
   private prunedAtMs = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly sql: SqlStorage) {}
+  /**
+   * `zoneOf`: a location's IANA time zone (null when unknown). Digests and SMS quiet hours
+   * follow the zone of the location an event is about; the user's own zone otherwise.
+   */
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly zoneOf: (facilityId: string) => string | null,
+  ) {}
+
+  /** The zone an event's timing follows for a user: its location's, else the user's own. */
+  private zoneFor(event: Pick<NotificationEvent, "facilityId">, prefs: NotificationPreferences): string {
+    return (event.facilityId ? this.zoneOf(event.facilityId) : null) ?? prefs.timeZone;
+  }
 
   // ---- Webhook endpoints ----
 
@@ -402,7 +414,7 @@ export class NotificationStore {
       queue(
         "email",
         row.user_id,
-        digest ? nextDigestAt(prefs.digestHour, prefs.timeZone, nowMs) : nowMs,
+        digest ? nextDigestAt(prefs.digestHour, this.zoneFor(event, prefs), nowMs) : nowMs,
         digest,
       );
     }
@@ -582,20 +594,15 @@ export class NotificationStore {
 
   /**
    * When an SMS due at `atMs` may go: null = now; else the end of the recipient's quiet hours
-   * in the location's time zone (`zoneOf`: the facility's zone, null when unknown → the
-   * user's own), unless the event is urgent and the user lets urgent events through.
+   * in the location's time zone (else the user's own), unless the event is urgent and the
+   * user lets urgent events through.
    */
-  smsHoldUntil(
-    delivery: DueDelivery,
-    atMs: number,
-    zoneOf: (facilityId: string) => string | null,
-  ): number | null {
+  smsHoldUntil(delivery: DueDelivery, atMs: number): number | null {
     const prefs = this.preferences(delivery.target);
     if (!prefs?.quietHours) return null;
     const urgent = (URGENT_EVENT_TYPES as readonly string[]).includes(delivery.event.type);
     if (urgent && prefs.urgentBreaksQuietHours) return null;
-    const zone = (delivery.event.facilityId ? zoneOf(delivery.event.facilityId) : null) ?? prefs.timeZone;
-    return quietHoursEnd(prefs.quietHours, zone, atMs);
+    return quietHoursEnd(prefs.quietHours, this.zoneFor(delivery.event, prefs), atMs);
   }
 
   /** Moves a pending delivery to `dueMs` without counting an attempt (quiet hours). */

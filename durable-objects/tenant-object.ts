@@ -169,7 +169,9 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     this.alerts = new AlertStore(sql);
     this.notices = new NoticeStore(sql);
     this.usageReports = new UsageReports(sql);
-    this.notifications = new NotificationStore(sql);
+    this.notifications = new NotificationStore(sql, (facilityId) =>
+      zoneOfState(this.facilities.get(facilityId)?.facility.address?.state),
+    );
     this.reminders = new RenewalReminderStore(sql, (prefix) =>
       this.notifications.cancelPendingEvents("renewal.reminder", prefix),
     );
@@ -879,10 +881,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
       });
       await deliverDue(this.notifications, senders, at, (work) => this.ctx.storage.transactionSync(work), {
         phoneOf: (userId) => this.phones.verified(userId),
-        holdUntil: (delivery, atMs) =>
-          this.notifications.smsHoldUntil(delivery, atMs, (facilityId) =>
-            zoneOfState(this.facilities.get(facilityId)?.facility.address?.state),
-          ),
+        holdUntil: (delivery, atMs) => this.notifications.smsHoldUntil(delivery, atMs),
       });
       this.notifications.prune(at);
       this.jobs.set("deliver_notifications", this.notifications.nextDue());

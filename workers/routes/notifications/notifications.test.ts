@@ -312,6 +312,38 @@ describe("the email channel", () => {
     expect(digest.text).toContain("exp_d2");
   });
 
+  it("times a digest about a location by the location's zone, and one without by the user's", async () => {
+    const owner = await signUp("Digest Zone Co");
+    const facilityId = await createFacility(owner, "Zone Kitchen"); // San Francisco
+    await setPreferences(owner, {
+      channels: ["email"],
+      events: ["export.ready"],
+      delivery: "digest",
+      digestHour: 6,
+      timeZone: "Pacific/Auckland",
+    });
+    await emitNotification(env.TENANT, owner.tenantId, { ...exportReady("exp_zone_sf"), facilityId });
+    await emitNotification(env.TENANT, owner.tenantId, exportReady("exp_zone_none"));
+    const due = await runInDurableObject(tenantObject(owner.tenantId), (_: TenantObject, state) =>
+      state.storage.sql
+        .exec<{ key: string; due_ms: number }>(
+          `SELECT e.key, d.due_ms FROM deliveries d JOIN notification_events e ON e.id = d.event_id
+           WHERE d.target = ? AND d.digest = 1`,
+          owner.userId,
+        )
+        .toArray(),
+    );
+    const localHour = (key: string, timeZone: string) => {
+      const row = due.find((d) => d.key === key);
+      if (!row) throw new Error(`no digest delivery for ${key}`);
+      return new Intl.DateTimeFormat("en-US", { hour: "numeric", hourCycle: "h23", timeZone }).format(
+        row.due_ms,
+      );
+    };
+    expect(Number(localHour("exp_zone_sf", "America/Los_Angeles"))).toBe(6);
+    expect(Number(localHour("exp_zone_none", "Pacific/Auckland"))).toBe(6);
+  });
+
   it("tells a manager only about their locations", async () => {
     const owner = await signUp("Manager Mail Co");
     const mine = await createFacility(owner, "Manager Mine Kitchen");
