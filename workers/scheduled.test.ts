@@ -38,6 +38,7 @@ const EXPECTED_JOBS: Record<string, { jobs: string[]; refreshTrigger: string }> 
 async function fire(cron: string): Promise<string[]> {
   const log = vi.spyOn(console, "log");
   const ctx = createExecutionContext();
+  // Awaited whole: the handler returns the job's promise (waitUntil would be cut at 30 s here).
   await worker.scheduled(createScheduledController({ cron, scheduledTime: Date.now() }), env, ctx);
   await waitOnExecutionContext(ctx);
   return log.mock.calls
