@@ -157,6 +157,8 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   private readonly evidence: EvidenceExports;
   private readonly reminders: RenewalReminderStore;
   private readonly phones: SmsPhones;
+  /** Regional meter shard: the home object has this shard's region (meter_regions), so reads merge it. */
+  private homeKnowsRegion = false;
 
   constructor(ctx: DurableObjectState, env: TenantObjectEnv) {
     super(ctx, env);
@@ -248,12 +250,13 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
    * trip (concurrent first checks may each make it; registering is idempotent).
    */
   private async registerWithHome(tenantId: string, region: string): Promise<void> {
-    const known = this.ctx.storage.sql
-      .exec("SELECT 1 FROM meter_regions WHERE region = ?", region)
-      .toArray().length;
-    if (known > 0) return;
-    await this.env.TENANT.get(this.env.TENANT.idFromName(tenantId)).registerMeterRegion(region);
-    this.markRegion(region);
+    if (this.homeKnowsRegion) return; // no statement per check once known
+    const known = this.ctx.storage.sql.exec("SELECT 1 FROM meter_regions WHERE region = ?", region).toArray();
+    if (known.length === 0) {
+      await this.env.TENANT.get(this.env.TENANT.idFromName(tenantId)).registerMeterRegion(region);
+      this.markRegion(region);
+    }
+    this.homeKnowsRegion = true;
   }
 
   private markRegion(region: string): void {
