@@ -38,7 +38,7 @@ const COMMA = utf8.encode(",");
 const CLOSE = utf8.encode("}");
 
 /** `[{"idempotencyKey":…,"record":<record>},…]` as UTF-8, the records' bytes copied once. */
-export function jsonArrayOf(pending: readonly PendingCheck[]): Buffer {
+function jsonArrayOf(pending: readonly PendingCheck[]): Buffer {
   const parts: Uint8Array[] = [utf8.encode("[")];
   pending.forEach(({ utf8: record, idempotencyKey }, index) => {
     if (index > 0) parts.push(COMMA);
