@@ -113,6 +113,27 @@ describe("regional meter shards", () => {
     expect(await meters.shard(0, "oc").getCheck(id)).toBeNull();
   });
 
+  it("meters a stored facility's check in the caller's region and still hands its verdict home, where drift lives", async () => {
+    const { tenantId, key } = await newTenant();
+    const created = await call("/v1/facilities", { method: "POST", key, json: sfRestaurant() });
+    expect(created.status).toBe(201);
+    const facilityId = ((await created.json()) as { id: string }).id;
+    const checked = await call(`/v1/facilities/${facilityId}/checks`, {
+      method: "POST",
+      key,
+      cf: { continent: "OC" },
+    } as RequestInit & { key: string });
+    expect(checked.status).toBe(200);
+    const check = (await checked.json()) as { id: string; evaluatedAt: string };
+
+    const meters = TenantMeters.of(env, tenantId);
+    expect(await meters.shard(0, "oc").getCheck(check.id)).not.toBeNull();
+    expect(await meters.shard(0).getCheck(check.id)).toBeNull();
+    // The home object received this check's verdict (drift and alerts are computed there).
+    const latest = await meters.shard(0).getFacilityVerdict(facilityId);
+    expect(latest).toMatchObject({ cause: "check", evaluatedAt: check.evaluatedAt });
+  });
+
   it("creates a regional shard with its location hint, and reads a tenant without regions at home only", async () => {
     const { tenantId } = await newTenant();
     const gets: { name: string; locationHint: string | undefined }[] = [];
