@@ -7,7 +7,9 @@
 // - the same with `x-bench-path: unmetered`: the tenant object replaced by an echo in the
 //   Worker, so the two differ only by metering (the RPC, ledger, idempotency, counters, outbox);
 // - the same with `x-bench-path: rpc`: the real object's binding, but a method that does
-//   nothing, which prices the RPC itself apart from the object's work.
+//   nothing, which prices the RPC itself apart from the object's work;
+// - `POST /v1/bench/hold`: holds (or releases) a tenant object's alarm, so a metered round can
+//   run with no outbox flush sharing the object's thread (bench/http.ts's "held" path).
 // Every path bypasses the per-key rate limit, which would otherwise cap the run.
 import { Hono } from "hono";
 import type { RecordCheckInput, RecordCheckOutcome } from "../durable-objects/contract";
@@ -15,10 +17,22 @@ import { TenantObject as PrepTenantObject } from "../durable-objects/tenant-obje
 import { createApp } from "../workers/app";
 import type { Env } from "../workers/env";
 
-/** The real tenant object with one bench-only method (exported under the name wrangler.toml binds). */
+/** The real tenant object with bench-only methods (exported under the name wrangler.toml binds). */
 export class TenantObject extends PrepTenantObject {
+  /** While true, the alarm (the outbox's flush to Postgres) waits: the "held" path's rounds. */
+  private flushesHeld = false;
+
   async recordNothing(_input: RecordCheckInput): Promise<RecordCheckOutcome> {
     return { kind: "recorded" };
+  }
+
+  async holdFlushes(held: boolean): Promise<void> {
+    this.flushesHeld = held;
+  }
+
+  override async alarm(): Promise<void> {
+    if (this.flushesHeld) await this.ctx.storage.setAlarm(Date.now() + 100);
+    else await super.alarm();
   }
 }
 
@@ -59,6 +73,12 @@ export default {
       const answer = await app.fetch(check, benchEnvFor(env, echoTenant), ctx);
       if (answer.status !== 200) return answer;
       checkResponseText = await answer.text();
+    }
+    if (pathname === "/v1/bench/hold") {
+      const { tenantId, held } = (await request.json()) as { tenantId: string; held: boolean };
+      const objects = env.TENANT as unknown as DurableObjectNamespace<TenantObject>;
+      await objects.get(objects.idFromName(tenantId)).holdFlushes(held);
+      return new Response(null, { status: 204 });
     }
     if (pathname.startsWith("/v1/bench/")) return bare.fetch(request);
     const path = request.headers.get("x-bench-path");

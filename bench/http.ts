@@ -6,6 +6,8 @@
 // - POST /v1/checks with metering (the TenantObject RPC: ledger, idempotency, counters,
 //   outbox flushed to Postgres) vs the same endpoint with the RPC replaced by an echo, and
 //   with an RPC to the real object that does nothing (the price of the call alone).
+// - the metered path again with the outbox's flush held until each round ends ("held"): what
+//   the flush, sharing the object's thread, adds to the metered path's tail.
 // It prints first a headline: the four measures of the performance targets with met / not met.
 // Real HTTP over loopback (autocannon) straight to workerd: the Worker is bundled with
 // esbuild and run by Miniflare on a direct socket, so no entry or dev proxy sits in between.
@@ -19,7 +21,7 @@
 // else embedded PGlite). Knobs: BENCH_REQUESTS (per round, default 10000), BENCH_CONCURRENCY
 // (default 32), BENCH_ROUNDS (default 3; the median round is reported), BENCH_STATE_DIR (where
 // the tenant object's storage lives; default /dev/shm when present).
-// Profile instead: BENCH_PROFILE=unmetered|rpc|metered|bare|verdict runs the warm-up and one
+// Profile instead: BENCH_PROFILE=unmetered|rpc|metered|held|bare|verdict runs the warm-up and one
 // round of that path under workerd's CPU profiler and prints where its time goes
 // (bench/profile.ts); BENCH_PROFILE_INTERVAL_US sets the sampling interval (default 50).
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -51,7 +53,7 @@ interface RoundResult {
   workerdCpuUs: number;
 }
 
-type Path = "bare" | "verdict" | "unmetered" | "rpc" | "metered";
+type Path = "bare" | "verdict" | "unmetered" | "rpc" | "metered" | "held";
 
 const PATH_URLS: Record<Path, string> = {
   bare: "/v1/bench/echo",
@@ -59,6 +61,7 @@ const PATH_URLS: Record<Path, string> = {
   unmetered: "/v1/checks",
   rpc: "/v1/checks",
   metered: "/v1/checks",
+  held: "/v1/checks",
 };
 
 /** Linux's USER_HZ: /proc reports CPU times in these ticks. */
@@ -222,13 +225,21 @@ async function main() {
   );
   const base = worker.url;
   try {
-    const paths: Path[] = ["bare", "verdict", "unmetered", "rpc", "metered"];
+    const paths: Path[] = ["bare", "verdict", "unmetered", "rpc", "metered", "held"];
     let meteredSoFar = 0;
-    const run = (path: Path, requests: number) => {
-      if (path !== "metered") return load(worker, apiKey.key, path, requests);
+    const hold = (held: boolean) =>
+      fetch(`${base}/v1/bench/hold`, { method: "POST", body: JSON.stringify({ tenantId, held }) });
+    const run = async (path: Path, requests: number) => {
+      if (path !== "metered" && path !== "held") return load(worker, apiKey.key, path, requests);
       meteredSoFar += requests;
       const expected = meteredSoFar;
-      return load(worker, apiKey.key, path, requests, () => waitForDelivery(owner.db, tenantId, expected));
+      // "held": the same metered checks, the outbox's flush kept off the object's thread until
+      // the round ends — what the flush adds to the metered tail.
+      if (path === "held") await hold(true);
+      return load(worker, apiKey.key, path, requests, async () => {
+        if (path === "held") await hold(false);
+        await waitForDelivery(owner.db, tenantId, expected);
+      });
     };
     for (const path of paths) await run(path, WARMUP);
     if (PROFILE_PATH) {
@@ -250,26 +261,28 @@ async function main() {
       unmetered: [],
       rpc: [],
       metered: [],
+      held: [],
     };
     // Alternate the paths so drift in the machine's state hits all alike.
     for (let round = 0; round < ROUNDS; round++) {
       for (const path of paths) rounds[path].push(await run(path, REQUESTS));
     }
-    const [bare, verdict, unmetered, rpc, metered] = paths.map((path) => medianRound(rounds[path])) as [
+    const [bare, verdict, unmetered, rpc, metered, held] = paths.map((path) => medianRound(rounds[path])) as [
+      RoundResult,
       RoundResult,
       RoundResult,
       RoundResult,
       RoundResult,
       RoundResult,
     ];
-    const medians: Record<Path, RoundResult> = { bare, verdict, unmetered, rpc, metered };
+    const medians: Record<Path, RoundResult> = { bare, verdict, unmetered, rpc, metered, held };
     const targets = headline(medians);
     printHeadline(targets);
     const usage = (await (
       await fetch(`${base}/v1/usage`, { headers: { authorization: `Bearer ${apiKey.key}` } })
     ).json()) as { total: number };
-    // Only metered checks count: the warm-up and every metered round.
-    const expectedTotal = WARMUP + ROUNDS * REQUESTS;
+    // Only metered checks count: the warm-ups and every round of the metered and held paths.
+    const expectedTotal = 2 * WARMUP + 2 * ROUNDS * REQUESTS;
     const ratio = (a: RoundResult, b: RoundResult) => Number((a.perSecond / b.perSecond).toFixed(3));
     const cpuRatio = (a: RoundResult, b: RoundResult) => Number((b.workerdCpuUs / a.workerdCpuUs).toFixed(3));
     console.log(

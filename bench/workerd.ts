@@ -48,6 +48,9 @@ export async function startWorkerd(
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["module", "main"],
     external: ["node:*", "cloudflare:*"],
+    // The evidence PDF's fonts (wrangler.toml bundles them as Data modules). The bench never
+    // renders a PDF; bundled as bytes, the Worker builds as it does for wrangler.
+    loader: { ".ttf": "binary" },
     logLevel: "error",
   });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(ROOT, "wrangler.toml"), "");

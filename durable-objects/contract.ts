@@ -43,6 +43,12 @@ export interface RecordCheckInput {
   idempotencyKey?: string | undefined;
   /** Fingerprint of the request body: the same key with a different body is refused. */
   requestHash?: string | undefined;
+  /**
+   * Set when this object is a regional meter shard (a location hint, ADR 0025): before its
+   * first check is answered it registers the region with the tenant's home object, so reads
+   * know to merge it.
+   */
+  meterRegion?: string | undefined;
 }
 
 export type RecordCheckOutcome =

@@ -66,6 +66,11 @@ export class Ledger {
     return this.records.read(id, row);
   }
 
+  /** The same JSON as UTF-8 bytes (the outbox's batches). */
+  decodeBytes(id: string, row: StoredRecordRow): Uint8Array {
+    return this.records.readBytes(id, row);
+  }
+
   /**
    * Compresses a check's JSON for `record` (RecordStore.pack). Call it outside
    * `transactionSync`: it may store a new dictionary, which must outlive a rolled-back

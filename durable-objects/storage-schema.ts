@@ -165,6 +165,12 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN provider_id TEXT;
   ALTER TABLE deliveries ADD COLUMN provider_status TEXT;
   `,
+  `
+  -- Regional meter shards (ADR 0025). In the tenant's home object: the regions whose shards
+  -- hold checks, which reads merge. In a regional shard: its own region once the home object
+  -- has it, so only its first check pays the trip home.
+  CREATE TABLE meter_regions (region TEXT PRIMARY KEY, registered_ms INTEGER NOT NULL) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(sql: SqlStorage): void {

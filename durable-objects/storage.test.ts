@@ -270,7 +270,7 @@ describe("storage per check", () => {
     await runInDurableObject(stub, (instance: TenantObject) => {
       const deliver = instance.deliverChecks;
       instance.deliverChecks = (db, tenant, batch) => {
-        batches.push(batch.map((check) => new TextEncoder().encode(check.json).byteLength));
+        batches.push(batch.map((check) => check.utf8.byteLength));
         return deliver(db, tenant, batch);
       };
     });

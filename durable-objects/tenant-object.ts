@@ -19,8 +19,9 @@
  *                      notification-delivery.ts sends what is due (ADR 0015)
  * - evidence-export.ts evidence exports, a location at a time, streamed into R2 and signed
  *
- * A hot tenant's checks may also land on meter shards (workers/services/tenant-meters.ts
- * decides): objects of this class that only ever see `recordCheck`, `getCheck` and `getUsage`.
+ * A tenant's checks may also land on meter shards — a hot tenant's, and regional ones near
+ * the caller (workers/services/tenant-meters.ts decides, ADR 0025): objects of this class that
+ * only ever see `recordCheck`, `getCheck`, `getUsage` and their own alarm (outbox, Stripe).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Verdict } from "../compliance";
@@ -156,6 +157,8 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   private readonly evidence: EvidenceExports;
   private readonly reminders: RenewalReminderStore;
   private readonly phones: SmsPhones;
+  /** Regional meter shard: the home object has this shard's region (meter_regions), so reads merge it. */
+  private homeKnowsRegion = false;
 
   constructor(ctx: DurableObjectState, env: TenantObjectEnv) {
     super(ctx, env);
@@ -194,6 +197,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
 
   /** Durable before it returns (the output gate holds the reply until SQLite has it). */
   async recordCheck(input: RecordCheckInput): Promise<RecordCheckOutcome> {
+    if (input.meterRegion !== undefined) await this.registerWithHome(input.check.tenantId, input.meterRegion);
     const now = Date.now();
     let alarmMoved = false;
     // Compressed before the transaction: packing may store a new dictionary (record-store.ts).
@@ -227,6 +231,42 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
 
   async getCheck(id: string): Promise<CheckRecord | null> {
     return this.ledger.get(id);
+  }
+
+  /** Home object: a regional meter shard of this tenant holds checks from now on (ADR 0025). */
+  async registerMeterRegion(region: string): Promise<void> {
+    this.markRegion(region);
+  }
+
+  /** Home object: the regions whose meter shards reads merge. */
+  async meterRegions(): Promise<string[]> {
+    return this.ctx.storage.sql
+      .exec<{ region: string }>("SELECT region FROM meter_regions ORDER BY region")
+      .toArray()
+      .map((row) => row.region);
+  }
+
+  /**
+   * Regional shard: makes sure the home object knows this region before a check here is
+   * answered — otherwise a read could miss an answered check. Only the first check pays the
+   * trip (concurrent first checks may each make it; registering is idempotent).
+   */
+  private async registerWithHome(tenantId: string, region: string): Promise<void> {
+    if (this.homeKnowsRegion) return; // no statement per check once known
+    const known = this.ctx.storage.sql.exec("SELECT 1 FROM meter_regions WHERE region = ?", region).toArray();
+    if (known.length === 0) {
+      await this.env.TENANT.get(this.env.TENANT.idFromName(tenantId)).registerMeterRegion(region);
+      this.markRegion(region);
+    }
+    this.homeKnowsRegion = true;
+  }
+
+  private markRegion(region: string): void {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO meter_regions (region, registered_ms) VALUES (?, ?) ON CONFLICT (region) DO NOTHING",
+      region,
+      Date.now(),
+    );
   }
 
   async getUsage(query: UsageQuery): Promise<UsageRow[]> {

@@ -93,6 +93,40 @@ describe("billing reconciliation", () => {
   });
 });
 
+describe("billing across meter shards", () => {
+  it("reports every shard's hours to Stripe once — home and regional — and reconciles the sum", async () => {
+    const { tenantId, customer } = await subscribedTenant();
+    const meters = TenantMeters.of(env, tenantId);
+    for (let i = 0; i < 3; i++) await meters.record(checkInput(tenantId, { state: "CA" }));
+    for (const region of ["oc", "weur", "oc"] as const)
+      await meters.record(checkInput(tenantId, { state: "CA" }), region);
+    const shards = await meters.all();
+    expect(shards.map((shard) => shard.region)).toEqual([null, "weur", "oc"]);
+    for (const { stub } of shards) await reportClosedHours(stub);
+
+    // One event per shard for the hour (each its own identifier), summing to every check once.
+    const events = (await (
+      await fetch(`${env.STRIPE_API_BASE}/__fake/meter_events?customer=${customer}`)
+    ).json()) as { identifier: string; payload: { value: string } }[];
+    expect(new Set(events.map((event) => event.identifier)).size).toBe(3);
+    expect(events.map((event) => Number(event.payload.value)).sort()).toEqual([1, 2, 3]);
+    const hourMs = Date.now() - (Date.now() % HOUR_MS);
+    expect(await meters.reported({ fromMs: hourMs - HOUR_MS, toMs: hourMs + HOUR_MS })).toEqual({
+      reported: 6,
+      unbilled: 0,
+    });
+
+    const handle = workerDb();
+    try {
+      const ctx = { ...workerJobContext(env, handle.db), now: () => new Date(Date.now() + 3 * HOUR_MS) };
+      const result = await reconcileBilling(ctx);
+      expect(result.mismatches.filter((m) => m.tenantId === tenantId)).toEqual([]);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
 describe("GET /v1/admin/billing", () => {
   it("reports MRR, ARPU, the add-on attachment rate and leakage to platform admins", async () => {
     await newTenant("Add-on Kitchens", undefined, { plan: "growth", states: ["CA", "TX", "FL", "NY"] });

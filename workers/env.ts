@@ -27,6 +27,11 @@ export interface Env extends RuntimeEnv {
   API_KEY_MODE: "live" | "test";
   /** Meter shards per tenant: a default and overrides, e.g. `"1,ten_…=8"` (docs/tenant-object.md). */
   METER_SHARDS?: string;
+  /**
+   * `continent`: checks without an Idempotency-Key are metered in a shard near the caller
+   * (`request.cf.continent`, ADR 0025); anything else: at home. Reads merge every shard either way.
+   */
+  METER_REGIONS?: string;
   /** Where freshness-SLO incidents go (PagerDuty Events API v2 enqueue URL); empty = log only. */
   INCIDENT_WEBHOOK_URL: string;
   /** The PagerDuty integration's routing key (a secret). */

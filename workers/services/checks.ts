@@ -1,9 +1,9 @@
 /**
  * Running a check: the tenant's entitlements from isolate memory (a lapsed subscription is
- * 402, a state not bought is 403), evaluate in isolate memory, then record it exactly once in the tenant's
- * Durable Object (metering, ledger, outbox to Postgres) before answering. The only awaited
- * I/O on the hot path is that one RPC; datasets, the key and the billing account come from
- * isolate memory.
+ * 402, a state not bought is 403), evaluate in isolate memory, then record it exactly once in one
+ * of the tenant's meters (metering, ledger, outbox to Postgres) before answering — near the
+ * caller when it can be (tenant-meters.ts, ADR 0025). The only awaited I/O on the hot path is
+ * that one RPC; datasets, the key and the billing account come from isolate memory.
  */
 import type { FacilityInput } from "../../compliance";
 import { newId } from "../../db/ids";
@@ -19,6 +19,7 @@ import type { Principal } from "../middleware/auth";
 import { billingAccount, requireEntitlement } from "./billing";
 import { verdictFor } from "./evaluate";
 import type { Services } from "./services";
+import type { MeterRegion } from "./tenant-meters";
 
 export interface RunCheckInput {
   facility: FacilityInput;
@@ -28,6 +29,8 @@ export interface RunCheckInput {
   requestHash?: string | undefined;
   /** Which findings the answer carries (`?include=not_applicable`). */
   view: FindingsView;
+  /** Where the caller is (`callerRegion`): a check without a key is metered there. */
+  region?: MeterRegion | undefined;
 }
 
 export interface RunCheckOutput {
@@ -62,11 +65,12 @@ export async function runCheck(
     result: { id, asOf, evaluatedAt, facilityId: input.facilityId, ...verdict },
   };
   const { entry, resultJson } = serializeCheck(record, input.view);
-  const outcome = await services.meters(principal.tenantId).record({
-    check: entry,
-    idempotencyKey: input.idempotencyKey,
-    requestHash: input.requestHash,
-  });
+  const outcome = await services
+    .meters(principal.tenantId)
+    .record(
+      { check: entry, idempotencyKey: input.idempotencyKey, requestHash: input.requestHash },
+      input.region,
+    );
   if (outcome.kind === "idempotency_conflict") {
     throw new Problem({
       status: 422,

@@ -33,15 +33,12 @@ export function registerListDeadLetters(app: App): void {
       // Each shard answers its first `limit` after the cursor; merged by check id, the first
       // `limit` of them are the page (a shard's next one sorts after its own page).
       const pages = await Promise.all(
-        Array.from({ length: meters.shards }, (_, shard) =>
-          meters
-            .shard(shard)
-            .listDeadLetters({ limit, cursor })
-            .then((page) => ({ shard, page })),
+        (await meters.all()).map(({ stub, index, region }) =>
+          stub.listDeadLetters({ limit, cursor }).then((page) => ({ shard: index, region, page })),
         ),
       );
-      const merged: (DeadLetter & { shard: number })[] = pages
-        .flatMap(({ shard, page }) => page.data.map((letter) => ({ ...letter, shard })))
+      const merged: (DeadLetter & { shard: number; region: string | null })[] = pages
+        .flatMap(({ shard, region, page }) => page.data.map((letter) => ({ ...letter, shard, region })))
         .sort((a, b) => (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0));
       const data = merged.slice(0, limit);
       const more = merged.length > limit || pages.some(({ page }) => page.nextCursor !== null);

@@ -155,7 +155,9 @@ export const DeadLetterSchema = v.object({
   reason: v.string(),
   sqlState: v.nullable(v.string()),
   deadLetteredAt: v.string(),
+  /** The meter shard holding it: its number, and its region (null: the tenant's home shards; ADR 0025). */
   shard: v.number(),
+  region: v.nullable(v.string()),
 });
 
 export const DeadLetterSummarySchema = v.object({

@@ -55,6 +55,6 @@ export async function onTheShardHolding(
   meters: TenantMeters,
   act: (shard: ReturnType<TenantMeters["shard"]>) => Promise<boolean>,
 ): Promise<boolean> {
-  for (let shard = 0; shard < meters.shards; shard++) if (await act(meters.shard(shard))) return true;
+  for (const { stub } of await meters.all()) if (await act(stub)) return true;
   return false;
 }

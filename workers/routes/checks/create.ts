@@ -11,6 +11,7 @@ import { IdempotencyKeyHeader } from "../../http/schemas";
 import { json, validate } from "../../http/validation";
 import { authenticate, requireScope } from "../../middleware/auth";
 import { fingerprint, runCheck } from "../../services/checks";
+import { callerRegion } from "../../services/tenant-meters";
 import type { App } from "../index";
 import { CheckRequestSchema, CheckResultSchema, FindingsQuery } from "./schemas";
 
@@ -42,6 +43,7 @@ export function registerCreateCheck(app: App): void {
         idempotencyKey,
         requestHash: idempotencyKey ? await fingerprint(body) : undefined,
         view: findingsView(c.req.valid("query")),
+        region: callerRegion(c.env, c.req.raw),
       });
       c.set("metricLabels", { state: body.facility.address.state, plan });
       if (replayed) c.header("idempotent-replayed", "true");

@@ -18,6 +18,7 @@ import { authenticate, requireScope } from "../../middleware/auth";
 import { requireLocation } from "../../middleware/locations";
 import { fingerprint, runCheck } from "../../services/checks";
 import { notifyTenantObject } from "../../services/facility-evaluation";
+import { callerRegion } from "../../services/tenant-meters";
 import { CheckResultSchema, FindingsQuery } from "../checks/schemas";
 import type { App } from "../index";
 import { FacilityCheckRequestSchema, FacilityIdParams } from "./schemas";
@@ -60,6 +61,7 @@ export function registerCheckFacility(app: App): void {
         idempotencyKey,
         requestHash: idempotencyKey ? await fingerprint({ id, ...body }) : undefined,
         view: findingsView(c.req.valid("query")),
+        region: callerRegion(c.env, c.req.raw),
       });
       if (!replayed && check.asOf === asOfDate(undefined)) {
         await withTenant(services.db(), principal.tenantId, (tx) =>
