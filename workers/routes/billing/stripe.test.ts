@@ -256,7 +256,9 @@ describe("the subscription lifecycle through webhooks", () => {
       "Your Prep subscription is now past due (was active)",
     ]);
     expect((await told())[0]?.text).toContain("/billing");
-  });
+    // A whole subscription's life (eight webhooks, the analytics drain, five emails): ~20 s on a
+    // busy 2-core runner, so not the default 30 s.
+  }, 90_000);
 
   it("opens the Customer Portal for a subscribed owner", async () => {
     const owner = await signUp("Portal Kitchens");
