@@ -90,6 +90,12 @@ import { registerSmsInbound } from "./notifications/sms-inbound";
 import { registerSmsStatusCallback } from "./notifications/sms-status";
 import { registerUnsubscribe } from "./notifications/unsubscribe";
 import { registerVerifyPhone } from "./notifications/verify-phone";
+import { registerToken } from "./oauth/token";
+import { registerListPartnerTenants } from "./partner/list-tenants";
+import { registerOnboardTenant } from "./partner/onboard-tenant";
+import { registerPartnerConsent } from "./partner-grants/consent";
+import { registerDecidePartnerGrant } from "./partner-grants/decide";
+import { registerListPartnerGrants } from "./partner-grants/list";
 import { registerListRenewalReminders } from "./renewal-reminders/list";
 import { registerListRuleChanges } from "./rule-changes/list";
 import { registerSharePages } from "./share/page";
@@ -226,6 +232,13 @@ const ROUTES: ((app: App) => void)[] = [
   registerImpactPreview,
   registerListRuleChanges,
   registerListRenewalReminders,
+  // Partners (issue 21, ADR 0023): the token endpoint, the partner API, owners' grants and consent.
+  registerToken,
+  registerOnboardTenant,
+  registerListPartnerTenants,
+  registerListPartnerGrants,
+  registerDecidePartnerGrant,
+  registerPartnerConsent,
 ];
 
 export function registerRoutes(app: App): void {

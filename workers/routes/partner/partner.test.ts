@@ -1,0 +1,275 @@
+// The partner API and owners' side of it (ADR 0023): onboarding a business invites its owner
+// and stays pending until the owner consents; an existing tenant links through the
+// authorization-code flow with PKCE; owners list and revoke grants, and a revocation cuts
+// access at the partner's next request; a partner never sees another partner's tenants.
+import { describe, expect, it } from "vitest";
+import { call, expectProblem } from "../../../test/helpers";
+import { linkToken, waitForMail } from "../../../test/mail";
+import {
+  asPartner,
+  basic,
+  newPartner,
+  PARTNER_REDIRECT,
+  partnerToken,
+  tokenRequest,
+} from "../../../test/partners";
+import {
+  addMember,
+  asUser,
+  mailApi,
+  PASSWORD,
+  sessionFrom,
+  signUp,
+  uniqueEmail,
+} from "../../../test/sessions";
+import { pkceChallenge } from "../../services/pkce";
+
+interface Linked {
+  id: string;
+  name: string | null;
+  status: string;
+  grantId: string;
+  scopes: string[];
+}
+
+const listed = async (token: string) =>
+  ((await (await asPartner(token, "/v1/partner/tenants")).json()) as { data: Linked[] }).data;
+
+const VERIFIER = "a-pkce-verifier-of-at-least-forty-three-characters-0123456789";
+
+function consentQuery(clientId: string, extra: Record<string, string> = {}) {
+  return {
+    response_type: "code",
+    client_id: clientId,
+    redirect_uri: PARTNER_REDIRECT,
+    state: "xyz-123",
+    code_challenge_method: "S256",
+    ...extra,
+  };
+}
+
+/** The owner approves the partner's request; the code from the redirect. */
+async function approve(
+  owner: Parameters<typeof asUser>[0],
+  clientId: string,
+  extra: Record<string, string> = {},
+) {
+  const query = { ...consentQuery(clientId, extra), code_challenge: await pkceChallenge(VERIFIER) };
+  const view = await asUser(owner, `/v1/partner-consent?${new URLSearchParams(query)}`);
+  expect(view.status, await view.clone().text()).toBe(200);
+  const approved = await asUser(owner, "/v1/partner-consent", { method: "POST", json: query });
+  expect(approved.status).toBe(200);
+  const redirect = new URL(((await approved.json()) as { redirectTo: string }).redirectTo);
+  expect(`${redirect.origin}${redirect.pathname}`).toBe(PARTNER_REDIRECT);
+  expect(redirect.searchParams.get("state")).toBe("xyz-123");
+  return {
+    code: redirect.searchParams.get("code") ?? "",
+    view: (await view.json()) as Record<string, unknown>,
+  };
+}
+
+describe("onboarding a food business", () => {
+  it("creates the tenant, invites its owner, and stays pending until the owner consents", async () => {
+    const partner = await newPartner({ name: "Commissary Hub" });
+    const token = await partnerToken(partner);
+    const ownerEmail = uniqueEmail("kitchen-owner");
+    const created = await asPartner(token, "/v1/partner/tenants", {
+      method: "POST",
+      json: { name: "Dumpling Lab", ownerEmail, states: ["CA"] },
+    });
+    expect(created.status).toBe(201);
+    const tenant = (await created.json()) as Linked;
+    expect(tenant).toMatchObject({
+      status: "invited",
+      name: "Dumpling Lab",
+      scopes: ["tenants:read", "facilities:write", "checks:write"],
+    });
+    expect(await listed(token)).toEqual([expect.objectContaining({ id: tenant.id, status: "invited" })]);
+
+    const mail = await waitForMail(mailApi(), ownerEmail, { subject: "set up Dumpling Lab" });
+    expect(mail.text).toContain("Commissary Hub");
+    const owner = await sessionFrom(
+      await call("/v1/auth/invites/accept", {
+        method: "POST",
+        json: { token: linkToken(mail), password: PASSWORD },
+      }),
+    );
+    expect(owner.tenantId).toBe(tenant.id);
+    const grants = (await (await asUser(owner, "/v1/partner-grants")).json()) as {
+      data: Record<string, unknown>[];
+    };
+    expect(grants.data).toEqual([
+      expect.objectContaining({ id: tenant.grantId, partnerName: "Commissary Hub", status: "invited" }),
+    ]);
+    const consented = await asUser(owner, `/v1/partner-grants/${tenant.grantId}/consent`, { method: "POST" });
+    expect(consented.status).toBe(200);
+    expect(await consented.json()).toMatchObject({ status: "active", consentedBy: owner.userId });
+    expect(await listed(token)).toEqual([expect.objectContaining({ id: tenant.id, status: "active" })]);
+    // A second consent has nothing to change.
+    await expectProblem(
+      await asUser(owner, `/v1/partner-grants/${tenant.grantId}/consent`, { method: "POST" }),
+      404,
+      "not_found",
+    );
+  });
+
+  it("refuses an invalid body (422) and a token without tenants:write (403)", async () => {
+    const partner = await newPartner();
+    const token = await partnerToken(partner);
+    await expectProblem(
+      await asPartner(token, "/v1/partner/tenants", {
+        method: "POST",
+        json: { name: "", ownerEmail: "nope", states: ["ZZ"] },
+      }),
+      422,
+      "validation_failed",
+    );
+    const reader = await partnerToken(partner, "tenants:read");
+    await expectProblem(
+      await asPartner(reader, "/v1/partner/tenants", {
+        method: "POST",
+        json: { name: "X", ownerEmail: uniqueEmail() },
+      }),
+      403,
+      "insufficient_scope",
+    );
+  });
+
+  it("never lists another partner's tenants", async () => {
+    const a = await partnerToken(await newPartner());
+    const b = await partnerToken(await newPartner());
+    const made = await asPartner(a, "/v1/partner/tenants", {
+      method: "POST",
+      json: { name: "A's Kitchen", ownerEmail: uniqueEmail() },
+    });
+    expect(made.status).toBe(201);
+    expect(await listed(b)).toEqual([]);
+  });
+});
+
+describe("linking an existing tenant: authorization code with PKCE", () => {
+  it("shows the owner what the partner asks, issues a code, and the partner exchanges it for a grant", async () => {
+    const partner = await newPartner({ name: "Ghost Kitchens Inc" });
+    const owner = await signUp("Existing Bistro");
+    const { code, view } = await approve(owner, partner.clientId, { scope: "tenants:read checks:write" });
+    expect(view).toMatchObject({
+      partnerName: "Ghost Kitchens Inc",
+      scopes: ["tenants:read", "checks:write"],
+    });
+    expect(String(view.denyRedirect)).toContain("error=access_denied");
+
+    const exchanged = await tokenRequest(
+      { grant_type: "authorization_code", code, redirect_uri: PARTNER_REDIRECT, code_verifier: VERIFIER },
+      basic(partner.clientId, partner.clientSecret),
+    );
+    expect(exchanged.status, await exchanged.clone().text()).toBe(200);
+    const body = (await exchanged.json()) as Record<string, string>;
+    expect(body).toMatchObject({
+      token_type: "Bearer",
+      tenant_id: owner.tenantId,
+      grant_scope: "tenants:read checks:write",
+    });
+    expect(await listed(body.access_token as string)).toEqual([
+      expect.objectContaining({
+        id: owner.tenantId,
+        name: "Existing Bistro",
+        status: "active",
+        scopes: ["tenants:read", "checks:write"],
+      }),
+    ]);
+    // A code works once.
+    const again = await tokenRequest(
+      { grant_type: "authorization_code", code, redirect_uri: PARTNER_REDIRECT, code_verifier: VERIFIER },
+      basic(partner.clientId, partner.clientSecret),
+    );
+    await expectProblem(again, 400, "oauth_invalid_grant");
+
+    // The owner revokes: the partner's next request no longer sees the tenant.
+    const revoked = await asUser(owner, `/v1/partner-grants/${body.grant_id}`, { method: "DELETE" });
+    expect(revoked.status).toBe(200);
+    expect(await listed(body.access_token as string)).toEqual([]);
+  });
+
+  it("burns a code tried with the wrong verifier or redirect, and refuses another client's code", async () => {
+    const partner = await newPartner();
+    const intruder = await newPartner();
+    const owner = await signUp("Careful Cafe");
+    const exchange = (
+      p: { clientId: string; clientSecret: string },
+      code: string,
+      extra: Record<string, string> = {},
+    ) =>
+      tokenRequest(
+        {
+          grant_type: "authorization_code",
+          code,
+          redirect_uri: PARTNER_REDIRECT,
+          code_verifier: VERIFIER,
+          ...extra,
+        },
+        basic(p.clientId, p.clientSecret),
+      );
+    const first = await approve(owner, partner.clientId);
+    await expectProblem(
+      await exchange(partner, first.code, { code_verifier: "x".repeat(43) }),
+      400,
+      "oauth_invalid_grant",
+    );
+    await expectProblem(await exchange(partner, first.code), 400, "oauth_invalid_grant");
+    const second = await approve(owner, partner.clientId);
+    await expectProblem(await exchange(intruder, second.code), 400, "oauth_invalid_grant");
+    const third = await approve(owner, partner.clientId);
+    await expectProblem(
+      await exchange(partner, third.code, { redirect_uri: "https://marketplace.example/other" }),
+      400,
+      "oauth_invalid_grant",
+    );
+    await expectProblem(await exchange(partner, "pac_nothing"), 400, "oauth_invalid_grant");
+    await expectProblem(
+      await tokenRequest(
+        { grant_type: "authorization_code", code: "x" },
+        basic(partner.clientId, partner.clientSecret),
+      ),
+      400,
+      "oauth_invalid_request",
+    );
+  });
+
+  it("refuses an unregistered redirect URI or unknown client without redirecting, and non-owners (403)", async () => {
+    const partner = await newPartner();
+    const owner = await signUp("Strict Deli");
+    const challenge = await pkceChallenge(VERIFIER);
+    const ask = (query: Record<string, string>) =>
+      asUser(owner, `/v1/partner-consent?${new URLSearchParams({ ...query, code_challenge: challenge })}`);
+    await expectProblem(
+      await ask(consentQuery(partner.clientId, { redirect_uri: "https://evil.example/steal" })),
+      400,
+      "invalid_authorization_request",
+    );
+    await expectProblem(
+      await ask(consentQuery("pcl_01M8A5EAZF6PE9WGYST3M0YYXA")),
+      400,
+      "invalid_authorization_request",
+    );
+    await expectProblem(
+      await ask(consentQuery(partner.clientId, { scope: "webhooks:write" })),
+      400,
+      "invalid_authorization_request",
+    );
+    await expectProblem(
+      await ask(consentQuery(partner.clientId, { code_challenge_method: "plain" })),
+      422,
+      "validation_failed",
+    );
+    const admin = await addMember(owner, "admin");
+    await expectProblem(
+      await asUser(
+        admin,
+        `/v1/partner-consent?${new URLSearchParams({ ...consentQuery(partner.clientId), code_challenge: challenge })}`,
+      ),
+      403,
+      "owner_only",
+    );
+    await expectProblem(await asUser(admin, "/v1/partner-grants"), 403, "owner_only");
+  });
+});
