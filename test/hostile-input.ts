@@ -1394,6 +1394,24 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     ),
   },
   { method: "GET", route: "/v1/partner/tenants", auth: "partner", query: page("pgr") },
+  {
+    method: "GET",
+    route: "/v1/partner/tenants/:tenantId/facilities",
+    auth: "partner",
+    query: {
+      state: fc.constantFrom("CA", "ZZ"),
+      status: fc.constantFrom("compliant", "bogus"),
+      ...page("fac"),
+    },
+  },
+  { method: "POST", route: "/v1/partner/tenants/:tenantId/facilities", auth: "partner", body: facility },
+  {
+    method: "POST",
+    route: "/v1/partner/tenants/:tenantId/facilities/:id/checks",
+    auth: "partner",
+    query: { include },
+    body: fc.record({ asOf }, { requiredKeys: [] }),
+  },
   { method: "GET", route: "/v1/partner-grants", auth: "session" },
   { method: "POST", route: "/v1/partner-grants/:id/consent", auth: "session" },
   { method: "DELETE", route: "/v1/partner-grants/:id", auth: "session" },
@@ -1463,6 +1481,7 @@ function idParam(route: string, fixture: Fixture): { real: string | null; prefix
   if (route.startsWith("/v1/admin/source-changes")) return { real: null, prefix: "dsc" };
   if (route.startsWith("/v1/admin/reviews")) return { real: null, prefix: "srv" };
   if (route.startsWith("/v1/partner-grants")) return { real: null, prefix: "pgr" };
+  if (route.startsWith("/v1/partner/tenants")) return { real: fixture.facilityId, prefix: "fac" };
   return { real: null, prefix: "x" };
 }
 

@@ -156,11 +156,17 @@ async function runnerFor(spec: RouteSpec): Promise<Runner> {
       }),
     );
     await activateGrants(partner.partnerId);
+    const location = await created(
+      await asPartner(token, `/v1/partner/tenants/${onboarded.id}/facilities`, {
+        method: "POST",
+        json: sfRestaurant(),
+      }),
+    );
     return {
       fixture: {
         ...nothing,
         tenantId: onboarded.id,
-        facilityId: "fac_01M8A5EAZF6PE9WGYST3M0YYXA",
+        facilityId: location.id,
         groupId: "grp_01M8A5EAZF6PE9WGYST3M0YYXA",
         keyId: "key_01M8A5EAZF6PE9WGYST3M0YYXA",
         ocdId: NO_DATASET,

@@ -387,6 +387,29 @@ const PARTNER_ROUTES: readonly PartnerRoute[] = [
     json: { name: "Suite Bakery", ownerEmail: "suite-owner@example.test" },
   },
   { method: "GET", route: "/v1/partner/tenants", path: () => "/v1/partner/tenants", scope: "tenants:read" },
+  {
+    method: "GET",
+    route: "/v1/partner/tenants/:tenantId/facilities",
+    path: (t) => `/v1/partner/tenants/${t}/facilities`,
+    scope: "tenants:read",
+    tenant: true,
+  },
+  {
+    method: "POST",
+    route: "/v1/partner/tenants/:tenantId/facilities",
+    path: (t) => `/v1/partner/tenants/${t}/facilities`,
+    scope: "facilities:write",
+    tenant: true,
+    json: sfRestaurant(),
+  },
+  {
+    method: "POST",
+    route: "/v1/partner/tenants/:tenantId/facilities/:id/checks",
+    path: (t) => `/v1/partner/tenants/${t}/facilities/fac_01M8A5EAZF6PE9WGYST3M0YYXA/checks`,
+    scope: "checks:write",
+    tenant: true,
+    json: {},
+  },
 ];
 
 /** Routes for Prep's operators (prep_admin_ keys): a tenant key must get 403 on every one. */

@@ -11,6 +11,8 @@
  * Refusals are RFC 9457 problems; a 401 also carries RFC 6750's `WWW-Authenticate` error.
  */
 import { createMiddleware } from "hono/factory";
+import { recordAudit } from "../../db/audit";
+import { withTenant } from "../../db/client";
 import { findLiveGrant, type Grant, type GrantScope, type PartnerScope } from "../../db/partners";
 import { keyRing } from "../../runtime/signing-keys";
 import type { AppEnv } from "../context";
@@ -122,4 +124,16 @@ export const partnerTenant = (scope: GrantScope) =>
       mode: c.env.API_KEY_MODE,
     });
     await next();
+    // Every call that did something for the tenant is in its audit log, the partner as actor.
+    // Refusals are not: they changed nothing, and an entry would let a partner write the log.
+    if (c.res.status < 400)
+      await withTenant(c.get("services").db(), grant.tenantId, (tx) =>
+        recordAudit(tx, {
+          tenantId: grant.tenantId,
+          actor: partner.partnerId,
+          action: "partner.api_call",
+          target: grant.tenantId,
+          detail: { method: c.req.method, route: c.req.routePath, status: c.res.status, grantId: grant.id },
+        }),
+      );
   });

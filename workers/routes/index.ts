@@ -93,6 +93,7 @@ import { registerVerifyPhone } from "./notifications/verify-phone";
 import { registerToken } from "./oauth/token";
 import { registerListPartnerTenants } from "./partner/list-tenants";
 import { registerOnboardTenant } from "./partner/onboard-tenant";
+import { registerPartnerTenantFacilities } from "./partner/tenant-facilities";
 import { registerPartnerConsent } from "./partner-grants/consent";
 import { registerDecidePartnerGrant } from "./partner-grants/decide";
 import { registerListPartnerGrants } from "./partner-grants/list";
@@ -236,6 +237,7 @@ const ROUTES: ((app: App) => void)[] = [
   registerToken,
   registerOnboardTenant,
   registerListPartnerTenants,
+  registerPartnerTenantFacilities,
   registerListPartnerGrants,
   registerDecidePartnerGrant,
   registerPartnerConsent,

@@ -3,6 +3,7 @@
 // authorization-code flow with PKCE; owners list and revoke grants, and a revocation cuts
 // access at the partner's next request; a partner never sees another partner's tenants.
 import { describe, expect, it } from "vitest";
+import { sfRestaurant } from "../../../test/fixtures";
 import { call, expectProblem } from "../../../test/helpers";
 import { linkToken, waitForMail } from "../../../test/mail";
 import {
@@ -271,5 +272,87 @@ describe("linking an existing tenant: authorization code with PKCE", () => {
       "owner_only",
     );
     await expectProblem(await asUser(admin, "/v1/partner-grants"), 403, "owner_only");
+  });
+});
+
+describe("the partner API over a consented grant", () => {
+  /** A business linked through consent with `scope`; the partner's token and the owner's session. */
+  async function linked(scope = "tenants:read facilities:write checks:write") {
+    const partner = await newPartner();
+    const owner = await signUp("Linked Tacos");
+    const { code } = await approve(owner, partner.clientId, { scope });
+    const exchanged = await tokenRequest(
+      { grant_type: "authorization_code", code, redirect_uri: PARTNER_REDIRECT, code_verifier: VERIFIER },
+      basic(partner.clientId, partner.clientSecret),
+    );
+    const body = (await exchanged.json()) as Record<string, string>;
+    return { partner, owner, token: body.access_token as string, grantId: body.grant_id as string };
+  }
+
+  it("creates a location, runs a metered check and reads statuses, every call audited with the partner as actor", async () => {
+    const { partner, owner, token } = await linked();
+    const base = `/v1/partner/tenants/${owner.tenantId}/facilities`;
+    const created = await asPartner(token, base, {
+      method: "POST",
+      json: sfRestaurant({ name: "Market Kitchen #4" }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const facility = (await created.json()) as { id: string; status: string };
+    const check = await asPartner(token, `${base}/${facility.id}/checks`, { method: "POST", json: {} });
+    expect(check.status, await check.clone().text()).toBe(200);
+    expect(await check.json()).toMatchObject({ facilityId: facility.id, findings: expect.any(Array) });
+    const list = (await (await asPartner(token, base)).json()) as { data: { id: string; status: string }[] };
+    expect(list.data).toEqual([expect.objectContaining({ id: facility.id, status: expect.any(String) })]);
+
+    // Metered to the business: its usage counts the partner's check.
+    const usage = (await (await asUser(owner, "/v1/usage?granularity=day")).json()) as { total: number };
+    expect(usage.total).toBe(1);
+    const audit = (await (await asUser(owner, "/v1/audit-log?limit=100")).json()) as {
+      data: { actor: string; action: string; detail: { route?: string } | null }[];
+    };
+    const byPartner = audit.data.filter((entry) => entry.actor === partner.partnerId);
+    expect(byPartner.map((entry) => [entry.action, entry.detail?.route])).toEqual([
+      ["partner.api_call", "/v1/partner/tenants/:tenantId/facilities"],
+      ["partner.api_call", "/v1/partner/tenants/:tenantId/facilities/:id/checks"],
+      ["partner.api_call", "/v1/partner/tenants/:tenantId/facilities"],
+    ]);
+  });
+
+  it("never exceeds the grant's scopes, never reaches another partner's tenant, and stops at revocation", async () => {
+    const { owner, token, grantId } = await linked("tenants:read");
+    const base = `/v1/partner/tenants/${owner.tenantId}/facilities`;
+    expect((await asPartner(token, base)).status).toBe(200);
+    const refused = await expectProblem(
+      await asPartner(token, base, { method: "POST", json: sfRestaurant() }),
+      403,
+      "insufficient_grant_scope",
+    );
+    expect(refused.requiredScope).toBe("facilities:write");
+    // Another partner, even with every scope in its token, sees nothing of this tenant.
+    const stranger = await partnerToken(await newPartner());
+    await expectProblem(await asPartner(stranger, base), 404, "not_found");
+    await expectProblem(
+      await asPartner(stranger, base, { method: "POST", json: sfRestaurant() }),
+      404,
+      "not_found",
+    );
+    // The owner revokes: the very next call is refused.
+    expect((await asUser(owner, `/v1/partner-grants/${grantId}`, { method: "DELETE" })).status).toBe(200);
+    await expectProblem(await asPartner(token, base), 404, "not_found");
+  });
+
+  it("refuses calls about a business whose owner has not consented yet (409)", async () => {
+    const token = await partnerToken(await newPartner());
+    const made = (await (
+      await asPartner(token, "/v1/partner/tenants", {
+        method: "POST",
+        json: { name: "Pending Pies", ownerEmail: uniqueEmail() },
+      })
+    ).json()) as { id: string };
+    await expectProblem(
+      await asPartner(token, `/v1/partner/tenants/${made.id}/facilities`),
+      409,
+      "consent_pending",
+    );
   });
 });
