@@ -66,14 +66,19 @@ export const authenticatePartner = createMiddleware<AppEnv>(async (c, next) => {
 const insufficient = (scope: string, detail: string, code = "insufficient_scope") =>
   new Problem({ status: 403, code, title: "Forbidden", detail, extensions: { requiredScope: scope } });
 
+/** 403 unless the access token carries `scope` (what its client asked for at /oauth/token). */
+function assertTokenScope(partner: PartnerToken, scope: PartnerScope): void {
+  if (!partner.scopes.has(scope))
+    throw insufficient(
+      scope,
+      `This access token lacks the "${scope}" scope; request it at POST /oauth/token.`,
+    );
+}
+
 /** 403 unless the access token carries `scope`. */
 export const requirePartnerScope = (scope: PartnerScope) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    if (!c.get("partner").scopes.has(scope))
-      throw insufficient(
-        scope,
-        `This access token lacks the "${scope}" scope; request it at POST /oauth/token.`,
-      );
+    assertTokenScope(c.get("partner"), scope);
     await next();
   });
 
@@ -84,11 +89,7 @@ export const requirePartnerScope = (scope: PartnerScope) =>
 export const partnerTenant = (scope: GrantScope) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const partner = c.get("partner");
-    if (!partner.scopes.has(scope))
-      throw insufficient(
-        scope,
-        `This access token lacks the "${scope}" scope; request it at POST /oauth/token.`,
-      );
+    assertTokenScope(partner, scope);
     const tenantId = c.req.param("tenantId") ?? "";
     // A malformed id names no tenant: the same 404 as another partner's tenant.
     const grant = TENANT_ID.test(tenantId)

@@ -222,23 +222,22 @@ export function registerToken(app: App): void {
         );
       await enforceRateLimit(c.env.API_RATE_LIMIT, `partner:${client.partnerId}`, "This partner");
       const grantType = required(form, "grant_type");
-      const issuer = new URL(c.req.url).origin;
       c.header("cache-control", "no-store");
       c.header("pragma", "no-cache");
-      if (grantType === "client_credentials") {
-        const scopes = requestedScopes(client, form);
-        const token = await issueAccessToken(keyRing(c.env), issuer, {
-          clientId: client.id,
-          partnerId: client.partnerId,
-          scopes,
-        });
-        return c.json({
-          access_token: token,
+      /** The §5.1 answer: a token with `scopes` for the client, plus `extra` members. */
+      const tokenResponse = async (scopes: readonly PartnerScope[], extra: Record<string, string> = {}) =>
+        c.json({
+          access_token: await issueAccessToken(keyRing(c.env), new URL(c.req.url).origin, {
+            clientId: client.id,
+            partnerId: client.partnerId,
+            scopes,
+          }),
           token_type: "Bearer" as const,
           expires_in: ACCESS_TOKEN_TTL_SECONDS,
           scope: scopes.join(" "),
+          ...extra,
         });
-      }
+      if (grantType === "client_credentials") return tokenResponse(requestedScopes(client, form));
       if (grantType === "authorization_code") {
         const code = required(form, "code");
         const redirectUri = required(form, "redirect_uri");
@@ -277,17 +276,7 @@ export function registerToken(app: App): void {
             detail: { partnerId: client.partnerId, partnerName: client.partnerName, scopes: grant.scopes },
           }),
         );
-        const scopes = client.scopes;
-        const token = await issueAccessToken(keyRing(c.env), issuer, {
-          clientId: client.id,
-          partnerId: client.partnerId,
-          scopes,
-        });
-        return c.json({
-          access_token: token,
-          token_type: "Bearer" as const,
-          expires_in: ACCESS_TOKEN_TTL_SECONDS,
-          scope: scopes.join(" "),
+        return tokenResponse(client.scopes, {
           grant_id: grant.id,
           tenant_id: grant.tenantId,
           grant_scope: grant.scopes.join(" "),

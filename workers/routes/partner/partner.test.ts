@@ -2,9 +2,10 @@
 // and stays pending until the owner consents; an existing tenant links through the
 // authorization-code flow with PKCE; owners list and revoke grants, and a revocation cuts
 // access at the partner's next request; a partner never sees another partner's tenants.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sfRestaurant } from "../../../test/fixtures";
-import { call, expectProblem } from "../../../test/helpers";
+import { BASE, call, expectProblem } from "../../../test/helpers";
 import { linkToken, waitForMail } from "../../../test/mail";
 import {
   asPartner,
@@ -23,6 +24,7 @@ import {
   signUp,
   uniqueEmail,
 } from "../../../test/sessions";
+import { createApp } from "../../app";
 import { pkceChallenge } from "../../services/pkce";
 
 interface Linked {
@@ -354,5 +356,63 @@ describe("the partner API over a consented grant", () => {
       409,
       "consent_pending",
     );
+  });
+});
+
+describe("rate limits per partner and per grant", () => {
+  it("limits a partner's token requests and calls, and each grant's calls on their own keys (429)", async () => {
+    const partner = await newPartner();
+    const owner = await signUp("Busy Bakery");
+    const { code } = await approve(owner, partner.clientId);
+    const exchanged = (await (
+      await tokenRequest(
+        { grant_type: "authorization_code", code, redirect_uri: PARTNER_REDIRECT, code_verifier: VERIFIER },
+        basic(partner.clientId, partner.clientSecret),
+      )
+    ).json()) as Record<string, string>;
+    const token = exchanged.access_token as string;
+    const facilities = `/v1/partner/tenants/${owner.tenantId}/facilities`;
+    // The Worker with a limiter that refuses one key prefix and records every key it is asked about.
+    const seen: string[] = [];
+    const limitedOn = (prefix: string) => {
+      const app = createApp();
+      const limiter = {
+        limit: async ({ key }: { key: string }) => {
+          seen.push(key);
+          return { success: !key.startsWith(prefix) };
+        },
+      };
+      return (path: string, init: RequestInit = {}) =>
+        // On the same origin as the token's issuer.
+        app.request(`${BASE}${path}`, init, { ...env, API_RATE_LIMIT: limiter });
+    };
+    const bearer = { authorization: `Bearer ${token}` };
+
+    const grantLimited = limitedOn("grant:");
+    expect((await grantLimited("/v1/partner/tenants", { headers: bearer })).status).toBe(200);
+    const refused = await grantLimited(facilities, { headers: bearer });
+    await expectProblem(refused, 429, "rate_limited");
+    expect(refused.headers.get("retry-after")).toBe("10");
+    expect(seen).toContain(`grant:${exchanged.grant_id}`);
+
+    const partnerLimited = limitedOn("partner:");
+    await expectProblem(
+      await partnerLimited("/v1/partner/tenants", { headers: bearer }),
+      429,
+      "rate_limited",
+    );
+    await expectProblem(
+      await partnerLimited("/oauth/token", {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: basic(partner.clientId, partner.clientSecret),
+        },
+        body: "grant_type=client_credentials",
+      }),
+      429,
+      "rate_limited",
+    );
+    expect(seen).toContain(`partner:${partner.partnerId}`);
   });
 });
