@@ -1019,3 +1019,45 @@ export const partnerAuthorizationCodes = pgTable(
     pgPolicy("platform_partner_api", { as: "permissive", for: "all", to: platformRole, using: sql`true` }),
   ],
 );
+
+/**
+ * A partner's webhook endpoint (issue 21 item 4): its linked businesses' status changes,
+ * signed per Standard Webhooks. Delivery is the tenant objects' own pipeline: the endpoint is
+ * mirrored into each business whose active grant holds `tenants:read`
+ * (`partner_webhook_mirrors`), with the same secret, so retries, the SSRF guard and the
+ * delivery log are the tenant webhooks'. The secret is kept (the objects sign with it, and
+ * grants made later get mirrors); platform-only.
+ */
+export const partnerWebhooks = pgTable(
+  "partner_webhooks",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    events: text("events").array().notNull(),
+    secret: text("secret").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("partner_webhooks_partner_idx").on(t.partnerId)],
+);
+
+/** Which tenant-object endpoint stands for a partner endpoint in one business, through which grant. */
+export const partnerWebhookMirrors = pgTable(
+  "partner_webhook_mirrors",
+  {
+    partnerWebhookId: text("partner_webhook_id").notNull(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    grantId: text("grant_id").notNull(),
+    /** The endpoint's id in the tenant object (`whk_…`). */
+    endpointId: text("endpoint_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partnerWebhookId, t.tenantId] }),
+    index("partner_webhook_mirrors_grant_idx").on(t.grantId),
+    tenantIsolation,
+    pgPolicy("platform_partner_api", { as: "permissive", for: "all", to: platformRole, using: sql`true` }),
+  ],
+);

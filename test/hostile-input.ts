@@ -1412,6 +1412,23 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     query: { include },
     body: fc.record({ asOf }, { requiredKeys: [] }),
   },
+  {
+    method: "POST",
+    route: "/v1/partner/webhooks",
+    auth: "partner",
+    body: fc.record(
+      {
+        url: fc.oneof(
+          fc.constantFrom("http://127.0.0.1:9/x", "https://10.0.0.1/x", "ftp://x"),
+          hostileString,
+        ),
+        events: arrayOf(notificationEvent, 5),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { method: "GET", route: "/v1/partner/webhooks", auth: "partner" },
+  { method: "DELETE", route: "/v1/partner/webhooks/:id", auth: "partner" },
   { method: "GET", route: "/v1/partner-grants", auth: "session" },
   { method: "POST", route: "/v1/partner-grants/:id/consent", auth: "session" },
   { method: "DELETE", route: "/v1/partner-grants/:id", auth: "session" },
@@ -1482,6 +1499,7 @@ function idParam(route: string, fixture: Fixture): { real: string | null; prefix
   if (route.startsWith("/v1/admin/reviews")) return { real: null, prefix: "srv" };
   if (route.startsWith("/v1/partner-grants")) return { real: null, prefix: "pgr" };
   if (route.startsWith("/v1/partner/tenants")) return { real: fixture.facilityId, prefix: "fac" };
+  if (route.startsWith("/v1/partner/webhooks")) return { real: null, prefix: "pwh" };
   return { real: null, prefix: "x" };
 }
 

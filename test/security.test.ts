@@ -410,6 +410,25 @@ const PARTNER_ROUTES: readonly PartnerRoute[] = [
     tenant: true,
     json: {},
   },
+  {
+    method: "POST",
+    route: "/v1/partner/webhooks",
+    path: () => "/v1/partner/webhooks",
+    scope: "webhooks:write",
+    json: { url: "https://hooks.marketplace.example/prep" },
+  },
+  {
+    method: "GET",
+    route: "/v1/partner/webhooks",
+    path: () => "/v1/partner/webhooks",
+    scope: "webhooks:write",
+  },
+  {
+    method: "DELETE",
+    route: "/v1/partner/webhooks/:id",
+    path: () => "/v1/partner/webhooks/pwh_01M8A5EAZF6PE9WGYST3M0YYXA",
+    scope: "webhooks:write",
+  },
 ];
 
 /** Routes for Prep's operators (prep_admin_ keys): a tenant key must get 403 on every one. */

@@ -94,6 +94,7 @@ import { registerToken } from "./oauth/token";
 import { registerListPartnerTenants } from "./partner/list-tenants";
 import { registerOnboardTenant } from "./partner/onboard-tenant";
 import { registerPartnerTenantFacilities } from "./partner/tenant-facilities";
+import { registerPartnerWebhooks } from "./partner/webhooks";
 import { registerPartnerConsent } from "./partner-grants/consent";
 import { registerDecidePartnerGrant } from "./partner-grants/decide";
 import { registerListPartnerGrants } from "./partner-grants/list";
@@ -238,6 +239,7 @@ const ROUTES: ((app: App) => void)[] = [
   registerOnboardTenant,
   registerListPartnerTenants,
   registerPartnerTenantFacilities,
+  registerPartnerWebhooks,
   registerListPartnerGrants,
   registerDecidePartnerGrant,
   registerPartnerConsent,

@@ -34,6 +34,7 @@ import { jsonResponse, problemResponses } from "../../http/openapi";
 import { Problem } from "../../http/problem";
 import { enforceRateLimit } from "../../middleware/auth";
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "../../services/partner-tokens";
+import { mirrorEndpointsForGrant } from "../../services/partner-webhooks";
 import { pkceChallenge } from "../../services/pkce";
 import type { App } from "../index";
 
@@ -267,6 +268,7 @@ export function registerToken(app: App): void {
             scopes: redeemed.scopes,
           }),
         );
+        await mirrorEndpointsForGrant(services, grant);
         await withTenant(db, grant.tenantId, (tx) =>
           recordAudit(tx, {
             tenantId: grant.tenantId,

@@ -15,6 +15,8 @@ import { jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticate } from "../../middleware/auth";
+import { mirrorEndpointsForGrant, unmirrorGrant } from "../../services/partner-webhooks";
+import type { Services } from "../../services/services";
 import type { App } from "../index";
 import { requirePartnerOwner } from "./list";
 import { GrantIdParams, GrantSchema } from "./schemas";
@@ -25,6 +27,8 @@ async function decide(
   id: string,
   action: string,
   change: (tx: Tx, id: string, userId: string) => Promise<Grant | null>,
+  /** The grant's webhook mirrors follow it (services/partner-webhooks.ts). */
+  after: (services: Services, grant: Grant) => Promise<void>,
 ) {
   const principal = c.get("principal");
   const userId = principal.userId ?? principal.actorId;
@@ -41,6 +45,7 @@ async function decide(
     return changed;
   });
   if (!grant) throw notFound("A grant in a state to change with this id");
+  await after(c.get("services"), grant);
   return c.json(grant);
 }
 
@@ -58,7 +63,8 @@ export function registerDecidePartnerGrant(app: App): void {
     authenticate,
     requirePartnerOwner,
     validate("param", GrantIdParams),
-    (c) => decide(c, c.req.valid("param").id, "partner_grant.consented", consentToGrant),
+    (c) =>
+      decide(c, c.req.valid("param").id, "partner_grant.consented", consentToGrant, mirrorEndpointsForGrant),
   );
   app.delete(
     "/v1/partner-grants/:id",
@@ -73,6 +79,9 @@ export function registerDecidePartnerGrant(app: App): void {
     authenticate,
     requirePartnerOwner,
     validate("param", GrantIdParams),
-    (c) => decide(c, c.req.valid("param").id, "partner_grant.revoked", revokeGrant),
+    (c) =>
+      decide(c, c.req.valid("param").id, "partner_grant.revoked", revokeGrant, (services, grant) =>
+        unmirrorGrant(services, grant.id),
+      ),
   );
 }

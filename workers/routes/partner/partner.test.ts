@@ -3,8 +3,9 @@
 // authorization-code flow with PKCE; owners list and revoke grants, and a revocation cuts
 // access at the partner's next request; a partner never sees another partner's tenants.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { sfRestaurant } from "../../../test/fixtures";
+import { Webhook } from "standardwebhooks";
+import { describe, expect, inject, it } from "vitest";
+import { cardFor, sfRestaurant } from "../../../test/fixtures";
 import { BASE, call, expectProblem } from "../../../test/helpers";
 import { linkToken, waitForMail } from "../../../test/mail";
 import {
@@ -70,6 +71,13 @@ async function approve(
     view: (await view.json()) as Record<string, unknown>,
   };
 }
+
+/** The partner redeems the owner's code with the PKCE verifier. */
+const redeem = (partner: { clientId: string; clientSecret: string }, code: string) =>
+  tokenRequest(
+    { grant_type: "authorization_code", code, redirect_uri: PARTNER_REDIRECT, code_verifier: VERIFIER },
+    basic(partner.clientId, partner.clientSecret),
+  );
 
 describe("onboarding a food business", () => {
   it("creates the tenant, invites its owner, and stays pending until the owner consents", async () => {
@@ -283,11 +291,7 @@ describe("the partner API over a consented grant", () => {
     const partner = await newPartner();
     const owner = await signUp("Linked Tacos");
     const { code } = await approve(owner, partner.clientId, { scope });
-    const exchanged = await tokenRequest(
-      { grant_type: "authorization_code", code, redirect_uri: PARTNER_REDIRECT, code_verifier: VERIFIER },
-      basic(partner.clientId, partner.clientSecret),
-    );
-    const body = (await exchanged.json()) as Record<string, string>;
+    const body = (await (await redeem(partner, code)).json()) as Record<string, string>;
     return { partner, owner, token: body.access_token as string, grantId: body.grant_id as string };
   }
 
@@ -364,12 +368,7 @@ describe("rate limits per partner and per grant", () => {
     const partner = await newPartner();
     const owner = await signUp("Busy Bakery");
     const { code } = await approve(owner, partner.clientId);
-    const exchanged = (await (
-      await tokenRequest(
-        { grant_type: "authorization_code", code, redirect_uri: PARTNER_REDIRECT, code_verifier: VERIFIER },
-        basic(partner.clientId, partner.clientSecret),
-      )
-    ).json()) as Record<string, string>;
+    const exchanged = (await (await redeem(partner, code)).json()) as Record<string, string>;
     const token = exchanged.access_token as string;
     const facilities = `/v1/partner/tenants/${owner.tenantId}/facilities`;
     // The Worker with a limiter that refuses one key prefix and records every key it is asked about.
@@ -414,5 +413,71 @@ describe("rate limits per partner and per grant", () => {
       "rate_limited",
     );
     expect(seen).toContain(`partner:${partner.partnerId}`);
+  });
+});
+
+describe("partner webhooks", () => {
+  it("delivers a linked business's status change to the partner's endpoint, signed, until the grant is revoked", async () => {
+    const partner = await newPartner();
+    const token = await partnerToken(partner);
+    const receiver = `${inject("upstreamUrl")}/receivers/partner-${crypto.randomUUID().slice(0, 8)}`;
+    const seen = async () =>
+      (await (await fetch(receiver)).json()) as { headers: Record<string, string>; body: string }[];
+    const registered = await asPartner(token, "/v1/partner/webhooks", {
+      method: "POST",
+      json: { url: receiver },
+    });
+    expect(registered.status, await registered.clone().text()).toBe(201);
+    const endpoint = (await registered.json()) as { id: string; secret: string; events: string[] };
+    expect(endpoint).toMatchObject({
+      events: ["facility.status_changed"],
+      secret: expect.stringMatching(/^whsec_/),
+    });
+    const listedEndpoints = (await (await asPartner(token, "/v1/partner/webhooks")).json()) as {
+      data: unknown[];
+    };
+    expect(JSON.stringify(listedEndpoints)).not.toContain("whsec_");
+
+    // Linked after the endpoint exists: the exchange mirrors it into the business.
+    const owner = await signUp("Hooked Noodles");
+    const { code } = await approve(owner, partner.clientId);
+    const exchanged = (await (await redeem(partner, code)).json()) as Record<string, string>;
+    const created = await asUser(owner, "/v1/facilities", { method: "POST", json: sfRestaurant() });
+    const facilityId = ((await created.json()) as { id: string }).id;
+    const staff = sfRestaurant().staff as Record<string, unknown>[];
+    const fixed = await asUser(owner, `/v1/facilities/${facilityId}`, {
+      method: "PATCH",
+      json: { staff: [staff[0], { ...staff[1], credentials: [cardFor("2026-09-10")] }] },
+    });
+    expect(fixed.status).toBe(200);
+    const deadline = Date.now() + 15_000;
+    let got = await seen();
+    while (got.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      got = await seen();
+    }
+    expect(got.length).toBeGreaterThan(0);
+    const delivered = got[0] as { headers: Record<string, string>; body: string };
+    const payload = new Webhook(endpoint.secret).verify(delivered.body, delivered.headers) as {
+      type: string;
+      data: { facilityId: string };
+    };
+    expect(payload).toMatchObject({ type: "facility.status_changed", data: { facilityId } });
+
+    // Revoked: the business's object no longer holds the partner's endpoint.
+    expect(
+      (await asUser(owner, `/v1/partner-grants/${exchanged.grant_id}`, { method: "DELETE" })).status,
+    ).toBe(200);
+    const hooks = (await (await asUser(owner, "/v1/webhooks")).json()) as { data: { url: string }[] };
+    expect(hooks.data.map((hook) => hook.url)).not.toContain(receiver);
+    // And the partner deletes its endpoint.
+    expect((await asPartner(token, `/v1/partner/webhooks/${endpoint.id}`, { method: "DELETE" })).status).toBe(
+      204,
+    );
+    await expectProblem(
+      await asPartner(token, `/v1/partner/webhooks/${endpoint.id}`, { method: "DELETE" }),
+      404,
+      "not_found",
+    );
   });
 });

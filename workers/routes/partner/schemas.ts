@@ -4,6 +4,7 @@
 import * as v from "valibot";
 import { US_STATES } from "../../../billing/catalog";
 import { EmailSchema, idSchema, NameSchema, pageOf, paginationQuery } from "../../http/schemas";
+import { UrlSchema } from "../webhooks/schemas";
 
 export const OnboardTenantSchema = v.object({
   name: NameSchema,
@@ -40,3 +41,22 @@ export const PartnerTenantsQuery = v.object(paginationQuery("pgr", 50));
 export const PartnerTenantPageSchema = pageOf(PartnerTenantSchema);
 
 export const PartnerTenantParams = v.object({ tenantId: idSchema("ten", "must be a tenant id (ten_…)") });
+
+/** Partner endpoints receive their linked businesses' status changes (issue 21 item 4). */
+export const PARTNER_WEBHOOK_EVENTS = ["facility.status_changed"] as const;
+
+export const CreatePartnerWebhookSchema = v.object({
+  url: UrlSchema,
+  events: v.optional(v.pipe(v.array(v.picklist(PARTNER_WEBHOOK_EVENTS)), v.minLength(1)), [
+    ...PARTNER_WEBHOOK_EVENTS,
+  ]),
+});
+
+export const PartnerWebhookSchema = v.object({
+  id: v.string(),
+  url: v.string(),
+  events: v.array(v.string()),
+  createdAt: v.string(),
+});
+
+export const PartnerWebhookParams = v.object({ id: idSchema("pwh", "must be a partner webhook id (pwh_…)") });
