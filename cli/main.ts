@@ -11,6 +11,7 @@
  *   prep audit verify (cli/audit.ts)
  *   prep evidence verify <folder-or-zip>, prep signing-key new (cli/evidence.ts)
  *   prep analytics status|requeue (cli/analytics.ts)
+ *   prep partner create|rotate-secret|revoke-client (cli/partner.ts)
  *
  * Output is JSON on stdout; errors are one clear line on stderr and a non-zero exit.
  */
@@ -32,6 +33,7 @@ import { AUDIT_USAGE, AuditChainBrokenError, auditCommand } from "./audit";
 import { BILLING_USAGE, billingCommand, parsePlan, parseStates, planCommand } from "./billing";
 import { DATA_USAGE, dataCommand } from "./data";
 import { EVIDENCE_USAGE, EvidenceVerificationError, evidenceCommand, signingKeyCommand } from "./evidence";
+import { PARTNER_USAGE, partnerCommand } from "./partner";
 import { NoDatabaseError, resolveDatabaseUrl } from "./runtime";
 import { print, UsageError, withDatabase } from "./shared";
 
@@ -50,6 +52,7 @@ ${DATA_USAGE}
 ${AUDIT_USAGE}
 ${EVIDENCE_USAGE}
 ${ANALYTICS_USAGE}
+${PARTNER_USAGE}
 
 Uses DATABASE_URL, or the embedded database while \`npm start\` runs.
 Scopes: ${API_KEY_SCOPES.join(", ")}`;
@@ -103,6 +106,10 @@ async function run(argv: string[]): Promise<void> {
       event: { type: "string" },
       // prep data impact (issue 20)
       dataset: { type: "string" },
+      // prep partner (ADR 0023)
+      "redirect-uri": { type: "string", multiple: true },
+      client: { type: "string" },
+      "overlap-hours": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -179,6 +186,7 @@ async function run(argv: string[]): Promise<void> {
       if (noun === "evidence" && verb) return evidenceCommand(verb, values, positionals.slice(2));
       if (noun === "signing-key" && verb) return signingKeyCommand(verb, values);
       if (noun === "analytics" && verb) return analyticsCommand(verb, values);
+      if (noun === "partner" && verb) return partnerCommand(verb, values);
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
 }

@@ -42,7 +42,12 @@ export type IdPrefix =
   // Rule-change notices (durable-objects/rule-changes.ts).
   | "rcn"
   // Source watchers' review items (db/source-reviews.ts).
-  | "srv";
+  | "srv"
+  // Partners (db/partners.ts, ADR 0023): partners, their OAuth clients, grants, webhook endpoints.
+  | "prt"
+  | "pcl"
+  | "pgr"
+  | "pwh";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

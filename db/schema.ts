@@ -918,3 +918,146 @@ export const sourceReviews = pgTable(
     index("source_reviews_status_idx").on(t.status, t.id),
   ],
 );
+
+// ---- Partners (issue 21, docs/partners.md, ADR 0023) ----
+
+/**
+ * A kitchen marketplace (or any platform) that works with Prep on its food businesses'
+ * behalf. Platform data: created by an operator (`prep partner create`), read by the token
+ * endpoint as prep_platform; tenants' owners read the name (to see who holds a grant).
+ */
+export const partners = pgTable("partners", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+  /** Set: every client of the partner is refused at the token endpoint and the API. */
+  disabledAt: timestamptz("disabled_at"),
+});
+
+/**
+ * A partner's OAuth client (RFC 6749 §2). `id` is the `client_id`; the secret is shown once
+ * and stored as SHA-256. Rotation keeps the previous hash valid until
+ * `previous_secret_expires_at`, so the partner can roll its deployment without downtime.
+ * `scopes`: what its tokens may carry; `redirect_uris`: where the consent flow may return.
+ */
+export const partnerClients = pgTable(
+  "partner_clients",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.id, { onDelete: "cascade" }),
+    secretHash: text("secret_hash").notNull(),
+    previousSecretHash: text("previous_secret_hash"),
+    previousSecretExpiresAt: timestamptz("previous_secret_expires_at"),
+    scopes: text("scopes").array().notNull(),
+    redirectUris: text("redirect_uris").array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    rotatedAt: timestamptz("rotated_at"),
+    revokedAt: timestamptz("revoked_at"),
+  },
+  (t) => [index("partner_clients_partner_idx").on(t.partnerId)],
+);
+
+/**
+ * What a partner may do for one tenant: `invited` (the partner onboarded the business and its
+ * owner has not consented yet: the partner sees only that), `active` (consented, `scopes`
+ * apply) or `revoked` (by the owner; kept for the record). At most one live grant per partner
+ * and tenant. The tenant's owners read and revoke theirs (prep_app, row-level security); the
+ * partner API reads them as prep_platform, before it knows the tenant.
+ */
+export const partnerGrants = pgTable(
+  "partner_grants",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.id, { onDelete: "cascade" }),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    scopes: text("scopes").array().notNull(),
+    status: text("status", { enum: ["invited", "active", "revoked"] }).notNull(),
+    /** How the link began: the partner onboarded the tenant, or the owner consented to a request. */
+    origin: text("origin", { enum: ["onboarded", "consent"] }).notNull(),
+    createdAt: createdAt(),
+    consentedAt: timestamptz("consented_at"),
+    consentedBy: text("consented_by"),
+    revokedAt: timestamptz("revoked_at"),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [
+    uniqueIndex("partner_grants_live_idx").on(t.partnerId, t.tenantId).where(sql`status <> 'revoked'`),
+    index("partner_grants_tenant_idx").on(t.tenantId),
+    tenantIsolation,
+    pgPolicy("platform_partner_api", { as: "permissive", for: "all", to: platformRole, using: sql`true` }),
+  ],
+);
+
+/**
+ * An authorization code (RFC 6749 §4.1, PKCE RFC 7636): written when an owner approves a
+ * partner's request (as the owner's tenant), redeemed once within 5 minutes by the partner's
+ * client at the token endpoint (as prep_platform), which turns it into a grant. Only the
+ * code's SHA-256 is stored.
+ */
+export const partnerAuthorizationCodes = pgTable(
+  "partner_authorization_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    partnerId: text("partner_id").notNull(),
+    userId: text("user_id").notNull(),
+    scopes: text("scopes").array().notNull(),
+    redirectUri: text("redirect_uri").notNull(),
+    /** BASE64URL(SHA-256(code_verifier)); only S256 is accepted. */
+    codeChallenge: text("code_challenge").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    usedAt: timestamptz("used_at"),
+  },
+  () => [
+    tenantIsolation,
+    pgPolicy("platform_partner_api", { as: "permissive", for: "all", to: platformRole, using: sql`true` }),
+  ],
+);
+
+/**
+ * A partner's webhook endpoint (issue 21 item 4): its linked businesses' status changes,
+ * signed per Standard Webhooks. Delivery is the tenant objects' own pipeline: the endpoint is
+ * mirrored into each business whose active grant holds `tenants:read`
+ * (`partner_webhook_mirrors`), with the same secret, so retries, the SSRF guard and the
+ * delivery log are the tenant webhooks'. The secret is kept (the objects sign with it, and
+ * grants made later get mirrors); platform-only.
+ */
+export const partnerWebhooks = pgTable(
+  "partner_webhooks",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    events: text("events").array().notNull(),
+    secret: text("secret").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("partner_webhooks_partner_idx").on(t.partnerId)],
+);
+
+/** Which tenant-object endpoint stands for a partner endpoint in one business, through which grant. */
+export const partnerWebhookMirrors = pgTable(
+  "partner_webhook_mirrors",
+  {
+    partnerWebhookId: text("partner_webhook_id").notNull(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    grantId: text("grant_id").notNull(),
+    /** The endpoint's id in the tenant object (`whk_…`). */
+    endpointId: text("endpoint_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partnerWebhookId, t.tenantId] }),
+    index("partner_webhook_mirrors_grant_idx").on(t.grantId),
+    tenantIsolation,
+    pgPolicy("platform_partner_api", { as: "permissive", for: "all", to: platformRole, using: sql`true` }),
+  ],
+);

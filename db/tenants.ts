@@ -25,8 +25,8 @@ export interface CreatedTenant {
   apiKey: CreatedApiKey;
 }
 
-/** Inserts the tenant and its audit entry, then `work` in the same transaction. */
-function withNewTenant<T>(
+/** Inserts the tenant and its audit entry, then `work` in the same transaction (also db/partners.ts: a partner onboarding a business). */
+export function withNewTenant<T>(
   db: Database,
   input: { name: string; actor: string; billing?: TenantPlan | undefined },
   work: (tx: Tx, tenantId: string) => Promise<{ result: T; detail: Record<string, unknown> }>,

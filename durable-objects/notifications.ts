@@ -172,9 +172,11 @@ export class NotificationStore {
   createEndpoint(
     input: { url: string; events: EventType[]; description: string | null },
     nowMs: number,
+    /** A partner's endpoint mirrored here signs with the partner's one secret (ADR 0023). */
+    givenSecret?: string,
   ): { endpoint: WebhookEndpoint; secret: string } {
     const id = newId("whk", nowMs);
-    const secret = newWebhookSecret();
+    const secret = givenSecret ?? newWebhookSecret();
     const secrets: EndpointSecret[] = [{ secret, expiresMs: null }];
     this.sql.exec(
       "INSERT INTO webhook_endpoints (id, url, events, description, secrets, created_ms) VALUES (?, ?, ?, ?, ?, ?)",

@@ -720,10 +720,12 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   async createWebhook(
     input: { url: string; events: EventType[]; description: string | null },
     appOrigin?: string,
+    /** Partner endpoints (ADR 0023) bring their own secret. */
+    secret?: string,
   ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     if (appOrigin) this.notifications.rememberAppOrigin(appOrigin);
     const created = this.ctx.storage.transactionSync(() => {
-      const result = this.notifications.createEndpoint(input, Date.now());
+      const result = this.notifications.createEndpoint(input, Date.now(), secret);
       this.scheduleRenewalReminders();
       return result;
     });

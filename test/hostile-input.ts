@@ -772,7 +772,8 @@ function pathParam(real: string, prefix: string | null): fc.Arbitrary<string> {
 // ---------------------------------------------------------------------------------------------
 // The routes
 
-export type Auth = "key" | "session" | "admin" | "public";
+/** `partner`: a partner's bearer access token (ADR 0023), with an active grant for the fixture's tenant. */
+export type Auth = "key" | "session" | "admin" | "public" | "partner";
 
 export interface RouteSpec {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -822,6 +823,20 @@ const ruleId = fc.constantFrom(
   `A${"B".repeat(59)}`,
   `A${"B".repeat(60)}`,
 );
+
+/** An authorization request's parameters (ADR 0023): valid-looking values, near misses and hostile text. */
+const consentQuery = {
+  response_type: fc.constantFrom("code", "token", "CODE", ""),
+  client_id: fc.oneof(idOf("pcl"), hostileString),
+  redirect_uri: fc.oneof(
+    fc.constantFrom("https://marketplace.example/prep/callback", "javascript:alert(1)", "http://[::1", "//x"),
+    hostileString,
+  ),
+  scope: fc.oneof(fc.constantFrom("tenants:read", "tenants:read checks:write", "admin", ""), hostileString),
+  state: hostileString,
+  code_challenge: fc.oneof(fc.constant("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"), hostileString),
+  code_challenge_method: fc.constantFrom("S256", "plain", ""),
+};
 
 export const ROUTE_SPECS: readonly RouteSpec[] = [
   // API-key routes
@@ -1364,6 +1379,66 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     }),
   },
   { method: "DELETE", route: "/v1/notifications/phone", auth: "session" },
+  // Partners (ADR 0023): the partner API (bearer tokens), owners' grants and the consent screen.
+  {
+    method: "POST",
+    route: "/v1/partner/tenants",
+    auth: "partner",
+    body: fc.record(
+      {
+        name: fc.oneof(fc.constant("Fuzzed Bakery"), hostileString),
+        ownerEmail: email,
+        states: arrayOf(fc.oneof(fc.constantFrom("CA", "TX", "ZZ", "ca"), hostileString), 70),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { method: "GET", route: "/v1/partner/tenants", auth: "partner", query: page("pgr") },
+  {
+    method: "GET",
+    route: "/v1/partner/tenants/:tenantId/facilities",
+    auth: "partner",
+    query: {
+      state: fc.constantFrom("CA", "ZZ"),
+      status: fc.constantFrom("compliant", "bogus"),
+      ...page("fac"),
+    },
+  },
+  { method: "POST", route: "/v1/partner/tenants/:tenantId/facilities", auth: "partner", body: facility },
+  {
+    method: "POST",
+    route: "/v1/partner/tenants/:tenantId/facilities/:id/checks",
+    auth: "partner",
+    query: { include },
+    body: fc.record({ asOf }, { requiredKeys: [] }),
+  },
+  {
+    method: "POST",
+    route: "/v1/partner/webhooks",
+    auth: "partner",
+    body: fc.record(
+      {
+        url: fc.oneof(
+          fc.constantFrom("http://127.0.0.1:9/x", "https://10.0.0.1/x", "ftp://x"),
+          hostileString,
+        ),
+        events: arrayOf(notificationEvent, 5),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { method: "GET", route: "/v1/partner/webhooks", auth: "partner" },
+  { method: "DELETE", route: "/v1/partner/webhooks/:id", auth: "partner" },
+  { method: "GET", route: "/v1/partner-grants", auth: "session" },
+  { method: "POST", route: "/v1/partner-grants/:id/consent", auth: "session" },
+  { method: "DELETE", route: "/v1/partner-grants/:id", auth: "session" },
+  { method: "GET", route: "/v1/partner-consent", auth: "session", query: consentQuery },
+  {
+    method: "POST",
+    route: "/v1/partner-consent",
+    auth: "session",
+    body: fc.record(consentQuery, { requiredKeys: [] }),
+  },
   {
     method: "POST",
     route: "/v1/notifications/sms/status",
@@ -1422,6 +1497,9 @@ function idParam(route: string, fixture: Fixture): { real: string | null; prefix
   if (route.startsWith("/v1/admin/overrides")) return { real: null, prefix: "ovr" };
   if (route.startsWith("/v1/admin/source-changes")) return { real: null, prefix: "dsc" };
   if (route.startsWith("/v1/admin/reviews")) return { real: null, prefix: "srv" };
+  if (route.startsWith("/v1/partner-grants")) return { real: null, prefix: "pgr" };
+  if (route.startsWith("/v1/partner/tenants")) return { real: fixture.facilityId, prefix: "fac" };
+  if (route.startsWith("/v1/partner/webhooks")) return { real: null, prefix: "pwh" };
   return { real: null, prefix: "x" };
 }
 

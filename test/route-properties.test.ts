@@ -22,6 +22,7 @@ import {
   requestInit,
   routeLabel,
 } from "./hostile-input";
+import { activateGrants, asPartner, newPartner, partnerGrantCount, partnerToken } from "./partners";
 import { dataset, informational, install, newAdmin, nonce } from "./pipeline";
 import { addMember, asUser, signUp, type TestSession } from "./sessions";
 
@@ -46,6 +47,8 @@ const TENANT_TABLES = [
   "user_locations",
   "user_location_groups",
   "audit_log",
+  // Partners (ADR 0023): the tenant's grants.
+  "partner_grants",
 ];
 
 /** Everything the tenant has stored, as text (last_used_at moves on every authenticated call). */
@@ -140,6 +143,39 @@ async function runnerFor(spec: RouteSpec): Promise<Runner> {
       },
       auth: { cookie: owner.cookie, origin: BASE, "x-csrf-token": owner.csrf },
       snapshot: () => tenantSnapshot(owner.tenantId),
+    };
+  }
+  if (spec.auth === "partner") {
+    // A partner whose grant for the fixture's tenant is active (consented).
+    const partner = await newPartner();
+    const token = await partnerToken(partner);
+    const onboarded = await created(
+      await asPartner(token, "/v1/partner/tenants", {
+        method: "POST",
+        json: { name: "Fuzzed Marketplace Kitchen", ownerEmail: `owner-${nonce()}@example.test` },
+      }),
+    );
+    await activateGrants(partner.partnerId);
+    const location = await created(
+      await asPartner(token, `/v1/partner/tenants/${onboarded.id}/facilities`, {
+        method: "POST",
+        json: sfRestaurant(),
+      }),
+    );
+    return {
+      fixture: {
+        ...nothing,
+        tenantId: onboarded.id,
+        facilityId: location.id,
+        groupId: "grp_01M8A5EAZF6PE9WGYST3M0YYXA",
+        keyId: "key_01M8A5EAZF6PE9WGYST3M0YYXA",
+        ocdId: NO_DATASET,
+      },
+      auth: { authorization: `Bearer ${token}` },
+      snapshot: async () => [
+        ...(await tenantSnapshot(onboarded.id)),
+        await partnerGrantCount(partner.partnerId),
+      ],
     };
   }
   if (spec.auth === "admin") {

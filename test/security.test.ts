@@ -5,9 +5,11 @@
 // platform-admin one, or the suite fails.
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { API_KEY_SCOPES, type ApiKeyScope } from "../db/api-keys";
+import { PARTNER_SCOPES, type PartnerScope } from "../db/partners";
 import { createApp } from "../workers/app";
 import { cardFor, sfRestaurant } from "./fixtures";
 import { call, expectProblem, expireKey, newTenant } from "./helpers";
+import { activateGrants, asPartner, newPartner, partnerToken } from "./partners";
 
 /** Resources the owner tenant holds, made once for the whole suite. */
 interface Owned {
@@ -352,6 +354,81 @@ const SESSION_ONLY_ROUTES = [
   "POST /v1/notifications/phone",
   "POST /v1/notifications/phone/verify",
   "DELETE /v1/notifications/phone",
+  // Partners (ADR 0023): an owner's decisions about partners (an API key gets 403 owner_only).
+  "GET /v1/partner-grants",
+  "POST /v1/partner-grants/:id/consent",
+  "DELETE /v1/partner-grants/:id",
+  "GET /v1/partner-consent",
+  "POST /v1/partner-consent",
+];
+
+/**
+ * The partner API (ADR 0023): bearer access tokens from POST /oauth/token, never API keys or
+ * sessions. Each refuses no token and a tenant's API key (401), and a token without the
+ * route's scope (403); a route naming a tenant answers 404 for a tenant the partner holds no
+ * grant for (another partner's), and nothing changes for the owner.
+ */
+interface PartnerRoute {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  route: string;
+  path: (tenantId: string) => string;
+  scope: PartnerScope;
+  /** The route names a tenant: another partner's token must get 404. */
+  tenant?: boolean;
+  json?: unknown;
+}
+
+const PARTNER_ROUTES: readonly PartnerRoute[] = [
+  {
+    method: "POST",
+    route: "/v1/partner/tenants",
+    path: () => "/v1/partner/tenants",
+    scope: "tenants:write",
+    json: { name: "Suite Bakery", ownerEmail: "suite-owner@example.test" },
+  },
+  { method: "GET", route: "/v1/partner/tenants", path: () => "/v1/partner/tenants", scope: "tenants:read" },
+  {
+    method: "GET",
+    route: "/v1/partner/tenants/:tenantId/facilities",
+    path: (t) => `/v1/partner/tenants/${t}/facilities`,
+    scope: "tenants:read",
+    tenant: true,
+  },
+  {
+    method: "POST",
+    route: "/v1/partner/tenants/:tenantId/facilities",
+    path: (t) => `/v1/partner/tenants/${t}/facilities`,
+    scope: "facilities:write",
+    tenant: true,
+    json: sfRestaurant(),
+  },
+  {
+    method: "POST",
+    route: "/v1/partner/tenants/:tenantId/facilities/:id/checks",
+    path: (t) => `/v1/partner/tenants/${t}/facilities/fac_01M8A5EAZF6PE9WGYST3M0YYXA/checks`,
+    scope: "checks:write",
+    tenant: true,
+    json: {},
+  },
+  {
+    method: "POST",
+    route: "/v1/partner/webhooks",
+    path: () => "/v1/partner/webhooks",
+    scope: "webhooks:write",
+    json: { url: "https://hooks.marketplace.example/prep" },
+  },
+  {
+    method: "GET",
+    route: "/v1/partner/webhooks",
+    path: () => "/v1/partner/webhooks",
+    scope: "webhooks:write",
+  },
+  {
+    method: "DELETE",
+    route: "/v1/partner/webhooks/:id",
+    path: () => "/v1/partner/webhooks/pwh_01M8A5EAZF6PE9WGYST3M0YYXA",
+    scope: "webhooks:write",
+  },
 ];
 
 /** Routes for Prep's operators (prep_admin_ keys): a tenant key must get 403 on every one. */
@@ -406,6 +483,7 @@ describe("the route table", () => {
       ...PUBLIC_ROUTES,
       ...SESSION_ONLY_ROUTES,
       ...PLATFORM_ADMIN_ROUTES,
+      ...PARTNER_ROUTES.map((route) => `${route.method} ${route.route}`),
     ]);
     const unlisted = registeredRoutes().filter((route) => !listed.has(route));
     expect(unlisted, "routes missing from test/security.test.ts").toEqual([]);
@@ -424,6 +502,56 @@ describe("the route table", () => {
     const { key } = await newTenant("Admin Hopeful");
     await expectProblem(await call(samplePath(path), { method, key }), 403, "admin_only");
   });
+});
+
+describe("partner routes", () => {
+  let owner: { tenantId: string; token: string };
+  let other: string;
+
+  beforeAll(async () => {
+    const partner = await newPartner();
+    const token = await partnerToken(partner);
+    const onboarded = await asPartner(token, "/v1/partner/tenants", {
+      method: "POST",
+      json: { name: "Linked Kitchen", ownerEmail: `linked-${crypto.randomUUID()}@example.test` },
+    });
+    expect(onboarded.status).toBe(201);
+    await activateGrants(partner.partnerId);
+    owner = { tenantId: ((await onboarded.json()) as { id: string }).id, token };
+    other = await partnerToken(await newPartner());
+  });
+
+  const send = (route: PartnerRoute, headers: Record<string, string>) =>
+    call(route.path(owner.tenantId), { method: route.method, headers, json: route.json });
+
+  describe.each(PARTNER_ROUTES.map((route) => [`${route.method} ${route.route}`, route] as const))(
+    "%s",
+    (_, route) => {
+      it("refuses no token and a tenant's API key (401)", async () => {
+        await expectProblem(await send(route, {}), 401, "unauthorized");
+        const { key } = await newTenant("Key Holder");
+        await expectProblem(await send(route, { authorization: `Bearer ${key}` }), 401, "unauthorized");
+      });
+
+      it("refuses a token without the route's scope (403)", async () => {
+        const narrow = await partnerToken(
+          await newPartner({ scopes: PARTNER_SCOPES.filter((scope) => scope !== route.scope) }),
+        );
+        const body = await expectProblem(
+          await send(route, { authorization: `Bearer ${narrow}` }),
+          403,
+          "insufficient_scope",
+        );
+        expect(body.requiredScope).toBe(route.scope);
+      });
+
+      if (route.tenant) {
+        it("hides a tenant from a partner without a grant for it (404)", async () => {
+          await expectProblem(await send(route, { authorization: `Bearer ${other}` }), 404, "not_found");
+        });
+      }
+    },
+  );
 });
 
 async function createKey(ownerKey: string, scopes: readonly ApiKeyScope[]) {

@@ -20,6 +20,9 @@ import { NewLocation } from "./pages/NewLocation";
 // Notifications (ADR 0015).
 import { Notifications } from "./pages/Notifications";
 import { Overview } from "./pages/Overview";
+// Partners (ADR 0023): owners' grants and the consent screen.
+import { PartnerConsent } from "./pages/PartnerConsent";
+import { Partners } from "./pages/Partners";
 // Source watchers' review queue, for Prep's platform admins (ADR 0020).
 import { PlatformReviews } from "./pages/PlatformReviews";
 import { ResetPassword } from "./pages/ResetPassword";
@@ -51,6 +54,8 @@ const PAGES: [string, (params: Record<string, string>) => JSX.Element, string][]
   ["/notifications", () => <Notifications />, "Notifications"],
   ["/webhooks", () => <Webhooks />, "Webhooks"],
   ["/evidence", () => <Evidence />, "Evidence"],
+  ["/partners", () => <Partners />, "Partners"],
+  ["/oauth/authorize", () => <PartnerConsent />, "Link a partner"],
 ];
 
 /** Pages of the signed-out app show the overview once signed in. */

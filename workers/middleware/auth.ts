@@ -75,7 +75,8 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-async function enforceRateLimit(limiter: RateLimit, key: string, who: string): Promise<void> {
+/** 429 when `key` is over the limiter's budget; also the partner API's per-partner and per-grant limits. */
+export async function enforceRateLimit(limiter: RateLimit, key: string, who: string): Promise<void> {
   const { success } = await limiter.limit({ key });
   if (!success) {
     throw new Problem({

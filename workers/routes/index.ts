@@ -90,6 +90,14 @@ import { registerSmsInbound } from "./notifications/sms-inbound";
 import { registerSmsStatusCallback } from "./notifications/sms-status";
 import { registerUnsubscribe } from "./notifications/unsubscribe";
 import { registerVerifyPhone } from "./notifications/verify-phone";
+import { registerToken } from "./oauth/token";
+import { registerListPartnerTenants } from "./partner/list-tenants";
+import { registerOnboardTenant } from "./partner/onboard-tenant";
+import { registerPartnerTenantFacilities } from "./partner/tenant-facilities";
+import { registerPartnerWebhooks } from "./partner/webhooks";
+import { registerPartnerConsent } from "./partner-grants/consent";
+import { registerDecidePartnerGrant } from "./partner-grants/decide";
+import { registerListPartnerGrants } from "./partner-grants/list";
 import { registerListRenewalReminders } from "./renewal-reminders/list";
 import { registerListRuleChanges } from "./rule-changes/list";
 import { registerSharePages } from "./share/page";
@@ -226,6 +234,15 @@ const ROUTES: ((app: App) => void)[] = [
   registerImpactPreview,
   registerListRuleChanges,
   registerListRenewalReminders,
+  // Partners (issue 21, ADR 0023): the token endpoint, the partner API, owners' grants and consent.
+  registerToken,
+  registerOnboardTenant,
+  registerListPartnerTenants,
+  registerPartnerTenantFacilities,
+  registerPartnerWebhooks,
+  registerListPartnerGrants,
+  registerDecidePartnerGrant,
+  registerPartnerConsent,
 ];
 
 export function registerRoutes(app: App): void {

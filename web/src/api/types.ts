@@ -31,6 +31,11 @@ import type { GroupSchema } from "../../../workers/routes/groups/schemas";
 import type { CreatedKeySchema, KeySummarySchema } from "../../../workers/routes/keys/schemas";
 // Notifications (ADR 0015).
 import type { PhoneSchema, PreferencesSchema } from "../../../workers/routes/notifications/schemas";
+import type {
+  ConsentDecisionSchema,
+  ConsentViewSchema,
+  OwnerGrantSchema,
+} from "../../../workers/routes/partner-grants/schemas";
 import type { RenewalReminderSchema } from "../../../workers/routes/renewal-reminders/schemas";
 import type { RuleChangeSchema } from "../../../workers/routes/rule-changes/schemas";
 import type {
@@ -96,3 +101,7 @@ type ProblemBody = v.InferOutput<typeof ProblemSchema>;
 export type Problem = Omit<ProblemBody, "instance"> & Partial<Pick<ProblemBody, "instance">>;
 /** A source watchers' review item (GET /v1/admin/reviews, platform admins). */
 export type SourceReview = v.InferOutput<typeof SourceReviewSchema>;
+// Partners (ADR 0023): the grants partners hold, and the consent screen.
+export type PartnerGrant = v.InferOutput<typeof OwnerGrantSchema>;
+export type ConsentView = v.InferOutput<typeof ConsentViewSchema>;
+export type ConsentDecision = v.InferOutput<typeof ConsentDecisionSchema>;

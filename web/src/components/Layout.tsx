@@ -6,7 +6,7 @@ import type { ComponentChildren } from "preact";
 import { Link, useLocation } from "../router";
 import { useSession, useSessionApi } from "../session";
 
-const NAV: { href: string; label: string; scope: string }[] = [
+const NAV: { href: string; label: string; scope: string; ownerOnly?: boolean }[] = [
   { href: "/", label: "Overview", scope: "facilities:read" },
   { href: "/locations", label: "Locations", scope: "facilities:read" },
   { href: "/alerts", label: "Alerts", scope: "alerts:read" },
@@ -20,6 +20,8 @@ const NAV: { href: string; label: string; scope: string }[] = [
   { href: "/notifications", label: "Notifications", scope: "alerts:read" },
   { href: "/webhooks", label: "Webhooks", scope: "webhooks:write" },
   { href: "/evidence", label: "Evidence", scope: "exports:read" },
+  // Partners (ADR 0023): linking marketplaces is the owner's decision.
+  { href: "/partners", label: "Partners", scope: "team:write", ownerOnly: true },
 ];
 
 export function Layout({ children }: { children: ComponentChildren }) {
@@ -36,7 +38,10 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <span class="brand">Prep</span>
         <nav aria-label="Main">
           <ul>
-            {NAV.filter((item) => session.scopes.includes(item.scope)).map((item) => (
+            {NAV.filter(
+              (item) =>
+                session.scopes.includes(item.scope) && (!item.ownerOnly || session.user.role === "owner"),
+            ).map((item) => (
               <li key={item.href}>
                 <Link href={item.href} aria-current={current(item.href) ? "page" : undefined}>
                   {item.label}

@@ -4,21 +4,11 @@
  * of Stripe being unreachable; where the browser comes back to.
  */
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../context";
 import { Problem } from "../../http/problem";
+import { requireOwnerTo } from "../../middleware/owner";
 
-export const requireOwner = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get("principal").role !== "owner") {
-    throw new Problem({
-      status: 403,
-      code: "owner_only",
-      title: "Forbidden",
-      detail: "Only an owner of the team, signed in to the web app, can change the plan or billing.",
-    });
-  }
-  await next();
-});
+export const requireOwner = requireOwnerTo("change the plan or billing");
 
 /** 409: this deployment has no Stripe keys; the plan page sets plans directly. */
 export const localBilling = () =>

@@ -4,8 +4,18 @@
  */
 import { Scalar } from "@scalar/hono-api-reference";
 import { openAPIRouteHandler } from "hono-openapi";
+import type { PartnerScope } from "../../../db/partners";
 import type { AppEnv } from "../../context";
 import type { App } from "../index";
+
+/** What each partner scope allows (ADR 0023); the OAuth scheme lists them. */
+const PARTNER_SCOPE_DESCRIPTIONS: Record<PartnerScope, string> = {
+  "tenants:write": "Onboard food businesses (create a tenant, invite its owner)",
+  "tenants:read": "List linked businesses and their locations' statuses (and the grant must hold it)",
+  "facilities:write": "Create a location at the marketplace's kitchen (and the grant must hold it)",
+  "checks:write": "Run checks and read findings, metered to the business (and the grant must hold it)",
+  "webhooks:write": "Register endpoints for linked businesses' status changes",
+};
 
 export function registerDocs(app: App): void {
   app.get(
@@ -23,9 +33,43 @@ export function registerDocs(app: App): void {
         components: {
           securitySchemes: {
             apiKey: { type: "http", scheme: "bearer", description: "prep_live_… or prep_test_…" },
+            // Partners (ADR 0023): access tokens from POST /oauth/token, and the client's own credentials there.
+            partnerOAuth: {
+              type: "oauth2",
+              description:
+                "Partner access tokens (EdDSA JWTs, 10 minutes, keys at /.well-known/jwks.json). Client credentials for the partner's own calls; the authorization code flow with PKCE (S256) links an existing business with its owner's consent.",
+              flows: {
+                clientCredentials: { tokenUrl: "/oauth/token", scopes: PARTNER_SCOPE_DESCRIPTIONS },
+                authorizationCode: {
+                  authorizationUrl: "/oauth/authorize",
+                  tokenUrl: "/oauth/token",
+                  scopes: PARTNER_SCOPE_DESCRIPTIONS,
+                },
+              },
+            },
+            partnerClientBasic: {
+              type: "http",
+              scheme: "basic",
+              description: "A partner's client_id and client_secret (or both in the form body).",
+            },
           },
         },
         security: [{ apiKey: [] }],
+        tags: [
+          {
+            name: "Partner OAuth",
+            description:
+              "Kitchen marketplaces and other partners: the token endpoint (docs/gtm/integration-guide.md).",
+          },
+          {
+            name: "Partner API",
+            description: "What a partner does for the businesses linked to it, within each owner's grant.",
+          },
+          {
+            name: "Partners (owners)",
+            description: "A business owner's view: consent to, list and revoke partners.",
+          },
+        ],
       },
       exclude: ["/docs", "/v1/openapi.json"],
     }),

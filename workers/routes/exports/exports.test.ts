@@ -334,7 +334,12 @@ describe("entitlement", () => {
 
 describe("the JWKS", () => {
   it("publishes the current and the retired evidence keys, public halves only", () => {
-    const keys = jwks.keys as Record<string, string>[];
+    // The ring also holds the partner-token key (ADR 0023), published beside them.
+    const all = jwks.keys as Record<string, string>[];
+    expect(all.filter((key) => key.purpose === "partner_token").map((key) => key.kid)).toEqual([
+      "evidence-test-partner",
+    ]);
+    const keys = all.filter((key) => key.purpose === "evidence");
     expect(keys.map((key) => key.kid)).toEqual(["evidence-test-retired", "evidence-test"]);
     for (const key of keys) {
       expect(key).toMatchObject({

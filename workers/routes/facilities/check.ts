@@ -4,10 +4,12 @@
  * status and raises drift. Scope `checks:write`. Answers like POST /v1/checks
  * (`?include=not_applicable` for every finding).
  */
+import { createFactory } from "hono/factory";
 import { describeRoute } from "hono-openapi";
 import { withTenant } from "../../../db/client";
 import { loadFacility, setFacilityStatus } from "../../../db/facility-records";
 import { asOfDate } from "../../../runtime/evaluation";
+import type { AppEnv } from "../../context";
 import { findingsView } from "../../http/findings-view";
 import { jsonText } from "../../http/json-text";
 import { jsonResponse, problemResponses } from "../../http/openapi";
@@ -36,48 +38,57 @@ export function registerCheckFacility(app: App): void {
     }),
     authenticate,
     requireScope("checks:write"),
-    validate("param", FacilityIdParams),
-    requireLocation,
-    validate("header", IdempotencyKeyHeader),
-    validate("query", FindingsQuery),
-    ...optionalJson(FacilityCheckRequestSchema),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const body = c.req.valid("json");
-      const services = c.get("services");
-      const principal = c.get("principal");
-      const record = await withTenant(services.db(), principal.tenantId, (tx) => loadFacility(tx, id));
-      if (!record) throw notFound(`Facility ${id}`);
-      const idempotencyKey = c.req.valid("header")["idempotency-key"];
-      const {
-        record: check,
-        resultJson,
-        replayed,
-        plan,
-      } = await runCheck(services, principal, {
-        facility: record.facility,
-        asOf: body.asOf,
-        facilityId: id,
-        idempotencyKey,
-        requestHash: idempotencyKey ? await fingerprint({ id, ...body }) : undefined,
-        view: findingsView(c.req.valid("query")),
-        region: callerRegion(c.env, c.req.raw),
-      });
-      if (!replayed && check.asOf === asOfDate(undefined)) {
-        await withTenant(services.db(), principal.tenantId, (tx) =>
-          setFacilityStatus(tx, id, check.result.status, check.evaluatedAt),
-        );
-        await notifyTenantObject(services, principal.tenantId, {
-          facilityId: id,
-          facility: record.facility,
-          verdict: check.result,
-          cause: "check",
-          evaluatedAt: check.evaluatedAt,
-        });
-      }
-      c.set("metricLabels", { state: check.state, plan });
-      if (replayed) c.header("idempotent-replayed", "true");
-      return jsonText(c, resultJson);
-    },
+    ...checkFacility,
   );
 }
+
+/**
+ * The check of a stored facility once the caller is authenticated and holds the scope: also
+ * the partner API's (workers/routes/partner/check-facility.ts), where the principal is the
+ * partner acting for the tenant its grant names. Metered to the principal's tenant.
+ */
+export const checkFacility = createFactory<AppEnv>().createHandlers(
+  validate("param", FacilityIdParams),
+  requireLocation,
+  validate("header", IdempotencyKeyHeader),
+  validate("query", FindingsQuery),
+  ...optionalJson(FacilityCheckRequestSchema),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const services = c.get("services");
+    const principal = c.get("principal");
+    const record = await withTenant(services.db(), principal.tenantId, (tx) => loadFacility(tx, id));
+    if (!record) throw notFound(`Facility ${id}`);
+    const idempotencyKey = c.req.valid("header")["idempotency-key"];
+    const {
+      record: check,
+      resultJson,
+      replayed,
+      plan,
+    } = await runCheck(services, principal, {
+      facility: record.facility,
+      asOf: body.asOf,
+      facilityId: id,
+      idempotencyKey,
+      requestHash: idempotencyKey ? await fingerprint({ id, ...body }) : undefined,
+      view: findingsView(c.req.valid("query")),
+      region: callerRegion(c.env, c.req.raw),
+    });
+    if (!replayed && check.asOf === asOfDate(undefined)) {
+      await withTenant(services.db(), principal.tenantId, (tx) =>
+        setFacilityStatus(tx, id, check.result.status, check.evaluatedAt),
+      );
+      await notifyTenantObject(services, principal.tenantId, {
+        facilityId: id,
+        facility: record.facility,
+        verdict: check.result,
+        cause: "check",
+        evaluatedAt: check.evaluatedAt,
+      });
+    }
+    c.set("metricLabels", { state: check.state, plan });
+    if (replayed) c.header("idempotent-replayed", "true");
+    return jsonText(c, resultJson);
+  },
+);

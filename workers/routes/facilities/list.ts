@@ -2,9 +2,11 @@
  * GET /v1/facilities — the tenant's facilities, oldest first, with cursor pagination and
  * filters by state and status. Scope `facilities:read`.
  */
+import { createFactory } from "hono/factory";
 import { describeRoute } from "hono-openapi";
 import { withTenantRead } from "../../../db/client";
 import { listFacilities } from "../../../db/facility-records";
+import type { AppEnv } from "../../context";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { pageOf } from "../../http/schemas";
 import { validate } from "../../http/validation";
@@ -26,21 +28,26 @@ export function registerListFacilities(app: App): void {
     }),
     authenticate,
     requireScope("facilities:read"),
-    validate("query", FacilityListQuery),
-    async (c) => {
-      const query = c.req.valid("query");
-      const principal = c.get("principal");
-      const page = await withTenantRead(c.get("services").db(), principal.tenantId, (tx) =>
-        listFacilities(tx, {
-          state: query.state,
-          status: query.status,
-          after: query.cursor,
-          limit: Number(query.limit),
-          // A manager lists only their locations.
-          ids: principal.locations ? [...principal.locations] : undefined,
-        }),
-      );
-      return c.json({ data: page.data.map(facilityBody), nextCursor: page.nextCursor });
-    },
+    ...listFacilitiesOfTenant,
   );
 }
+
+/** The listing once the caller is authenticated and holds the scope: also the partner API's. */
+export const listFacilitiesOfTenant = createFactory<AppEnv>().createHandlers(
+  validate("query", FacilityListQuery),
+  async (c) => {
+    const query = c.req.valid("query");
+    const principal = c.get("principal");
+    const page = await withTenantRead(c.get("services").db(), principal.tenantId, (tx) =>
+      listFacilities(tx, {
+        state: query.state,
+        status: query.status,
+        after: query.cursor,
+        limit: Number(query.limit),
+        // A manager lists only their locations.
+        ids: principal.locations ? [...principal.locations] : undefined,
+      }),
+    );
+    return c.json({ data: page.data.map(facilityBody), nextCursor: page.nextCursor });
+  },
+);

@@ -17,7 +17,13 @@ const Events = v.pipe(
   v.maxLength(EVENT_TYPES.length),
   v.check((events) => new Set(events).size === events.length, "lists an event type twice"),
 );
-const UrlSchema = v.pipe(storableString(), v.trim(), v.maxLength(2048), v.url("must be an absolute URL"));
+/** Also the partner API's endpoints (workers/routes/partner/webhooks.ts). */
+export const UrlSchema = v.pipe(
+  storableString(),
+  v.trim(),
+  v.maxLength(2048),
+  v.url("must be an absolute URL"),
+);
 const Description = v.nullable(v.pipe(storableString(), v.trim(), v.maxLength(200)));
 
 export const CreateWebhookSchema = v.object({

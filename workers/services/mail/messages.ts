@@ -66,3 +66,16 @@ export const inviteMail = (to: string, companyName: string, url: string) =>
     ],
     { url, label: "Accept the invite" },
   );
+
+/** A partner (a kitchen marketplace) onboarded the business: the owner's invitation (issue 21). */
+export const partnerInviteMail = (to: string, companyName: string, partnerName: string, url: string) =>
+  message(
+    to,
+    `${partnerName} set up ${companyName} on Prep`,
+    [
+      `${partnerName} created a Prep account for ${companyName}, the food-safety compliance app, and invited you as its owner.`,
+      `Accept the invite to sign in. You will then see what ${partnerName} asks to do for your business (its scopes) and decide whether to allow it; until you do, ${partnerName} sees only that the invitation is pending.`,
+      "The link works once, within seven days.",
+    ],
+    { url, label: "Accept the invite" },
+  );
