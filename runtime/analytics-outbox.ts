@@ -65,9 +65,9 @@ export async function enqueueProductEvents(tx: Tx, events: readonly TrackedEvent
 }
 
 /**
- * Queues one event in a transaction of its own. The function features call when they send
- * an event (`Export Shared`, `Partner Linked`: docs/tracking-plan.md); the Worker's
- * `recordProductEvent` (workers/services/analytics.ts) also starts a drain after the response.
+ * Queues one event in a transaction of its own, for a change with no tenant transaction to
+ * join (docs/tracking-plan.md); the Worker's `recordProductEvent`
+ * (workers/services/analytics.ts) also starts a drain after the response.
  */
 export function trackProductEvent(db: Database, event: TrackedEvent): Promise<void> {
   return withTenant(db, event.tenantId, (tx) => enqueueProductEvents(tx, [event]));

@@ -6,6 +6,7 @@
 import { PLANS } from "../../billing/catalog";
 import type { BillingAccount } from "../../billing/entitlements";
 import type { Database } from "../../db/client";
+import type { Grant } from "../../db/partners";
 import {
   analyticsSetup,
   drainAnalytics,
@@ -112,4 +113,21 @@ export function billingChangeEvents(
     });
   }
   return events;
+}
+
+/**
+ * `Partner Linked` (docs/tracking-plan.md): once per grant, when its owner's consent makes it
+ * active (onboarding's invited grant, or a code exchange); the partner's id is its only property.
+ */
+export function partnerLinkedEvent(
+  grant: Pick<Grant, "id" | "tenantId" | "partnerId">,
+  userId: string | null,
+): TrackedEvent {
+  return {
+    event: "Partner Linked",
+    tenantId: grant.tenantId,
+    userId,
+    properties: { partner: grant.partnerId },
+    messageId: `Partner Linked:${grant.id}`,
+  };
 }

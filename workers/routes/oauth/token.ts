@@ -28,11 +28,13 @@ import {
   redeemAuthorizationCode,
   type StoredClient,
 } from "../../../db/partners";
+import { enqueueProductEvents } from "../../../runtime/analytics-outbox";
 import { keyRing } from "../../../runtime/signing-keys";
 import type { AppEnv } from "../../context";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { Problem } from "../../http/problem";
 import { enforceRateLimit } from "../../middleware/auth";
+import { drainAnalyticsSoon, partnerLinkedEvent } from "../../services/analytics";
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "../../services/partner-tokens";
 import { mirrorEndpointsForGrant } from "../../services/partner-webhooks";
 import { pkceChallenge } from "../../services/pkce";
@@ -269,15 +271,17 @@ export function registerToken(app: App): void {
           }),
         );
         await mirrorEndpointsForGrant(services, grant);
-        await withTenant(db, grant.tenantId, (tx) =>
-          recordAudit(tx, {
+        await withTenant(db, grant.tenantId, async (tx) => {
+          await recordAudit(tx, {
             tenantId: grant.tenantId,
             actor: redeemed.userId,
             action: "partner_grant.consented",
             target: grant.id,
             detail: { partnerId: client.partnerId, partnerName: client.partnerName, scopes: grant.scopes },
-          }),
-        );
+          });
+          await enqueueProductEvents(tx, [partnerLinkedEvent(grant, redeemed.userId)]);
+        });
+        drainAnalyticsSoon(services, c.env);
         return tokenResponse(client.scopes, {
           grant_id: grant.id,
           tenant_id: grant.tenantId,

@@ -10,11 +10,13 @@ import { recordAudit } from "../../../db/audit";
 import type { Tx } from "../../../db/client";
 import { withTenant } from "../../../db/client";
 import { consentToGrant, type Grant, revokeGrant } from "../../../db/partners";
+import { enqueueProductEvents } from "../../../runtime/analytics-outbox";
 import type { AppEnv } from "../../context";
 import { jsonResponse, problemResponses } from "../../http/openapi";
 import { notFound } from "../../http/problem";
 import { validate } from "../../http/validation";
 import { authenticate } from "../../middleware/auth";
+import { drainAnalyticsSoon, partnerLinkedEvent } from "../../services/analytics";
 import { mirrorEndpointsForGrant, unmirrorGrant } from "../../services/partner-webhooks";
 import type { Services } from "../../services/services";
 import type { App } from "../index";
@@ -42,10 +44,13 @@ async function decide(
         target: changed.id,
         detail: { partnerId: changed.partnerId, scopes: changed.scopes },
       });
+    // Product analytics, committed with the consent it records.
+    if (changed?.status === "active") await enqueueProductEvents(tx, [partnerLinkedEvent(changed, userId)]);
     return changed;
   });
   if (!grant) throw notFound("A grant in a state to change with this id");
   await after(c.get("services"), grant);
+  if (grant.status === "active") drainAnalyticsSoon(c.get("services"), c.env);
   return c.json(grant);
 }
 

@@ -5,6 +5,8 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, inject, it } from "vitest";
+import { messageIdFor } from "../../../runtime/analytics";
+import { drainUntil, has, hmacKey } from "../../../test/analytics";
 import { cardFor, sfRestaurant } from "../../../test/fixtures";
 import { BASE, call, expectProblem } from "../../../test/helpers";
 import { linkToken, waitForMail } from "../../../test/mail";
@@ -116,6 +118,14 @@ describe("onboarding a food business", () => {
     expect(consented.status).toBe(200);
     expect(await consented.json()).toMatchObject({ status: "active", consentedBy: owner.userId });
     expect(await listed(token)).toEqual([expect.objectContaining({ id: tenant.id, status: "active" })]);
+    // Product analytics hears of the link once, with the partner's id only.
+    const got = await drainUntil(tenant.id, (g) => has(g, ["Partner Linked"]));
+    expect(got.segment.filter((m) => m.event === "Partner Linked")).toEqual([
+      expect.objectContaining({
+        messageId: await messageIdFor(hmacKey(), `Partner Linked:${tenant.grantId}`),
+        properties: { partner: partner.partnerId },
+      }),
+    ]);
     // A second consent has nothing to change.
     await expectProblem(
       await asUser(owner, `/v1/partner-grants/${tenant.grantId}/consent`, { method: "POST" }),
