@@ -92,7 +92,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the partner consent flow in a browser", 
       .waitFor();
     const scopes = await page.getByTestId("consent-scopes").getByRole("listitem").allTextContents();
     expect(scopes).toEqual([
-      "See your locations and their compliance status",
+      "See your locations (with the staff and credentials entered on them) and their compliance status",
       "Run compliance checks and read the findings (they count toward your usage)",
     ]);
     await page.getByRole("button", { name: "Allow" }).click();

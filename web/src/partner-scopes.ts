@@ -3,7 +3,8 @@
  * Partners page and the consent screen; docs/partners.md "Scopes").
  */
 export const PARTNER_SCOPE_LABELS: Record<string, string> = {
-  "tenants:read": "See your locations and their compliance status",
+  "tenants:read":
+    "See your locations (with the staff and credentials entered on them) and their compliance status",
   "facilities:write": "Add locations for you (e.g. at their kitchen's address)",
   "checks:write": "Run compliance checks and read the findings (they count toward your usage)",
 };
