@@ -55,21 +55,6 @@ export function registerDocs(app: App): void {
           },
         },
         security: [{ apiKey: [] }],
-        tags: [
-          {
-            name: "Partner OAuth",
-            description:
-              "Kitchen marketplaces and other partners: the token endpoint (docs/gtm/integration-guide.md).",
-          },
-          {
-            name: "Partner API",
-            description: "What a partner does for the businesses linked to it, within each owner's grant.",
-          },
-          {
-            name: "Partners (owners)",
-            description: "A business owner's view: consent to, list and revoke partners.",
-          },
-        ],
       },
       exclude: ["/docs", "/v1/openapi.json"],
     }),
