@@ -86,6 +86,12 @@ function workerdProject(options: {
 
 export default defineConfig({
   test: {
+    // A console line an isolate prints after its test file's environment has closed ("Closing
+    // rpc while onUserConsoleLog was pending") is not a test failure: every test of the file
+    // has passed or failed by then (CI saw it once, after all 1,255 had passed). Any other
+    // unhandled error still fails the run.
+    onUnhandledError: (error) =>
+      !(error.name === "EnvironmentTeardownError" && error.message.includes("onUserConsoleLog")),
     projects: [
       workerdProject({
         name: "workerd",
