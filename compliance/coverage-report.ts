@@ -85,6 +85,61 @@ function inForce(rule: Rule): string {
     : `from ${rule.effectiveFrom}`;
 }
 
+/** One jurisdiction's counts; a rule id with several in-force windows counts once. */
+export interface RuleCounts {
+  rules: number;
+  /** Rules every window of which is verified against the primary text. */
+  verified: number;
+  /** Rules whose latest window only informs (not checkable from the payload). */
+  informational: number;
+  /** Rules every window of which names its primary source's URL and the day it was checked. */
+  sourced: number;
+}
+
+export function countRules(rules: readonly Rule[]): RuleCounts {
+  const byId = new Map<string, Rule[]>();
+  for (const r of rules) byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
+  const counts: RuleCounts = { rules: byId.size, verified: 0, informational: 0, sourced: 0 };
+  for (const windows of byId.values()) {
+    const latest = windows.reduce((a, b) => (b.effectiveFrom > a.effectiveFrom ? b : a));
+    if (windows.every((w) => w.verified)) counts.verified++;
+    if (latest.requirement.kind === "informational") counts.informational++;
+    if (windows.every((w) => w.source)) counts.sourced++;
+  }
+  return counts;
+}
+
+const share = (part: number, whole: number) => (whole === 0 ? "—" : `${Math.round((100 * part) / whole)} %`);
+
+function countsRow(name: string, c: RuleCounts): string {
+  return `| ${cell(name)} | ${c.rules} | ${c.verified} (${share(c.verified, c.rules)}) | ${c.informational} (${share(c.informational, c.rules)}) | ${c.sourced} (${share(c.sourced, c.rules)}) |`;
+}
+
+/** The per-jurisdiction counts table with its total, in the order given. */
+function renderCounts(datasets: readonly Dataset[]): string[] {
+  const out = [
+    "## Rules, verified and informational, per jurisdiction",
+    "",
+    "Targets: at least 120 rules, at least 90 % of them verified against the primary text, and fewer than 15 % that only inform (cannot be checked from the payload). " +
+      "A rule with several windows in force over time counts once.",
+    "",
+    "| Jurisdiction | Rules | Verified | Informational only | Primary source URL and check date |",
+    "|---|---:|---:|---:|---:|",
+  ];
+  const total: RuleCounts = { rules: 0, verified: 0, informational: 0, sourced: 0 };
+  for (const d of datasets) {
+    const c = countRules(d.rules);
+    for (const key of Object.keys(total) as (keyof RuleCounts)[]) total[key] += c[key];
+    out.push(countsRow(d.shortName ?? d.name, c));
+  }
+  out.push(countsRow("**All jurisdictions**", total));
+  return out;
+}
+
+function sourceCell(rule: Rule): string {
+  return rule.source ? `[checked ${rule.source.checkedAt}](${rule.source.url})` : "—";
+}
+
 /** docs/coverage.md for these datasets. */
 export function renderCoverageMarkdown(datasets: readonly Dataset[]): string {
   const out: string[] = [
@@ -106,6 +161,7 @@ export function renderCoverageMarkdown(datasets: readonly Dataset[]): string {
     out.push(`| ${cell(s.name)} | ${cell(local)} | state-level rules only |`);
   }
   const sorted = [...datasets].sort((a, b) => a.jurisdiction.localeCompare(b.jurisdiction));
+  out.push("", ...renderCounts(sorted));
   for (const d of sorted) {
     const unverified = d.rules.filter((r) => !r.verified).length;
     out.push(
@@ -115,12 +171,12 @@ export function renderCoverageMarkdown(datasets: readonly Dataset[]): string {
       `\`${d.jurisdiction}\` · ${d.name} · version ${d.version} · ${levelOf(d.jurisdiction)} level · ${d.rules.length} rules, ${unverified} unverified` +
         (d.parent ? ` · within \`${d.parent}\`` : ""),
       "",
-      "| Rule | Title | Checks | In force | Composition | Citation | Verified |",
-      "|---|---|---|---|---|---|---|",
+      "| Rule | Title | Checks | In force | Composition | Citation | Verified | Source |",
+      "|---|---|---|---|---|---|---|---|",
     );
     for (const r of d.rules) {
       out.push(
-        `| ${r.id} | ${cell(r.title)} | ${cell(describeRequirement(r.requirement))} | ${inForce(r)} | ${r.composition} | ${cell(r.citation)} | ${r.verified ? "yes" : "**unverified**"} |`,
+        `| ${r.id} | ${cell(r.title)} | ${cell(describeRequirement(r.requirement))} | ${inForce(r)} | ${r.composition} | ${cell(r.citation)} | ${r.verified ? "yes" : "**unverified**"} | ${sourceCell(r)} |`,
       );
     }
     if (d.leadTimes && d.leadTimes.length > 0) {

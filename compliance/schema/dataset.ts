@@ -242,6 +242,15 @@ export type Applicability = v.InferOutput<typeof ApplicabilitySchema>;
 export const COMPOSITIONS = ["floor", "override", "additive", "preempted", "own_code"] as const;
 export type Composition = (typeof COMPOSITIONS)[number];
 
+export const RuleSourceSchema = v.object({
+  url: v.pipe(
+    storableString(),
+    v.url("must be an absolute URL"),
+    v.startsWith("https://", "must be an https URL"),
+  ),
+  checkedAt: DateSchema,
+});
+
 export const RuleSchema = v.object({
   id: v.pipe(
     v.string(),
@@ -268,6 +277,12 @@ export const RuleSchema = v.object({
   applicability: v.optional(ApplicabilitySchema),
   requirement: RequirementSchema,
   notes: v.optional(boundedString(2000)),
+  /**
+   * The primary text the rule was read against (statute, code section or agency page) and the
+   * day someone last compared the rule with it; `docs/coverage.md` reports the share of rules
+   * that have one. Absent on rules not yet traced to a reachable primary text.
+   */
+  source: v.optional(RuleSourceSchema),
   /** Set only by compliance/overrides.ts on rules a manual override changed or added; findings carry it. */
   override: v.optional(v.object({ id: boundedString(60, 1), reason: boundedString(2000, 1) })),
 });
