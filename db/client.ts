@@ -12,7 +12,7 @@
  * (read-your-writes within a request). Only routes that tolerate replication lag call
  * `withTenantRead`; everything else stays on the primary.
  */
-import { neonConfig, Pool } from "@neondatabase/serverless";
+import { type Client, neonConfig, Pool } from "@neondatabase/serverless";
 import { sql } from "drizzle-orm";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import { withReplicas } from "drizzle-orm/pg-core";
@@ -32,6 +32,17 @@ export interface DatabaseConfig {
   webSocketConstructor?: unknown;
 }
 
+export interface OpenOptions {
+  /**
+   * The handle sends large statements (the outbox's batches of records, megabytes each): every
+   * write of the Postgres protocol goes out as its own WebSocket message. The driver's default
+   * coalescing copies everything pending into a new buffer on each write, so a multi-megabyte
+   * Bind was copied once per message after it; on the tenant object's thread that was ~100 µs
+   * per metered check (docs/performance.md, "What moved in the object").
+   */
+  bulkWrites?: boolean;
+}
+
 export interface DatabaseHandle {
   db: Database;
   close(): Promise<void>;
@@ -41,7 +52,7 @@ export class DatabaseUnavailableError extends Error {
   override name = "DatabaseUnavailableError";
 }
 
-export function openDatabase(config: DatabaseConfig): DatabaseHandle {
+export function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): DatabaseHandle {
   if (!config.databaseUrl) throw new DatabaseUnavailableError("DATABASE_URL is not configured");
   // neonConfig is process-wide; every caller in one isolate passes the same settings (they
   // come from the Worker's env), so setting them on each open is idempotent.
@@ -54,11 +65,11 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   if (config.webSocketConstructor) {
     neonConfig.webSocketConstructor = config.webSocketConstructor as typeof neonConfig.webSocketConstructor;
   }
-  const primaryPool = newPool(config.databaseUrl);
+  const primaryPool = newPool(config.databaseUrl, options);
   const primary = drizzle({ client: primaryPool, schema });
   if (!config.replicaUrl) return { db: primary, close: () => primaryPool.end() };
 
-  const replicaPool = newPool(config.replicaUrl);
+  const replicaPool = newPool(config.replicaUrl, options);
   const replica = drizzle({ client: replicaPool, schema });
   const state: Routing = { replica, wrote: false };
   const db = withReplicas(primary, [replica], () => (state.wrote ? primary : replica));
@@ -79,10 +90,15 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   };
 }
 
-function newPool(connectionString: string): Pool {
+function newPool(connectionString: string, { bulkWrites = false }: OpenOptions): Pool {
   const pool = new Pool({ connectionString, max: 4 });
   // A pool error outside a query (a dropped socket) must not crash the isolate.
   pool.on("error", () => {});
+  // Per connection, not neonConfig's process-wide default: other handles keep coalescing.
+  if (bulkWrites)
+    pool.on("connect", (client: Client) => {
+      client.neonConfig.coalesceWrites = false;
+    });
   return pool;
 }
 

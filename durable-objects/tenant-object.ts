@@ -599,8 +599,9 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
   }
 
   private async flushOutbox(): Promise<void> {
-    // One connection for the whole run (the pool connects on its first query).
-    const handle = openDatabase(databaseConfig(this.env));
+    // One connection for the whole run (the pool connects on its first query); batches are
+    // megabytes, so the driver sends each protocol write as it comes (db/client.ts).
+    const handle = openDatabase(databaseConfig(this.env), { bulkWrites: true });
     let deadLettered = 0;
     try {
       const outcome = await this.outbox.flush((tenantId, batch) =>
