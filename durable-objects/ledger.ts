@@ -76,8 +76,8 @@ export class Ledger {
    * `transactionSync`: it may store a new dictionary, which must outlive a rolled-back
    * recording, as the instance remembers it.
    */
-  pack(json: string): PackedRecord {
-    return this.records.pack(json);
+  pack(utf8: Uint8Array): PackedRecord {
+    return this.records.pack(utf8);
   }
 
   /** Check counts in [fromMs, toMs) per bucket and state. Both bounds are whole hours. */
@@ -159,7 +159,7 @@ export class Ledger {
 
   /**
    * Records `input.check` unless its idempotency key or its id was seen before. `packed` is
-   * `pack(input.check.json)`, made before the transaction.
+   * `pack(input.check.utf8)`, made before the transaction.
    */
   record(input: RecordCheckInput, nowMs: number, packed: PackedRecord): RecordCheckOutcome {
     const { check, idempotencyKey } = input;

@@ -50,7 +50,7 @@ describe("RecordStore", () => {
     const large = JSON.stringify({ noise: Array.from({ length: 400_000 }, () => Math.random()) });
     const outcome = await withStorage((sql) => {
       const records = new RecordStore(sql);
-      const packed = records.pack(json);
+      const packed = records.pack(Buffer.from(json, "utf8"));
       const small = records.rowBody("small", packed.bytes);
       small.writeParts();
       const plain = records.packPlain(large);

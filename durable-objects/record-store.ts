@@ -99,8 +99,7 @@ export class RecordStore {
    * when there is none or the record is news to it. Call it outside `transactionSync`: a
    * dictionary this stores must outlive a rolled-back write, as the instance remembers it.
    */
-  pack(json: string): PackedRecord {
-    const raw = Buffer.from(json, "utf8");
+  pack(raw: Uint8Array): PackedRecord {
     let dictionary = this.currentDictionary() ?? this.newDictionary(raw, null);
     let bytes: Uint8Array = deflateRawSync(raw, { dictionary: dictionary.bytes, level: DICTIONARY_LEVEL });
     dictionary.uses++;

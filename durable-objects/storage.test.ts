@@ -13,6 +13,7 @@ import { withTenant } from "../db/client";
 import { newId } from "../db/ids";
 import { datasetRegistry } from "../runtime/dataset-registry";
 import { evaluateFacility } from "../runtime/evaluation";
+import { entryJson } from "../test/check-records";
 import { sfRestaurant } from "../test/fixtures";
 import { call, newTenant, workerDb } from "../test/helpers";
 import { TenantMeters } from "../workers/services/tenant-meters";
@@ -264,7 +265,7 @@ describe("storage per check", () => {
     );
     const verdict = await verdictOf(facility);
     const checks = Array.from({ length: 40 }, () => checkOf(tenantId, facility, verdict, null));
-    const jsonBytes = new TextEncoder().encode(checks[0]?.input.check.json).byteLength;
+    const jsonBytes = checks[0]?.input.check.utf8.byteLength ?? 0;
     expect(jsonBytes).toBeGreaterThan(OUTBOX_BATCH_BYTES / 20);
     const batches: number[][] = [];
     await runInDurableObject(stub, (instance: TenantObject) => {
@@ -342,7 +343,7 @@ describe("the largest facility the schemas accept", () => {
     const { tenantId } = await newTenant();
     const stub = TenantMeters.of(env, tenantId).shard(0);
     const { input } = checkOf(tenantId, facility, await verdictOf(facility), null, "largest");
-    const jsonBytes = new TextEncoder().encode(input.check.json).byteLength;
+    const jsonBytes = input.check.utf8.byteLength;
     expect(jsonBytes).toBeGreaterThan(5 * ROW_LIMIT_BYTES);
 
     expect((await stub.recordCheck(input)).kind).toBe("recorded");
@@ -376,7 +377,7 @@ describe("the largest facility the schemas accept", () => {
              UNION ALL SELECT max(length(bytes)) FROM ledger_dictionaries)`,
         )
         .one().n;
-      const same = internals(instance).ledger.text(input.check.id)?.json === input.check.json;
+      const same = internals(instance).ledger.text(input.check.id)?.json === entryJson(input);
       return { row, largestPart, packed, largestValue, same };
     });
     console.log(

@@ -201,7 +201,7 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
     const now = Date.now();
     let alarmMoved = false;
     // Compressed before the transaction: packing may store a new dictionary (record-store.ts).
-    const packed = this.ledger.pack(input.check.json);
+    const packed = this.ledger.pack(input.check.utf8);
     const outcome = this.ctx.storage.transactionSync(() => {
       const result = this.ledger.record(input, now, packed);
       if (result.kind === "recorded") {

@@ -55,6 +55,9 @@ export function checkInput(tenantId: string, options: CheckInputOptions = {}): R
   };
 }
 
+/** A check entry's JSON text, as the ledger keeps and returns it. */
+export const entryJson = (input: RecordCheckInput): string => new TextDecoder().decode(input.check.utf8);
+
 /** Records Postgres cannot store, each refused with a data error (SQLSTATE class 22). */
 export const POISONS = {
   nul: (record: CheckRecord) => {
