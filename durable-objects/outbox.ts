@@ -218,10 +218,12 @@ export class Outbox {
         (await this.deliverOrIsolate(tenantId, rows.slice(half), deliver, nowMs))
       );
     }
+    const ids = rows.map((row) => row.id);
     this.sql.exec(
       "DELETE FROM outbox WHERE check_id IN (SELECT value FROM json_each(?))",
-      JSON.stringify(rows.map((row) => row.id)),
+      JSON.stringify(ids),
     );
+    this.ledger.forgetRecorded(ids);
     return 0;
   }
 
@@ -245,6 +247,7 @@ export class Outbox {
     );
     body.writeParts();
     this.sql.exec("DELETE FROM outbox WHERE check_id = ?", row.id);
+    this.ledger.forgetRecorded([row.id]);
     console.error(
       JSON.stringify({ level: "error", message: "outbox: check dead-lettered", checkId: row.id, reason }),
     );

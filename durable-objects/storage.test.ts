@@ -248,6 +248,34 @@ describe("storage per check", () => {
     await drain(stub, tenantId, 350);
   });
 
+  it("delivers each check byte for byte, from memory when just recorded and from storage when not", async () => {
+    const { tenantId } = await newTenant();
+    const stub = TenantMeters.of(env, tenantId).shard(0);
+    const [facility] = kitchens(1);
+    if (!facility) throw new Error("no kitchen");
+    const verdict = await verdictOf(facility);
+    const checks = Array.from({ length: 6 }, () => checkOf(tenantId, facility, verdict, null).input);
+    const delivered = new Map<string, string>();
+    const decoder = new TextDecoder();
+    await runInDurableObject(stub, (instance: TenantObject) => {
+      const deliver = instance.deliverChecks;
+      instance.deliverChecks = (db, tenant, batch) => {
+        for (const check of batch) {
+          const json = decoder.decode(check.utf8);
+          delivered.set((JSON.parse(json) as { id: string }).id, json);
+        }
+        return deliver(db, tenant, batch);
+      };
+    });
+    for (const input of checks) await stub.recordCheck(input);
+    // As after a restart or an eviction: half the records are only in storage (deflated).
+    await runInDurableObject(stub, (instance: TenantObject) => {
+      internals(instance).ledger.forgetRecorded(checks.slice(0, 3).map((input) => input.check.id));
+    });
+    await drain(stub, tenantId, checks.length);
+    for (const input of checks) expect(delivered.get(input.check.id)).toBe(entryJson(input));
+  });
+
   it("bounds outbox batches by bytes as well as by count", async () => {
     const { tenantId } = await newTenant();
     const stub = TenantMeters.of(env, tenantId).shard(0);

@@ -211,6 +211,8 @@ export class TenantObject extends DurableObject<TenantObjectEnv> {
       }
       return result;
     });
+    // Only once committed: a rolled-back recording must leave nothing for the flush to send.
+    if (outcome.kind === "recorded") this.ledger.rememberRecorded(input.check.id, input.check.utf8);
     if (alarmMoved) await this.jobs.arm();
     if (outcome.kind === "recorded") {
       // Per state and tenant: what the dashboards' metering panels count.
