@@ -120,9 +120,19 @@ function versionSection(title: string, diff: VersionDiff): string[] {
     return [...lines, "No rule changes.", ...leadTimeLines(diff), ""];
   for (const r of diff.added) lines.push(`- **Added** \`${r.ruleId}\` ${r.title} (${r.citation})`);
   for (const r of diff.removed) lines.push(`- **Removed** \`${r.ruleId}\` ${r.title} (${r.citation})`);
-  for (const r of diff.changed) {
+  // A rule whose only change is its primary source (link or check date) reads as one line.
+  const sourceOnly = (r: VersionDiff["changed"][number]) =>
+    r.changes.every((c) => c.field.startsWith("source."));
+  for (const r of diff.changed.filter(sourceOnly)) {
+    const url = r.changes.find((c) => c.field === "source.url")?.to;
+    const checked = r.changes.find((c) => c.field === "source.checkedAt")?.to;
     lines.push(
-      `- **Changed** \`${r.ruleId}\` ${r.title}${r.override ? ` — override ${r.override.id}: ${r.override.reason}` : ""}`,
+      `- **Source checked** \`${r.ruleId}\` ${r.title} (${r.citation})${url ? `: ${url}` : ""}${checked ? `, checked ${checked}` : ""}`,
+    );
+  }
+  for (const r of diff.changed.filter((r) => !sourceOnly(r))) {
+    lines.push(
+      `- **Changed** \`${r.ruleId}\` ${r.title} (${r.citation})${r.override ? ` — override ${r.override.id}: ${r.override.reason}` : ""}`,
     );
     lines.push("", "  | Field | From | To |", "  |---|---|---|");
     for (const c of r.changes) lines.push(`  | \`${c.field}\` | ${cell(c.from)} | ${cell(c.to)} |`);
