@@ -257,3 +257,29 @@ describe("item 3: Florida DOH institutions — certified manager for every estab
     expect(only(v, "FL-DOH-CFPM", "m")).toMatchObject({ status: "warn", dueBy: "2026-03-03" });
   });
 });
+
+describe("FL-MFDV-COMM: a mobile food dispensing vehicle operates from an approved commissary (FAC 61C-4.0161(2)(c))", () => {
+  const license = { type: "public_food_service_license", number: "MFD-1", issuedAt: "2026-01-05" };
+  const commissary = { type: "commissary_agreement", number: "COM-2", issuedAt: "2025-11-01" };
+  const truck = (permits: object[]) => ({ address: MIAMI, type: "mobile_food_facility", permits });
+  it("a licensed food truck without a commissary agreement fails; with one it passes", () => {
+    const without = check(truck([license]), "2026-03-02");
+    expect(only(without, "FL-LIC").status).toBe("pass");
+    expect(only(without, "FL-MFDV-COMM")).toMatchObject({ status: "fail", verified: true });
+    expect(only(check(truck([license, commissary]), "2026-03-02"), "FL-MFDV-COMM")).toMatchObject({
+      status: "pass",
+      subject: { id: "COM-2" },
+    });
+  });
+  it("does not concern a restaurant", () => {
+    expect(only(check({ address: MIAMI }, "2026-03-02"), "FL-MFDV-COMM").status).toBe("not_applicable");
+  });
+});
+
+describe("FL-DOH-TRAIN: institutional kitchens train every employee yearly by March 31, new hires within 30 days (FAC 64E-11.012(3))", () => {
+  it("tells an institutional kitchen about the 30 days for employees hired after the yearly training", () => {
+    const f = only(check({ address: MIAMI, type: "institutional_kitchen" }, "2026-03-02"), "FL-DOH-TRAIN");
+    expect(f.message).toMatch(/March 31/);
+    expect(f.message).toMatch(/within 30 days of hire/);
+  });
+});
