@@ -1,7 +1,8 @@
 // Statute-derived scenarios for Florida: DBPR licensing (FS 509.241), manager certification
 // within 30 days and presence with 4+ food workers (FS 509.039), employee training within 60
 // days (FS 509.049), preemption of local rules (FS 509.032(7)) and institutional kitchens under
-// the Department of Health (FAC 64E-11.012) instead of DBPR.
+// the Department of Health (FAC 64E-11.012) instead of DBPR; licenses void on a change of owner
+// (FS 509.241(1)) and food trucks working from a commissary (FAC 61C-4.0161).
 import { describe, expect, it } from "vitest";
 import { compileDataset } from "../engine/compile";
 import { evaluate } from "../engine/evaluate";
@@ -30,6 +31,22 @@ describe("FL-LIC public food service license (FS 509.241)", () => {
     const f = only(check({ address: MIAMI, permits: [license("2025-03-01")] }, "2026-03-02"), "FL-LIC");
     expect(f).toMatchObject({ status: "fail" });
     expect(f.message).toMatch(/expired on 2026-03-01/);
+  });
+  it("a license issued before the business changed hands no longer counts: it is not transferable (FS 509.241(1))", () => {
+    const sold = only(
+      check(
+        { address: MIAMI, ownershipChangedAt: "2025-09-01", permits: [license("2025-06-01")] },
+        "2026-03-02",
+      ),
+      "FL-LIC",
+    );
+    expect(sold.status).toBe("fail");
+    expect(sold.message).toMatch(/before the change of ownership on 2025-09-01/);
+    const newOwner = check(
+      { address: MIAMI, ownershipChangedAt: "2025-09-01", permits: [license("2025-09-01")] },
+      "2026-03-02",
+    );
+    expect(only(newOwner, "FL-LIC").status).toBe("pass");
   });
   it("is due before opening", () => {
     expect(only(check({ address: MIAMI, openedAt: "2026-04-01" }, "2026-03-02"), "FL-LIC")).toMatchObject({
