@@ -24,7 +24,7 @@ const cook = (hiredAt: string, credentials: object[] = []) => ({
 describe("TX-CFPM certified food protection manager on site (25 TAC 228.31)", () => {
   it("passes with a certified manager among the staff and says the manager must be on site", () => {
     const f = only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "TX-CFPM");
-    expect(f).toMatchObject({ status: "pass", verified: false }); // packaged-only exemption unverified (item 9)
+    expect(f).toMatchObject({ status: "pass", verified: false }); // official texts not reached (item 9)
     expect(f.message).toMatch(/on site during all hours/);
   });
   it("fails without one and supersedes the FDA baseline", () => {
@@ -217,20 +217,22 @@ describe("item 11: a manager certificate exempts from the food handler course on
   });
 });
 
-describe("item 9: packaged-only operations — TX-CFPM and Austin's ATX-FM keep applying, exemption unverified", () => {
+describe("packaged-only operations: TX-CFPM no longer applies to them (HSC § 437.0076(c); 25 TAC 228.31(c)); Austin's ATX-FM keeps applying, unverified", () => {
   const DALLAS = { city: "Dallas", state: "TX" };
   const packagedOnly = (address: object, staff: object[], asOf: string) =>
     check({ address, handlesUnpackagedTcsFood: false, staff }, asOf);
-  it("TX-CFPM still fails a packaged-only site without a certified manager, flagged unverified", () => {
-    const f = only(packagedOnly(DALLAS, [cook("2020-01-01")], "2026-03-02"), "TX-CFPM");
-    expect(f).toMatchObject({ status: "fail", verified: false });
-    expect(f.citation).toMatch(/packaged-only exemption unverified/);
+  it("TX-CFPM no longer fails a packaged-only site without a certified manager (it did until 2026.12.2)", () => {
+    const v = packagedOnly(DALLAS, [cook("2020-01-01")], "2026-03-02");
+    const f = only(v, "TX-CFPM");
+    expect(f).toMatchObject({ status: "not_applicable", verified: false });
+    expect(f.message).toMatch(/unpackaged TCS/);
+    expect(f.citation).toMatch(/437\.0076\(c\)/);
+    expect(only(v, "FDA-CFPM").status).toBe("not_applicable"); // the baseline does not step in
   });
-  it("TX-CFPM passes a packaged-only site with a certified manager (and a site handling unpackaged food)", () => {
-    expect(only(packagedOnly(DALLAS, [CERTIFIED_MANAGER], "2026-03-02"), "TX-CFPM")).toMatchObject({
-      status: "pass",
-      verified: false,
-    });
+  it("TX-CFPM still fails a site handling unpackaged TCS food without a certified manager, and passes it with one", () => {
+    expect(
+      only(check({ address: DALLAS, staff: [cook("2020-01-01")] }, "2026-03-02"), "TX-CFPM").status,
+    ).toBe("fail");
     expect(only(check({ address: DALLAS, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "TX-CFPM").status).toBe(
       "pass",
     );
