@@ -116,6 +116,17 @@ describe("facilities", () => {
       expect(problem.code).toBe("validation_failed");
       expect(problem.errors.map((e) => e.pointer)).toEqual(["/chainLocations"]);
     }
+    // The OpenAPI document (generated from the same schema) tells integrators the bounds.
+    const spec = (await (await call("/v1/openapi.json")).json()) as unknown;
+    const found: unknown[] = [];
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== "object") return;
+      const record = node as Record<string, unknown>;
+      if (record.chainLocations) found.push(record.chainLocations);
+      for (const value of Object.values(record)) walk(value);
+    };
+    walk(spec);
+    expect(found[0]).toMatchObject({ type: "integer", minimum: 1, maximum: 1_000_000 });
     const patched = await call(`/v1/facilities/${created.id}`, {
       method: "PATCH",
       key,
