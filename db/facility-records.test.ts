@@ -67,6 +67,7 @@ describe("facility storage limits", () => {
     const added = {
       certificateHolderLeftAt: "2026-10-01",
       servesHighlySusceptiblePopulation: true,
+      chainLocations: 40_000,
       temperatureLogs: [
         {
           at: "2026-11-30T12:00:00.000Z",
@@ -87,6 +88,7 @@ describe("facility storage limits", () => {
     expect(read).toMatchObject({
       certificateHolderLeftAt: "2026-10-01",
       servesHighlySusceptiblePopulation: true,
+      chainLocations: 40_000,
       temperatureLogs: added.temperatureLogs,
       inspections: added.inspections,
     });

@@ -50,6 +50,7 @@ function facilityColumns(input: FacilityInput) {
     ownershipChangedAt: input.ownershipChangedAt ?? null,
     certificateHolderLeftAt: input.certificateHolderLeftAt ?? null,
     servesHighlySusceptiblePopulation: input.servesHighlySusceptiblePopulation ?? null,
+    chainLocations: input.chainLocations ?? null,
   };
 }
 
@@ -254,6 +255,7 @@ async function assemble(tx: Tx, rows: FacilityRow[]): Promise<FacilityRecord[]> 
         ownershipChangedAt: row.ownershipChangedAt,
         certificateHolderLeftAt: row.certificateHolderLeftAt,
         servesHighlySusceptiblePopulation: row.servesHighlySusceptiblePopulation,
+        chainLocations: row.chainLocations,
       }),
       permits: permitRows
         .filter((p) => p.facilityId === row.id)

@@ -221,6 +221,8 @@ export const facilities = pgTable(
     certificateHolderLeftAt: date("certificate_holder_left_at", { mode: "string" }),
     /** Serves a highly susceptible population; null = not stated. */
     servesHighlySusceptiblePopulation: boolean("serves_highly_susceptible_population"),
+    /** Locations in its chain under the same name and menu (21 CFR 101.11); null = not stated. */
+    chainLocations: integer("chain_locations"),
     /** The latest verdict's status; null until the facility is first checked. */
     status: text("status", { enum: ["compliant", "at_risk", "non_compliant"] }),
     lastCheckedAt: timestamptz("last_checked_at"),

@@ -575,6 +575,7 @@ const facility = fc.record(
       { requiredKeys: ["city", "state"] },
     ),
     handlesUnpackagedTcsFood: fc.boolean(),
+    chainLocations: fc.integer({ min: 1, max: 1_000_000 }),
     openedAt: dateLike,
     ownershipChangedAt: dateLike,
     permits: arrayOf(

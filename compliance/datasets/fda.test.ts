@@ -129,3 +129,37 @@ describe("item 7: FDA-PERMIT expiry unknown and mobile food facility permits (§
     );
   });
 });
+
+describe("FDA-MENU: calorie labelling binds chains of 20 or more locations under one name and menu (21 CFR 101.11)", () => {
+  const restaurant = (chainLocations?: number) => run(chainLocations === undefined ? {} : { chainLocations });
+  it("tells a restaurant in a chain of 20 what to post, as a rule the payload cannot show", () => {
+    const f = only(restaurant(20), "FDA-MENU");
+    expect(f).toMatchObject({ status: "not_applicable", verified: true, severity: "major" });
+    expect(f.message).toMatch(/Not checkable from the payload/);
+    expect(f.message).toMatch(/calories/);
+  });
+  it("leaves out a chain of 19, saying why", () => {
+    const f = only(restaurant(19), "FDA-MENU");
+    expect(f.message).toMatch(/chains of 20 or more locations/);
+    expect(f.message).toMatch(/fewer/);
+    expect(f.message).not.toMatch(/Not checkable/);
+  });
+  it("asks for the chain size when the facility does not state it, instead of assuming a chain", () => {
+    expect(only(restaurant(), "FDA-MENU").message).toMatch(/does not state chainLocations/);
+  });
+  it("concerns restaurants and ghost kitchens only", () => {
+    expect(only(run({ type: "ghost_kitchen", chainLocations: 400 }), "FDA-MENU").message).toMatch(
+      /Not checkable/,
+    );
+    expect(only(run({ type: "caterer", chainLocations: 400 }), "FDA-MENU").message).toMatch(
+      /Applies only to/,
+    );
+  });
+  it("is not in force before the compliance date, 2018-05-07", () => {
+    const before = evaluate(facility({ chainLocations: 50 }), fda, "2018-05-06", {
+      jurisdictions: ["ocd-division/country:us"],
+    });
+    expect(before.findings.filter((f) => f.ruleId === "FDA-MENU")).toEqual([]);
+    expect(before.reevaluateAt).toBe("2018-05-07");
+  });
+});

@@ -1,7 +1,8 @@
 // Statute-derived scenarios for Florida: DBPR licensing (FS 509.241), manager certification
 // within 30 days and presence with 4+ food workers (FS 509.039), employee training within 60
 // days (FS 509.049), preemption of local rules (FS 509.032(7)) and institutional kitchens under
-// the Department of Health (FAC 64E-11.012) instead of DBPR.
+// the Department of Health (FAC 64E-11.012) instead of DBPR; licenses void on a change of owner
+// (FS 509.241(1)) and food trucks working from a commissary (FAC 61C-4.0161).
 import { describe, expect, it } from "vitest";
 import { compileDataset } from "../engine/compile";
 import { evaluate } from "../engine/evaluate";
@@ -30,6 +31,22 @@ describe("FL-LIC public food service license (FS 509.241)", () => {
     const f = only(check({ address: MIAMI, permits: [license("2025-03-01")] }, "2026-03-02"), "FL-LIC");
     expect(f).toMatchObject({ status: "fail" });
     expect(f.message).toMatch(/expired on 2026-03-01/);
+  });
+  it("a license issued before the business changed hands no longer counts: it is not transferable (FS 509.241(1))", () => {
+    const sold = only(
+      check(
+        { address: MIAMI, ownershipChangedAt: "2025-09-01", permits: [license("2025-06-01")] },
+        "2026-03-02",
+      ),
+      "FL-LIC",
+    );
+    expect(sold.status).toBe("fail");
+    expect(sold.message).toMatch(/before the change of ownership on 2025-09-01/);
+    const newOwner = check(
+      { address: MIAMI, ownershipChangedAt: "2025-09-01", permits: [license("2025-09-01")] },
+      "2026-03-02",
+    );
+    expect(only(newOwner, "FL-LIC").status).toBe("pass");
   });
   it("is due before opening", () => {
     expect(only(check({ address: MIAMI, openedAt: "2026-04-01" }, "2026-03-02"), "FL-LIC")).toMatchObject({
@@ -255,5 +272,31 @@ describe("item 3: Florida DOH institutions — certified manager for every estab
     expect(only(check(kitchen([...two, worker("c")]), "2026-03-02"), "FL-DOH-PRESENT").status).toBe("fail");
     const v = check(kitchen([worker("m", "2026-02-01", "manager")]), "2026-03-03");
     expect(only(v, "FL-DOH-CFPM", "m")).toMatchObject({ status: "warn", dueBy: "2026-03-03" });
+  });
+});
+
+describe("FL-MFDV-COMM: a mobile food dispensing vehicle operates from an approved commissary (FAC 61C-4.0161(2)(c))", () => {
+  const license = { type: "public_food_service_license", number: "MFD-1", issuedAt: "2026-01-05" };
+  const commissary = { type: "commissary_agreement", number: "COM-2", issuedAt: "2025-11-01" };
+  const truck = (permits: object[]) => ({ address: MIAMI, type: "mobile_food_facility", permits });
+  it("a licensed food truck without a commissary agreement fails; with one it passes", () => {
+    const without = check(truck([license]), "2026-03-02");
+    expect(only(without, "FL-LIC").status).toBe("pass");
+    expect(only(without, "FL-MFDV-COMM")).toMatchObject({ status: "fail", verified: true });
+    expect(only(check(truck([license, commissary]), "2026-03-02"), "FL-MFDV-COMM")).toMatchObject({
+      status: "pass",
+      subject: { id: "COM-2" },
+    });
+  });
+  it("does not concern a restaurant", () => {
+    expect(only(check({ address: MIAMI }, "2026-03-02"), "FL-MFDV-COMM").status).toBe("not_applicable");
+  });
+});
+
+describe("FL-DOH-TRAIN: institutional kitchens train every employee yearly by March 31, new hires within 30 days (FAC 64E-11.012(3))", () => {
+  it("tells an institutional kitchen about the 30 days for employees hired after the yearly training", () => {
+    const f = only(check({ address: MIAMI, type: "institutional_kitchen" }, "2026-03-02"), "FL-DOH-TRAIN");
+    expect(f.message).toMatch(/March 31/);
+    expect(f.message).toMatch(/within 30 days of hire/);
   });
 });

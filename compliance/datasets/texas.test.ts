@@ -1,6 +1,8 @@
-// Statute-derived scenarios for Texas (25 TAC 228, HSC 437.0057), Austin and Houston: the CFPM on
-// site, the food-handler deadline as it stood before and after 2021-08-08, the state ceiling on
-// local food-handler rules, Austin's manager certificate and Houston's per-location permit.
+// Statute-derived scenarios for Texas (25 TAC 228, HSC 437.0057, HSC 437B), Austin and Houston: the
+// CFPM on site, the food-handler deadline as it stood before and
+// after 2021-08-08, the state ceiling on local food-handler rules, Austin's manager certificate,
+// Houston's per-location permit and mobile-unit medallion, and the mobile food unit rules (central
+// preparation facility; the state's mobile food vendor license from 2026-07-01).
 import { describe, expect, it } from "vitest";
 import { compileDataset } from "../engine/compile";
 import { evaluate } from "../engine/evaluate";
@@ -22,7 +24,7 @@ const cook = (hiredAt: string, credentials: object[] = []) => ({
 describe("TX-CFPM certified food protection manager on site (25 TAC 228.31)", () => {
   it("passes with a certified manager among the staff and says the manager must be on site", () => {
     const f = only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "TX-CFPM");
-    expect(f).toMatchObject({ status: "pass", verified: false }); // packaged-only exemption unverified (item 9)
+    expect(f).toMatchObject({ status: "pass", verified: false }); // official texts not reached (item 9)
     expect(f.message).toMatch(/on site during all hours/);
   });
   it("fails without one and supersedes the FDA baseline", () => {
@@ -182,11 +184,17 @@ describe("item 7: Houston HOU-PERMIT excludes mobile food units and has no open-
       "pass",
     );
   });
-  it("does not apply to a mobile food unit, which the FDA model's permit rule checks instead", () => {
-    const mfu = { type: "mobile_food_facility_permit", number: "MFU-3", expiresAt: "2026-05-31" };
+  it("does not apply to a mobile food unit, which Houston's medallion rule (HOU-MFU) checks instead", () => {
+    const mfu = {
+      type: "mobile_food_facility_permit",
+      number: "MFU-3",
+      issuer: `${TX}/place:houston`,
+      expiresAt: "2026-05-31",
+    };
     const v = check({ address: HOUSTON, type: "mobile_food_facility", permits: [mfu] }, "2025-08-01");
     expect(only(v, "HOU-PERMIT").status).toBe("not_applicable");
-    expect(only(v, "FDA-PERMIT")).toMatchObject({ status: "pass", subject: { id: "MFU-3" } });
+    expect(only(v, "HOU-MFU")).toMatchObject({ status: "pass", subject: { id: "MFU-3" } });
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by HOU-MFU/);
   });
 });
 
@@ -209,20 +217,22 @@ describe("item 11: a manager certificate exempts from the food handler course on
   });
 });
 
-describe("item 9: packaged-only operations — TX-CFPM and Austin's ATX-FM keep applying, exemption unverified", () => {
+describe("packaged-only operations: TX-CFPM no longer applies to them (HSC § 437.0076(c); 25 TAC 228.31(c)); Austin's ATX-FM keeps applying, unverified", () => {
   const DALLAS = { city: "Dallas", state: "TX" };
   const packagedOnly = (address: object, staff: object[], asOf: string) =>
     check({ address, handlesUnpackagedTcsFood: false, staff }, asOf);
-  it("TX-CFPM still fails a packaged-only site without a certified manager, flagged unverified", () => {
-    const f = only(packagedOnly(DALLAS, [cook("2020-01-01")], "2026-03-02"), "TX-CFPM");
-    expect(f).toMatchObject({ status: "fail", verified: false });
-    expect(f.citation).toMatch(/packaged-only exemption unverified/);
+  it("TX-CFPM no longer fails a packaged-only site without a certified manager (it did until 2026.12.2)", () => {
+    const v = packagedOnly(DALLAS, [cook("2020-01-01")], "2026-03-02");
+    const f = only(v, "TX-CFPM");
+    expect(f).toMatchObject({ status: "not_applicable", verified: false });
+    expect(f.message).toMatch(/unpackaged TCS/);
+    expect(f.citation).toMatch(/437\.0076\(c\)/);
+    expect(only(v, "FDA-CFPM").status).toBe("not_applicable"); // the baseline does not step in
   });
-  it("TX-CFPM passes a packaged-only site with a certified manager (and a site handling unpackaged food)", () => {
-    expect(only(packagedOnly(DALLAS, [CERTIFIED_MANAGER], "2026-03-02"), "TX-CFPM")).toMatchObject({
-      status: "pass",
-      verified: false,
-    });
+  it("TX-CFPM still fails a site handling unpackaged TCS food without a certified manager, and passes it with one", () => {
+    expect(
+      only(check({ address: DALLAS, staff: [cook("2020-01-01")] }, "2026-03-02"), "TX-CFPM").status,
+    ).toBe("fail");
     expect(only(check({ address: DALLAS, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "TX-CFPM").status).toBe(
       "pass",
     );
@@ -232,6 +242,87 @@ describe("item 9: packaged-only operations — TX-CFPM and Austin's ATX-FM keep 
     expect(fail).toMatchObject({ status: "fail", verified: false });
     expect(fail.citation).toMatch(/packaged-only exemption unverified/);
     expect(only(packagedOnly(AUSTIN, [CERTIFIED_MANAGER], "2025-03-03"), "ATX-FM").status).toBe("pass");
+  });
+});
+
+describe("mobile food units: a central preparation facility (25 TAC 228.221) and, from 2026-07-01, the state's mobile food vendor license (HSC ch. 437B)", () => {
+  const DALLAS = { city: "Dallas", state: "TX" };
+  const truck = (address: object, permits: object[]) => ({ address, type: "mobile_food_facility", permits });
+  const commissary = { type: "commissary_agreement", number: "CPF-1", issuedAt: "2025-01-10" };
+  const stateLicense = {
+    type: "mobile_food_facility_permit",
+    number: "MFV-9",
+    issuer: TX,
+    issuedAt: "2026-06-15",
+    expiresAt: "2027-06-14",
+  };
+  const cityPermit = {
+    type: "mobile_food_facility_permit",
+    number: "DAL-4",
+    issuer: `${TX}/place:dallas`,
+    issuedAt: "2026-01-05",
+    expiresAt: "2026-12-31",
+  };
+  it("a food truck without a commissary agreement fails TX-MFU-CPF (unverified); with one it passes", () => {
+    const without = only(check(truck(DALLAS, [cityPermit]), "2026-03-02"), "TX-MFU-CPF");
+    expect(without).toMatchObject({ status: "fail", verified: false });
+    expect(only(check(truck(DALLAS, [cityPermit, commissary]), "2026-03-02"), "TX-MFU-CPF")).toMatchObject({
+      status: "pass",
+      subject: { id: "CPF-1" },
+    });
+  });
+  it("TX-MFU-CPF does not concern a restaurant", () => {
+    expect(
+      only(check({ address: DALLAS, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "TX-MFU-CPF").status,
+    ).toBe("not_applicable");
+  });
+  it("before 2026-07-01 no state license is asked for, and the check says when that changes", () => {
+    const v = check(truck(DALLAS, [cityPermit, commissary]), "2026-06-30");
+    expect(findings(v, "TX-MFV-LIC")).toEqual([]);
+    expect(v.reevaluateAt).toBe("2026-07-01");
+  });
+  it("from 2026-07-01 a truck with only a city permit fails TX-MFV-LIC; the state license passes it", () => {
+    const cityOnly = only(check(truck(DALLAS, [cityPermit, commissary]), "2026-07-01"), "TX-MFV-LIC");
+    expect(cityOnly).toMatchObject({ status: "fail", verified: false, severity: "critical" });
+    const licensed = only(
+      check(truck(DALLAS, [cityPermit, commissary, stateLicense]), "2026-07-01"),
+      "TX-MFV-LIC",
+    );
+    expect(licensed).toMatchObject({ status: "pass", subject: { id: "MFV-9" } });
+  });
+  it("a state license without an expiry date is 'expiry unknown', never valid forever", () => {
+    const undated = { ...stateLicense, expiresAt: undefined };
+    const f = only(check(truck(DALLAS, [commissary, undated]), "2026-08-01"), "TX-MFV-LIC");
+    expect(f).toMatchObject({ status: "warn", dueBy: null });
+    expect(f.message).toMatch(/expiry unknown/);
+  });
+});
+
+describe("Houston HOU-MFU: a city medallion for each mobile food unit, valid one year (HSC § 437.0073)", () => {
+  const medallion = {
+    type: "mobile_food_facility_permit",
+    number: "MED-12",
+    issuer: `${TX}/place:houston`,
+    issuedAt: "2025-09-01",
+  };
+  const truck = (permits: object[]) => ({ address: HOUSTON, type: "mobile_food_facility", permits });
+  it("passes with the city's medallion within a year of issue and fails once the year is over", () => {
+    expect(only(check(truck([medallion]), "2026-03-02"), "HOU-MFU")).toMatchObject({
+      status: "pass",
+      verified: false,
+    });
+    expect(only(check(truck([medallion]), "2026-09-02"), "HOU-MFU").status).toBe("fail");
+  });
+  it("a mobile permit from another authority no longer satisfies a Houston truck (the FDA baseline accepted any)", () => {
+    const county = { ...medallion, number: "HC-1", issuer: `${TX}/county:harris` };
+    const v = check(truck([county]), "2026-03-02");
+    expect(only(v, "HOU-MFU").status).toBe("fail");
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by HOU-MFU/);
+  });
+  it("does not concern a Houston restaurant, which keeps the food dealer's permit rule", () => {
+    const v = check({ address: HOUSTON }, "2026-03-02");
+    expect(only(v, "HOU-MFU").status).toBe("not_applicable");
+    expect(only(v, "HOU-PERMIT").status).toBe("fail");
   });
 });
 

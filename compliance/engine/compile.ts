@@ -55,13 +55,37 @@ function compileApplicability(
       `Does not apply in ${divisionName(jurisdiction)}, which is outside this rule's reach.`,
     ),
   }));
+  const chain =
+    a.minimumChainLocations === undefined ? undefined : chainSizeFindings(a.minimumChainLocations, meta);
   return (ctx) => {
     const typeFinding = wrongType?.(ctx.facility.type);
     if (typeFinding) return typeFinding;
     if (packagedOnly && !ctx.facility.handlesUnpackagedTcsFood) return packagedOnly;
     if (handlesUnpackaged && ctx.facility.handlesUnpackagedTcsFood) return handlesUnpackaged;
     for (const e of excluded) if (ctx.chain.includes(e.jurisdiction)) return e.finding;
+    if (chain) {
+      const locations = ctx.facility.chainLocations;
+      if (Number.isNaN(locations)) return chain.notStated;
+      if (locations < chain.minimum) return chain.tooSmall;
+    }
     return null;
+  };
+}
+
+/**
+ * The two ways a facility falls outside a chain-size rule, each a shared finding: it states a
+ * smaller chain, or it states none (absent is "not stated", and the finding asks for it rather
+ * than guessing that a location stands alone).
+ */
+function chainSizeFindings(minimum: number, meta: RuleMeta) {
+  const scope = `Applies only to chains of ${minimum} or more locations doing business under the same name with substantially the same menu`;
+  return {
+    minimum,
+    tooSmall: sharedNotApplicable(meta, `${scope}; this facility's chain has fewer.`),
+    notStated: sharedNotApplicable(
+      meta,
+      `${scope}; this facility does not state chainLocations, so it is treated as a single location: give the number of locations if it belongs to a chain.`,
+    ),
   };
 }
 

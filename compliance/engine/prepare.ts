@@ -90,6 +90,7 @@ export function prepareFacility(f: FacilityInput): PreparedFacility {
     ownershipChangedDay: changed,
     holderLeftDay: dayOrNaN(f.certificateHolderLeftAt),
     highlySusceptible: f.servesHighlySusceptiblePopulation === true,
+    chainLocations: f.chainLocations ?? Number.NaN,
     staff: prepareAll(f.staff, prepareStaff),
     permits: prepareAll(f.permits, preparePermit),
     logs: prepareAll(f.temperatureLogs, prepareLog),

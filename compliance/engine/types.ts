@@ -143,6 +143,8 @@ export interface PreparedFacility {
   holderLeftDay: number;
   /** servesHighlySusceptiblePopulation === true. */
   highlySusceptible: boolean;
+  /** chainLocations; NaN when not stated. */
+  chainLocations: number;
   staff: PreparedStaff[];
   permits: PreparedPermit[];
   logs: PreparedLog[];

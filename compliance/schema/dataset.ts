@@ -227,6 +227,12 @@ export const ApplicabilitySchema = v.object({
   onlyPackagedFood: v.optional(v.literal(true)),
   /** Facilities in these divisions are outside the rule (e.g. Pasadena for LA County's grade ordinance). */
   excludedJurisdictions: v.optional(OcdList),
+  /**
+   * Only facilities whose `chainLocations` reaches this many (21 CFR 101.11: chains of 20 or
+   * more locations); a facility that does not state its chain size is outside the rule, and the
+   * finding says so.
+   */
+  minimumChainLocations: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(1_000_000))),
 });
 export type Applicability = v.InferOutput<typeof ApplicabilitySchema>;
 

@@ -49,6 +49,15 @@ describe("FacilityInputSchema", () => {
     expect(problems({ ...base, name: "x".repeat(201) }).map((x) => x.pointer)).toEqual(["/name"]);
     expect(problems({ ...base, name: "" }).map((x) => x.pointer)).toEqual(["/name"]);
   });
+  it("takes chainLocations as a whole number of locations from 1 to 1,000,000, refusing anything else at /chainLocations", () => {
+    for (const ok of [1, 20, 40_000, 1_000_000])
+      expect(problems({ ...base, chainLocations: ok })).toEqual([]);
+    for (const bad of [0, -20, 2.5, 1_000_001, 1e300, "20", null, true]) {
+      const p = problems({ ...base, chainLocations: bad });
+      expect(p, String(bad)).toHaveLength(1);
+      expect(p[0]?.pointer).toBe("/chainLocations");
+    }
+  });
   it("validates temperature log datetimes", () => {
     const p = problems({
       ...base,

@@ -87,6 +87,8 @@ export const LIMITS = {
   permits: 200,
   inspections: 1000,
   temperatureLogs: 10_000,
+  /** Far above the largest US chain (about 40,000 locations), so no real chain is refused. */
+  chainLocations: 1_000_000,
 } as const;
 
 const optionalDate = v.optional(DateSchema);
@@ -192,6 +194,21 @@ const FacilityObjectSchema = v.object({
    * the findings say.
    */
   servesHighlySusceptiblePopulation: v.optional(v.boolean("must be true or false")),
+  /**
+   * Optional (added 2026-12): how many locations the chain this facility belongs to has, this one
+   * included, counting only locations doing business under the same name and offering
+   * substantially the same menu items (21 CFR 101.11(a)). Rules whose law turns on chain size
+   * (federal menu labelling: 20 or more) apply when it reaches their threshold; absent means
+   * "not stated" and is treated as a single location, which the findings say.
+   */
+  chainLocations: v.optional(
+    v.pipe(
+      v.number("must be a number"),
+      v.integer("must be an integer"),
+      v.minValue(1, "must be at least 1 (this location)"),
+      v.maxValue(LIMITS.chainLocations, `must be at most ${LIMITS.chainLocations}`),
+    ),
+  ),
   permits: boundedArray(PermitSchema, LIMITS.permits),
   staff: boundedArray(StaffSchema, LIMITS.staff),
   inspections: boundedArray(InspectionSchema, LIMITS.inspections),

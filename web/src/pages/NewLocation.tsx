@@ -21,6 +21,8 @@ export function NewLocation() {
         ...(values.postalCode ? { postalCode: values.postalCode } : {}),
       },
       ...(values.openedAt ? { openedAt: values.openedAt } : {}),
+      // Sent as typed (a number when it reads as one): the API validates it and points at the field.
+      ...(values.chainLocations ? { chainLocations: Number(values.chainLocations) } : {}),
     } as FacilityInput;
     const created = await api<Facility>("/v1/facilities", { method: "POST", body });
     navigate(`/locations/${created.id}`);
@@ -77,6 +79,15 @@ export function NewLocation() {
           />
         </div>
         <Field label="Opened on" name="openedAt" type="date" error={fieldError("/openedAt")} />
+        <Field
+          label="Locations in the chain"
+          name="chainLocations"
+          type="number"
+          min={1}
+          step={1}
+          hint="Locations under the same name and menu, this one included; leave empty for a single location. Chains of 20 or more must label calories on menus."
+          error={fieldError("/chainLocations")}
+        />
         <button type="submit" class="primary" disabled={submit.pending}>
           {submit.pending ? "Adding…" : "Add location"}
         </button>

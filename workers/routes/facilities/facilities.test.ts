@@ -89,6 +89,52 @@ describe("facilities", () => {
     );
   });
 
+  it("stores a chain size, answers menu labelling for a chain of 20 or more, and refuses a hostile chainLocations with a problem pointing at it", async () => {
+    const { key } = await newTenant();
+    const created = await createFacility(key, sfRestaurant({ chainLocations: 25 }));
+    const read = (await (await call(`/v1/facilities/${created.id}`, { key })).json()) as {
+      chainLocations?: number;
+    };
+    expect(read.chainLocations).toBe(25);
+    // Informational findings are not_applicable, so they are listed only on request.
+    const checked = await call(`/v1/facilities/${created.id}/checks?include=not_applicable`, {
+      method: "POST",
+      key,
+      json: { asOf: "2026-03-02" },
+    });
+    expect(findingFor((await checked.json()) as CheckBody, "FDA-MENU")?.message).toMatch(/Not checkable/);
+
+    for (const chainLocations of [-1, 0, 2.5, 1e12, "25"]) {
+      const refused = await call("/v1/facilities", {
+        method: "POST",
+        key,
+        json: sfRestaurant({ chainLocations }),
+      });
+      expect(refused.status, String(chainLocations)).toBe(422);
+      expect(refused.headers.get("content-type")).toMatch(/application\/problem\+json/);
+      const problem = (await refused.json()) as { code: string; errors: { pointer: string }[] };
+      expect(problem.code).toBe("validation_failed");
+      expect(problem.errors.map((e) => e.pointer)).toEqual(["/chainLocations"]);
+    }
+    // The OpenAPI document (generated from the same schema) tells integrators the bounds.
+    const spec = (await (await call("/v1/openapi.json")).json()) as unknown;
+    const found: unknown[] = [];
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== "object") return;
+      const record = node as Record<string, unknown>;
+      if (record.chainLocations) found.push(record.chainLocations);
+      for (const value of Object.values(record)) walk(value);
+    };
+    walk(spec);
+    expect(found[0]).toMatchObject({ type: "integer", minimum: 1, maximum: 1_000_000 });
+    const patched = await call(`/v1/facilities/${created.id}`, {
+      method: "PATCH",
+      key,
+      json: { chainLocations: -5 },
+    });
+    expect(patched.status).toBe(422);
+  });
+
   it("checks a stored facility at a given date", async () => {
     const { key } = await newTenant();
     const created = await createFacility(key);
