@@ -264,7 +264,8 @@ describe("NYC-PERMIT Health Department permit (Health Code § 81.05)", () => {
       "2026-03-02",
     );
     expect(only(v, "NYC-PERMIT")).toMatchObject({ status: "fail", verified: true });
-    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by NYC-PERMIT/);
+    expect(only(v, "NY-PERMIT").message).toMatch(/Superseded by NYC-PERMIT/);
+    expect(only(v, "FDA-PERMIT").message).toMatch(/own code on this topic \(NY-PERMIT/);
   });
   it("passes the city's permit (an issuer-less permit is taken to be the city's)", () => {
     expect(
@@ -326,5 +327,47 @@ describe("posted signs: NYC letter grade (§ 81.51(b)) and the state choking ins
     const v = check({ address: BUFFALO }, "2026-03-02");
     expect(only(v, "NY-CHOKE").message).toMatch(/^Not checkable from the payload/);
     expect(v.findings.some((f) => f.ruleId === "NYC-GRADE-POST")).toBe(false);
+  });
+});
+
+describe("NY-PERMIT State Sanitary Code permit (10 NYCRR § 14-1.190)", () => {
+  it("fails a Buffalo restaurant without a permit, under the state's own rule rather than the FDA model", () => {
+    const v = check({ address: BUFFALO }, "2026-03-02");
+    expect(only(v, "NY-PERMIT")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "FDA-PERMIT").message).toMatch(/own code on this topic \(NY-PERMIT/);
+  });
+  it("accepts a county health department's permit, and a truck's mobile permit", () => {
+    const county = {
+      type: "health_permit",
+      issuer: "ocd-division/country:us/state:ny/county:erie",
+      issuedAt: "2025-06-01",
+      expiresAt: "2026-05-31",
+    };
+    expect(only(check({ address: BUFFALO, permits: [county] }, "2026-03-02"), "NY-PERMIT").status).toBe(
+      "pass",
+    );
+    const truck = check(
+      {
+        type: "mobile_food_facility",
+        address: BUFFALO,
+        permits: [{ ...county, type: "mobile_food_facility_permit" }],
+      },
+      "2026-03-02",
+    );
+    expect(only(truck, "NY-PERMIT").status).toBe("pass");
+  });
+});
+
+describe("NYC-HOLD shell eggs at an ambient 45°F (Health Code § 81.09(a)(2))", () => {
+  it("passes intact shell eggs at 44°F, which the 41°F limit alone failed", () => {
+    const v = hold(BROOKLYN, { ...reading("cold_holding", 44, "eggs"), category: "shell_eggs" });
+    expect(only(v, "NYC-HOLD").status).toBe("pass");
+  });
+  it("still fails shell eggs above 45°F and other food above 41°F", () => {
+    expect(
+      only(hold(BROOKLYN, { ...reading("cold_holding", 46, "eggs"), category: "shell_eggs" }), "NYC-HOLD")
+        .status,
+    ).toBe("fail");
+    expect(only(hold(BROOKLYN, reading("cold_holding", 44, "milk")), "NYC-HOLD").status).toBe("fail");
   });
 });
