@@ -248,3 +248,24 @@ describe("IL-CHOKE choke-saving placard (410 ILCS 10/4; 77 Ill. Adm. Code 520.50
     expect(f.message).toMatch(/^Not checkable from the payload: .*placard/);
   });
 });
+
+describe("IL-FH-NR food handlers outside restaurants train within 30 days, with no renewal (410 ILCS 625/3.05)", () => {
+  const staff = [cook("2020-01-01", [{ type: "food_handler_card", issuedAt: "2020-01-20" }])];
+  it("keeps a commissary food handler's 2020 training valid, which IL-FH's 3-year renewal failed", () => {
+    const v = check({ type: "commissary", address: SPRINGFIELD, staff }, "2026-03-02");
+    expect(only(v, "IL-FH-NR", "e")).toMatchObject({ status: "pass", verified: true });
+    expect(only(v, "IL-FH").status).toBe("not_applicable");
+  });
+  it("still requires the training within 30 days of hire", () => {
+    const v = check(
+      { type: "shared_kitchen", address: SPRINGFIELD, staff: [cook("2026-02-01")] },
+      "2026-03-04",
+    );
+    expect(only(v, "IL-FH-NR", "e").status).toBe("fail");
+  });
+  it("leaves restaurants under IL-FH's 3-year renewal", () => {
+    const v = check({ address: SPRINGFIELD, staff }, "2026-03-02");
+    expect(only(v, "IL-FH", "e").status).toBe("fail");
+    expect(only(v, "IL-FH-NR").status).toBe("not_applicable");
+  });
+});
