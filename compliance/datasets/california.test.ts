@@ -104,7 +104,7 @@ describe.each([
     expect(only(v, ruleId, "s-12")).toMatchObject({ status: "fail", verified });
     expect(only(v, ruleId, "s-12").message).toMatch(/not accepted here/);
   });
-  it.skipIf(slug === "san_bernardino")("warns inside the 30-day grace period and fails after", () => {
+  it.skipIf(slug !== "riverside")("warns inside the 30-day grace period and fails after", () => {
     const staff = [cook({ hiredAt: "2026-02-01" })];
     expect(only(check({ address, staff }, "2026-03-03"), ruleId, "s-12").status).toBe("warn");
     expect(only(check({ address, staff }, "2026-03-04"), ruleId, "s-12").status).toBe("fail");
@@ -432,10 +432,6 @@ describe("item 4: San Bernardino County — county card within 14 days, only und
       message: expect.stringMatching(/not accepted here/),
     });
   });
-  it("keeps San Diego County's deadline flagged unverified", () => {
-    const v = check({ address: { city: "San Diego", state: "CA" }, staff: hire }, "2026-02-20");
-    expect(only(v, "SDG-FHC", "s-12")).toMatchObject({ status: "warn", verified: false });
-  });
 });
 
 describe("item 8: California certificate grace also runs when the facility no longer has a certified person (HSC §113947.1)", () => {
@@ -619,5 +615,54 @@ describe("item 5: counties from ZIP codes — Perris, Santee and LA County contr
     expect(findings(unsettled, "RIV-FHC")).toEqual([]);
     const settled = check({ address: { ...eastvale, county: "Riverside" }, staff: stateCard }, "2026-03-02");
     expect(only(settled, "RIV-FHC", "s-12").status).toBe("fail");
+  });
+});
+
+// Issue 15, deepened coverage (datasets 2026.12.1): each scenario fails on the previous data.
+describe("SDG-FHC San Diego County: county card within 10 calendar days, only under a certified manager's supervision (County Code § 61.205)", () => {
+  const address = { city: "San Diego", state: "CA" };
+  const hire = [cook({ hiredAt: "2026-02-01" })];
+  it("warns through day 10 while a certified manager supervises and fails on day 11 (was 30 days)", () => {
+    const staff = [CERTIFIED_MANAGER, ...hire];
+    expect(only(check({ address, staff }, "2026-02-11"), "SDG-FHC", "s-12")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-02-11",
+      citation: expect.stringContaining("61.205"),
+    });
+    expect(only(check({ address, staff }, "2026-02-12"), "SDG-FHC", "s-12")).toMatchObject({
+      status: "fail",
+      verified: false,
+    });
+  });
+  it("grants no grace without a certified supervisor: fails from the first day of work", () => {
+    expect(only(check({ address, staff: hire }, "2026-02-05"), "SDG-FHC", "s-12").status).toBe("fail");
+  });
+});
+
+describe("SDG-MFF San Diego County mobile food facility permit renewed yearly", () => {
+  const truck = (permits: object[], asOf: string) =>
+    check({ type: "mobile_food_facility", address: { city: "San Diego", state: "CA" }, permits }, asOf);
+  const SD = `${CA}/county:san_diego`;
+  const mff = { type: "mobile_food_facility_permit", number: "MFF-1", issuer: SD, issuedAt: "2025-06-01" };
+  it("passes the county's permit within a year of issue and fails once the year is over", () => {
+    expect(only(truck([mff], "2026-03-02"), "SDG-MFF")).toMatchObject({ status: "pass", verified: true });
+    expect(only(truck([mff], "2026-06-02"), "SDG-MFF").status).toBe("fail");
+  });
+  it("refuses another county's mobile permit, which CA-PERMIT accepts", () => {
+    const other = [{ ...mff, issuer: `${CA}/county:orange`, expiresAt: "2026-12-31" }];
+    expect(only(truck(other, "2026-03-02"), "SDG-MFF").status).toBe("fail");
+  });
+  it("does not apply to a restaurant", () => {
+    const v = check({ address: { city: "San Diego", state: "CA" } }, "2026-03-02");
+    expect(only(v, "SDG-MFF").status).toBe("not_applicable");
+  });
+});
+
+describe("CA-FSC-ONE one certified person per facility (HSC § 113947.1(a))", () => {
+  it("tells the operator, since the payload cannot show the certified person's other facilities", () => {
+    const f = only(check({ staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "CA-FSC-ONE");
+    expect(f).toMatchObject({ status: "not_applicable", verified: true });
+    expect(f.message).toMatch(/^Not checkable from the payload: .*another facility/);
+    expect(only(check({ staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "CA-FSC").status).toBe("pass");
   });
 });

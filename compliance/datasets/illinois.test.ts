@@ -196,3 +196,76 @@ describe("item 9: packaged-only operations — IL-CFSSM keeps applying, exemptio
     });
   });
 });
+
+// Issue 15, deepened coverage (IL 2026.12.2, Chicago 2026.12.1): each scenario fails on the previous data.
+describe("CHI-MFV Chicago mobile food vendor licence for food trucks (Municipal Code ch. 4-8)", () => {
+  const truck = (permits: object[], asOf = "2026-03-02") =>
+    check({ type: "mobile_food_facility", address: CHICAGO, permits }, asOf);
+  const licence = { type: "business_license", number: "MFP-1", issuer: CHI, issuedAt: "2025-01-15" };
+  it("passes the city's licence for its two-year term and fails after it", () => {
+    expect(only(truck([licence]), "CHI-MFV")).toMatchObject({ status: "pass", verified: true });
+    expect(only(truck([licence], "2027-01-16"), "CHI-MFV").status).toBe("fail");
+  });
+  it("refuses a state or county health permit, which FDA-PERMIT accepted for a truck", () => {
+    const county = {
+      type: "mobile_food_facility_permit",
+      issuer: `${IL}/county:cook`,
+      issuedAt: "2025-06-01",
+    };
+    const v = truck([county]);
+    expect(only(v, "CHI-MFV").status).toBe("fail");
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by CHI-MFV/);
+  });
+  it("leaves restaurants to CHI-LIC", () => {
+    expect(only(check({ address: CHICAGO }, "2026-03-02"), "CHI-MFV").status).toBe("not_applicable");
+  });
+});
+
+describe("CHI-ALG allergen training for city-certified managers (Chicago Food Code Rules 2-102.13, unverified)", () => {
+  const cityOnly = (hiredAt: string, extra: object[] = []) => [manager([cityCert, ...extra], hiredAt)];
+  it("reaches a city-certified manager the state rule (IL-ALG, state certificate holders) does not", () => {
+    const v = check({ address: CHICAGO, staff: cityOnly("2025-01-01") }, "2026-03-02");
+    expect(only(v, "CHI-ALG", "m")).toMatchObject({ status: "fail", verified: false });
+    expect(findings(v, "IL-ALG").some((f) => f.status === "fail")).toBe(false);
+  });
+  it("warns through day 30 after hire and passes with current training", () => {
+    const v = check({ address: CHICAGO, staff: cityOnly("2026-02-01") }, "2026-03-03");
+    expect(only(v, "CHI-ALG", "m")).toMatchObject({ status: "warn", dueBy: "2026-03-03" });
+    const trained = check({ address: CHICAGO, staff: cityOnly("2025-01-01", [allergen]) }, "2026-03-02");
+    expect(only(trained, "CHI-ALG", "m").status).toBe("pass");
+  });
+  it("does not apply outside Chicago", () => {
+    expect(
+      findings(check({ address: SPRINGFIELD, staff: cityOnly("2025-01-01") }, "2026-03-02"), "CHI-ALG"),
+    ).toEqual([]);
+  });
+});
+
+describe("IL-CHOKE choke-saving placard (410 ILCS 10/4; 77 Ill. Adm. Code 520.50)", () => {
+  it("tells every Illinois food service establishment to post it, checking nothing", () => {
+    const f = only(check({ address: SPRINGFIELD }, "2026-03-02"), "IL-CHOKE");
+    expect(f).toMatchObject({ status: "not_applicable", verified: true });
+    expect(f.message).toMatch(/^Not checkable from the payload: .*placard/);
+  });
+});
+
+describe("IL-FH-NR food handlers outside restaurants train within 30 days, with no renewal (410 ILCS 625/3.05)", () => {
+  const staff = [cook("2020-01-01", [{ type: "food_handler_card", issuedAt: "2020-01-20" }])];
+  it("keeps a commissary food handler's 2020 training valid, which IL-FH's 3-year renewal failed", () => {
+    const v = check({ type: "commissary", address: SPRINGFIELD, staff }, "2026-03-02");
+    expect(only(v, "IL-FH-NR", "e")).toMatchObject({ status: "pass", verified: true });
+    expect(only(v, "IL-FH").status).toBe("not_applicable");
+  });
+  it("still requires the training within 30 days of hire", () => {
+    const v = check(
+      { type: "shared_kitchen", address: SPRINGFIELD, staff: [cook("2026-02-01")] },
+      "2026-03-04",
+    );
+    expect(only(v, "IL-FH-NR", "e").status).toBe("fail");
+  });
+  it("leaves restaurants under IL-FH's 3-year renewal", () => {
+    const v = check({ address: SPRINGFIELD, staff }, "2026-03-02");
+    expect(only(v, "IL-FH", "e").status).toBe("fail");
+    expect(only(v, "IL-FH-NR").status).toBe("not_applicable");
+  });
+});

@@ -67,13 +67,13 @@ describe("NYC-GRADE letter grades (Health Code § 81.51): fewer points is better
   });
 });
 
-describe("NYC-TPHC hot food under time control starts at 140°F", () => {
+describe("NYC-TPHC hot food under time control starts at 140°F (Health Code § 81.10, verified 2026-12-02)", () => {
   it("tightens FDA-TPHC but stays informational (not checkable from holding logs)", () => {
     const v = check({ address: BROOKLYN }, "2026-03-02");
     const f = only(v, "NYC-TPHC");
-    expect(f).toMatchObject({ status: "not_applicable", verified: false });
+    expect(f).toMatchObject({ status: "not_applicable", verified: true });
     expect(f.message).toMatch(/140°F/);
-    expect(f.citation).toMatch(/Article 81.*; FDA Food Code 2022 § 3-501\.19/);
+    expect(f.citation).toMatch(/§ 81\.10; FDA Food Code 2022 § 3-501\.19/);
     expect(only(v, "FDA-TPHC").message).toMatch(/Tightened by NYC-TPHC/);
   });
 });
@@ -129,19 +129,24 @@ describe("item 1: NYC hot holding at 140°F (Health Code § 81.09)", () => {
     expect(only(v, "FDA-HOLD").status).toBe("not_applicable");
     expect(only(v, "NY-HOLD").message).toMatch(/Superseded by NYC-HOLD/);
   });
-  it("holds smoked and reduced-oxygen-packaged fish at 38°F or below (unverified fact)", () => {
+  it("holds smoked fish at 38°F or below, verified against § 81.09(a)(3) (was unverified)", () => {
     const v = hold(BROOKLYN, reading("cold_holding", 40, "Smoked salmon (nova)"));
-    expect(only(v, "NYC-FISH")).toMatchObject({ status: "fail", verified: false });
+    expect(only(v, "NYC-FISH")).toMatchObject({ status: "fail", verified: true });
     expect(only(v, "NYC-FISH").message).toMatch(/38°F/);
+    expect(only(v, "NYC-FISH").citation).toMatch(/§ 81\.09\(a\)\(3\)/);
     expect(only(v, "NYC-HOLD").status).toBe("pass"); // 40°F is within the general 41°F
+    // The city's processed-fish rule replaces the state's smoked-fish rule (10 NYCRR § 14-1.35).
+    expect(only(v, "NY-FISH").message).toMatch(/Superseded by NYC-FISH/);
+  });
+  it("keeps reduced-oxygen-packaged fish at 38°F in a separate rule, still unverified", () => {
     const rop = hold(BROOKLYN, {
       ...reading("cold_holding", 39, "cod"),
       category: "reduced_oxygen_packaged_fish",
     });
-    expect(only(rop, "NYC-FISH").status).toBe("fail");
-    expect(only(hold(BROOKLYN, reading("cold_holding", 39, "vacuum-packed fish")), "NYC-FISH").status).toBe(
-      "fail",
-    );
+    expect(only(rop, "NYC-FISH-ROP")).toMatchObject({ status: "fail", verified: false });
+    expect(only(rop, "NYC-FISH").status).toBe("not_applicable");
+    const named = hold(BROOKLYN, reading("cold_holding", 39, "vacuum-packed fish"));
+    expect(only(named, "NYC-FISH-ROP").status).toBe("fail");
   });
   it("passes smoked fish at 38°F and leaves other items to the general limit", () => {
     expect(only(hold(BROOKLYN, reading("cold_holding", 38, "smoked whitefish")), "NYC-FISH").status).toBe(
@@ -225,5 +230,144 @@ describe("item 9: NYC Food Protection Certificate and packaged-only operations (
     const q = only(v, "NYC-FPC-PKG");
     expect(q.status).toBe("not_applicable");
     expect(q.message).toMatch(/^Applies only where a facility handles packaged food only/);
+  });
+});
+
+// Issue 15, deepened coverage (datasets 2026.12.2): each scenario fails on the previous data.
+describe("NY-FISH smoked fish at 38°F across the state (10 NYCRR § 14-1.35)", () => {
+  it("fails smoked fish at 40°F in Buffalo, which NY-HOLD's 45°F alone passed", () => {
+    const v = hold(BUFFALO, { ...reading("cold_holding", 40, "smoked trout"), category: "smoked_fish" });
+    expect(only(v, "NY-FISH")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "NY-HOLD").status).toBe("pass");
+  });
+  it("passes smoked fish at 38°F and leaves other items to NY-HOLD", () => {
+    expect(only(hold(BUFFALO, reading("cold_holding", 38, "smoked whitefish")), "NY-FISH").status).toBe(
+      "pass",
+    );
+    expect(only(hold(BUFFALO, reading("cold_holding", 44, "potato salad")), "NY-FISH").status).toBe(
+      "not_applicable",
+    );
+  });
+});
+
+describe("NYC-PERMIT Health Department permit (Health Code § 81.05)", () => {
+  const permit = (issuer?: string) => ({
+    type: "health_permit",
+    number: "FSE-1",
+    issuedAt: "2025-06-01",
+    expiresAt: "2027-05-31",
+    ...(issuer === undefined ? {} : { issuer }),
+  });
+  it("fails a restaurant whose permit another authority issued, which FDA-PERMIT accepted", () => {
+    const v = check(
+      { address: BROOKLYN, permits: [permit("ocd-division/country:us/state:nj")] },
+      "2026-03-02",
+    );
+    expect(only(v, "NYC-PERMIT")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "NY-PERMIT").message).toMatch(/Superseded by NYC-PERMIT/);
+    expect(only(v, "FDA-PERMIT").message).toMatch(/own code on this topic \(NY-PERMIT/);
+  });
+  it("passes the city's permit (an issuer-less permit is taken to be the city's)", () => {
+    expect(
+      only(check({ address: BROOKLYN, permits: [permit(NYC)] }, "2026-03-02"), "NYC-PERMIT").status,
+    ).toBe("pass");
+    expect(only(check({ address: BROOKLYN, permits: [permit()] }, "2026-03-02"), "NYC-PERMIT").status).toBe(
+      "pass",
+    );
+  });
+  it("fails without a permit", () => {
+    expect(only(check({ address: BROOKLYN }, "2026-03-02"), "NYC-PERMIT").status).toBe("fail");
+  });
+});
+
+describe("NYC mobile food vending (Administrative Code § 17-307; Health Code Art. 89, § 81.15(a))", () => {
+  const truck = (extra: object) =>
+    check({ type: "mobile_food_facility", address: BROOKLYN, ...extra }, "2026-03-02");
+  const unitPermit = {
+    type: "mobile_food_facility_permit",
+    number: "MFV-1",
+    issuer: NYC,
+    issuedAt: "2025-04-01",
+  };
+  const vendor = (credentials: object[]) => ({
+    id: "v",
+    role: "food_employee",
+    hiredAt: "2025-01-01",
+    credentials,
+  });
+  it("needs the city's unit permit: a truck without one fails, and the city's decal permit counts", () => {
+    expect(only(truck({}), "NYC-MFV-PERMIT")).toMatchObject({ status: "fail", verified: true });
+    const ok = only(truck({ permits: [{ ...unitPermit, expiresAt: "2027-03-31" }] }), "NYC-MFV-PERMIT");
+    expect(ok.status).toBe("pass");
+    expect(only(truck({ permits: [unitPermit] }), "NYC-MFV-PERMIT").message).toMatch(/expiry/i);
+  });
+  it("does not apply the restaurant permit rule to a truck", () => {
+    expect(only(truck({}), "NYC-PERMIT").status).toBe("not_applicable");
+  });
+  it("fails each vendor without the Food Protection Certificate a vendor licence requires, from day one", () => {
+    const v = truck({ staff: [supervisor([fpc()]), vendor([])] });
+    expect(only(v, "NYC-MFV-FPC", "v")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "NYC-MFV-FPC", "m").status).toBe("pass");
+    expect(only(truck({ staff: [vendor([fpc()])] }), "NYC-MFV-FPC", "v").status).toBe("pass");
+  });
+  it("leaves restaurant staff alone", () => {
+    const v = check({ address: BROOKLYN, staff: [vendor([])] }, "2026-03-02");
+    expect(only(v, "NYC-MFV-FPC").status).toBe("not_applicable");
+  });
+});
+
+describe("posted signs: NYC letter grade (§ 81.51(b)) and the state choking instructions (PHL § 1352-b)", () => {
+  it("tells an NYC restaurant to post its grade card and the choking instructions, checking nothing", () => {
+    const v = check({ address: BROOKLYN }, "2026-03-02");
+    expect(only(v, "NYC-GRADE-POST")).toMatchObject({ status: "not_applicable", verified: true });
+    expect(only(v, "NYC-GRADE-POST").message).toMatch(/^Not checkable from the payload/);
+    expect(only(v, "NY-CHOKE")).toMatchObject({ status: "not_applicable", verified: true });
+  });
+  it("gives a Buffalo restaurant the state choking rule but not the city's grade card", () => {
+    const v = check({ address: BUFFALO }, "2026-03-02");
+    expect(only(v, "NY-CHOKE").message).toMatch(/^Not checkable from the payload/);
+    expect(v.findings.some((f) => f.ruleId === "NYC-GRADE-POST")).toBe(false);
+  });
+});
+
+describe("NY-PERMIT State Sanitary Code permit (10 NYCRR § 14-1.190)", () => {
+  it("fails a Buffalo restaurant without a permit, under the state's own rule rather than the FDA model", () => {
+    const v = check({ address: BUFFALO }, "2026-03-02");
+    expect(only(v, "NY-PERMIT")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "FDA-PERMIT").message).toMatch(/own code on this topic \(NY-PERMIT/);
+  });
+  it("accepts a county health department's permit, and a truck's mobile permit", () => {
+    const county = {
+      type: "health_permit",
+      issuer: "ocd-division/country:us/state:ny/county:erie",
+      issuedAt: "2025-06-01",
+      expiresAt: "2026-05-31",
+    };
+    expect(only(check({ address: BUFFALO, permits: [county] }, "2026-03-02"), "NY-PERMIT").status).toBe(
+      "pass",
+    );
+    const truck = check(
+      {
+        type: "mobile_food_facility",
+        address: BUFFALO,
+        permits: [{ ...county, type: "mobile_food_facility_permit" }],
+      },
+      "2026-03-02",
+    );
+    expect(only(truck, "NY-PERMIT").status).toBe("pass");
+  });
+});
+
+describe("NYC-HOLD shell eggs at an ambient 45°F (Health Code § 81.09(a)(2))", () => {
+  it("passes intact shell eggs at 44°F, which the 41°F limit alone failed", () => {
+    const v = hold(BROOKLYN, { ...reading("cold_holding", 44, "eggs"), category: "shell_eggs" });
+    expect(only(v, "NYC-HOLD").status).toBe("pass");
+  });
+  it("still fails shell eggs above 45°F and other food above 41°F", () => {
+    expect(
+      only(hold(BROOKLYN, { ...reading("cold_holding", 46, "eggs"), category: "shell_eggs" }), "NYC-HOLD")
+        .status,
+    ).toBe("fail");
+    expect(only(hold(BROOKLYN, reading("cold_holding", 44, "milk")), "NYC-HOLD").status).toBe("fail");
   });
 });
