@@ -135,13 +135,8 @@ function handWritten(f: FacilityInput): Status {
   if (tcs) {
     for (const s of f.staff ?? []) {
       if (s.role === "owner" || day(s.hiredAt) > AS) continue;
-      const exempt = (s.credentials ?? []).some(
-        (c) =>
-          c.type === "food_protection_manager" &&
-          !(day(c.issuedAt) > AS) &&
-          !(typeof c.expiresAt === "string" && toDay(c.expiresAt) < AS),
-      );
-      if (exempt) continue;
+      // A manager certificate exempts only while valid (CA-FHC's exemptValidityYears: 5).
+      if (bestUntil(s.credentials, "food_protection_manager", 5) >= AS) continue;
       grade(bestUntil(s.credentials, "food_handler_card", 3), day(s.hiredAt) + 30); // CA-FHC
     }
     let fsc = Number.NEGATIVE_INFINITY; // CA-FSC
@@ -272,16 +267,7 @@ function jreEngines() {
     a.factValue<S>("s").then((s) => s.role !== "owner" && !(day(s.hiredAt) > AS)),
   );
   staff.addFact("exempt", (_p, a) =>
-    a
-      .factValue<S>("s")
-      .then((s) =>
-        (s.credentials ?? []).some(
-          (c) =>
-            c.type === "food_protection_manager" &&
-            !(day(c.issuedAt) > AS) &&
-            !(typeof c.expiresAt === "string" && toDay(c.expiresAt) < AS),
-        ),
-      ),
+    a.factValue<S>("s").then((s) => bestUntil(s.credentials, "food_protection_manager", 5) >= AS),
   );
   staff.addFact("cardDaysLeft", (_p, a) =>
     a.factValue<S>("s").then((s) => left(bestUntil(s.credentials, "food_handler_card", 3))),

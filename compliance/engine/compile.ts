@@ -7,6 +7,7 @@ import type { Applicability, Dataset, Requirement } from "../schema/dataset";
 import type { FacilityType } from "../schema/facility";
 import { facilityTypeLabel, orList, withArticle } from "../wording";
 import { sharedNotApplicable } from "./finding";
+import { leadDaysOf } from "./lead-times";
 import type { CompiledDataset, CompiledRule, EvalContext, Finding, RuleMeta } from "./types";
 
 const byIdentity = new WeakMap<Dataset, CompiledDataset>();
@@ -153,7 +154,7 @@ export function compileDataset(dataset: Dataset): CompiledDataset {
     name: dataset.name,
     key,
     rules: Object.freeze(rules),
-    leadTimes: new Map((dataset.leadTimes ?? []).map((l) => [`${l.kind}:${l.type}`, l.days])),
+    leadDays: leadDaysOf(dataset.leadTimes),
   });
   byKey.set(key, compiled);
   byIdentity.set(dataset, compiled);

@@ -32,7 +32,7 @@ export function evaluate(
     if (resolved.ok) countyAmbiguity ??= resolved.countyAmbiguity;
   }
 
-  const { steps, nextChange, coverage, leadTimes } = planFor(layers, asOfDay);
+  const { steps, nextChange, coverage, leadDays } = planFor(layers, asOfDay);
   const ctx: EvalContext = {
     asOf: asOfDay,
     facility: prepareFacility(facility),
@@ -41,7 +41,7 @@ export function evaluate(
     reevaluate: Number.POSITIVE_INFINITY,
     status: "compliant",
     nextDeadline: undefined,
-    leadTimes,
+    leadDays,
   };
   if (nextChange > asOfDay && nextChange < ctx.reevaluate) ctx.reevaluate = nextChange;
 
@@ -57,16 +57,29 @@ export function evaluate(
   }
 
   const next = ctx.nextDeadline;
-  return {
+  const verdict: Verdict = {
     status: ctx.status,
     jurisdictions: [...chain],
     datasets: layers.map((l) => ({ jurisdiction: l.jurisdiction, version: l.version })),
     coverage,
-    ...(countyAmbiguity ? { countyAmbiguity } : {}),
     findings: ctx.findings,
     nextDeadline: next?.dueBy ? { date: next.dueBy, ruleId: next.ruleId, subject: next.subject } : null,
     reevaluateAt: Number.isFinite(ctx.reevaluate) ? fromDay(ctx.reevaluate) : null,
   };
+  return countyAmbiguity ? withCountyAmbiguity(verdict, countyAmbiguity) : verdict;
+}
+
+/**
+ * The verdict with its unsettled county, in the key order of the Verdict type (after coverage).
+ * Rare, so kept out of the common literal: a conditional spread there made every verdict's
+ * object be built property by property.
+ */
+function withCountyAmbiguity(
+  verdict: Verdict,
+  countyAmbiguity: NonNullable<Verdict["countyAmbiguity"]>,
+): Verdict {
+  const { findings, nextDeadline, reevaluateAt, ...head } = verdict;
+  return { ...head, countyAmbiguity, findings, nextDeadline, reevaluateAt };
 }
 
 /** The finding of the first scoped replacement that applies to this facility, if any. */

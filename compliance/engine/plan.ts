@@ -16,6 +16,7 @@ import { type DivisionLevel, narrowestLevel } from "../jurisdictions/ocd";
 import { tighten } from "../requirements/tighten";
 import { compileRule } from "./compile";
 import { sharedNotApplicable } from "./finding";
+import { type LeadDays, mergeLeadDays } from "./lead-times";
 import type { CompiledDataset, CompiledRule, Finding, RuleMeta } from "./types";
 
 /** A narrower rule that replaces or tightens a step's rule wherever it applies itself. */
@@ -34,7 +35,7 @@ interface LayerSetPlans {
   boundaries: number[];
   coverage: DivisionLevel | null;
   /** Lead times of the layer set: for each type, the narrowest layer's that states one. */
-  leadTimes: ReadonlyMap<string, number>;
+  leadDays: LeadDays;
   plans: (PlanStep[] | undefined)[];
 }
 
@@ -72,7 +73,7 @@ function plansOf(layers: readonly CompiledDataset[]): LayerSetPlans {
   node.plans = {
     boundaries,
     coverage: narrowestLevel(layers.map((l) => l.jurisdiction)),
-    leadTimes: new Map(layers.flatMap((l) => [...l.leadTimes])),
+    leadDays: mergeLeadDays(layers.map((l) => l.leadDays)),
     plans: new Array(boundaries.length + 1),
   };
   layerSets++;
@@ -252,7 +253,7 @@ export function planFor(
   steps: PlanStep[];
   nextChange: number;
   coverage: DivisionLevel | null;
-  leadTimes: ReadonlyMap<string, number>;
+  leadDays: LeadDays;
 } {
   const set = plansOf(layers);
   // Interval index = number of boundaries ≤ day (binary search).
@@ -273,6 +274,6 @@ export function planFor(
     steps,
     nextChange: b[lo] ?? Number.POSITIVE_INFINITY,
     coverage: set.coverage,
-    leadTimes: set.leadTimes,
+    leadDays: set.leadDays,
   };
 }

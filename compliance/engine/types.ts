@@ -11,6 +11,7 @@ import type {
   PermitType,
   StaffRole,
 } from "../schema/facility";
+import type { LeadDays } from "./lead-times";
 
 export type FindingStatus = "pass" | "warn" | "fail" | "not_applicable";
 export type Severity = "critical" | "major" | "minor";
@@ -165,8 +166,8 @@ export interface EvalContext {
    */
   status: Verdict["status"];
   nextDeadline: Finding | undefined;
-  /** Renewal lead time in days by `credential:<type>` / `permit:<type>`, narrowest layer first (plan.ts). */
-  leadTimes: ReadonlyMap<string, number>;
+  /** Renewal lead time in days by lead slot (lead-times.ts), the narrowest layer's (plan.ts). */
+  leadDays: LeadDays;
 }
 
 /** A rule's requirement compiled for that rule: pushes its findings onto `ctx.findings`. */
@@ -189,6 +190,6 @@ export interface CompiledDataset {
   /** jurisdiction@version#contentHash: the cache key of the layer. */
   key: string;
   rules: readonly CompiledRule[];
-  /** The dataset's renewal lead times in days by `credential:<type>` / `permit:<type>`. */
-  leadTimes: ReadonlyMap<string, number>;
+  /** The dataset's renewal lead times in days by lead slot (lead-times.ts). */
+  leadDays: LeadDays;
 }

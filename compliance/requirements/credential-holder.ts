@@ -8,6 +8,7 @@
 // or a change of ownership also runs from the facility's `certificateHolderLeftAt` where the
 // rule sets `graceAlsoFromHolderLeaving` (HSC §113947.1).
 import { fromDay } from "../dates";
+import { credentialSlot } from "../engine/lead-times";
 import type { Check, PreparedStaff, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
 import type { StaffRole } from "../schema/facility";
@@ -33,7 +34,7 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
   const spec = req.credential;
   const who = orList(req.roles.map(roleLabel));
   const what = spec ? CREDENTIAL_LABELS[spec.type] : who;
-  const lead = spec ? `credential:${spec.type}` : undefined;
+  const lead = spec ? credentialSlot(spec.type) : undefined;
   const onSiteAlways = req.onSite
     ? " The holder must be on site during all hours of operation (Prep has no shift data and assumes listed staff work every shift)."
     : "";

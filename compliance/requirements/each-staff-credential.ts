@@ -3,6 +3,7 @@
 // scope, a warning with a due date inside the grace period.
 import { fromDay } from "../dates";
 import { sharedNotApplicable } from "../engine/finding";
+import { credentialSlot } from "../engine/lead-times";
 import type { Check, EvalContext, PreparedStaff, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
 import type { CredentialType, StaffRole } from "../schema/facility";
@@ -71,7 +72,7 @@ export function compileEachStaffCredential(
   );
   const spec = req.credential;
   const what = CREDENTIAL_LABELS[spec.type];
-  const lead = `credential:${spec.type}`;
+  const lead = credentialSlot(spec.type);
   const grace = req.graceDays;
   // The constant middles of the per-person messages, so a message is a few concatenations.
   const isExempt = ` holds ${withArticle(CREDENTIAL_LABELS[exempt?.[0] ?? spec.type])} and is exempt.`;

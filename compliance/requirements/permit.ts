@@ -3,6 +3,7 @@
 // A permit given without an expiry date, under a rule whose dataset states no renewal cycle
 // (`undatedPermits: "expiry_unknown"`), is a warning "expiry unknown", never valid forever.
 import { fromDay } from "../dates";
+import { permitSlot } from "../engine/lead-times";
 import type { Check, PreparedPermit, RuleMeta } from "../engine/types";
 import { divisionName } from "../jurisdictions/resolve";
 import type { RequirementOf } from "../schema/dataset";
@@ -94,7 +95,7 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
 
     if (best) {
       const subject = { kind: "permit", id: best.subjectId } as const;
-      const lead = `permit:${best.type}`;
+      const lead = permitSlot(best.type);
       if (validityStatus(ctx, bestUntil) === "warn") {
         const date = fromDay(bestUntil);
         emit(
@@ -151,7 +152,7 @@ export function compilePermit(req: RequirementOf<"permit">, meta: RuleMeta): Che
         `${why}. ${meta.authority} requires a valid ${what}${renewal} before operating (by ${fromDay(opening - 1)}).`,
         subject,
         opening - 1,
-        `permit:${lapsed?.type ?? first}`,
+        permitSlot(lapsed?.type ?? first),
       );
       return;
     }

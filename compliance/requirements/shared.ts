@@ -2,6 +2,7 @@
 // resolving credential/permit expiry and "accepted in" issuer semantics.
 import { addYears, fromDay } from "../dates";
 import { newFinding } from "../engine/finding";
+import type { LeadSlot } from "../engine/lead-times";
 import type {
   EvalContext,
   Finding,
@@ -26,9 +27,10 @@ export const CREDENTIAL_LABELS: Record<CredentialType, string> = {
 };
 
 /**
- * Pushes a finding. `leadKey` (`credential:<type>` / `permit:<type>`) names what the finding is
- * about, for its renewal lead time; `validThroughDay` is the last valid day of the credential or
- * permit found current (NaN: none). `startBy` = (dueBy, else validThrough) − the lead time.
+ * Pushes a finding. `lead` (a credential or permit type's slot, lead-times.ts) names what the
+ * finding is about, for its renewal lead time; `validThroughDay` is the last valid day of the
+ * credential or permit found current (NaN: none). `startBy` = (dueBy, else validThrough) − the
+ * lead time.
  */
 export function emit(
   ctx: EvalContext,
@@ -37,20 +39,21 @@ export function emit(
   message: string,
   subject: Subject,
   dueByDay: number,
-  leadKey?: string,
+  lead?: LeadSlot,
   validThroughDay = Number.NaN,
 ): void {
-  const validThrough = Number.isFinite(validThroughDay) ? validThroughDay : Number.NaN;
-  const target = Number.isFinite(dueByDay) ? dueByDay : validThrough;
-  const lead = leadKey === undefined ? undefined : ctx.leadTimes.get(leadKey);
+  const hasDue = Number.isFinite(dueByDay);
+  // NaN lead days (none stated) or a target that is not a date leave startBy null.
+  const start =
+    lead === undefined ? Number.NaN : (hasDue ? dueByDay : validThroughDay) - (ctx.leadDays[lead] as number);
   const finding = newFinding(
     meta,
     status,
     message,
     subject,
-    Number.isFinite(dueByDay) ? fromDay(dueByDay) : null,
-    lead !== undefined && Number.isFinite(target) ? fromDay(target - lead) : null,
-    Number.isFinite(validThrough) ? fromDay(validThrough) : null,
+    hasDue ? fromDay(dueByDay) : null,
+    Number.isFinite(start) ? fromDay(start) : null,
+    Number.isFinite(validThroughDay) ? fromDay(validThroughDay) : null,
   );
   ctx.findings.push(finding);
   tally(ctx, finding);
