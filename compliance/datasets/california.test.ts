@@ -388,6 +388,45 @@ describe("LAC-GRADE letter grade (LA County Ordinance 97-0071)", () => {
   });
 });
 
+describe("RIV-GRADE Riverside County letter grade: only an A passes (County Code § 8.40.020)", () => {
+  const address = { city: "Riverside", state: "CA" };
+  const at = (score: number, type?: string) =>
+    check({ address, ...(type ? { type } : {}), inspections: [{ date: "2026-01-15", score }] }, "2026-03-02");
+  it.each([
+    [90, "pass", "grade card A"],
+    [89, "fail", "grade card B"],
+    [79, "fail", "grade card C"],
+  ])("score %i → %s (%s)", (score, status, label) => {
+    const f = only(at(score), "RIV-GRADE");
+    expect(f.status).toBe(status);
+    expect(f.message).toContain(label);
+  });
+  it("a B, which Los Angeles County passes, makes a Riverside restaurant non-compliant", () => {
+    expect(at(85).status).toBe("non_compliant");
+  });
+  it("does not grade mobile food facilities (not permanent food facilities)", () => {
+    expect(only(at(50, "mobile_food_facility"), "RIV-GRADE").status).toBe("not_applicable");
+  });
+});
+
+describe("SDG-GRADE San Diego County letter grade: a C fails (DEHQ grading)", () => {
+  const address = { city: "San Diego", state: "CA" };
+  const at = (score: number) =>
+    check({ address, inspections: [{ date: "2026-01-15", score }] }, "2026-03-02");
+  it.each([
+    [90, "pass", "grade card A"],
+    [80, "pass", "grade card B"],
+    [79, "fail", "grade card C"],
+  ])("score %i → %s (%s)", (score, status, label) => {
+    const f = only(at(score), "SDG-GRADE");
+    expect(f.status).toBe(status);
+    expect(f.message).toContain(label);
+  });
+  it("is not applicable without a scored inspection", () => {
+    expect(only(check({ address }, "2026-03-02"), "SDG-GRADE").status).toBe("not_applicable");
+  });
+});
+
 describe("item 4: San Bernardino County — county card within 14 days, only under a certified person's supervision (County Code §33.0409(b), (d))", () => {
   const address = { city: "San Bernardino", state: "CA" };
   const SBD = `${CA}/county:san_bernardino`;
