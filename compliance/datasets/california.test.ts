@@ -427,6 +427,56 @@ describe("SDG-GRADE San Diego County letter grade: a C fails (DEHQ grading)", ()
   });
 });
 
+describe("county health permits tighten CA-PERMIT to the county's own (SDG-PERMIT, SBD-PERMIT, LAC-PERMIT)", () => {
+  const countyPermit = (slug: string, extra: object = {}) => ({
+    ...permit,
+    issuer: `${CA}/county:${slug}`,
+    expiresAt: "2026-12-31",
+    ...extra,
+  });
+  it.each([
+    ["SDG-PERMIT", "San Diego", "san_diego"],
+    ["SBD-PERMIT", "San Bernardino", "san_bernardino"],
+    ["LAC-PERMIT", "Los Angeles", "los_angeles"],
+  ])(
+    "%s passes the county's permit and fails another county's, which CA-PERMIT alone accepts",
+    (ruleId, city, slug) => {
+      const address = { city, state: "CA" };
+      const own = check({ address, permits: [countyPermit(slug)] }, "2026-03-02");
+      expect(only(own, ruleId)).toMatchObject({ status: "pass", verified: true });
+      const other = check({ address, permits: [countyPermit("orange")] }, "2026-03-02");
+      expect(only(other, ruleId).status).toBe("fail");
+      expect(only(other, "CA-PERMIT").message).toMatch(new RegExp(`Tightened by ${ruleId}`));
+      const elsewhere = check(
+        { address: { city: "Sacramento", state: "CA" }, permits: [countyPermit("orange")] },
+        "2026-03-02",
+      );
+      expect(only(elsewhere, "CA-PERMIT").status).toBe("pass");
+    },
+  );
+  it("SBD-PERMIT: the county's permit is annual, so an undated one fails a year after issue", () => {
+    const address = { city: "San Bernardino", state: "CA" };
+    const undated = [{ ...permit, issuer: `${CA}/county:san_bernardino`, issuedAt: "2025-01-01" }];
+    expect(only(check({ address, permits: undated }, "2025-12-31"), "SBD-PERMIT").status).not.toBe("fail");
+    expect(only(check({ address, permits: undated }, "2026-03-02"), "SBD-PERMIT").status).toBe("fail");
+  });
+  it("LAC-PERMIT does not apply in Pasadena (own health department): CA-PERMIT binds there", () => {
+    const v = check(
+      { address: { city: "Pasadena", state: "CA" }, permits: [countyPermit("orange")] },
+      "2026-03-02",
+    );
+    expect(only(v, "LAC-PERMIT").status).toBe("not_applicable");
+    expect(only(v, "CA-PERMIT").status).toBe("pass");
+  });
+  it("SDG-PERMIT leaves food trucks to CA-PERMIT and SDG-MFF", () => {
+    const v = check(
+      { type: "mobile_food_facility", address: { city: "San Diego", state: "CA" } },
+      "2026-03-02",
+    );
+    expect(only(v, "SDG-PERMIT").status).toBe("not_applicable");
+  });
+});
+
 describe("item 4: San Bernardino County — county card within 14 days, only under a certified person's supervision (County Code §33.0409(b), (d))", () => {
   const address = { city: "San Bernardino", state: "CA" };
   const SBD = `${CA}/county:san_bernardino`;
