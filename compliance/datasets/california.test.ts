@@ -388,6 +388,95 @@ describe("LAC-GRADE letter grade (LA County Ordinance 97-0071)", () => {
   });
 });
 
+describe("RIV-GRADE Riverside County letter grade: only an A passes (County Code § 8.40.020)", () => {
+  const address = { city: "Riverside", state: "CA" };
+  const at = (score: number, type?: string) =>
+    check({ address, ...(type ? { type } : {}), inspections: [{ date: "2026-01-15", score }] }, "2026-03-02");
+  it.each([
+    [90, "pass", "grade card A"],
+    [89, "fail", "grade card B"],
+    [79, "fail", "grade card C"],
+  ])("score %i → %s (%s)", (score, status, label) => {
+    const f = only(at(score), "RIV-GRADE");
+    expect(f.status).toBe(status);
+    expect(f.message).toContain(label);
+  });
+  it("a B, which Los Angeles County passes, makes a Riverside restaurant non-compliant", () => {
+    expect(at(85).status).toBe("non_compliant");
+  });
+  it("does not grade mobile food facilities (not permanent food facilities)", () => {
+    expect(only(at(50, "mobile_food_facility"), "RIV-GRADE").status).toBe("not_applicable");
+  });
+});
+
+describe("SDG-GRADE San Diego County letter grade: a C fails (DEHQ grading)", () => {
+  const address = { city: "San Diego", state: "CA" };
+  const at = (score: number) =>
+    check({ address, inspections: [{ date: "2026-01-15", score }] }, "2026-03-02");
+  it.each([
+    [90, "pass", "grade card A"],
+    [80, "pass", "grade card B"],
+    [79, "fail", "grade card C"],
+  ])("score %i → %s (%s)", (score, status, label) => {
+    const f = only(at(score), "SDG-GRADE");
+    expect(f.status).toBe(status);
+    expect(f.message).toContain(label);
+  });
+  it("is not applicable without a scored inspection", () => {
+    expect(only(check({ address }, "2026-03-02"), "SDG-GRADE").status).toBe("not_applicable");
+  });
+});
+
+describe("county health permits tighten CA-PERMIT to the county's own (SDG-PERMIT, SBD-PERMIT, LAC-PERMIT)", () => {
+  const countyPermit = (slug: string, extra: object = {}) => ({
+    ...permit,
+    issuer: `${CA}/county:${slug}`,
+    expiresAt: "2026-12-31",
+    ...extra,
+  });
+  it.each([
+    ["SDG-PERMIT", "San Diego", "san_diego"],
+    ["SBD-PERMIT", "San Bernardino", "san_bernardino"],
+    ["LAC-PERMIT", "Los Angeles", "los_angeles"],
+  ])(
+    "%s passes the county's permit and fails another county's, which CA-PERMIT alone accepts",
+    (ruleId, city, slug) => {
+      const address = { city, state: "CA" };
+      const own = check({ address, permits: [countyPermit(slug)] }, "2026-03-02");
+      expect(only(own, ruleId)).toMatchObject({ status: "pass", verified: true });
+      const other = check({ address, permits: [countyPermit("orange")] }, "2026-03-02");
+      expect(only(other, ruleId).status).toBe("fail");
+      expect(only(other, "CA-PERMIT").message).toMatch(new RegExp(`Tightened by ${ruleId}`));
+      const elsewhere = check(
+        { address: { city: "Sacramento", state: "CA" }, permits: [countyPermit("orange")] },
+        "2026-03-02",
+      );
+      expect(only(elsewhere, "CA-PERMIT").status).toBe("pass");
+    },
+  );
+  it("SBD-PERMIT: the county's permit is annual, so an undated one fails a year after issue", () => {
+    const address = { city: "San Bernardino", state: "CA" };
+    const undated = [{ ...permit, issuer: `${CA}/county:san_bernardino`, issuedAt: "2025-01-01" }];
+    expect(only(check({ address, permits: undated }, "2025-12-31"), "SBD-PERMIT").status).not.toBe("fail");
+    expect(only(check({ address, permits: undated }, "2026-03-02"), "SBD-PERMIT").status).toBe("fail");
+  });
+  it("LAC-PERMIT does not apply in Pasadena (own health department): CA-PERMIT binds there", () => {
+    const v = check(
+      { address: { city: "Pasadena", state: "CA" }, permits: [countyPermit("orange")] },
+      "2026-03-02",
+    );
+    expect(only(v, "LAC-PERMIT").status).toBe("not_applicable");
+    expect(only(v, "CA-PERMIT").status).toBe("pass");
+  });
+  it("SDG-PERMIT leaves food trucks to CA-PERMIT and SDG-MFF", () => {
+    const v = check(
+      { type: "mobile_food_facility", address: { city: "San Diego", state: "CA" } },
+      "2026-03-02",
+    );
+    expect(only(v, "SDG-PERMIT").status).toBe("not_applicable");
+  });
+});
+
 describe("item 4: San Bernardino County — county card within 14 days, only under a certified person's supervision (County Code §33.0409(b), (d))", () => {
   const address = { city: "San Bernardino", state: "CA" };
   const SBD = `${CA}/county:san_bernardino`;
