@@ -4,7 +4,8 @@
 // the Department of Health (FAC 64E-11.012) instead of DBPR; licenses void on a change of owner
 // (FS 509.241(1)), food trucks working from a commissary (FAC 61C-4.0161), holding temperatures
 // under the Food Code as adopted by DBPR (FAC 61C-4.010) and by the Department of Health (FAC
-// 64E-11.003), and the Department of Health's sanitation certificate (FAC 64E-11.013).
+// 64E-11.003), the Department of Health's sanitation certificate (FAC 64E-11.013) and the state's
+// preemption of local licences for mobile food dispensing vehicles (FS 509.102).
 import { describe, expect, it } from "vitest";
 import { compileDataset } from "../engine/compile";
 import { evaluate } from "../engine/evaluate";
@@ -377,5 +378,42 @@ describe("FL-DOH-HOLD: institutional kitchens hold food as in the Food Code the 
   });
   it("does not govern a restaurant (FL-HOLD does)", () => {
     expect(only(check({ address: MIAMI }, "2026-03-02"), "FL-DOH-HOLD").status).toBe("not_applicable");
+  });
+});
+
+describe("FL-MFDV-PREEMPT: no local licence or permit for a mobile food dispensing vehicle (FS 509.102(2))", () => {
+  const county = validateDataset({
+    jurisdiction: `${FL}/county:miami_dade`,
+    name: "Hypothetical county food truck permit",
+    version: "2026.1.0",
+    source: { publisher: "test", retrievedAt: "2026-01-01" },
+    disclaimer: "Not legal advice.",
+    parent: FL,
+    rules: [
+      {
+        id: "MD-TRUCK",
+        title: "County food truck permit",
+        citation: "Hypothetical",
+        severity: "major",
+        verified: true,
+        effectiveFrom: "2019-01-01",
+        topic: "mobile_food_facility_annual_permit",
+        composition: "additive",
+        applicability: { facilityTypes: ["mobile_food_facility"] },
+        requirement: { kind: "permit", permitTypes: ["mobile_food_facility_permit"], validityYears: 1 },
+      },
+    ],
+  });
+  if (!county.ok) throw new Error(JSON.stringify(county.problems));
+  const layers = [...bundledLayersFor(["ocd-division/country:us", FL]), county.dataset].map(compileDataset);
+  const truck = facility({ address: MIAMI, type: "mobile_food_facility" });
+  const jurisdictions = ["ocd-division/country:us", FL, `${FL}/county:miami_dade`];
+  it("ignores a county permit requirement for a food truck from July 1, 2020", () => {
+    const v = evaluate(truck, layers, "2026-03-02", { jurisdictions });
+    expect(only(v, "MD-TRUCK").message).toMatch(/Preempted by FL-MFDV-PREEMPT/);
+  });
+  it("let the county require it before the statute took effect", () => {
+    const v = evaluate(truck, layers, "2020-06-30", { jurisdictions });
+    expect(only(v, "MD-TRUCK").status).toBe("fail");
   });
 });
