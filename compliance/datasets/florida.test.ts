@@ -2,7 +2,10 @@
 // within 30 days and presence with 4+ food workers (FS 509.039), employee training within 60
 // days (FS 509.049), preemption of local rules (FS 509.032(7)) and institutional kitchens under
 // the Department of Health (FAC 64E-11.012) instead of DBPR; licenses void on a change of owner
-// (FS 509.241(1)) and food trucks working from a commissary (FAC 61C-4.0161).
+// (FS 509.241(1)), food trucks working from a commissary (FAC 61C-4.0161), holding temperatures
+// under the Food Code as adopted by DBPR (FAC 61C-4.010) and by the Department of Health (FAC
+// 64E-11.003), the Department of Health's sanitation certificate (FAC 64E-11.013) and the state's
+// preemption of local licences for mobile food dispensing vehicles (FS 509.102).
 import { describe, expect, it } from "vitest";
 import { compileDataset } from "../engine/compile";
 import { evaluate } from "../engine/evaluate";
@@ -127,7 +130,7 @@ describe("FL-PREEMPT local restaurant rules preempted (FS 509.032(7))", () => {
       jurisdictions: ["ocd-division/country:us", FL, `${FL}/county:miami_dade`],
     });
     expect(only(v, "MD-HOLD").message).toMatch(/Preempted by FL-PREEMPT/);
-    expect(only(v, "FDA-HOLD").status).toBe("pass"); // 40°F meets the 41°F baseline
+    expect(only(v, "FL-HOLD").status).toBe("pass"); // 40°F meets the state's 41°F
   });
 });
 
@@ -152,21 +155,26 @@ describe("institutional kitchens under the Department of Health (FAC 64E-11.012)
       "pass",
     );
   });
-  it("still needs a health permit: FL-LIC replaces the FDA permit rule only where FL-LIC applies", () => {
+  it("needs the DOH sanitation certificate, not the DBPR license: FL-DOH-PERMIT and FL-LIC each replace the FDA permit rule only where they apply", () => {
     const permit = {
       type: "health_permit",
       number: "DOH-1",
-      issuedAt: "2025-06-01",
-      expiresAt: "2026-05-31",
+      issuedAt: "2025-10-01",
+      expiresAt: "2026-09-30",
     };
-    expect(only(check(kitchen([]), "2026-03-02"), "FDA-PERMIT").status).toBe("fail");
-    expect(only(check({ ...kitchen([]), permits: [permit] }, "2026-03-02"), "FDA-PERMIT").status).toBe(
-      "pass",
+    expect(only(check(kitchen([]), "2026-03-02"), "FL-DOH-PERMIT").status).toBe("fail");
+    expect(only(check({ ...kitchen([]), permits: [permit] }, "2026-03-02"), "FL-DOH-PERMIT")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    expect(only(check(kitchen([]), "2026-03-02"), "FDA-PERMIT").message).toMatch(
+      /Superseded by FL-DOH-PERMIT/,
     );
     expect(only(check({ address: MIAMI }, "2026-03-02"), "FDA-PERMIT")).toMatchObject({
       status: "not_applicable",
       message: expect.stringMatching(/Superseded by FL-LIC/),
     });
+    expect(only(check({ address: MIAMI }, "2026-03-02"), "FL-DOH-PERMIT").status).toBe("not_applicable");
   });
   it("does not apply the DOH rules to restaurants", () => {
     expect(only(check({ address: MIAMI, staff: [worker("a")] }, "2026-03-02"), "FL-DOH-CFPM").status).toBe(
@@ -298,5 +306,114 @@ describe("FL-DOH-TRAIN: institutional kitchens train every employee yearly by Ma
     const f = only(check({ address: MIAMI, type: "institutional_kitchen" }, "2026-03-02"), "FL-DOH-TRAIN");
     expect(f.message).toMatch(/March 31/);
     expect(f.message).toMatch(/within 30 days of hire/);
+  });
+});
+
+describe("FL-HOLD: DBPR-licensed places hold food as in the Food Code it adopted (FAC 61C-4.010(1); 61C-1.001)", () => {
+  const at = "2026-03-01T12:00:00-05:00";
+  const logs = (...readings: object[]) => readings.map((r) => ({ at, ...r }));
+  it("passes 41°F cold and 135°F hot, cites Florida's rule, and supersedes the FDA model", () => {
+    const v = check(
+      {
+        address: MIAMI,
+        temperatureLogs: logs({ mode: "cold_holding", tempF: 41 }, { mode: "hot_holding", tempF: 135 }),
+      },
+      "2026-03-02",
+    );
+    expect(only(v, "FL-HOLD")).toMatchObject({ status: "pass", verified: true });
+    expect(only(v, "FDA-HOLD").message).toMatch(/Superseded by FL-HOLD/);
+  });
+  it("fails a restaurant holding soup at 134°F or salad at 42°F", () => {
+    const hot = check(
+      { address: MIAMI, temperatureLogs: logs({ item: "soup", mode: "hot_holding", tempF: 134 }) },
+      "2026-03-02",
+    );
+    expect(only(hot, "FL-HOLD").status).toBe("fail");
+    const cold = check(
+      { address: MIAMI, temperatureLogs: logs({ item: "salad", mode: "cold_holding", tempF: 42 }) },
+      "2026-03-02",
+    );
+    expect(only(cold, "FL-HOLD").status).toBe("fail");
+  });
+  it("keeps the Food Code's 130°F for whole meat roasts and 45°F ambient for shell eggs", () => {
+    const v = check(
+      {
+        address: MIAMI,
+        temperatureLogs: logs(
+          { item: "prime rib", category: "whole_meat_roast", mode: "hot_holding", tempF: 130 },
+          { item: "eggs", category: "shell_eggs", mode: "cold_holding", tempF: 45 },
+        ),
+      },
+      "2026-03-02",
+    );
+    expect(only(v, "FL-HOLD").status).toBe("pass");
+  });
+  it("does not govern an institutional kitchen (FL-DOH-HOLD does)", () => {
+    const v = check({ address: MIAMI, type: "institutional_kitchen" }, "2026-03-02");
+    expect(only(v, "FL-HOLD").status).toBe("not_applicable");
+  });
+});
+
+describe("FL-DOH-HOLD: institutional kitchens hold food as in the Food Code the Department of Health adopted (FAC 64E-11.003(2); 64E-11.002)", () => {
+  const at = "2026-03-01T12:00:00-05:00";
+  const kitchen = (readings: object[]) => ({
+    address: MIAMI,
+    type: "institutional_kitchen",
+    temperatureLogs: readings.map((r) => ({ at, ...r })),
+  });
+  it("passes a school kitchen holding at 135°F and 41°F, superseding the FDA model", () => {
+    const v = check(
+      kitchen([
+        { mode: "hot_holding", tempF: 135 },
+        { mode: "cold_holding", tempF: 41 },
+      ]),
+      "2026-03-02",
+    );
+    expect(only(v, "FL-DOH-HOLD")).toMatchObject({ status: "pass", verified: true });
+    expect(only(v, "FDA-HOLD").message).toMatch(/Superseded by FL-DOH-HOLD/);
+  });
+  it("fails one holding chili at 133°F (the old 140°F rule is no longer applied: 135°F passes above)", () => {
+    const v = check(kitchen([{ item: "chili", mode: "hot_holding", tempF: 133 }]), "2026-03-02");
+    expect(only(v, "FL-DOH-HOLD").status).toBe("fail");
+  });
+  it("does not govern a restaurant (FL-HOLD does)", () => {
+    expect(only(check({ address: MIAMI }, "2026-03-02"), "FL-DOH-HOLD").status).toBe("not_applicable");
+  });
+});
+
+describe("FL-MFDV-PREEMPT: no local licence or permit for a mobile food dispensing vehicle (FS 509.102(2))", () => {
+  const county = validateDataset({
+    jurisdiction: `${FL}/county:miami_dade`,
+    name: "Hypothetical county food truck permit",
+    version: "2026.1.0",
+    source: { publisher: "test", retrievedAt: "2026-01-01" },
+    disclaimer: "Not legal advice.",
+    parent: FL,
+    rules: [
+      {
+        id: "MD-TRUCK",
+        title: "County food truck permit",
+        citation: "Hypothetical",
+        severity: "major",
+        verified: true,
+        effectiveFrom: "2019-01-01",
+        topic: "mobile_food_facility_annual_permit",
+        composition: "additive",
+        applicability: { facilityTypes: ["mobile_food_facility"] },
+        requirement: { kind: "permit", permitTypes: ["mobile_food_facility_permit"], validityYears: 1 },
+      },
+    ],
+  });
+  if (!county.ok) throw new Error(JSON.stringify(county.problems));
+  const layers = [...bundledLayersFor(["ocd-division/country:us", FL]), county.dataset].map(compileDataset);
+  const truck = facility({ address: MIAMI, type: "mobile_food_facility" });
+  const jurisdictions = ["ocd-division/country:us", FL, `${FL}/county:miami_dade`];
+  it("ignores a county permit requirement for a food truck from July 1, 2020", () => {
+    const v = evaluate(truck, layers, "2026-03-02", { jurisdictions });
+    expect(only(v, "MD-TRUCK").message).toMatch(/Preempted by FL-MFDV-PREEMPT/);
+  });
+  it("let the county require it before the statute took effect", () => {
+    const v = evaluate(truck, layers, "2020-06-30", { jurisdictions });
+    expect(only(v, "MD-TRUCK").status).toBe("fail");
   });
 });
