@@ -74,6 +74,8 @@ export function describeRequirement(req: Requirement): string {
         .join(", ")}`;
     case "preemption":
       return `local rules preempted on: ${list(req.topics)}${req.exceptJurisdictions ? ` (except ${req.exceptJurisdictions.join(", ")})` : ""}`;
+    case "posting":
+      return `${enumLabel(req.notice)} listed among the facility's posted notices`;
     case "informational":
       return `not checkable from the payload: ${req.reason}`;
   }

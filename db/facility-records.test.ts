@@ -68,6 +68,7 @@ describe("facility storage limits", () => {
       certificateHolderLeftAt: "2026-10-01",
       servesHighlySusceptiblePopulation: true,
       chainLocations: 40_000,
+      postedNotices: ["choking_first_aid", "letter_grade_card"],
       temperatureLogs: [
         {
           at: "2026-11-30T12:00:00.000Z",
@@ -89,6 +90,7 @@ describe("facility storage limits", () => {
       certificateHolderLeftAt: "2026-10-01",
       servesHighlySusceptiblePopulation: true,
       chainLocations: 40_000,
+      postedNotices: ["choking_first_aid", "letter_grade_card"],
       temperatureLogs: added.temperatureLogs,
       inspections: added.inspections,
     });

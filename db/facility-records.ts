@@ -51,6 +51,7 @@ function facilityColumns(input: FacilityInput) {
     certificateHolderLeftAt: input.certificateHolderLeftAt ?? null,
     servesHighlySusceptiblePopulation: input.servesHighlySusceptiblePopulation ?? null,
     chainLocations: input.chainLocations ?? null,
+    postedNotices: input.postedNotices ?? null,
   };
 }
 
@@ -256,6 +257,7 @@ async function assemble(tx: Tx, rows: FacilityRow[]): Promise<FacilityRecord[]> 
         certificateHolderLeftAt: row.certificateHolderLeftAt,
         servesHighlySusceptiblePopulation: row.servesHighlySusceptiblePopulation,
         chainLocations: row.chainLocations,
+        postedNotices: row.postedNotices as FacilityInput["postedNotices"] | null,
       }),
       permits: permitRows
         .filter((p) => p.facilityId === row.id)

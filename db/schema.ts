@@ -223,6 +223,8 @@ export const facilities = pgTable(
     servesHighlySusceptiblePopulation: boolean("serves_highly_susceptible_population"),
     /** Locations in its chain under the same name and menu (21 CFR 101.11); null = not stated. */
     chainLocations: integer("chain_locations"),
+    /** Notices it states are on display (NOTICE_TYPES); null = not stated, {} = none. */
+    postedNotices: text("posted_notices").array(),
     /** The latest verdict's status; null until the facility is first checked. */
     status: text("status", { enum: ["compliant", "at_risk", "non_compliant"] }),
     lastCheckedAt: timestamptz("last_checked_at"),

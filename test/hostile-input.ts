@@ -576,6 +576,16 @@ const facility = fc.record(
     ),
     handlesUnpackagedTcsFood: fc.boolean(),
     chainLocations: fc.integer({ min: 1, max: 1_000_000 }),
+    postedNotices: arrayOf(
+      fc.constantFrom(
+        "choking_first_aid",
+        "letter_grade_card",
+        "inspection_placard",
+        "LETTER_GRADE_CARD",
+        "",
+      ),
+      60,
+    ),
     openedAt: dateLike,
     ownershipChangedAt: dateLike,
     permits: arrayOf(

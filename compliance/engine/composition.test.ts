@@ -497,3 +497,62 @@ describe("own_code: a jurisdiction with its own code on a topic (the baseline is
     expect(only(v, "F-HOLD").status).toBe("fail");
   });
 });
+
+describe("posting: notices the facility states it has on display", () => {
+  const post = (notice: "choking_first_aid" | "letter_grade_card", action: string) => ({
+    kind: "posting" as const,
+    notice,
+    action,
+  });
+  const state = layer(
+    `${US}/state:zz`,
+    [
+      base({
+        id: "S-CHOKE",
+        topic: "choking",
+        requirement: post("choking_first_aid", "Post the state's poster"),
+      }),
+    ],
+    US,
+  );
+  const at = (draft: FacilityDraft) => run([fed, state], draft, "2026-03-02");
+
+  it("does not guess when the facility states nothing: not checked, and says what to list and post", () => {
+    const v = at({});
+    expect(only(v, "S-CHOKE")).toMatchObject({ status: "not_applicable", subject: { kind: "facility" } });
+    expect(only(v, "S-CHOKE").message).toMatch(
+      /postedNotices.*"choking_first_aid".*Post the state's poster\.$/,
+    );
+    expect(v.status).toBe("compliant");
+  });
+  it("passes a facility listing the notice, and fails one whose list lacks it — an empty list included", () => {
+    expect(only(at({ postedNotices: ["letter_grade_card", "choking_first_aid"] }), "S-CHOKE").status).toBe(
+      "pass",
+    );
+    for (const postedNotices of [[], ["letter_grade_card"]]) {
+      const v = at({ postedNotices });
+      expect(only(v, "S-CHOKE")).toMatchObject({ status: "fail", dueBy: null });
+      expect(only(v, "S-CHOKE").message).toMatch(
+        /does not list the choking first-aid instructions.*Post the state's poster\.$/,
+      );
+      expect(v.status).toBe("non_compliant");
+    }
+  });
+  it("merges a narrower layer's floor rule on the same notice into one finding in its own words", () => {
+    const city = layer(
+      `${US}/state:zz/place:c`,
+      [
+        base({
+          id: "C-CHOKE",
+          topic: "choking",
+          composition: "floor",
+          requirement: post("choking_first_aid", "Post the city's poster by the door"),
+        }),
+      ],
+      `${US}/state:zz`,
+    );
+    const v = run([fed, state, city], { postedNotices: [] }, "2026-03-02");
+    expect(only(v, "C-CHOKE").message).toMatch(/city's poster by the door/);
+    expect(findings(v, "S-CHOKE").every((f) => f.status === "not_applicable")).toBe(true);
+  });
+});

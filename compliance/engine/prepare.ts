@@ -91,6 +91,7 @@ export function prepareFacility(f: FacilityInput): PreparedFacility {
     holderLeftDay: dayOrNaN(f.certificateHolderLeftAt),
     highlySusceptible: f.servesHighlySusceptiblePopulation === true,
     chainLocations: f.chainLocations ?? Number.NaN,
+    postedNotices: f.postedNotices,
     staff: prepareAll(f.staff, prepareStaff),
     permits: prepareAll(f.permits, preparePermit),
     logs: prepareAll(f.temperatureLogs, prepareLog),

@@ -8,6 +8,7 @@ import type {
   FacilityType,
   HoldingMode,
   ItemCategory,
+  NoticeType,
   PermitType,
   StaffRole,
 } from "../schema/facility";
@@ -146,6 +147,8 @@ export interface PreparedFacility {
   highlySusceptible: boolean;
   /** chainLocations; NaN when not stated. */
   chainLocations: number;
+  /** postedNotices as given; undefined when not stated. */
+  postedNotices: readonly NoticeType[] | undefined;
   staff: PreparedStaff[];
   permits: PreparedPermit[];
   logs: PreparedLog[];

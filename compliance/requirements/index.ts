@@ -7,6 +7,7 @@ import { compileEachStaffCredential } from "./each-staff-credential";
 import { compileInformational, compilePreemption } from "./informational";
 import { compileInspectionGrade } from "./inspection-grade";
 import { compilePermit } from "./permit";
+import { compilePosting } from "./posting";
 import { compileTemperature } from "./temperature";
 
 export function compileRequirement(req: Requirement, meta: RuleMeta): Check {
@@ -23,6 +24,8 @@ export function compileRequirement(req: Requirement, meta: RuleMeta): Check {
       return compileInspectionGrade(req, meta);
     case "preemption":
       return compilePreemption(req, meta);
+    case "posting":
+      return compilePosting(req, meta);
     case "informational":
       return compileInformational(req, meta);
   }

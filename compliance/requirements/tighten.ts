@@ -73,6 +73,8 @@ export function tighten(parent: Requirement, child: Requirement): Requirement | 
     };
   }
   if (parent.kind === "inspection_grade" && child.kind === "inspection_grade") return child;
+  // The same notice twice is one duty; the narrower layer's wording of where to post it wins.
+  if (parent.kind === "posting" && child.kind === "posting" && parent.notice === child.notice) return child;
   // Prose cannot be merged: a narrower layer that tightens an informational rule (NYC's 140°F
   // start for time as a public health control) states the combined requirement in its own text.
   if (parent.kind === "informational" && child.kind === "informational") return child;

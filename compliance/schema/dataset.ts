@@ -2,7 +2,14 @@
 // requirement is declarative data; compile/ turns it into closures once per dataset version.
 import * as v from "valibot";
 import { boundedString, DateSchema, OcdIdSchema, storableString } from "./common";
-import { CREDENTIAL_TYPES, FACILITY_TYPES, ITEM_CATEGORIES, PERMIT_TYPES, STAFF_ROLES } from "./facility";
+import {
+  CREDENTIAL_TYPES,
+  FACILITY_TYPES,
+  ITEM_CATEGORIES,
+  NOTICE_TYPES,
+  PERMIT_TYPES,
+  STAFF_ROLES,
+} from "./facility";
 
 const Roles = v.pipe(v.array(v.picklist(STAFF_ROLES)), v.minLength(1, "must list at least one role"));
 const Days = v.pipe(v.number(), v.integer("must be a whole number of days"), v.minValue(0), v.maxValue(3650));
@@ -195,6 +202,14 @@ const Preemption = v.object({
   exceptJurisdictions: v.optional(OcdList),
 });
 
+const Posting = v.object({
+  kind: v.literal("posting"),
+  /** The notice that must be on display; checked against the facility's `postedNotices`. */
+  notice: v.picklist(NOTICE_TYPES),
+  /** What to post and where, as the law says it: the action of a failing finding. */
+  action: boundedString(500, 1),
+});
+
 const Informational = v.object({
   kind: v.literal("informational"),
   /** Why the payload cannot show compliance (e.g. "cooling logs are not part of the payload"). */
@@ -210,6 +225,7 @@ export const RequirementSchema = v.variant("kind", [
   TemperatureRequirement,
   InspectionGrade,
   Preemption,
+  Posting,
   Informational,
 ]);
 export type Requirement = v.InferOutput<typeof RequirementSchema>;

@@ -58,6 +58,22 @@ describe("FacilityInputSchema", () => {
       expect(p[0]?.pointer).toBe("/chainLocations");
     }
   });
+  it("takes postedNotices as a list of known notices (empty included), refusing anything else with a pointer", () => {
+    for (const ok of [
+      [],
+      ["choking_first_aid"],
+      ["letter_grade_card", "menu_calorie_labels", "letter_grade_card"],
+    ])
+      expect(problems({ ...base, postedNotices: ok })).toEqual([]);
+    expect(problems({ ...base, postedNotices: ["choking_poster"] })[0]).toMatchObject({
+      pointer: "/postedNotices/0",
+      message: expect.stringMatching(/must be one of: choking_first_aid/),
+    });
+    for (const bad of ["choking_first_aid", null, {}, [1], Array(51).fill("inspection_placard")])
+      expect(problems({ ...base, postedNotices: bad })[0]?.pointer, JSON.stringify(bad)).toMatch(
+        /^\/postedNotices/,
+      );
+  });
   it("validates temperature log datetimes", () => {
     const p = problems({
       ...base,

@@ -72,6 +72,23 @@ export const ITEM_CATEGORIES = [
 ] as const;
 export type ItemCategory = (typeof ITEM_CATEGORIES)[number];
 
+/**
+ * Notices the law requires on display, for `posting` rules (`postedNotices`, optional, added
+ * 2026-12). Each exists because a rule needs it:
+ * - `choking_first_aid`: first-aid instructions for choking (N.Y. Public Health Law § 1352-b;
+ *   Illinois's Choke-Saving Methods Act placard, 410 ILCS 10/4).
+ * - `letter_grade_card`: New York City's inspection letter grade (Health Code § 81.51).
+ * - `inspection_placard`: San Francisco's green/yellow/red inspection placard.
+ * - `menu_calorie_labels`: calories declared on menus and menu boards (21 CFR 101.11).
+ */
+export const NOTICE_TYPES = [
+  "choking_first_aid",
+  "letter_grade_card",
+  "inspection_placard",
+  "menu_calorie_labels",
+] as const;
+export type NoticeType = (typeof NOTICE_TYPES)[number];
+
 // USPS codes of states, DC and the inhabited territories: any of them is VALID input; whether
 // Prep covers it is answered by resolveJurisdictions, not by validation.
 export const US_STATE_CODES = [
@@ -87,6 +104,8 @@ export const LIMITS = {
   permits: 200,
   inspections: 1000,
   temperatureLogs: 10_000,
+  /** Every notice type a few times over: duplicates are harmless, thousands are hostile. */
+  postedNotices: 50,
   /** Far above the largest US chain (about 40,000 locations), so no real chain is refused. */
   chainLocations: 1_000_000,
 } as const;
@@ -208,6 +227,15 @@ const FacilityObjectSchema = v.object({
       v.minValue(1, "must be at least 1 (this location)"),
       v.maxValue(LIMITS.chainLocations, `must be at most ${LIMITS.chainLocations}`),
     ),
+  ),
+  /**
+   * Optional (added 2026-12): the notices this facility has on display (NOTICE_TYPES). Absent
+   * means "not stated": `posting` rules then say they could not check (not_applicable) rather
+   * than guess; a list, even empty, is checked — a required notice missing from it fails.
+   */
+  postedNotices: boundedArray(
+    v.picklist(NOTICE_TYPES, `must be one of: ${NOTICE_TYPES.join(", ")}`),
+    LIMITS.postedNotices,
   ),
   permits: boundedArray(PermitSchema, LIMITS.permits),
   staff: boundedArray(StaffSchema, LIMITS.staff),

@@ -7,6 +7,7 @@ import type { FacilityInput, NotificationPreferences } from "./api/types";
 type Staff = NonNullable<FacilityInput["staff"]>[number];
 type Credential = NonNullable<Staff["credentials"]>[number];
 type Permit = NonNullable<FacilityInput["permits"]>[number];
+type Notice = NonNullable<FacilityInput["postedNotices"]>[number];
 type EventType = NotificationPreferences["eventTypes"][number];
 
 export const FACILITY_TYPE_LABEL: Record<FacilityInput["type"], string> = {
@@ -17,6 +18,13 @@ export const FACILITY_TYPE_LABEL: Record<FacilityInput["type"], string> = {
   mobile_food_facility: "Mobile food facility",
   caterer: "Caterer",
   institutional_kitchen: "Institutional kitchen",
+};
+
+export const NOTICE_LABEL: Record<Notice, string> = {
+  choking_first_aid: "Choking first-aid instructions",
+  letter_grade_card: "Letter grade card",
+  inspection_placard: "Inspection placard",
+  menu_calorie_labels: "Calories on menus and menu boards",
 };
 
 export const STAFF_ROLE_LABEL: Record<Staff["role"], string> = {

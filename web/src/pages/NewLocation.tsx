@@ -7,7 +7,21 @@ import type { Facility, FacilityInput } from "../api/types";
 import { ErrorNotice, Field, formValues } from "../components/ui";
 import { useSubmit } from "../hooks/useSubmit";
 import { Link, navigate } from "../router";
-import { FACILITY_TYPE_LABEL, options } from "../vocabulary";
+import { FACILITY_TYPE_LABEL, NOTICE_LABEL, options } from "../vocabulary";
+
+type Notice = NonNullable<FacilityInput["postedNotices"]>[number];
+
+/**
+ * The notices ticked, "none" as an empty list (every posting rule then fails), and nothing
+ * ticked as not stated (the rules say they could not check) — the API's three meanings.
+ */
+function postedNotices(values: Record<string, string>): { postedNotices?: Notice[] } {
+  if (values["notice:none"]) return { postedNotices: [] };
+  const ticked = options(NOTICE_LABEL)
+    .map(([notice]) => notice)
+    .filter((notice) => values[`notice:${notice}`]);
+  return ticked.length ? { postedNotices: ticked } : {};
+}
 
 export function NewLocation() {
   const submit = useSubmit(async (values: Record<string, string>) => {
@@ -23,6 +37,7 @@ export function NewLocation() {
       ...(values.openedAt ? { openedAt: values.openedAt } : {}),
       // Sent as typed (a number when it reads as one): the API validates it and points at the field.
       ...(values.chainLocations ? { chainLocations: Number(values.chainLocations) } : {}),
+      ...postedNotices(values),
     } as FacilityInput;
     const created = await api<Facility>("/v1/facilities", { method: "POST", body });
     navigate(`/locations/${created.id}`);
@@ -88,6 +103,22 @@ export function NewLocation() {
           hint="Locations under the same name and menu, this one included; leave empty for a single location. Chains of 20 or more must label calories on menus."
           error={fieldError("/chainLocations")}
         />
+        <fieldset>
+          <legend>Notices on display</legend>
+          <p class="hint">
+            Tick what is posted; where the law requires a notice, Prep checks it. Leave all empty if you'd
+            rather not say.
+          </p>
+          {options(NOTICE_LABEL).map(([notice, label]) => (
+            <label key={notice} class="check">
+              <input type="checkbox" name={`notice:${notice}`} /> {label}
+            </label>
+          ))}
+          <label class="check">
+            <input type="checkbox" name="notice:none" /> None of these is posted
+          </label>
+          {fieldError("/postedNotices") && <p class="field-error">{fieldError("/postedNotices")}</p>}
+        </fieldset>
         <button type="submit" class="primary" disabled={submit.pending}>
           {submit.pending ? "Adding…" : "Add location"}
         </button>

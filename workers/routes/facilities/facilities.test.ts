@@ -135,6 +135,33 @@ describe("facilities", () => {
     expect(patched.status).toBe(422);
   });
 
+  it("keeps postedNotices' three meanings apart (not stated, none, a list) through create, PATCH and read", async () => {
+    const { key } = await newTenant();
+    const read = async (id: string) =>
+      ((await (await call(`/v1/facilities/${id}`, { key })).json()) as { postedNotices?: string[] })
+        .postedNotices;
+    const unstated = await createFacility(key);
+    expect(await read(unstated.id)).toBeUndefined();
+    const none = await createFacility(key, sfRestaurant({ postedNotices: [] }));
+    expect(await read(none.id)).toEqual([]);
+    const patch = (id: string, postedNotices: unknown) =>
+      call(`/v1/facilities/${id}`, { method: "PATCH", key, json: { postedNotices } });
+    expect((await patch(unstated.id, ["inspection_placard"])).status).toBe(200);
+    expect(await read(unstated.id)).toEqual(["inspection_placard"]);
+    // JSON merge patch: null removes the member, back to "not stated".
+    expect((await patch(unstated.id, null)).status).toBe(200);
+    expect(await read(unstated.id)).toBeUndefined();
+
+    for (const hostile of [["placard"], "inspection_placard", [{}], Array(51).fill("letter_grade_card")]) {
+      const refused = await patch(none.id, hostile);
+      expect(refused.status, JSON.stringify(hostile).slice(0, 40)).toBe(422);
+      const problem = (await refused.json()) as { code: string; errors: { pointer: string }[] };
+      expect(problem.code).toBe("validation_failed");
+      expect(problem.errors[0]?.pointer).toMatch(/^\/postedNotices/);
+      expect(await read(none.id)).toEqual([]);
+    }
+  });
+
   it("checks a stored facility at a given date", async () => {
     const { key } = await newTenant();
     const created = await createFacility(key);
