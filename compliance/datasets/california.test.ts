@@ -819,7 +819,7 @@ describe("RIV-PERMIT Riverside County health permit for fixed food facilities (D
     const undated = [{ ...permit, issuer: `${CA}/county:riverside` }];
     expect(only(check({ address, permits: undated }, "2026-03-02"), "RIV-PERMIT").status).toBe("warn");
   });
-  it("leaves food trucks to CA-PERMIT", () => {
+  it("leaves food trucks to RIV-MFF", () => {
     const v = check({ type: "mobile_food_facility", address }, "2026-03-02");
     expect(only(v, "RIV-PERMIT").status).toBe("not_applicable");
   });
@@ -873,5 +873,58 @@ describe("sources added to the California layers' rules", () => {
   it("SF-PLACARD keeps its (informational) requirement", () => {
     const v = check({ address: { city: "San Francisco", state: "CA" } }, "2026-03-02");
     expect(only(v, "SF-PLACARD").status).toBe("not_applicable");
+  });
+});
+
+describe.each([
+  ["RIV-MFF", "Riverside", "riverside"],
+  ["SBD-MFF", "San Bernardino", "san_bernardino"],
+])("%s county permit for a mobile food facility", (ruleId, city, slug) => {
+  const address = { city, state: "CA" };
+  const truck = (permits: object[], asOf = "2026-03-02") =>
+    check({ type: "mobile_food_facility", address, permits }, asOf);
+  const mff = (issuer: string, extra: object = {}) => ({
+    type: "mobile_food_facility_permit",
+    number: "MFF-1",
+    issuer: `${CA}/county:${issuer}`,
+    issuedAt: "2025-06-01",
+    expiresAt: "2026-05-31",
+    ...extra,
+  });
+  it("passes the county's own mobile permit", () => {
+    expect(only(truck([mff(slug)]), ruleId)).toMatchObject({ status: "pass", verified: true });
+  });
+  it("fails another county's mobile permit, which CA-PERMIT accepts, and a missing one", () => {
+    const other = truck([mff("orange")]);
+    expect(only(other, ruleId).status).toBe("fail");
+    expect(only(other, "CA-PERMIT").status).toBe("pass");
+    expect(only(truck([]), ruleId).status).toBe("fail");
+  });
+  it("does not apply to a restaurant", () => {
+    expect(only(check({ address }, "2026-03-02"), ruleId).status).toBe("not_applicable");
+  });
+});
+
+describe("SBD-MFF: the county's mobile permit is annual; SBD-PERMIT now covers fixed facilities only", () => {
+  const address = { city: "San Bernardino", state: "CA" };
+  const undated = [
+    { type: "mobile_food_facility_permit", issuer: `${CA}/county:san_bernardino`, issuedAt: "2025-01-01" },
+  ];
+  it("an undated county mobile permit fails a year after issue", () => {
+    const truck = (asOf: string) => check({ type: "mobile_food_facility", address, permits: undated }, asOf);
+    expect(only(truck("2025-12-31"), "SBD-MFF").status).not.toBe("fail");
+    expect(only(truck("2026-03-02"), "SBD-MFF").status).toBe("fail");
+    expect(only(truck("2026-03-02"), "SBD-PERMIT").status).toBe("not_applicable");
+  });
+});
+
+describe("RIV-MFF: an undated county mobile permit warns 'expiry unknown'", () => {
+  it("warns rather than passing forever", () => {
+    const permits = [{ type: "mobile_food_facility_permit", issuer: `${CA}/county:riverside` }];
+    const v = check(
+      { type: "mobile_food_facility", address: { city: "Riverside", state: "CA" }, permits },
+      "2026-03-02",
+    );
+    expect(only(v, "RIV-MFF").status).toBe("warn");
   });
 });
