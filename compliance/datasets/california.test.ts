@@ -928,3 +928,29 @@ describe("RIV-MFF: an undated county mobile permit warns 'expiry unknown'", () =
     expect(only(v, "RIV-MFF").status).toBe("warn");
   });
 });
+
+describe("LAC-GRADE reaches mobile food facilities only from 2010-11-18 (County Ordinance 2010-0045)", () => {
+  const truck = (date: string, asOf: string) =>
+    only(
+      check(
+        {
+          type: "mobile_food_facility",
+          address: { city: "Los Angeles", state: "CA" },
+          inspections: [{ date, score: 65 }],
+        },
+        asOf,
+      ),
+      "LAC-GRADE",
+    );
+  it("does not grade a food truck before the ordinance took effect (2026.12.1 failed it)", () => {
+    expect(truck("2010-06-01", "2010-11-17").status).toBe("not_applicable");
+  });
+  it("grades it from that day, and restaurants throughout", () => {
+    expect(truck("2010-06-01", "2010-11-18").status).toBe("fail");
+    const restaurant = check(
+      { address: { city: "Los Angeles", state: "CA" }, inspections: [{ date: "2005-06-01", score: 65 }] },
+      "2005-07-01",
+    );
+    expect(only(restaurant, "LAC-GRADE").status).toBe("fail");
+  });
+});
