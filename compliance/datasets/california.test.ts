@@ -87,7 +87,7 @@ describe("CA-FHC food handler card (HSC 113948)", () => {
 describe.each([
   ["RIV-FHC", "Riverside", "riverside", false],
   ["SBD-FHC", "San Bernardino", "san_bernardino", true],
-  ["SDG-FHC", "San Diego", "san_diego", false],
+  ["SDG-FHC", "San Diego", "san_diego", true],
 ])("%s county food handler card program", (ruleId, city, slug, verified) => {
   const county = `${CA}/county:${slug}`;
   const address = { city, state: "CA" };
@@ -104,10 +104,13 @@ describe.each([
     expect(only(v, ruleId, "s-12")).toMatchObject({ status: "fail", verified });
     expect(only(v, ruleId, "s-12").message).toMatch(/not accepted here/);
   });
-  it.skipIf(slug !== "riverside")("warns inside the 30-day grace period and fails after", () => {
+  it.skipIf(slug !== "riverside")("warns through day 7 after hire (one week) and fails on day 8", () => {
     const staff = [cook({ hiredAt: "2026-02-01" })];
-    expect(only(check({ address, staff }, "2026-03-03"), ruleId, "s-12").status).toBe("warn");
-    expect(only(check({ address, staff }, "2026-03-04"), ruleId, "s-12").status).toBe("fail");
+    expect(only(check({ address, staff }, "2026-02-08"), ruleId, "s-12")).toMatchObject({
+      status: "warn",
+      dueBy: "2026-02-08",
+    });
+    expect(only(check({ address, staff }, "2026-02-09"), ruleId, "s-12").status).toBe("fail");
   });
   it("expires after 3 years", () => {
     const old = [cook({ credentials: [card("2023-01-01", county)] })];
@@ -720,7 +723,7 @@ describe("SDG-FHC San Diego County: county card within 10 calendar days, only un
     });
     expect(only(check({ address, staff }, "2026-02-12"), "SDG-FHC", "s-12")).toMatchObject({
       status: "fail",
-      verified: false,
+      verified: true,
     });
   });
   it("grants no grace without a certified supervisor: fails from the first day of work", () => {
@@ -753,5 +756,201 @@ describe("CA-FSC-ONE one certified person per facility (HSC § 113947.1(a))", ()
     expect(f).toMatchObject({ status: "not_applicable", verified: true });
     expect(f.message).toMatch(/^Not checkable from the payload: .*another facility/);
     expect(only(check({ staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "CA-FSC").status).toBe("pass");
+  });
+});
+
+// Issue 15, west helper (datasets us-ca 2026.12.3, Riverside 2026.12.2, San Diego 2026.12.3,
+// Los Angeles 2026.12.1, San Francisco 2026.12.2): each scenario names its rule and, where the
+// data changed, fails on the previous data.
+describe("CA-HOLD whole meat roasts may be hot-held at 130°F (HSC § 113996(b))", () => {
+  const at = "2026-03-01T09:00:00-08:00";
+  const hot = (tempF: number, item: string, category?: string) =>
+    only(
+      check(
+        { temperatureLogs: [{ at, mode: "hot_holding", tempF, item, ...(category ? { category } : {}) }] },
+        "2026-03-02",
+      ),
+      "CA-HOLD",
+    );
+  it("passes a whole meat roast at 130°F (failed on 2026.12.2, which required 135°F)", () => {
+    expect(hot(130, "Prime rib", "whole_meat_roast").status).toBe("pass");
+  });
+  it("fails a whole meat roast below 130°F, and poultry or an uncategorised dish below 135°F", () => {
+    expect(hot(129, "Prime rib", "whole_meat_roast").status).toBe("fail");
+    expect(hot(132, "Roast chicken").status).toBe("fail");
+    expect(hot(132, "Beef stew", "other").status).toBe("fail");
+    expect(hot(135, "Beef stew", "other").status).toBe("pass");
+  });
+});
+
+describe("RIV-FHC Riverside County card within one week of hire (County Ordinance No. 567; DEH)", () => {
+  const address = { city: "Riverside", state: "CA" };
+  const hired = [cook({ hiredAt: "2026-02-01" })];
+  it("warns on day 7 and fails on day 8, when the old 30-day data still warned", () => {
+    expect(only(check({ address, staff: hired }, "2026-02-08"), "RIV-FHC", "s-12").status).toBe("warn");
+    const day8 = only(check({ address, staff: hired }, "2026-02-09"), "RIV-FHC", "s-12");
+    expect(day8).toMatchObject({ status: "fail", verified: false, citation: expect.stringContaining("567") });
+  });
+  it("passes with a current county card", () => {
+    const staff = [cook({ credentials: [card("2025-06-01", `${CA}/county:riverside`)] })];
+    expect(only(check({ address, staff }, "2026-03-02"), "RIV-FHC", "s-12").status).toBe("pass");
+  });
+});
+
+describe("RIV-PERMIT Riverside County health permit for fixed food facilities (DEH)", () => {
+  const address = { city: "Riverside", state: "CA" };
+  const countyPermit = (slug: string) => ({
+    ...permit,
+    issuer: `${CA}/county:${slug}`,
+    expiresAt: "2026-12-31",
+  });
+  it("passes the county's permit and tightens CA-PERMIT", () => {
+    const v = check({ address, permits: [countyPermit("riverside")] }, "2026-03-02");
+    expect(only(v, "RIV-PERMIT")).toMatchObject({ status: "pass", verified: true });
+    expect(only(v, "CA-PERMIT").message).toMatch(/Tightened by RIV-PERMIT/);
+  });
+  it("fails another county's permit (which CA-PERMIT alone accepts) and a missing one", () => {
+    const other = check({ address, permits: [countyPermit("orange")] }, "2026-03-02");
+    expect(only(other, "RIV-PERMIT").status).toBe("fail");
+    expect(other.status).toBe("non_compliant");
+    expect(only(check({ address }, "2026-03-02"), "RIV-PERMIT").status).toBe("fail");
+  });
+  it("warns 'expiry unknown' for an undated county permit, never 'valid forever'", () => {
+    const undated = [{ ...permit, issuer: `${CA}/county:riverside` }];
+    expect(only(check({ address, permits: undated }, "2026-03-02"), "RIV-PERMIT").status).toBe("warn");
+  });
+  it("leaves food trucks to RIV-MFF", () => {
+    const v = check({ type: "mobile_food_facility", address }, "2026-03-02");
+    expect(only(v, "RIV-PERMIT").status).toBe("not_applicable");
+  });
+});
+
+describe("SDG-FHC is verified: the county card lasts 3 years (DEHQ Food Handler Program)", () => {
+  const address = { city: "San Diego", state: "CA" };
+  const SD = `${CA}/county:san_diego`;
+  it("passes a county card inside its 3 years and fails it after, as a verified finding", () => {
+    const staff = [cook({ credentials: [card("2023-03-01", SD)] })];
+    expect(only(check({ address, staff }, "2026-01-15"), "SDG-FHC", "s-12")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    expect(only(check({ address, staff }, "2026-03-02"), "SDG-FHC", "s-12")).toMatchObject({
+      status: "fail",
+      verified: true,
+    });
+  });
+});
+
+describe("LAC-GRADE bands not yet read in the primary text", () => {
+  const address = { city: "Los Angeles", state: "CA" };
+  it("still grades (B passes, below 70 fails) but flags the finding unverified", () => {
+    const at = (score: number) =>
+      only(check({ address, inspections: [{ date: "2026-01-15", score }] }, "2026-03-02"), "LAC-GRADE");
+    expect(at(85)).toMatchObject({ status: "pass", verified: false });
+    expect(at(65)).toMatchObject({ status: "fail", verified: false });
+  });
+});
+
+describe("sources added to the California layers' rules", () => {
+  it("every California-layer rule has an https primary source and a check date (CA-DATE included)", async () => {
+    const { bundledLayersFor } = await import("./index");
+    const ids = [
+      "ocd-division/country:us/state:ca",
+      `${CA}/county:los_angeles`,
+      `${CA}/county:riverside`,
+      `${CA}/county:san_bernardino`,
+      `${CA}/county:san_diego`,
+      `${CA}/place:san_francisco`,
+    ];
+    for (const layer of bundledLayersFor(["ocd-division/country:us", ...ids])) {
+      if (layer.jurisdiction === "ocd-division/country:us") continue;
+      for (const rule of layer.rules) {
+        expect(rule.source?.url, rule.id).toMatch(/^https:\/\//);
+        expect(rule.source?.checkedAt, rule.id).toBe("2026-12-02");
+      }
+    }
+  });
+  it("SF-PLACARD keeps its (informational) requirement", () => {
+    const v = check({ address: { city: "San Francisco", state: "CA" } }, "2026-03-02");
+    expect(only(v, "SF-PLACARD").status).toBe("not_applicable");
+  });
+});
+
+describe.each([
+  ["RIV-MFF", "Riverside", "riverside"],
+  ["SBD-MFF", "San Bernardino", "san_bernardino"],
+])("%s county permit for a mobile food facility", (ruleId, city, slug) => {
+  const address = { city, state: "CA" };
+  const truck = (permits: object[], asOf = "2026-03-02") =>
+    check({ type: "mobile_food_facility", address, permits }, asOf);
+  const mff = (issuer: string, extra: object = {}) => ({
+    type: "mobile_food_facility_permit",
+    number: "MFF-1",
+    issuer: `${CA}/county:${issuer}`,
+    issuedAt: "2025-06-01",
+    expiresAt: "2026-05-31",
+    ...extra,
+  });
+  it("passes the county's own mobile permit", () => {
+    expect(only(truck([mff(slug)]), ruleId)).toMatchObject({ status: "pass", verified: true });
+  });
+  it("fails another county's mobile permit, which CA-PERMIT accepts, and a missing one", () => {
+    const other = truck([mff("orange")]);
+    expect(only(other, ruleId).status).toBe("fail");
+    expect(only(other, "CA-PERMIT").status).toBe("pass");
+    expect(only(truck([]), ruleId).status).toBe("fail");
+  });
+  it("does not apply to a restaurant", () => {
+    expect(only(check({ address }, "2026-03-02"), ruleId).status).toBe("not_applicable");
+  });
+});
+
+describe("SBD-MFF: the county's mobile permit is annual; SBD-PERMIT now covers fixed facilities only", () => {
+  const address = { city: "San Bernardino", state: "CA" };
+  const undated = [
+    { type: "mobile_food_facility_permit", issuer: `${CA}/county:san_bernardino`, issuedAt: "2025-01-01" },
+  ];
+  it("an undated county mobile permit fails a year after issue", () => {
+    const truck = (asOf: string) => check({ type: "mobile_food_facility", address, permits: undated }, asOf);
+    expect(only(truck("2025-12-31"), "SBD-MFF").status).not.toBe("fail");
+    expect(only(truck("2026-03-02"), "SBD-MFF").status).toBe("fail");
+    expect(only(truck("2026-03-02"), "SBD-PERMIT").status).toBe("not_applicable");
+  });
+});
+
+describe("RIV-MFF: an undated county mobile permit warns 'expiry unknown'", () => {
+  it("warns rather than passing forever", () => {
+    const permits = [{ type: "mobile_food_facility_permit", issuer: `${CA}/county:riverside` }];
+    const v = check(
+      { type: "mobile_food_facility", address: { city: "Riverside", state: "CA" }, permits },
+      "2026-03-02",
+    );
+    expect(only(v, "RIV-MFF").status).toBe("warn");
+  });
+});
+
+describe("LAC-GRADE reaches mobile food facilities only from 2010-11-18 (County Ordinance 2010-0045)", () => {
+  const truck = (date: string, asOf: string) =>
+    only(
+      check(
+        {
+          type: "mobile_food_facility",
+          address: { city: "Los Angeles", state: "CA" },
+          inspections: [{ date, score: 65 }],
+        },
+        asOf,
+      ),
+      "LAC-GRADE",
+    );
+  it("does not grade a food truck before the ordinance took effect (2026.12.1 failed it)", () => {
+    expect(truck("2010-06-01", "2010-11-17").status).toBe("not_applicable");
+  });
+  it("grades it from that day, and restaurants throughout", () => {
+    expect(truck("2010-06-01", "2010-11-18").status).toBe("fail");
+    const restaurant = check(
+      { address: { city: "Los Angeles", state: "CA" }, inspections: [{ date: "2005-06-01", score: 65 }] },
+      "2005-07-01",
+    );
+    expect(only(restaurant, "LAC-GRADE").status).toBe("fail");
   });
 });
