@@ -269,3 +269,58 @@ describe("IL-FH-NR food handlers outside restaurants train within 30 days, with 
     expect(only(v, "IL-FH-NR").status).toBe("not_applicable");
   });
 });
+
+// Issue 15, round 3 (Chicago 2026.12.2).
+describe("CHI-SK-LIC Chicago shared kitchen licence (Municipal Code § 4-8-038(a))", () => {
+  const kitchen = (permits: object[]) =>
+    check({ type: "shared_kitchen", address: CHICAGO, permits }, "2026-03-02");
+  const licence = { type: "business_license", number: "SK-1", issuer: CHI, expiresAt: "2027-05-15" };
+  it("passes a shared kitchen with its city licence, which replaces the FDA model's health permit rule", () => {
+    const v = kitchen([licence]);
+    expect(only(v, "CHI-SK-LIC")).toMatchObject({ status: "pass", verified: true, subject: { id: "SK-1" } });
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by CHI-SK-LIC/);
+  });
+  it("fails a shared kitchen holding only a health permit (FDA-PERMIT passed it before 2026.12.2)", () => {
+    const v = kitchen([
+      { type: "health_permit", number: "H-1", issuer: `${IL}/county:cook`, expiresAt: "2027-01-01" },
+    ]);
+    expect(only(v, "CHI-SK-LIC").status).toBe("fail");
+  });
+  it("refuses another issuer's licence and warns 'expiry unknown' without a date", () => {
+    expect(only(kitchen([{ ...licence, issuer: IL }]), "CHI-SK-LIC").status).toBe("fail");
+    const { expiresAt: _, ...undated } = licence;
+    expect(only(kitchen([undated]), "CHI-SK-LIC")).toMatchObject({ status: "warn", dueBy: null });
+  });
+  it("does not apply to restaurants, nor outside Chicago", () => {
+    expect(only(check({ address: CHICAGO }, "2026-03-02"), "CHI-SK-LIC").status).toBe("not_applicable");
+    expect(
+      findings(check({ type: "shared_kitchen", address: SPRINGFIELD }, "2026-03-02"), "CHI-SK-LIC"),
+    ).toEqual([]);
+  });
+});
+
+describe("CHI-MFV-COMMISSARY food trucks name a commissary the Department approves (Municipal Code ch. 4-8)", () => {
+  const truck = (permits: object[]) =>
+    check({ type: "mobile_food_facility", address: CHICAGO, permits }, "2026-03-02");
+  it("fails a truck with no commissary on record (no rule asked for one before 2026.12.2)", () => {
+    expect(only(truck([]), "CHI-MFV-COMMISSARY")).toMatchObject({ status: "fail", verified: true });
+  });
+  it("passes a truck with a commissary agreement", () => {
+    const agreement = { type: "commissary_agreement", number: "C-9", issuedAt: "2025-01-10" };
+    expect(only(truck([agreement]), "CHI-MFV-COMMISSARY").status).toBe("pass");
+  });
+  it("does not apply to a restaurant", () => {
+    expect(only(check({ address: CHICAGO }, "2026-03-02"), "CHI-MFV-COMMISSARY").status).toBe(
+      "not_applicable",
+    );
+  });
+});
+
+describe("CHI-INSP inspection frequency (Chicago Food Code Rules § 8-401.10), verified and sourced in 2026.12.2", () => {
+  it("informs Chicago establishments of the Category I schedule, checking nothing", () => {
+    const f = only(check({ address: CHICAGO }, "2026-03-02"), "CHI-INSP");
+    expect(f).toMatchObject({ status: "not_applicable", verified: true });
+    expect(f.citation).toMatch(/§ 8-401\.10/);
+    expect(f.message).toMatch(/three times a year/);
+  });
+});
