@@ -2,7 +2,12 @@
 // the CFSSM, food-handler training (30 days, 3 years), allergen training for certified managers
 // in restaurants, and Chicago's own city certificate, which the state certificate does not satisfy.
 import { describe, expect, it } from "vitest";
-import { check, findings, only } from "../test-helpers";
+import { compileDataset } from "../engine/compile";
+import { evaluate } from "../engine/evaluate";
+import type { Dataset } from "../schema/dataset";
+import { validateDataset } from "../schema/validate-dataset";
+import { check, facility, findings, only } from "../test-helpers";
+import { bundledLayersFor } from ".";
 
 const IL = "ocd-division/country:us/state:il";
 const CHI = `${IL}/place:chicago`;
@@ -322,5 +327,59 @@ describe("CHI-INSP inspection frequency (Chicago Food Code Rules § 8-401.10), v
     expect(f).toMatchObject({ status: "not_applicable", verified: true });
     expect(f.citation).toMatch(/§ 8-401\.10/);
     expect(f.message).toMatch(/three times a year/);
+  });
+});
+
+describe("IL-FH-LOCAL local food-handler training rules preempted (77 Ill. Adm. Code 750.230(a)(2))", () => {
+  const cityRule = () => {
+    const local = validateDataset({
+      jurisdiction: CHI,
+      name: "Hypothetical city rule",
+      version: "2026.1.0",
+      source: { publisher: "test", retrievedAt: "2026-01-01" },
+      disclaimer: "Not legal advice.",
+      parent: IL,
+      rules: [
+        {
+          id: "CHI-FH-TEST",
+          title: "City food handler card within 7 days",
+          citation: "Hypothetical",
+          severity: "major",
+          verified: true,
+          effectiveFrom: "2020-01-01",
+          topic: "food_handler_card",
+          composition: "override",
+          requirement: {
+            kind: "each_staff_credential",
+            roles: ["food_employee"],
+            graceDays: 7,
+            credential: { type: "food_handler_card", validityYears: 1 },
+          },
+        },
+      ],
+    });
+    if (!local.ok) throw new Error(JSON.stringify(local.problems));
+    return local.dataset;
+  };
+  const layers = (il: Dataset) =>
+    [...bundledLayersFor(["ocd-division/country:us"]), il, cityRule()].map(compileDataset);
+  const facilityOnDay10 = () => facility({ address: CHICAGO, staff: [cook("2026-02-20")] });
+  it("ignores a stricter city food-handler rule and keeps the State's 30 days (IL-FH)", () => {
+    const [il] = bundledLayersFor([IL]);
+    if (!il) throw new Error("no Illinois dataset");
+    const v = evaluate(facilityOnDay10(), layers(il), "2026-03-02");
+    expect(only(v, "CHI-FH-TEST").message).toMatch(/Preempted by IL-FH-LOCAL \(77 Ill\. Adm\. Code 750\.230/);
+    expect(only(v, "IL-FH", "e").status).toBe("warn"); // day 10 of 30
+  });
+  it("without the declaration (the data before 2026.12.3) the city rule would fail the cook on day 10", () => {
+    const [il] = bundledLayersFor([IL]);
+    if (!il) throw new Error("no Illinois dataset");
+    const before = { ...il, rules: il.rules.filter((r) => r.id !== "IL-FH-LOCAL") };
+    const v = evaluate(facilityOnDay10(), layers(before), "2026-03-02");
+    expect(only(v, "CHI-FH-TEST", "e").status).toBe("fail");
+  });
+  it("is verified and sourced, and explains itself without checking anything", () => {
+    const f = only(check({ address: SPRINGFIELD }, "2026-03-02"), "IL-FH-LOCAL");
+    expect(f).toMatchObject({ status: "not_applicable", verified: true });
   });
 });
