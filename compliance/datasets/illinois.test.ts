@@ -276,7 +276,7 @@ describe("IL-FH-NR food handlers outside restaurants train within 30 days, with 
 });
 
 // Issue 15, round 3 (Chicago 2026.12.2).
-describe("CHI-SK-LIC Chicago shared kitchen licence (Municipal Code § 4-8-038(a))", () => {
+describe("CHI-SK-LIC Chicago shared kitchen licence (Municipal Code § 4-8-038)", () => {
   const kitchen = (permits: object[]) =>
     check({ type: "shared_kitchen", address: CHICAGO, permits }, "2026-03-02");
   const licence = { type: "business_license", number: "SK-1", issuer: CHI, expiresAt: "2027-05-15" };
