@@ -186,19 +186,26 @@ describe("item 11: a manager certificate exempts from food handler training only
   });
 });
 
-describe("item 9: packaged-only operations — IL-CFSSM keeps applying, exemption unverified (410 ILCS 625/3)", () => {
+describe("item 9: packaged-only operations — IL-CFSSM-PKG keeps applying the rule, exemption unverified (410 ILCS 625/3)", () => {
   const packagedOnly = (staff: object[]) =>
     check({ address: SPRINGFIELD, handlesUnpackagedTcsFood: false, staff }, "2026-03-02");
   it("still fails a packaged-only site without a certified manager, flagged unverified", () => {
-    const f = only(packagedOnly([manager([])]), "IL-CFSSM");
+    const v = packagedOnly([manager([])]);
+    const f = only(v, "IL-CFSSM-PKG");
     expect(f).toMatchObject({ status: "fail", verified: false });
     expect(f.citation).toMatch(/packaged-only exemption unverified/);
+    expect(only(v, "IL-CFSSM").status).toBe("not_applicable");
   });
   it("passes a packaged-only site with a certified manager", () => {
-    expect(only(packagedOnly([manager([stateCert])]), "IL-CFSSM")).toMatchObject({
+    expect(only(packagedOnly([manager([stateCert])]), "IL-CFSSM-PKG")).toMatchObject({
       status: "pass",
       verified: false,
     });
+  });
+  it("leaves kitchens handling unpackaged TCS food to IL-CFSSM, verified since 2026.12.3 (was verified false)", () => {
+    const v = check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02");
+    expect(only(v, "IL-CFSSM")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "IL-CFSSM-PKG").status).toBe("not_applicable");
   });
 });
 
