@@ -2,7 +2,12 @@
 // the CFSSM, food-handler training (30 days, 3 years), allergen training for certified managers
 // in restaurants, and Chicago's own city certificate, which the state certificate does not satisfy.
 import { describe, expect, it } from "vitest";
-import { check, findings, only } from "../test-helpers";
+import { compileDataset } from "../engine/compile";
+import { evaluate } from "../engine/evaluate";
+import type { Dataset } from "../schema/dataset";
+import { validateDataset } from "../schema/validate-dataset";
+import { check, facility, findings, only } from "../test-helpers";
+import { bundledLayersFor } from ".";
 
 const IL = "ocd-division/country:us/state:il";
 const CHI = `${IL}/place:chicago`;
@@ -181,19 +186,26 @@ describe("item 11: a manager certificate exempts from food handler training only
   });
 });
 
-describe("item 9: packaged-only operations — IL-CFSSM keeps applying, exemption unverified (410 ILCS 625/3)", () => {
+describe("item 9: packaged-only operations — IL-CFSSM-PKG keeps applying the rule, exemption unverified (410 ILCS 625/3)", () => {
   const packagedOnly = (staff: object[]) =>
     check({ address: SPRINGFIELD, handlesUnpackagedTcsFood: false, staff }, "2026-03-02");
   it("still fails a packaged-only site without a certified manager, flagged unverified", () => {
-    const f = only(packagedOnly([manager([])]), "IL-CFSSM");
+    const v = packagedOnly([manager([])]);
+    const f = only(v, "IL-CFSSM-PKG");
     expect(f).toMatchObject({ status: "fail", verified: false });
     expect(f.citation).toMatch(/packaged-only exemption unverified/);
+    expect(only(v, "IL-CFSSM").status).toBe("not_applicable");
   });
   it("passes a packaged-only site with a certified manager", () => {
-    expect(only(packagedOnly([manager([stateCert])]), "IL-CFSSM")).toMatchObject({
+    expect(only(packagedOnly([manager([stateCert])]), "IL-CFSSM-PKG")).toMatchObject({
       status: "pass",
       verified: false,
     });
+  });
+  it("leaves kitchens handling unpackaged TCS food to IL-CFSSM, verified since 2026.12.3 (was verified false)", () => {
+    const v = check({ address: SPRINGFIELD, staff: [manager([])] }, "2026-03-02");
+    expect(only(v, "IL-CFSSM")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "IL-CFSSM-PKG").status).toBe("not_applicable");
   });
 });
 
@@ -267,5 +279,114 @@ describe("IL-FH-NR food handlers outside restaurants train within 30 days, with 
     const v = check({ address: SPRINGFIELD, staff }, "2026-03-02");
     expect(only(v, "IL-FH", "e").status).toBe("fail");
     expect(only(v, "IL-FH-NR").status).toBe("not_applicable");
+  });
+});
+
+// Issue 15, round 3 (Chicago 2026.12.2).
+describe("CHI-SK-LIC Chicago shared kitchen licence (Municipal Code § 4-8-038)", () => {
+  const kitchen = (permits: object[]) =>
+    check({ type: "shared_kitchen", address: CHICAGO, permits }, "2026-03-02");
+  const licence = { type: "business_license", number: "SK-1", issuer: CHI, expiresAt: "2027-05-15" };
+  it("passes a shared kitchen with its city licence, which replaces the FDA model's health permit rule", () => {
+    const v = kitchen([licence]);
+    expect(only(v, "CHI-SK-LIC")).toMatchObject({ status: "pass", verified: true, subject: { id: "SK-1" } });
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by CHI-SK-LIC/);
+  });
+  it("fails a shared kitchen holding only a health permit (FDA-PERMIT passed it before 2026.12.2)", () => {
+    const v = kitchen([
+      { type: "health_permit", number: "H-1", issuer: `${IL}/county:cook`, expiresAt: "2027-01-01" },
+    ]);
+    expect(only(v, "CHI-SK-LIC").status).toBe("fail");
+  });
+  it("refuses another issuer's licence and warns 'expiry unknown' without a date", () => {
+    expect(only(kitchen([{ ...licence, issuer: IL }]), "CHI-SK-LIC").status).toBe("fail");
+    const { expiresAt: _, ...undated } = licence;
+    expect(only(kitchen([undated]), "CHI-SK-LIC")).toMatchObject({ status: "warn", dueBy: null });
+  });
+  it("does not apply to restaurants, nor outside Chicago", () => {
+    expect(only(check({ address: CHICAGO }, "2026-03-02"), "CHI-SK-LIC").status).toBe("not_applicable");
+    expect(
+      findings(check({ type: "shared_kitchen", address: SPRINGFIELD }, "2026-03-02"), "CHI-SK-LIC"),
+    ).toEqual([]);
+  });
+});
+
+describe("CHI-MFV-COMMISSARY food trucks name a commissary the Department approves (Municipal Code ch. 4-8)", () => {
+  const truck = (permits: object[]) =>
+    check({ type: "mobile_food_facility", address: CHICAGO, permits }, "2026-03-02");
+  it("fails a truck with no commissary on record (no rule asked for one before 2026.12.2)", () => {
+    expect(only(truck([]), "CHI-MFV-COMMISSARY")).toMatchObject({ status: "fail", verified: true });
+  });
+  it("passes a truck with a commissary agreement", () => {
+    const agreement = { type: "commissary_agreement", number: "C-9", issuedAt: "2025-01-10" };
+    expect(only(truck([agreement]), "CHI-MFV-COMMISSARY").status).toBe("pass");
+  });
+  it("does not apply to a restaurant", () => {
+    expect(only(check({ address: CHICAGO }, "2026-03-02"), "CHI-MFV-COMMISSARY").status).toBe(
+      "not_applicable",
+    );
+  });
+});
+
+describe("CHI-INSP inspection frequency (Chicago Food Code Rules § 8-401.10), verified and sourced in 2026.12.2", () => {
+  it("informs Chicago establishments of the Category I schedule, checking nothing", () => {
+    const f = only(check({ address: CHICAGO }, "2026-03-02"), "CHI-INSP");
+    expect(f).toMatchObject({ status: "not_applicable", verified: true });
+    expect(f.citation).toMatch(/§ 8-401\.10/);
+    expect(f.message).toMatch(/three times a year/);
+  });
+});
+
+describe("IL-FH-LOCAL local food-handler training rules preempted (77 Ill. Adm. Code 750.230(a)(2))", () => {
+  const cityRule = () => {
+    const local = validateDataset({
+      jurisdiction: CHI,
+      name: "Hypothetical city rule",
+      version: "2026.1.0",
+      source: { publisher: "test", retrievedAt: "2026-01-01" },
+      disclaimer: "Not legal advice.",
+      parent: IL,
+      rules: [
+        {
+          id: "CHI-FH-TEST",
+          title: "City food handler card within 7 days",
+          citation: "Hypothetical",
+          severity: "major",
+          verified: true,
+          effectiveFrom: "2020-01-01",
+          topic: "food_handler_card",
+          composition: "override",
+          requirement: {
+            kind: "each_staff_credential",
+            roles: ["food_employee"],
+            graceDays: 7,
+            credential: { type: "food_handler_card", validityYears: 1 },
+          },
+        },
+      ],
+    });
+    if (!local.ok) throw new Error(JSON.stringify(local.problems));
+    return local.dataset;
+  };
+  const layers = (il: Dataset) =>
+    [...bundledLayersFor(["ocd-division/country:us"]), il, cityRule()].map(compileDataset);
+  const facilityOnDay10 = () => facility({ address: CHICAGO, staff: [cook("2026-02-20")] });
+  it("ignores a stricter city food-handler rule and keeps the State's 30 days (IL-FH)", () => {
+    const [il] = bundledLayersFor([IL]);
+    if (!il) throw new Error("no Illinois dataset");
+    const v = evaluate(facilityOnDay10(), layers(il), "2026-03-02");
+    expect(only(v, "CHI-FH-TEST").message).toMatch(/Preempted by IL-FH-LOCAL \(77 Ill\. Adm\. Code 750\.230/);
+    expect(only(v, "IL-FH", "e").status).toBe("warn"); // day 10 of 30
+  });
+  it("without the declaration (the data before 2026.12.3) the city rule would fail the cook on day 10", () => {
+    const [il] = bundledLayersFor([IL]);
+    if (!il) throw new Error("no Illinois dataset");
+    const before = { ...il, rules: il.rules.filter((r) => r.id !== "IL-FH-LOCAL") };
+    const v = evaluate(facilityOnDay10(), layers(before), "2026-03-02");
+    expect(only(v, "CHI-FH-TEST", "e").status).toBe("fail");
+  });
+  it("is verified and sourced, and explains itself without checking anything", () => {
+    const f = only(check({ address: SPRINGFIELD }, "2026-03-02"), "IL-FH-LOCAL");
+    expect(f).toMatchObject({ status: "not_applicable", verified: true });
   });
 });

@@ -4,7 +4,7 @@
 // issue-15 corrections: NYC holding at 140°F/41°F and 38°F fish (item 1), the State Sanitary Code
 // outside the city instead of the FDA model (item 2, own_code), packaged-only operations (item 9).
 import { describe, expect, it } from "vitest";
-import { check, only } from "../test-helpers";
+import { check, findings, only } from "../test-helpers";
 
 const NY = "ocd-division/country:us/state:ny";
 const NYC = `${NY}/place:new_york`;
@@ -87,10 +87,10 @@ describe("New York State layer and coverage", () => {
       NYC,
     ]);
   });
-  it("gives Buffalo state-level coverage with the unverified State Sanitary Code placeholder", () => {
+  it("gives Buffalo state-level coverage, without the State Sanitary Code placeholder (removed 2026.12.3)", () => {
     const v = check({ address: { city: "Buffalo", state: "NY" } }, "2026-03-02");
     expect(v.coverage).toBe("state");
-    expect(only(v, "NY-SANITARY")).toMatchObject({ status: "not_applicable", verified: false });
+    expect(findings(v, "NY-SANITARY")).toEqual([]);
   });
 });
 
@@ -214,22 +214,25 @@ describe("item 2: New York State outside NYC has its own State Sanitary Code (10
 describe("item 9: NYC Food Protection Certificate and packaged-only operations (§ 81.15)", () => {
   const packagedOnly = (staff: object[]) =>
     check({ address: BROOKLYN, handlesUnpackagedTcsFood: false, staff }, "2026-03-02");
-  it("keeps applying NYC-FPC to a packaged-only operation: the law's text is not checked", () => {
+  it("holds a packaged-only operation to the same duty: § 81.15(a) names no exemption (NYC-FPC-PKG, verified 2026.12.3)", () => {
     const v = packagedOnly([{ id: "e", role: "food_employee", hiredAt: "2025-01-01" }]);
-    expect(only(v, "NYC-FPC").status).toBe("fail");
-    expect(only(packagedOnly([supervisor([fpc()])]), "NYC-FPC").status).toBe("pass");
+    expect(only(v, "NYC-FPC-PKG")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "NYC-FPC").status).toBe("not_applicable");
+    expect(only(v, "NY-CFPM").message).toMatch(/Superseded by NYC-FPC-PKG/);
+    const ok = only(packagedOnly([supervisor([fpc({ expiresAt: null })])]), "NYC-FPC-PKG");
+    expect(ok).toMatchObject({ status: "pass", verified: true });
+    expect(ok.message).toMatch(/on site/);
   });
-  it("marks the packaged-only exemption question as unverified", () => {
-    const v = packagedOnly([supervisor([fpc()])]);
-    const q = only(v, "NYC-FPC-PKG");
-    expect(q).toMatchObject({ status: "not_applicable", verified: false });
-    expect(q.message).toMatch(/packaged/);
+  it("refuses an accredited manager certificate at a packaged-only operation, as NYC-FPC does elsewhere", () => {
+    const v = packagedOnly([supervisor([{ type: "food_protection_manager", issuedAt: "2024-01-01" }])]);
+    expect(only(v, "NYC-FPC-PKG").status).toBe("fail");
   });
-  it("does not put the packaged-only question to a kitchen that handles unpackaged food", () => {
+  it("leaves a kitchen that handles unpackaged food to NYC-FPC", () => {
     const v = check({ address: BROOKLYN, staff: [supervisor([fpc()])] }, "2026-03-02");
     const q = only(v, "NYC-FPC-PKG");
     expect(q.status).toBe("not_applicable");
     expect(q.message).toMatch(/^Applies only where a facility handles packaged food only/);
+    expect(only(v, "NYC-FPC").status).toBe("pass");
   });
 });
 
@@ -369,5 +372,53 @@ describe("NYC-HOLD shell eggs at an ambient 45°F (Health Code § 81.09(a)(2))",
         .status,
     ).toBe("fail");
     expect(only(hold(BROOKLYN, reading("cold_holding", 44, "milk")), "NYC-HOLD").status).toBe("fail");
+  });
+});
+
+// Issue 15, round 3 (NY 2026.12.3): Subpart 14-4 (mobile food service establishments).
+describe("NY-MFSE-HOLD mobile units hold food at 45°F/140°F under Subpart 14-4 (10 NYCRR § 14-4.41(c))", () => {
+  const truck = (...temperatureLogs: object[]) =>
+    check({ type: "mobile_food_facility", address: BUFFALO, temperatureLogs }, "2026-03-02");
+  it("fails a truck's cold food above 45°F and hot food below 140°F, under § 14-4.41(c) rather than § 14-1.40", () => {
+    const v = truck(reading("cold_holding", 46, "potato salad"), reading("hot_holding", 137, "chili"));
+    const f = findings(v, "NY-MFSE-HOLD");
+    expect(f.map((x) => x.status)).toEqual(["fail", "fail"]);
+    expect(f[0]).toMatchObject({ verified: true, citation: expect.stringMatching(/§ 14-4\.41\(c\)/) });
+    expect(only(v, "NY-HOLD").status).toBe("not_applicable");
+    expect(only(v, "FDA-HOLD").status).toBe("not_applicable");
+  });
+  it("passes a truck's food at 45°F and 140°F (the FDA model's 41°F would fail 45°F)", () => {
+    const v = truck(reading("cold_holding", 45, "potato salad"), reading("hot_holding", 140, "chili"));
+    expect(only(v, "NY-MFSE-HOLD").status).toBe("pass");
+  });
+  it("leaves fixed establishments to NY-HOLD, and city trucks to NYC-HOLD", () => {
+    const fixed = hold(BUFFALO, reading("cold_holding", 46));
+    expect(only(fixed, "NY-HOLD").status).toBe("fail");
+    expect(only(fixed, "NY-MFSE-HOLD").status).toBe("not_applicable");
+    const cityTruck = check(
+      { type: "mobile_food_facility", address: BROOKLYN, temperatureLogs: [reading("cold_holding", 44)] },
+      "2026-03-02",
+    );
+    expect(only(cityTruck, "NYC-HOLD").status).toBe("fail");
+    expect(only(cityTruck, "NY-MFSE-HOLD").message).toMatch(/Superseded by NYC-HOLD/);
+  });
+});
+
+describe("NY-MFSE-COMMISSARY mobile units are serviced at a permitted commissary (10 NYCRR § 14-4.95(a))", () => {
+  const agreement = { type: "commissary_agreement", number: "C-1", issuedAt: "2025-01-10" };
+  it("fails a truck with no commissary on record (no rule asked for one before 2026.12.3)", () => {
+    const v = check({ type: "mobile_food_facility", address: BUFFALO }, "2026-03-02");
+    expect(only(v, "NY-MFSE-COMMISSARY")).toMatchObject({ status: "fail", verified: true });
+  });
+  it("passes a truck with a commissary agreement, in the city too", () => {
+    for (const address of [BUFFALO, BROOKLYN]) {
+      const v = check({ type: "mobile_food_facility", address, permits: [agreement] }, "2026-03-02");
+      expect(only(v, "NY-MFSE-COMMISSARY").status).toBe("pass");
+    }
+  });
+  it("does not apply to a restaurant", () => {
+    expect(only(check({ address: BUFFALO }, "2026-03-02"), "NY-MFSE-COMMISSARY").status).toBe(
+      "not_applicable",
+    );
   });
 });
