@@ -351,9 +351,16 @@ describe("SF-PERMIT annual permit (SF Health Code Art. 8)", () => {
     expect(truck([{ ...mff, issuer: `${CA}/county:los_angeles` }]).status).toBe("fail");
     expect(truck([{ ...mff, issuedAt: "2025-03-01" }]).status).toBe("fail");
   });
-  it("SF-PLACARD is not checkable and only exists in San Francisco", () => {
-    expect(only(check({ address }, "2026-03-02"), "SF-PLACARD").status).toBe("not_applicable");
-    expect(findings(check({}, "2026-03-02"), "SF-PLACARD")).toEqual([]);
+  it("SF-PLACARD checks the placard against the notices the facility states, and exists only in San Francisco", () => {
+    const placard = (draft: Record<string, unknown>) =>
+      only(check({ address, ...draft }, "2026-03-02"), "SF-PLACARD");
+    // Before posting rules this was informational: a facility stating none posted was not told it fails.
+    expect(placard({ postedNotices: [] })).toMatchObject({ status: "fail", verified: true });
+    expect(placard({ postedNotices: ["choking_first_aid"] }).message).toMatch(/green, yellow or red/);
+    expect(placard({ postedNotices: ["inspection_placard"] }).status).toBe("pass");
+    expect(placard({}).message).toMatch(/^Not checked: .*postedNotices/);
+    expect(placard({}).status).toBe("not_applicable");
+    expect(findings(check({ postedNotices: [] }, "2026-03-02"), "SF-PLACARD")).toEqual([]);
   });
 });
 
@@ -870,7 +877,7 @@ describe("sources added to the California layers' rules", () => {
       }
     }
   });
-  it("SF-PLACARD keeps its (informational) requirement", () => {
+  it("SF-PLACARD is a posting rule that does not guess when the facility states nothing", () => {
     const v = check({ address: { city: "San Francisco", state: "CA" } }, "2026-03-02");
     expect(only(v, "SF-PLACARD").status).toBe("not_applicable");
   });

@@ -254,10 +254,20 @@ describe("CHI-ALG allergen training for city-certified managers (Chicago Food Co
 });
 
 describe("IL-CHOKE choke-saving placard (410 ILCS 10/4; 77 Ill. Adm. Code 520.50)", () => {
-  it("tells every Illinois food service establishment to post it, checking nothing", () => {
-    const f = only(check({ address: SPRINGFIELD }, "2026-03-02"), "IL-CHOKE");
+  const choke = (draft: Record<string, unknown>) =>
+    only(check({ address: SPRINGFIELD, ...draft }, "2026-03-02"), "IL-CHOKE");
+  it("fails an Illinois establishment whose posted notices lack the placard (informational before), passes one listing it", () => {
+    expect(choke({ postedNotices: ["menu_calorie_labels"] })).toMatchObject({
+      status: "fail",
+      verified: true,
+    });
+    expect(choke({ postedNotices: [] }).message).toMatch(/Choke-Saving Methods Act placard/);
+    expect(choke({ postedNotices: ["choking_first_aid"] }).status).toBe("pass");
+  });
+  it("does not guess for an establishment that states nothing: not checked, and says what to post", () => {
+    const f = choke({});
     expect(f).toMatchObject({ status: "not_applicable", verified: true });
-    expect(f.message).toMatch(/^Not checkable from the payload: .*placard/);
+    expect(f.message).toMatch(/^Not checked: .*postedNotices.*placard/);
   });
 });
 

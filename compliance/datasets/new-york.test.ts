@@ -320,15 +320,29 @@ describe("NYC mobile food vending (Administrative Code § 17-307; Health Code Ar
 });
 
 describe("posted signs: NYC letter grade (§ 81.51(b)) and the state choking instructions (PHL § 1352-b)", () => {
-  it("tells an NYC restaurant to post its grade card and the choking instructions, checking nothing", () => {
+  it("checks an NYC restaurant's grade card and choking instructions against the notices it states (informational before)", () => {
+    const none = check({ address: BROOKLYN, postedNotices: [] }, "2026-03-02");
+    expect(only(none, "NYC-GRADE-POST")).toMatchObject({ status: "fail", verified: true });
+    expect(only(none, "NYC-GRADE-POST").message).toMatch(/visible to the public/);
+    expect(only(none, "NY-CHOKE")).toMatchObject({ status: "fail", verified: true });
+    const grade = check({ address: BROOKLYN, postedNotices: ["letter_grade_card"] }, "2026-03-02");
+    expect(only(grade, "NYC-GRADE-POST").status).toBe("pass");
+    expect(only(grade, "NY-CHOKE").status).toBe("fail");
+    const both = check(
+      { address: BROOKLYN, postedNotices: ["letter_grade_card", "choking_first_aid"] },
+      "2026-03-02",
+    );
+    expect([only(both, "NYC-GRADE-POST").status, only(both, "NY-CHOKE").status]).toEqual(["pass", "pass"]);
+  });
+  it("does not guess for a restaurant that states nothing: not checked, saying what to post", () => {
     const v = check({ address: BROOKLYN }, "2026-03-02");
     expect(only(v, "NYC-GRADE-POST")).toMatchObject({ status: "not_applicable", verified: true });
-    expect(only(v, "NYC-GRADE-POST").message).toMatch(/^Not checkable from the payload/);
-    expect(only(v, "NY-CHOKE")).toMatchObject({ status: "not_applicable", verified: true });
+    expect(only(v, "NYC-GRADE-POST").message).toMatch(/^Not checked: .*postedNotices.*letter grade card/);
+    expect(only(v, "NY-CHOKE").status).toBe("not_applicable");
   });
   it("gives a Buffalo restaurant the state choking rule but not the city's grade card", () => {
-    const v = check({ address: BUFFALO }, "2026-03-02");
-    expect(only(v, "NY-CHOKE").message).toMatch(/^Not checkable from the payload/);
+    const v = check({ address: BUFFALO, postedNotices: [] }, "2026-03-02");
+    expect(only(v, "NY-CHOKE").status).toBe("fail");
     expect(v.findings.some((f) => f.ruleId === "NYC-GRADE-POST")).toBe(false);
   });
 });

@@ -16,6 +16,10 @@ export const NOTICE_LABELS: Record<NoticeType, string> = {
   letter_grade_card: "letter grade card",
   inspection_placard: "inspection placard",
   menu_calorie_labels: "calorie declarations on menus and menu boards",
+  sodium_warning: "sodium warning on the menu",
+  permit: "permit or licence",
+  manager_certificate: "food manager certificate",
+  food_allergy_notice: "food allergy notice",
 };
 
 export function compilePosting(req: RequirementOf<"posting">, meta: RuleMeta): Check {

@@ -80,12 +80,22 @@ export type ItemCategory = (typeof ITEM_CATEGORIES)[number];
  * - `letter_grade_card`: New York City's inspection letter grade (Health Code § 81.51).
  * - `inspection_placard`: San Francisco's green/yellow/red inspection placard.
  * - `menu_calorie_labels`: calories declared on menus and menu boards (21 CFR 101.11).
+ * - `sodium_warning`: New York City's sodium warning icon on menus of chains (Health Code § 81.49).
+ * - `permit`: the permit or licence to operate, displayed (e.g. 10 NYCRR 14-1.190(a)).
+ * - `manager_certificate`: the certified food manager's certificate, displayed (e.g. Chicago
+ *   Municipal Code § 7-38-012).
+ * - `food_allergy_notice`: a food allergy notice (N.Y. Public Health Law § 1356(3) for staff;
+ *   410 ILCS 625/3.08(a) for customers) — which one, and where, is the rule's action.
  */
 export const NOTICE_TYPES = [
   "choking_first_aid",
   "letter_grade_card",
   "inspection_placard",
   "menu_calorie_labels",
+  "sodium_warning",
+  "permit",
+  "manager_certificate",
+  "food_allergy_notice",
 ] as const;
 export type NoticeType = (typeof NOTICE_TYPES)[number];
 

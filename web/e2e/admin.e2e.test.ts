@@ -205,20 +205,23 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
     expect(await items.nth(1).locator(".overdue").count()).toBe(0);
   });
 
-  step("adds a location that states which notices it has posted, and the placard rule reads them", async () => {
-    await page.goto("/locations/new");
-    await page.getByLabel("Name").fill("Valencia Street Kitchen");
-    await page.getByLabel("City").fill("San Francisco");
-    await page.getByLabel("State").fill("CA");
-    await page.getByLabel("None of these is posted").check();
-    await page.getByRole("button", { name: "Add location" }).click();
-    await page.getByRole("heading", { name: "Valencia Street Kitchen" }).waitFor();
-    // Stated "none": San Francisco's placard rule fails, saying what to post (unstated, it would
-    // only be counted among the rules that could not be checked).
-    const placard = page.locator(".finding", { hasText: "Inspection placard posted" });
-    await placard.filter({ hasText: "Fails" }).waitFor();
-    expect(await placard.textContent()).toMatch(/green, yellow or red placard/);
-  });
+  step(
+    "adds a location that states which notices it has posted, and the placard rule reads them",
+    async () => {
+      await page.goto("/locations/new");
+      await page.getByLabel("Name").fill("Valencia Street Kitchen");
+      await page.getByLabel("City").fill("San Francisco");
+      await page.getByLabel("State").fill("CA");
+      await page.getByLabel("None of these is posted").check();
+      await page.getByRole("button", { name: "Add location" }).click();
+      await page.getByRole("heading", { name: "Valencia Street Kitchen" }).waitFor();
+      // Stated "none": San Francisco's placard rule fails, saying what to post (unstated, it would
+      // only be counted among the rules that could not be checked).
+      const placard = page.locator(".finding", { hasText: "Inspection placard posted" });
+      await placard.filter({ hasText: "Fails" }).waitFor();
+      expect(await placard.textContent()).toMatch(/green, yellow or red placard/);
+    },
+  );
 
   step(
     "changes the password on the account page; a copied cookie of a signed-out session is refused",

@@ -25,6 +25,10 @@ export const NOTICE_LABEL: Record<Notice, string> = {
   letter_grade_card: "Letter grade card",
   inspection_placard: "Inspection placard",
   menu_calorie_labels: "Calories on menus and menu boards",
+  sodium_warning: "Sodium warnings on the menu",
+  permit: "Permit or licence",
+  manager_certificate: "Food manager certificate",
+  food_allergy_notice: "Food allergy notice",
 };
 
 export const STAFF_ROLE_LABEL: Record<Staff["role"], string> = {
