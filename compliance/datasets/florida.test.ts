@@ -98,6 +98,17 @@ describe("FL-FH employee training within 60 days (FS 509.049)", () => {
     });
     expect(only(check({ address: MIAMI, staff }, "2026-03-03"), "FL-FH", "e").status).toBe("fail");
   });
+  it("cites § 509.049(5) and rule 61C-4.023 (2026.12.4), passes with a card within 3 years and fails with an older one", () => {
+    const trained = (issuedAt: string) => [
+      worker("e", "2020-01-01", "food_employee", [{ type: "food_handler_card", issuedAt }]),
+    ];
+    const pass = only(check({ address: MIAMI, staff: trained("2024-01-15") }, "2026-03-02"), "FL-FH", "e");
+    expect(pass).toMatchObject({ status: "pass", verified: false });
+    expect(pass.citation).toMatch(/509\.049\(5\).*61C-4\.023/);
+    expect(
+      only(check({ address: MIAMI, staff: trained("2023-01-15") }, "2026-03-02"), "FL-FH", "e").status,
+    ).toBe("fail");
+  });
 });
 
 describe("FL-PREEMPT local restaurant rules preempted (FS 509.032(7))", () => {
