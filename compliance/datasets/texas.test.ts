@@ -459,3 +459,23 @@ describe("TX-PERMIT: a retail food establishment permit from DSHS or the local h
     expect(only(check(truck([]), "2026-03-02"), "TX-PERMIT").status).toBe("fail");
   });
 });
+
+describe("HOU-MFU-SERVICE: a Houston mobile food unit is serviced daily at its commissary (HSC § 437.0074(a))", () => {
+  const commissary = { type: "commissary_agreement", number: "CPF-2", issuedAt: "2025-01-10" };
+  const truck = (address: object, permits: object[]) => ({ address, type: "mobile_food_facility", permits });
+  it("passes with a commissary agreement and fails without one, verified", () => {
+    expect(only(check(truck(HOUSTON, [commissary]), "2026-03-02"), "HOU-MFU-SERVICE")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(check(truck(HOUSTON, []), "2026-03-02"), "HOU-MFU-SERVICE");
+    expect(f.status).toBe("fail");
+    expect(f.citation).toMatch(/437\.0074/);
+  });
+  it("does not concern a Houston restaurant, nor a truck outside Houston", () => {
+    expect(only(check({ address: HOUSTON }, "2026-03-02"), "HOU-MFU-SERVICE").status).toBe("not_applicable");
+    expect(
+      findings(check(truck({ city: "Dallas", state: "TX" }, []), "2026-03-02"), "HOU-MFU-SERVICE"),
+    ).toEqual([]);
+  });
+});
