@@ -143,6 +143,36 @@ describe("FL-PREEMPT local restaurant rules preempted (FS 509.032(7))", () => {
     expect(only(v, "MD-HOLD").message).toMatch(/Preempted by FL-PREEMPT/);
     expect(only(v, "FL-HOLD").status).toBe("pass"); // 40°F meets the state's 41°F
   });
+  it("is verified against the 2023 text (2026.12.4) and leaves a county rule on a topic it does not list in force", () => {
+    const county = validateDataset({
+      jurisdiction: `${FL}/county:miami_dade`,
+      name: "Hypothetical county rule",
+      version: "2026.1.0",
+      source: { publisher: "test", retrievedAt: "2026-01-01" },
+      disclaimer: "Not legal advice.",
+      parent: FL,
+      rules: [
+        {
+          id: "MD-BTR",
+          title: "Local business tax receipt",
+          citation: "Hypothetical",
+          severity: "minor",
+          verified: true,
+          effectiveFrom: "2020-01-01",
+          topic: "local_business_tax",
+          composition: "additive",
+          requirement: { kind: "permit", permitTypes: ["business_license"], validityYears: 1 },
+        },
+      ],
+    });
+    if (!county.ok) throw new Error(JSON.stringify(county.problems));
+    const layers = [...bundledLayersFor(["ocd-division/country:us", FL]), county.dataset].map(compileDataset);
+    const v = evaluate(facility({ address: MIAMI }), layers, "2026-03-02", {
+      jurisdictions: ["ocd-division/country:us", FL, `${FL}/county:miami_dade`],
+    });
+    expect(only(v, "MD-BTR").status).toBe("fail"); // not a preempted topic: the county rule applies
+    expect(only(v, "FL-PREEMPT")).toMatchObject({ verified: true, citation: "Fla. Stat. § 509.032(7)(a)" });
+  });
 });
 
 describe("institutional kitchens under the Department of Health (FAC 64E-11.012)", () => {
