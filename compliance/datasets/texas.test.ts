@@ -479,3 +479,35 @@ describe("HOU-MFU-SERVICE: a Houston mobile food unit is serviced daily at its c
     ).toEqual([]);
   });
 });
+
+describe("ATX-PERMIT: Austin Public Health's permit to operate, renewed yearly", () => {
+  const aph = { type: "health_permit", number: "APH-5", issuer: ATX, issuedAt: "2025-10-01" };
+  it("passes with the department's permit within a year of issue and replaces the state's and the FDA model's permit rules", () => {
+    const v = check({ address: AUSTIN, permits: [aph] }, "2026-03-02");
+    expect(only(v, "ATX-PERMIT")).toMatchObject({
+      status: "pass",
+      verified: true,
+      validThrough: "2026-10-01",
+    });
+    expect(only(v, "TX-PERMIT").message).toMatch(/Superseded by ATX-PERMIT/);
+  });
+  it("fails once the year is over, without a permit, and with a state-issued permit (which passed TX-PERMIT)", () => {
+    expect(only(check({ address: AUSTIN, permits: [aph] }, "2026-10-02"), "ATX-PERMIT").status).toBe("fail");
+    expect(only(check({ address: AUSTIN }, "2026-03-02"), "ATX-PERMIT").status).toBe("fail");
+    const state = { ...aph, issuer: TX, expiresAt: "2027-09-30" };
+    expect(only(check({ address: AUSTIN, permits: [state] }, "2026-03-02"), "ATX-PERMIT").message).toMatch(
+      /not the issuing authority/,
+    );
+  });
+  it("a food truck passes with its mobile unit permit from the department and fails without one", () => {
+    const unit = {
+      type: "mobile_food_facility_permit",
+      number: "MFV-2",
+      issuer: ATX,
+      issuedAt: "2025-10-01",
+    };
+    const truck = (permits: object[]) => ({ address: AUSTIN, type: "mobile_food_facility", permits });
+    expect(only(check(truck([unit]), "2026-03-02"), "ATX-PERMIT").status).toBe("pass");
+    expect(only(check(truck([]), "2026-03-02"), "ATX-PERMIT").status).toBe("fail");
+  });
+});
