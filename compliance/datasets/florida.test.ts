@@ -98,6 +98,17 @@ describe("FL-FH employee training within 60 days (FS 509.049)", () => {
     });
     expect(only(check({ address: MIAMI, staff }, "2026-03-03"), "FL-FH", "e").status).toBe("fail");
   });
+  it("cites § 509.049(5) and rule 61C-4.023 (2026.12.4), passes with a card within 3 years and fails with an older one", () => {
+    const trained = (issuedAt: string) => [
+      worker("e", "2020-01-01", "food_employee", [{ type: "food_handler_card", issuedAt }]),
+    ];
+    const pass = only(check({ address: MIAMI, staff: trained("2024-01-15") }, "2026-03-02"), "FL-FH", "e");
+    expect(pass).toMatchObject({ status: "pass", verified: false });
+    expect(pass.citation).toMatch(/509\.049\(5\).*61C-4\.023/);
+    expect(
+      only(check({ address: MIAMI, staff: trained("2023-01-15") }, "2026-03-02"), "FL-FH", "e").status,
+    ).toBe("fail");
+  });
 });
 
 describe("FL-PREEMPT local restaurant rules preempted (FS 509.032(7))", () => {
@@ -131,6 +142,36 @@ describe("FL-PREEMPT local restaurant rules preempted (FS 509.032(7))", () => {
     });
     expect(only(v, "MD-HOLD").message).toMatch(/Preempted by FL-PREEMPT/);
     expect(only(v, "FL-HOLD").status).toBe("pass"); // 40°F meets the state's 41°F
+  });
+  it("is verified against the 2023 text (2026.12.4) and leaves a county rule on a topic it does not list in force", () => {
+    const county = validateDataset({
+      jurisdiction: `${FL}/county:miami_dade`,
+      name: "Hypothetical county rule",
+      version: "2026.1.0",
+      source: { publisher: "test", retrievedAt: "2026-01-01" },
+      disclaimer: "Not legal advice.",
+      parent: FL,
+      rules: [
+        {
+          id: "MD-BTR",
+          title: "Local business tax receipt",
+          citation: "Hypothetical",
+          severity: "minor",
+          verified: true,
+          effectiveFrom: "2020-01-01",
+          topic: "local_business_tax",
+          composition: "additive",
+          requirement: { kind: "permit", permitTypes: ["business_license"], validityYears: 1 },
+        },
+      ],
+    });
+    if (!county.ok) throw new Error(JSON.stringify(county.problems));
+    const layers = [...bundledLayersFor(["ocd-division/country:us", FL]), county.dataset].map(compileDataset);
+    const v = evaluate(facility({ address: MIAMI }), layers, "2026-03-02", {
+      jurisdictions: ["ocd-division/country:us", FL, `${FL}/county:miami_dade`],
+    });
+    expect(only(v, "MD-BTR").status).toBe("fail"); // not a preempted topic: the county rule applies
+    expect(only(v, "FL-PREEMPT")).toMatchObject({ verified: true, citation: "Fla. Stat. § 509.032(7)(a)" });
   });
 });
 

@@ -11,6 +11,7 @@ import { CERTIFIED_MANAGER, check, facility, findings, only } from "../test-help
 import { bundledLayersFor } from ".";
 
 const TX = "ocd-division/country:us/state:tx";
+const ATX = `${TX}/place:austin`;
 const AUSTIN = { city: "Austin", state: "TX" };
 const HOUSTON = { city: "Houston", state: "TX" };
 const cook = (hiredAt: string, credentials: object[] = []) => ({
@@ -121,17 +122,41 @@ describe("TX-CEIL local food-handler rules capped at the state level (HSC 437.00
   });
 });
 
-describe("Austin ATX-FM food manager certificate (City Code § 10-3-31), until 2025-09-01", () => {
-  it("passes with a certified manager, fails without, and is flagged unverified (city registration)", () => {
-    expect(
-      only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2025-03-03"), "ATX-FM"),
-    ).toMatchObject({
+describe("Austin ATX-FM food manager certificate issued by the city (City Code § 10-3-31(A)), until 2025-09-01", () => {
+  const cityManager = {
+    id: "m-3",
+    role: "manager",
+    hiredAt: "2020-01-01",
+    credentials: [
+      { type: "food_protection_manager", issuedAt: "2024-06-01" },
+      { type: "local_manager_certificate", issuer: ATX, issuedAt: "2024-06-15" },
+    ],
+  };
+  it("passes with the city-issued certificate, fails without any, and is flagged unverified", () => {
+    expect(only(check({ address: AUSTIN, staff: [cityManager] }, "2025-03-03"), "ATX-FM")).toMatchObject({
       status: "pass",
       verified: false,
     });
     expect(only(check({ address: AUSTIN, staff: [cook("2020-01-01")] }, "2025-03-03"), "ATX-FM").status).toBe(
       "fail",
     );
+  });
+  it("fails with only a state food manager certificate (passed until 2026.12.2, which accepted any)", () => {
+    const f = only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2025-03-03"), "ATX-FM");
+    expect(f.status).toBe("fail");
+    expect(f.citation).toMatch(/§ 10-3-31/);
+  });
+  it("refuses another city's certificate and one given without an issuer", () => {
+    const other = {
+      ...cityManager,
+      credentials: [{ ...cityManager.credentials[1], issuer: `${TX}/place:dallas` }],
+    };
+    expect(only(check({ address: AUSTIN, staff: [other] }, "2025-03-03"), "ATX-FM").status).toBe("fail");
+    const bare = {
+      ...cityManager,
+      credentials: [{ type: "local_manager_certificate", issuedAt: "2024-06-15" }],
+    };
+    expect(only(check({ address: AUSTIN, staff: [bare] }, "2025-03-03"), "ATX-FM").status).toBe("fail");
   });
   it("does not apply in Houston", () => {
     expect(findings(check({ address: HOUSTON, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "ATX-FM")).toEqual(
@@ -145,7 +170,8 @@ describe("Houston HOU-PERMIT food dealer's permit (City Code § 20-36)", () => {
   it("passes with the city's permit and replaces the FDA permit rule", () => {
     const v = check({ address: HOUSTON, permits: [{ ...permit, expiresAt: "2026-05-31" }] }, "2026-03-02");
     expect(only(v, "HOU-PERMIT")).toMatchObject({ status: "pass", subject: { kind: "permit", id: "FD-7" } });
-    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by HOU-PERMIT/);
+    expect(only(v, "TX-PERMIT").message).toMatch(/Superseded by HOU-PERMIT/);
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by TX-PERMIT/);
   });
   it("is void once the business is sold", () => {
     const f = only(
@@ -175,10 +201,12 @@ describe("state-level coverage elsewhere in Texas", () => {
 
 describe("item 7: Houston HOU-PERMIT excludes mobile food units and has no open-ended validity (City Code § 20-36(a))", () => {
   const permit = { type: "food_dealer_permit", number: "FD-7", issuedAt: "2025-06-01" };
-  it("a permit without an expiry date warns 'expiry unknown'", () => {
+  it("a permit without an expiry date runs one year from issue (Houston Health Department: permits expire one year from the date of issue)", () => {
     const f = only(check({ address: HOUSTON, permits: [permit] }, "2025-08-01"), "HOU-PERMIT");
-    expect(f).toMatchObject({ status: "warn", dueBy: null });
-    expect(f.message).toMatch(/expiry unknown/);
+    expect(f).toMatchObject({ status: "pass", validThrough: "2026-06-01", verified: true });
+    expect(f.message).not.toMatch(/expiry unknown/); // until 2026.12.2 it warned 'expiry unknown'
+    const late = only(check({ address: HOUSTON, permits: [permit] }, "2026-06-02"), "HOU-PERMIT");
+    expect(late.status).toBe("fail");
     const dated = { ...permit, expiresAt: "2026-05-31" };
     expect(only(check({ address: HOUSTON, permits: [dated] }, "2025-08-01"), "HOU-PERMIT").status).toBe(
       "pass",
@@ -194,7 +222,8 @@ describe("item 7: Houston HOU-PERMIT excludes mobile food units and has no open-
     const v = check({ address: HOUSTON, type: "mobile_food_facility", permits: [mfu] }, "2025-08-01");
     expect(only(v, "HOU-PERMIT").status).toBe("not_applicable");
     expect(only(v, "HOU-MFU")).toMatchObject({ status: "pass", subject: { id: "MFU-3" } });
-    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by HOU-MFU/);
+    expect(only(v, "TX-PERMIT").message).toMatch(/Superseded by HOU-MFU/);
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by TX-PERMIT/);
   });
 });
 
@@ -217,7 +246,7 @@ describe("item 11: a manager certificate exempts from the food handler course on
   });
 });
 
-describe("packaged-only operations: TX-CFPM no longer applies to them (HSC § 437.0076(c); 25 TAC 228.31(c)); Austin's ATX-FM keeps applying, unverified", () => {
+describe("packaged-only operations: TX-CFPM no longer applies to them (HSC § 437.0076(c); 25 TAC 228.31(c)); nor Austin's ATX-FM (City Code § 10-3-31(B)(1))", () => {
   const DALLAS = { city: "Dallas", state: "TX" };
   const packagedOnly = (address: object, staff: object[], asOf: string) =>
     check({ address, handlesUnpackagedTcsFood: false, staff }, asOf);
@@ -237,11 +266,12 @@ describe("packaged-only operations: TX-CFPM no longer applies to them (HSC § 43
       "pass",
     );
   });
-  it("ATX-FM still applies to a packaged-only Austin site (before SB 1008), flagged unverified", () => {
-    const fail = only(packagedOnly(AUSTIN, [cook("2020-01-01")], "2025-03-03"), "ATX-FM");
-    expect(fail).toMatchObject({ status: "fail", verified: false });
-    expect(fail.citation).toMatch(/packaged-only exemption unverified/);
-    expect(only(packagedOnly(AUSTIN, [CERTIFIED_MANAGER], "2025-03-03"), "ATX-FM").status).toBe("pass");
+  it("ATX-FM no longer applies to a packaged-only Austin site (it failed one until 2026.12.2), and still fails a site handling unpackaged TCS food", () => {
+    const f = only(packagedOnly(AUSTIN, [cook("2020-01-01")], "2025-03-03"), "ATX-FM");
+    expect(f).toMatchObject({ status: "not_applicable", verified: false });
+    expect(only(check({ address: AUSTIN, staff: [cook("2020-01-01")] }, "2025-03-03"), "ATX-FM").status).toBe(
+      "fail",
+    );
   });
 });
 
@@ -317,7 +347,7 @@ describe("Houston HOU-MFU: a city medallion for each mobile food unit, valid one
     const county = { ...medallion, number: "HC-1", issuer: `${TX}/county:harris` };
     const v = check(truck([county]), "2026-03-02");
     expect(only(v, "HOU-MFU").status).toBe("fail");
-    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by HOU-MFU/);
+    expect(only(v, "TX-PERMIT").message).toMatch(/Superseded by HOU-MFU/);
   });
   it("does not concern a Houston restaurant, which keeps the food dealer's permit rule", () => {
     const v = check({ address: HOUSTON }, "2026-03-02");
@@ -351,5 +381,133 @@ describe("item 10: Texas effective dates — 25 TAC §228.33(d) before 2021-08-0
     expect(findings(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "ATX-FM")).toEqual(
       [],
     );
+  });
+});
+
+describe("TX-CFPM-EMP: before 2021-08-08 a certified food protection manager had to be employed, not present (25 TAC § 228.33(a), (c), 2015 text)", () => {
+  const DALLAS = { city: "Dallas", state: "TX" };
+  it("passes with a certified manager employed and fails without one, verified, citing § 228.33", () => {
+    const manager = {
+      ...CERTIFIED_MANAGER,
+      credentials: [{ type: "food_protection_manager", issuedAt: "2019-03-01" }],
+    };
+    const pass = only(check({ address: DALLAS, staff: [manager] }, "2021-06-01"), "TX-CFPM-EMP");
+    expect(pass).toMatchObject({ status: "pass", verified: true });
+    expect(pass.message).not.toMatch(/on site/);
+    const v = check({ address: DALLAS, staff: [cook("2020-01-01")] }, "2021-06-01");
+    expect(only(v, "TX-CFPM-EMP")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "TX-CFPM-EMP").citation).toMatch(/§ 228\.33\(a\), \(c\)/);
+  });
+  it("the on-site rule TX-CFPM (§ 228.31(b)) applies only from 2021-08-08 (until 2026.12.3 it was applied from 2020)", () => {
+    const before = check({ address: DALLAS, staff: [cook("2020-01-01")] }, "2021-08-07");
+    expect(findings(before, "TX-CFPM")).toEqual([]);
+    expect(before.reevaluateAt).toBe("2021-08-08");
+    const after = check({ address: DALLAS, staff: [cook("2020-01-01")] }, "2021-08-08");
+    expect(findings(after, "TX-CFPM-EMP")).toEqual([]);
+    expect(only(after, "TX-CFPM").status).toBe("fail");
+  });
+  it("does not apply to a packaged-only site", () => {
+    const v = check(
+      { address: DALLAS, handlesUnpackagedTcsFood: false, staff: [cook("2020-01-01")] },
+      "2021-06-01",
+    );
+    expect(only(v, "TX-CFPM-EMP").status).toBe("not_applicable");
+  });
+});
+
+describe("TX-PERMIT: a retail food establishment permit from DSHS or the local health authority (25 TAC § 229.372(a)(1), (a)(3))", () => {
+  const DALLAS = { city: "Dallas", state: "TX" };
+  const permit = {
+    type: "health_permit",
+    number: "HP-4",
+    issuer: TX,
+    issuedAt: "2025-01-10",
+    expiresAt: "2027-01-09",
+  };
+  it("passes with a current permit and replaces the FDA model's permit rule, verified", () => {
+    const v = check({ address: DALLAS, permits: [permit] }, "2026-03-02");
+    expect(only(v, "TX-PERMIT")).toMatchObject({ status: "pass", verified: true, subject: { id: "HP-4" } });
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by TX-PERMIT/);
+  });
+  it("fails without a permit and once the permit has expired", () => {
+    expect(only(check({ address: DALLAS }, "2026-03-02"), "TX-PERMIT").status).toBe("fail");
+    expect(only(check({ address: DALLAS, permits: [permit] }, "2027-01-10"), "TX-PERMIT").status).toBe(
+      "fail",
+    );
+  });
+  it("accepts a local health authority's permit, and warns 'expiry unknown' for an undated one", () => {
+    const county = {
+      type: "health_permit",
+      number: "DC-1",
+      issuer: `${TX}/county:dallas`,
+      issuedAt: "2025-09-01",
+    };
+    const f = only(check({ address: DALLAS, permits: [county] }, "2026-03-02"), "TX-PERMIT");
+    expect(f.status).toBe("warn");
+    expect(f.message).toMatch(/expiry unknown/);
+  });
+  it("a mobile food unit needs its own mobile food unit permit (§ 229.372(a)(3))", () => {
+    const unit = {
+      type: "mobile_food_facility_permit",
+      number: "MFU-8",
+      issuer: TX,
+      issuedAt: "2025-01-10",
+      expiresAt: "2027-01-09",
+    };
+    const truck = (permits: object[]) => ({ address: DALLAS, type: "mobile_food_facility", permits });
+    expect(only(check(truck([unit]), "2026-03-02"), "TX-PERMIT").status).toBe("pass");
+    expect(only(check(truck([]), "2026-03-02"), "TX-PERMIT").status).toBe("fail");
+  });
+});
+
+describe("HOU-MFU-SERVICE: a Houston mobile food unit is serviced daily at its commissary (HSC § 437.0074(a))", () => {
+  const commissary = { type: "commissary_agreement", number: "CPF-2", issuedAt: "2025-01-10" };
+  const truck = (address: object, permits: object[]) => ({ address, type: "mobile_food_facility", permits });
+  it("passes with a commissary agreement and fails without one, verified", () => {
+    expect(only(check(truck(HOUSTON, [commissary]), "2026-03-02"), "HOU-MFU-SERVICE")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(check(truck(HOUSTON, []), "2026-03-02"), "HOU-MFU-SERVICE");
+    expect(f.status).toBe("fail");
+    expect(f.citation).toMatch(/437\.0074/);
+  });
+  it("does not concern a Houston restaurant, nor a truck outside Houston", () => {
+    expect(only(check({ address: HOUSTON }, "2026-03-02"), "HOU-MFU-SERVICE").status).toBe("not_applicable");
+    expect(
+      findings(check(truck({ city: "Dallas", state: "TX" }, []), "2026-03-02"), "HOU-MFU-SERVICE"),
+    ).toEqual([]);
+  });
+});
+
+describe("ATX-PERMIT: Austin Public Health's permit to operate, renewed yearly", () => {
+  const aph = { type: "health_permit", number: "APH-5", issuer: ATX, issuedAt: "2025-10-01" };
+  it("passes with the department's permit within a year of issue and replaces the state's and the FDA model's permit rules", () => {
+    const v = check({ address: AUSTIN, permits: [aph] }, "2026-03-02");
+    expect(only(v, "ATX-PERMIT")).toMatchObject({
+      status: "pass",
+      verified: true,
+      validThrough: "2026-10-01",
+    });
+    expect(only(v, "TX-PERMIT").message).toMatch(/Superseded by ATX-PERMIT/);
+  });
+  it("fails once the year is over, without a permit, and with a state-issued permit (which passed TX-PERMIT)", () => {
+    expect(only(check({ address: AUSTIN, permits: [aph] }, "2026-10-02"), "ATX-PERMIT").status).toBe("fail");
+    expect(only(check({ address: AUSTIN }, "2026-03-02"), "ATX-PERMIT").status).toBe("fail");
+    const state = { ...aph, issuer: TX, expiresAt: "2027-09-30" };
+    expect(only(check({ address: AUSTIN, permits: [state] }, "2026-03-02"), "ATX-PERMIT").message).toMatch(
+      /not the issuing authority/,
+    );
+  });
+  it("a food truck passes with its mobile unit permit from the department and fails without one", () => {
+    const unit = {
+      type: "mobile_food_facility_permit",
+      number: "MFV-2",
+      issuer: ATX,
+      issuedAt: "2025-10-01",
+    };
+    const truck = (permits: object[]) => ({ address: AUSTIN, type: "mobile_food_facility", permits });
+    expect(only(check(truck([unit]), "2026-03-02"), "ATX-PERMIT").status).toBe("pass");
+    expect(only(check(truck([]), "2026-03-02"), "ATX-PERMIT").status).toBe("fail");
   });
 });
