@@ -1035,3 +1035,18 @@ describe("RIV-POST, SBD-POST and SDG-POST cover fixed facilities only", () => {
     expect(only(v, "RIV-POST").status).toBe("fail");
   });
 });
+
+describe("RIV-POST with RIV-GRADE: a B card stays posted (County Code § 8.40.030(C))", () => {
+  it("a B restaurant that keeps its card up fails the grade but passes the posting rule", () => {
+    const v = check(
+      {
+        address: { city: "Riverside", state: "CA" },
+        inspections: [{ date: "2026-01-15", score: 85 }],
+        postedNotices: ["letter_grade_card"],
+      },
+      "2026-03-02",
+    );
+    expect(only(v, "RIV-GRADE").status).toBe("fail");
+    expect(only(v, "RIV-POST").status).toBe("pass");
+  });
+});
