@@ -961,3 +961,99 @@ describe("LAC-GRADE reaches mobile food facilities only from 2010-11-18 (County 
     expect(only(restaurant, "LAC-GRADE").status).toBe("fail");
   });
 });
+
+describe.each([
+  ["LAC-POST", "Los Angeles", /within five feet of the front door/],
+  ["RIV-POST", "Riverside", /at or near each entrance/],
+  ["SBD-POST", "San Bernardino", /within five feet of the front door/],
+  ["SDG-POST", "San Diego", /in the front window/],
+])("%s the county's letter grade card must be posted (posting rule)", (ruleId, city, where) => {
+  const address = { city, state: "CA" };
+  const at = (draft: object, asOf = "2026-03-02") => check({ address, ...draft }, asOf);
+  it("passes a restaurant that lists the letter grade card among its posted notices", () => {
+    const v = at({ postedNotices: ["choking_first_aid", "letter_grade_card"] });
+    expect(only(v, ruleId)).toMatchObject({
+      status: "pass",
+      verified: true,
+      subject: { kind: "facility", id: "facility" },
+    });
+  });
+  it("fails one whose list lacks it (another notice only, or an empty list), saying where to post it", () => {
+    for (const postedNotices of [["choking_first_aid"], []]) {
+      const v = at({ postedNotices });
+      const f = only(v, ruleId);
+      expect(f).toMatchObject({ status: "fail", verified: true, dueBy: null });
+      expect(f.message).toMatch(/does not list the letter grade card/);
+      expect(f.message).toMatch(where);
+      expect(v.status).toBe("non_compliant");
+    }
+  });
+  it("does not guess when the facility states nothing: not checked, and says what to post", () => {
+    const v = at({});
+    expect(only(v, ruleId)).toMatchObject({ status: "not_applicable" });
+    expect(only(v, ruleId).message).toMatch(/Not checked: .*postedNotices.*"letter_grade_card"/);
+    expect(only(v, ruleId).message).toMatch(where);
+  });
+  it("exists only in its county", () => {
+    const v = check({ address: { city: "Oakland", state: "CA" }, postedNotices: [] }, "2026-03-02");
+    expect(findings(v, ruleId)).toEqual([]);
+  });
+});
+
+describe("LAC-POST where the grade card goes (LA County Code § 8.04.752)", () => {
+  const address = { city: "Los Angeles", state: "CA" };
+  const truck = (postedNotices: string[], asOf: string) =>
+    only(check({ address, type: "mobile_food_facility", postedNotices }, asOf), "LAC-POST");
+  it("checks a food truck from 2010-11-18 (Ordinance 2010-0045): the card goes by the pass-out window", () => {
+    expect(truck(["letter_grade_card"], "2010-11-18").status).toBe("pass");
+    const f = truck([], "2026-03-02");
+    expect(f.status).toBe("fail");
+    expect(f.message).toMatch(/next to the pass-out window/);
+  });
+  it("does not check a food truck before 2010-11-18, but does check a restaurant then", () => {
+    expect(truck([], "2010-11-17").status).toBe("not_applicable");
+    const v = check({ address, postedNotices: [] }, "2005-06-01");
+    expect(only(v, "LAC-POST").status).toBe("fail");
+    expect(only(v, "LAC-POST").message).not.toMatch(/pass-out window/);
+  });
+  it("does not apply in Pasadena, Long Beach or Vernon (own health departments)", () => {
+    for (const city of ["Pasadena", "Long Beach", "Vernon"]) {
+      const v = check({ address: { city, state: "CA" }, postedNotices: [] }, "2026-03-02");
+      expect(only(v, "LAC-POST").status, city).toBe("not_applicable");
+    }
+  });
+});
+
+describe("RIV-POST, SBD-POST and SDG-POST cover fixed facilities only", () => {
+  it.each([
+    ["RIV-POST", "Riverside", "mobile_food_facility"],
+    ["SBD-POST", "San Bernardino", "mobile_food_facility"],
+    ["SDG-POST", "San Diego", "mobile_food_facility"],
+    ["SDG-POST", "San Diego", "caterer"],
+  ])("%s is not applicable to a %s", (ruleId, city, type) => {
+    const v = check({ address: { city, state: "CA" }, type, postedNotices: [] }, "2026-03-02");
+    expect(only(v, ruleId).status).toBe("not_applicable");
+  });
+  it("RIV-POST checks every permanent facility type RIV-GRADE grades", () => {
+    const v = check(
+      { address: { city: "Riverside", state: "CA" }, type: "caterer", postedNotices: [] },
+      "2026-03-02",
+    );
+    expect(only(v, "RIV-POST").status).toBe("fail");
+  });
+});
+
+describe("RIV-POST with RIV-GRADE: a B card stays posted (County Code § 8.40.030(C))", () => {
+  it("a B restaurant that keeps its card up fails the grade but passes the posting rule", () => {
+    const v = check(
+      {
+        address: { city: "Riverside", state: "CA" },
+        inspections: [{ date: "2026-01-15", score: 85 }],
+        postedNotices: ["letter_grade_card"],
+      },
+      "2026-03-02",
+    );
+    expect(only(v, "RIV-GRADE").status).toBe("fail");
+    expect(only(v, "RIV-POST").status).toBe("pass");
+  });
+});
