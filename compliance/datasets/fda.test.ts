@@ -132,25 +132,30 @@ describe("item 7: FDA-PERMIT expiry unknown and mobile food facility permits (§
 
 describe("FDA-MENU: calorie labelling binds chains of 20 or more locations under one name and menu (21 CFR 101.11)", () => {
   const restaurant = (chainLocations?: number) => run(chainLocations === undefined ? {} : { chainLocations });
-  it("tells a restaurant in a chain of 20 what to post, as a rule the payload cannot show", () => {
+  it("fails a chain of 20 whose posted notices lack calorie labels (informational before), passes one listing them", () => {
+    const chain = (postedNotices: string[]) => only(run({ chainLocations: 20, postedNotices }), "FDA-MENU");
+    expect(chain([])).toMatchObject({ status: "fail", verified: true, severity: "major" });
+    expect(chain(["choking_first_aid"]).message).toMatch(/Declare the calories of every standard menu item/);
+    expect(chain(["menu_calorie_labels"]).status).toBe("pass");
+  });
+  it("tells a chain of 20 that states no notices what to do, without guessing", () => {
     const f = only(restaurant(20), "FDA-MENU");
-    expect(f).toMatchObject({ status: "not_applicable", verified: true, severity: "major" });
-    expect(f.message).toMatch(/Not checkable from the payload/);
-    expect(f.message).toMatch(/calories/);
+    expect(f).toMatchObject({ status: "not_applicable", verified: true });
+    expect(f.message).toMatch(/^Not checked: .*postedNotices.*calorie/);
   });
   it("leaves out a chain of 19, saying why", () => {
-    const f = only(restaurant(19), "FDA-MENU");
+    const f = only(run({ chainLocations: 19, postedNotices: [] }), "FDA-MENU");
+    expect(f.status).toBe("not_applicable");
     expect(f.message).toMatch(/chains of 20 or more locations/);
     expect(f.message).toMatch(/fewer/);
-    expect(f.message).not.toMatch(/Not checkable/);
   });
   it("asks for the chain size when the facility does not state it, instead of assuming a chain", () => {
     expect(only(restaurant(), "FDA-MENU").message).toMatch(/does not state chainLocations/);
   });
   it("concerns restaurants and ghost kitchens only", () => {
-    expect(only(run({ type: "ghost_kitchen", chainLocations: 400 }), "FDA-MENU").message).toMatch(
-      /Not checkable/,
-    );
+    expect(
+      only(run({ type: "ghost_kitchen", chainLocations: 400, postedNotices: [] }), "FDA-MENU").status,
+    ).toBe("fail");
     expect(only(run({ type: "caterer", chainLocations: 400 }), "FDA-MENU").message).toMatch(
       /Applies only to/,
     );

@@ -96,13 +96,15 @@ describe("facilities", () => {
       chainLocations?: number;
     };
     expect(read.chainLocations).toBe(25);
-    // Informational findings are not_applicable, so they are listed only on request.
+    // Stating no posted notices, the menu rule could not be checked: not_applicable, listed only on request.
     const checked = await call(`/v1/facilities/${created.id}/checks?include=not_applicable`, {
       method: "POST",
       key,
       json: { asOf: "2026-03-02" },
     });
-    expect(findingFor((await checked.json()) as CheckBody, "FDA-MENU")?.message).toMatch(/Not checkable/);
+    expect(findingFor((await checked.json()) as CheckBody, "FDA-MENU")?.message).toMatch(
+      /Not checked: .*postedNotices/,
+    );
 
     for (const chainLocations of [-1, 0, 2.5, 1e12, "25"]) {
       const refused = await call("/v1/facilities", {
