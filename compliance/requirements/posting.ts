@@ -20,6 +20,7 @@ export const NOTICE_LABELS: Record<NoticeType, string> = {
   permit: "permit or licence",
   manager_certificate: "food manager certificate",
   food_allergy_notice: "food allergy notice",
+  handwashing_sign: "handwashing sign at each employee sink",
 };
 
 export function compilePosting(req: RequirementOf<"posting">, meta: RuleMeta): Check {

@@ -86,6 +86,8 @@ export type ItemCategory = (typeof ITEM_CATEGORIES)[number];
  *   Municipal Code § 7-38-012).
  * - `food_allergy_notice`: a food allergy notice (N.Y. Public Health Law § 1356(3) for staff;
  *   410 ILCS 625/3.08(a) for customers) — which one, and where, is the rule's action.
+ * - `handwashing_sign`: a sign telling food employees to wash their hands, at each handwashing
+ *   sink they use.
  */
 export const NOTICE_TYPES = [
   "choking_first_aid",
@@ -96,6 +98,7 @@ export const NOTICE_TYPES = [
   "permit",
   "manager_certificate",
   "food_allergy_notice",
+  "handwashing_sign",
 ] as const;
 export type NoticeType = (typeof NOTICE_TYPES)[number];
 

@@ -29,6 +29,7 @@ export const NOTICE_LABEL: Record<Notice, string> = {
   permit: "Permit or licence",
   manager_certificate: "Food manager certificate",
   food_allergy_notice: "Food allergy notice",
+  handwashing_sign: "Handwashing signs at employee sinks",
 };
 
 export const STAFF_ROLE_LABEL: Record<Staff["role"], string> = {
