@@ -219,7 +219,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the admin app in a browser", () => {
       // only be counted among the rules that could not be checked).
       const placard = page.locator(".finding", { hasText: "Inspection placard posted" });
       await placard.filter({ hasText: "Fails" }).waitFor();
-      expect(await placard.textContent()).toMatch(/green, yellow or red placard/);
+      expect(await placard.textContent()).toMatch(/Post the placard from your latest inspection/);
     },
   );
 
