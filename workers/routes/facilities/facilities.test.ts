@@ -162,6 +162,10 @@ describe("facilities", () => {
       expect(problem.errors[0]?.pointer).toMatch(/^\/postedNotices/);
       expect(await read(none.id)).toEqual([]);
     }
+    // The OpenAPI document (generated from the same schema) lists the notice types.
+    const spec = JSON.stringify(await (await call("/v1/openapi.json")).json());
+    expect(spec).toMatch(/"postedNotices":\{[^}]*"type":"array"/);
+    expect(spec).toMatch(/"enum":\["choking_first_aid","letter_grade_card",/);
   });
 
   it("checks a stored facility at a given date", async () => {
