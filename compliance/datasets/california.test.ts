@@ -1057,3 +1057,81 @@ describe("RIV-POST with RIV-GRADE: a B card stays posted (County Code § 8.40.03
     expect(only(v, "RIV-POST").status).toBe("pass");
   });
 });
+
+describe.each([
+  ["CA-PERMIT-POST", "permit", /permit or licence/, /conspicuous place in the food facility/, "2009-10-11"],
+  ["CA-HWSIGN", "handwashing_sign", /handwashing sign/, /every handwashing lavatory/, "2007-07-01"],
+])("%s statewide posting duty (posting rule)", (ruleId, notice, label, action, from) => {
+  const at = (draft: object, asOf = "2026-03-02") => check({ ...draft }, asOf);
+  it("passes a facility that lists the notice among its posted notices", () => {
+    const v = at({ postedNotices: ["letter_grade_card", notice] });
+    expect(only(v, ruleId)).toMatchObject({
+      status: "pass",
+      verified: true,
+      subject: { kind: "facility", id: "facility" },
+    });
+  });
+  it("fails one whose list lacks it (another notice only, or an empty list), saying what to post", () => {
+    for (const postedNotices of [["letter_grade_card"], []]) {
+      const f = only(at({ postedNotices }), ruleId);
+      expect(f).toMatchObject({ status: "fail", verified: true, dueBy: null });
+      expect(f.message).toMatch(label);
+      expect(f.message).toMatch(action);
+    }
+  });
+  it("does not guess when the facility states nothing", () => {
+    const f = only(at({}), ruleId);
+    expect(f.status).toBe("not_applicable");
+    expect(f.message).toMatch(new RegExp(`^Not checked: .*postedNotices.*"${notice}"`));
+  });
+  it("applies to a food truck and in every county layer, from its effective date", () => {
+    for (const city of [
+      "Oakland",
+      "Los Angeles",
+      "San Francisco",
+      "Riverside",
+      "San Diego",
+      "San Bernardino",
+    ]) {
+      const v = check(
+        { address: { city, state: "CA" }, type: "mobile_food_facility", postedNotices: [] },
+        "2026-03-02",
+      );
+      expect(only(v, ruleId).status, city).toBe("fail");
+    }
+    expect(only(at({ postedNotices: [] }, from), ruleId).status).toBe("fail");
+    const before = new Date(Date.parse(from) - 86_400_000).toISOString().slice(0, 10);
+    expect(
+      findings(at({ postedNotices: [] }, before), ruleId).every((f) => f.status === "not_applicable"),
+    ).toBe(true);
+  });
+});
+
+describe("SBD-MFF-STICKER the county permit sticker is affixed on each mobile food facility", () => {
+  const address = { city: "San Bernardino", state: "CA" };
+  const truck = (draft: object) => check({ address, type: "mobile_food_facility", ...draft }, "2026-03-02");
+  it("passes a food truck that lists the permit among its posted notices", () => {
+    expect(only(truck({ postedNotices: ["permit"] }), "SBD-MFF-STICKER")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+  });
+  it("fails one whose list lacks it, saying the sticker goes on the vehicle", () => {
+    for (const postedNotices of [["letter_grade_card"], []]) {
+      const f = only(truck({ postedNotices }), "SBD-MFF-STICKER");
+      expect(f.status).toBe("fail");
+      expect(f.message).toMatch(/Affix the county permit sticker/);
+    }
+  });
+  it("is not checked when the truck states nothing, and does not apply to a restaurant or outside the county", () => {
+    expect(only(truck({}), "SBD-MFF-STICKER").message).toMatch(/^Not checked: .*postedNotices.*"permit"/);
+    expect(only(check({ address, postedNotices: [] }, "2026-03-02"), "SBD-MFF-STICKER").status).toBe(
+      "not_applicable",
+    );
+    const oakland = check(
+      { address: { city: "Oakland", state: "CA" }, type: "mobile_food_facility", postedNotices: [] },
+      "2026-03-02",
+    );
+    expect(findings(oakland, "SBD-MFF-STICKER")).toEqual([]);
+  });
+});
