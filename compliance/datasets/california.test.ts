@@ -351,6 +351,17 @@ describe("SF-PERMIT annual permit (SF Health Code Art. 8)", () => {
     expect(truck([{ ...mff, issuer: `${CA}/county:los_angeles` }]).status).toBe("fail");
     expect(truck([{ ...mff, issuedAt: "2025-03-01" }]).status).toBe("fail");
   });
+  it("SF-CONTACT-SIGN checks the sign pointing patrons to the health department, and exists only in San Francisco", () => {
+    const sign = (draft: Record<string, unknown>) =>
+      only(check({ address, ...draft }, "2026-03-02"), "SF-CONTACT-SIGN");
+    expect(sign({ postedNotices: ["inspection_placard"] })).toMatchObject({ status: "fail", verified: true });
+    expect(sign({ postedNotices: [] }).message).toMatch(/Environmental Health Section/);
+    expect(sign({ postedNotices: ["inspection_placard", "health_department_contact_sign"] }).status).toBe(
+      "pass",
+    );
+    expect(sign({}).status).toBe("not_applicable");
+    expect(findings(check({ postedNotices: [] }, "2026-03-02"), "SF-CONTACT-SIGN")).toEqual([]);
+  });
   it("SF-PLACARD checks the placard against the notices the facility states, and exists only in San Francisco", () => {
     const placard = (draft: Record<string, unknown>) =>
       only(check({ address, ...draft }, "2026-03-02"), "SF-PLACARD");

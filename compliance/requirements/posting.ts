@@ -21,6 +21,7 @@ export const NOTICE_LABELS: Record<NoticeType, string> = {
   manager_certificate: "food manager certificate",
   food_allergy_notice: "food allergy notice",
   handwashing_sign: "handwashing sign at each employee sink",
+  health_department_contact_sign: "sign giving the health department's contact for public health concerns",
 };
 
 export function compilePosting(req: RequirementOf<"posting">, meta: RuleMeta): Check {

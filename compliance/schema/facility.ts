@@ -88,6 +88,8 @@ export type ItemCategory = (typeof ITEM_CATEGORIES)[number];
  *   410 ILCS 625/3.08(a) for customers) — which one, and where, is the rule's action.
  * - `handwashing_sign`: a sign telling food employees to wash their hands, at each handwashing
  *   sink they use.
+ * - `health_department_contact_sign`: a sign telling patrons where to take public health
+ *   concerns (San Francisco Health Code § 456 series, subd. (f)).
  */
 export const NOTICE_TYPES = [
   "choking_first_aid",
@@ -99,6 +101,7 @@ export const NOTICE_TYPES = [
   "manager_certificate",
   "food_allergy_notice",
   "handwashing_sign",
+  "health_department_contact_sign",
 ] as const;
 export type NoticeType = (typeof NOTICE_TYPES)[number];
 

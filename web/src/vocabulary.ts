@@ -30,6 +30,7 @@ export const NOTICE_LABEL: Record<Notice, string> = {
   manager_certificate: "Food manager certificate",
   food_allergy_notice: "Food allergy notice",
   handwashing_sign: "Handwashing signs at employee sinks",
+  health_department_contact_sign: "Health department contact sign",
 };
 
 export const STAFF_ROLE_LABEL: Record<Staff["role"], string> = {
