@@ -458,3 +458,26 @@ describe("FL-MFDV-PREEMPT: no local licence or permit for a mobile food dispensi
     expect(only(v, "MD-TRUCK").status).toBe("fail");
   });
 });
+
+describe("FL-DOH-PERMIT-POST: an institutional kitchen's sanitation certificate posted conspicuously (FAC 64E-11.013(1)(b)–(c))", () => {
+  const kitchen = (postedNotices?: string[]) =>
+    check(
+      { address: MIAMI, type: "institutional_kitchen", ...(postedNotices ? { postedNotices } : {}) },
+      "2026-03-02",
+    );
+  it("passes when the certificate is listed, fails when the list lacks it, flagged unverified (general duty)", () => {
+    expect(only(kitchen(["permit"]), "FL-DOH-PERMIT-POST")).toMatchObject({
+      status: "pass",
+      verified: false,
+    });
+    const f = only(kitchen(["manager_certificate"]), "FL-DOH-PERMIT-POST");
+    expect(f).toMatchObject({ status: "fail", verified: false, severity: "minor" });
+    expect(f.message).toMatch(/conspicuous location/);
+  });
+  it("is not checked without postedNotices and does not apply to a DBPR-licensed restaurant", () => {
+    expect(only(kitchen(), "FL-DOH-PERMIT-POST").status).toBe("not_applicable");
+    expect(
+      only(check({ address: MIAMI, postedNotices: [] }, "2026-03-02"), "FL-DOH-PERMIT-POST").status,
+    ).toBe("not_applicable");
+  });
+});
