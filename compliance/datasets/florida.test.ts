@@ -481,3 +481,25 @@ describe("FL-DOH-PERMIT-POST: an institutional kitchen's sanitation certificate 
     ).toBe("not_applicable");
   });
 });
+
+describe("FL-HANDSIGN: handwashing signs in each bathroom employees use (FAC 61C-1.004(2)(c))", () => {
+  it("passes when the sign is listed, fails when the list lacks it, verified", () => {
+    expect(
+      only(check({ address: MIAMI, postedNotices: ["handwashing_sign"] }, "2026-03-02"), "FL-HANDSIGN"),
+    ).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(check({ address: MIAMI, postedNotices: ["permit"] }, "2026-03-02"), "FL-HANDSIGN");
+    expect(f).toMatchObject({ status: "fail", verified: true, severity: "minor" });
+    expect(f.message).toMatch(/each bathroom used by employees/);
+  });
+  it("is not checked without postedNotices, and not applied to a food truck or an institutional kitchen", () => {
+    expect(only(check({ address: MIAMI }, "2026-03-02"), "FL-HANDSIGN").status).toBe("not_applicable");
+    for (const type of ["mobile_food_facility", "institutional_kitchen"]) {
+      expect(
+        only(check({ address: MIAMI, type, postedNotices: [] }, "2026-03-02"), "FL-HANDSIGN").status,
+      ).toBe("not_applicable");
+    }
+  });
+});
