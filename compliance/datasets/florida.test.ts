@@ -503,3 +503,28 @@ describe("FL-HANDSIGN: handwashing signs in each bathroom employees use (FAC 61C
     }
   });
 });
+
+describe("FL-LIC-POST: the DBPR license displayed in the office or lobby (FAC 61C-1.002(1))", () => {
+  it("passes when the license is listed, fails when the list lacks it, verified", () => {
+    expect(
+      only(check({ address: MIAMI, postedNotices: ["permit"] }, "2026-03-02"), "FL-LIC-POST"),
+    ).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(
+      check({ address: MIAMI, postedNotices: ["handwashing_sign"] }, "2026-03-02"),
+      "FL-LIC-POST",
+    );
+    expect(f).toMatchObject({ status: "fail", verified: true });
+    expect(f.message).toMatch(/office or lobby/);
+  });
+  it("is not checked without postedNotices, and applies to restaurants only", () => {
+    expect(only(check({ address: MIAMI }, "2026-03-02"), "FL-LIC-POST").status).toBe("not_applicable");
+    for (const type of ["mobile_food_facility", "ghost_kitchen", "institutional_kitchen"]) {
+      expect(
+        only(check({ address: MIAMI, type, postedNotices: [] }, "2026-03-02"), "FL-LIC-POST").status,
+      ).toBe("not_applicable");
+    }
+  });
+});
