@@ -669,3 +669,35 @@ describe("ATX-FM-POST: the city food manager certificate posted in a prominent l
     expect(only(after, "TX-CFPM-POST").status).toBe("fail"); // the state's posting duty remains
   });
 });
+
+describe("TX-PERMIT-POST-2015: the permit posted where consumers see it, 2015 rules (25 TAC § 228.248(1), until 2021-08-08)", () => {
+  const DALLAS = { city: "Dallas", state: "TX" };
+  it("passes when listed, fails when the list lacks it, verified, before 2021-08-08", () => {
+    expect(
+      only(check({ address: DALLAS, postedNotices: ["permit"] }, "2021-06-01"), "TX-PERMIT-POST-2015"),
+    ).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(
+      check({ address: DALLAS, postedNotices: ["manager_certificate"] }, "2021-06-01"),
+      "TX-PERMIT-POST-2015",
+    );
+    expect(f).toMatchObject({ status: "fail", verified: true });
+    expect(f.message).toMatch(/conspicuous to consumers/);
+  });
+  it("is not checked without postedNotices, applies to a food truck too, and ends on 2021-08-08", () => {
+    expect(only(check({ address: DALLAS }, "2021-06-01"), "TX-PERMIT-POST-2015").status).toBe(
+      "not_applicable",
+    );
+    expect(
+      only(
+        check({ address: DALLAS, type: "mobile_food_facility", postedNotices: [] }, "2021-06-01"),
+        "TX-PERMIT-POST-2015",
+      ).status,
+    ).toBe("fail");
+    expect(
+      findings(check({ address: DALLAS, postedNotices: [] }, "2021-08-08"), "TX-PERMIT-POST-2015"),
+    ).toEqual([]);
+  });
+});
