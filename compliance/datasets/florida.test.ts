@@ -458,3 +458,73 @@ describe("FL-MFDV-PREEMPT: no local licence or permit for a mobile food dispensi
     expect(only(v, "MD-TRUCK").status).toBe("fail");
   });
 });
+
+describe("FL-DOH-PERMIT-POST: an institutional kitchen's sanitation certificate posted conspicuously (FAC 64E-11.013(1)(b)–(c))", () => {
+  const kitchen = (postedNotices?: string[]) =>
+    check(
+      { address: MIAMI, type: "institutional_kitchen", ...(postedNotices ? { postedNotices } : {}) },
+      "2026-03-02",
+    );
+  it("passes when the certificate is listed, fails when the list lacks it, flagged unverified (general duty)", () => {
+    expect(only(kitchen(["permit"]), "FL-DOH-PERMIT-POST")).toMatchObject({
+      status: "pass",
+      verified: false,
+    });
+    const f = only(kitchen(["manager_certificate"]), "FL-DOH-PERMIT-POST");
+    expect(f).toMatchObject({ status: "fail", verified: false, severity: "minor" });
+    expect(f.message).toMatch(/conspicuous location/);
+  });
+  it("is not checked without postedNotices and does not apply to a DBPR-licensed restaurant", () => {
+    expect(only(kitchen(), "FL-DOH-PERMIT-POST").status).toBe("not_applicable");
+    expect(
+      only(check({ address: MIAMI, postedNotices: [] }, "2026-03-02"), "FL-DOH-PERMIT-POST").status,
+    ).toBe("not_applicable");
+  });
+});
+
+describe("FL-HANDSIGN: handwashing signs in each bathroom employees use (FAC 61C-1.004(2)(c))", () => {
+  it("passes when the sign is listed, fails when the list lacks it, verified", () => {
+    expect(
+      only(check({ address: MIAMI, postedNotices: ["handwashing_sign"] }, "2026-03-02"), "FL-HANDSIGN"),
+    ).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(check({ address: MIAMI, postedNotices: ["permit"] }, "2026-03-02"), "FL-HANDSIGN");
+    expect(f).toMatchObject({ status: "fail", verified: true, severity: "minor" });
+    expect(f.message).toMatch(/each bathroom used by employees/);
+  });
+  it("is not checked without postedNotices, and not applied to a food truck or an institutional kitchen", () => {
+    expect(only(check({ address: MIAMI }, "2026-03-02"), "FL-HANDSIGN").status).toBe("not_applicable");
+    for (const type of ["mobile_food_facility", "institutional_kitchen"]) {
+      expect(
+        only(check({ address: MIAMI, type, postedNotices: [] }, "2026-03-02"), "FL-HANDSIGN").status,
+      ).toBe("not_applicable");
+    }
+  });
+});
+
+describe("FL-LIC-POST: the DBPR license displayed in the office or lobby (FAC 61C-1.002(1))", () => {
+  it("passes when the license is listed, fails when the list lacks it, verified", () => {
+    expect(
+      only(check({ address: MIAMI, postedNotices: ["permit"] }, "2026-03-02"), "FL-LIC-POST"),
+    ).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(
+      check({ address: MIAMI, postedNotices: ["handwashing_sign"] }, "2026-03-02"),
+      "FL-LIC-POST",
+    );
+    expect(f).toMatchObject({ status: "fail", verified: true });
+    expect(f.message).toMatch(/office or lobby/);
+  });
+  it("is not checked without postedNotices, and applies to restaurants only", () => {
+    expect(only(check({ address: MIAMI }, "2026-03-02"), "FL-LIC-POST").status).toBe("not_applicable");
+    for (const type of ["mobile_food_facility", "ghost_kitchen", "institutional_kitchen"]) {
+      expect(
+        only(check({ address: MIAMI, type, postedNotices: [] }, "2026-03-02"), "FL-LIC-POST").status,
+      ).toBe("not_applicable");
+    }
+  });
+});

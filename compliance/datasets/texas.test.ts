@@ -25,7 +25,8 @@ const cook = (hiredAt: string, credentials: object[] = []) => ({
 describe("TX-CFPM certified food protection manager on site (25 TAC 228.31)", () => {
   it("passes with a certified manager among the staff and says the manager must be on site", () => {
     const f = only(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2026-03-02"), "TX-CFPM");
-    expect(f).toMatchObject({ status: "pass", verified: false }); // official texts not reached (item 9)
+    // verified since 2026.12.5: § 228.31 read in the Texas Register's official text (item 9)
+    expect(f).toMatchObject({ status: "pass", verified: true });
     expect(f.message).toMatch(/on site during all hours/);
   });
   it("fails without one and supersedes the FDA baseline", () => {
@@ -253,7 +254,7 @@ describe("packaged-only operations: TX-CFPM no longer applies to them (HSC § 43
   it("TX-CFPM no longer fails a packaged-only site without a certified manager (it did until 2026.12.2)", () => {
     const v = packagedOnly(DALLAS, [cook("2020-01-01")], "2026-03-02");
     const f = only(v, "TX-CFPM");
-    expect(f).toMatchObject({ status: "not_applicable", verified: false });
+    expect(f).toMatchObject({ status: "not_applicable", verified: true }); // verified since 2026.12.5
     expect(f.message).toMatch(/unpackaged TCS/);
     expect(f.citation).toMatch(/437\.0076\(c\)/);
     expect(only(v, "FDA-CFPM").status).toBe("not_applicable"); // the baseline does not step in
@@ -509,5 +510,194 @@ describe("ATX-PERMIT: Austin Public Health's permit to operate, renewed yearly",
     const truck = (permits: object[]) => ({ address: AUSTIN, type: "mobile_food_facility", permits });
     expect(only(check(truck([unit]), "2026-03-02"), "ATX-PERMIT").status).toBe("pass");
     expect(only(check(truck([]), "2026-03-02"), "ATX-PERMIT").status).toBe("fail");
+  });
+});
+
+describe("TX-CFPM-POST: the original food manager certificate posted where consumers see it (25 TAC § 228.31(a); § 228.33(b) before 2021-08-08)", () => {
+  const DALLAS = { city: "Dallas", state: "TX" };
+  const run = (postedNotices: string[] | undefined, asOf = "2026-03-02", extra: object = {}) =>
+    check(
+      { address: DALLAS, staff: [CERTIFIED_MANAGER], ...(postedNotices ? { postedNotices } : {}), ...extra },
+      asOf,
+    );
+  it("passes when the certificate is listed and fails when the list lacks it, verified", () => {
+    expect(only(run(["manager_certificate"]), "TX-CFPM-POST")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(run(["permit"]), "TX-CFPM-POST");
+    expect(f).toMatchObject({ status: "fail", verified: true, severity: "minor" });
+    expect(f.message).toMatch(/conspicuous|consumers can see it/);
+    expect(f.citation).toMatch(/§ 228\.31\(a\)/);
+  });
+  it("is not checked when the facility does not state its posted notices", () => {
+    const f = only(run(undefined), "TX-CFPM-POST");
+    expect(f.status).toBe("not_applicable");
+    expect(f.message).toMatch(/^Not checked: .*postedNotices.*food manager certificate/);
+  });
+  it("does not apply to a packaged-only site", () => {
+    expect(only(run([], "2026-03-02", { handlesUnpackagedTcsFood: false }), "TX-CFPM-POST").status).toBe(
+      "not_applicable",
+    );
+  });
+  it("before 2021-08-08 the duty is § 228.33(b) (TX-CFPM-POST-2015), from that day § 228.31(a)", () => {
+    const before = run([], "2021-08-07");
+    expect(findings(before, "TX-CFPM-POST")).toEqual([]);
+    expect(only(before, "TX-CFPM-POST-2015")).toMatchObject({ status: "fail", verified: true });
+    expect(only(before, "TX-CFPM-POST-2015").citation).toMatch(/§ 228\.33\(b\)/);
+    expect(only(run(["manager_certificate"], "2021-08-07"), "TX-CFPM-POST-2015").status).toBe("pass");
+    const after = run([], "2021-08-08");
+    expect(findings(after, "TX-CFPM-POST-2015")).toEqual([]);
+    expect(only(after, "TX-CFPM-POST").status).toBe("fail");
+  });
+  it("applies in Austin and Houston too (a state rule)", () => {
+    expect(only(check({ address: AUSTIN, postedNotices: [] }, "2026-03-02"), "TX-CFPM-POST").status).toBe(
+      "fail",
+    );
+    expect(only(check({ address: HOUSTON, postedNotices: [] }, "2026-03-02"), "TX-CFPM-POST").status).toBe(
+      "fail",
+    );
+  });
+});
+
+describe("TX-ALLERGEN-POST: the food allergen awareness poster for food service employees (25 TAC § 228.33, 2023; HSC § 437.027)", () => {
+  const DALLAS = { city: "Dallas", state: "TX" };
+  it("passes when listed, fails when the list lacks it, verified", () => {
+    const pass = only(
+      check({ address: DALLAS, postedNotices: ["food_allergy_notice"] }, "2026-03-02"),
+      "TX-ALLERGEN-POST",
+    );
+    expect(pass).toMatchObject({ status: "pass", verified: true });
+    const fail = only(
+      check({ address: DALLAS, postedNotices: ["manager_certificate"] }, "2026-03-02"),
+      "TX-ALLERGEN-POST",
+    );
+    expect(fail).toMatchObject({ status: "fail", verified: true });
+    expect(fail.message).toMatch(/regularly accessible to food service employees/);
+  });
+  it("is not checked without postedNotices, and applies to a food truck and a packaged-only site alike", () => {
+    expect(only(check({ address: DALLAS }, "2026-03-02"), "TX-ALLERGEN-POST").status).toBe("not_applicable");
+    expect(
+      only(
+        check({ address: DALLAS, type: "mobile_food_facility", postedNotices: [] }, "2026-03-02"),
+        "TX-ALLERGEN-POST",
+      ).status,
+    ).toBe("fail");
+    expect(
+      only(
+        check({ address: DALLAS, handlesUnpackagedTcsFood: false, postedNotices: [] }, "2026-03-02"),
+        "TX-ALLERGEN-POST",
+      ).status,
+    ).toBe("fail");
+  });
+  it("binds from 2024-09-01, the compliance date health districts give", () => {
+    const before = check({ address: DALLAS, postedNotices: [] }, "2024-08-31");
+    expect(findings(before, "TX-ALLERGEN-POST")).toEqual([]);
+    expect(only(check({ address: DALLAS, postedNotices: [] }, "2024-09-01"), "TX-ALLERGEN-POST").status).toBe(
+      "fail",
+    );
+  });
+});
+
+describe("HOU-PERMIT-POST: the food dealer's permit in public view (Houston City Code § 20-36(a); Houston Permitting Center HHD1003)", () => {
+  it("passes when the permit is listed, fails when the list lacks it, verified", () => {
+    expect(
+      only(check({ address: HOUSTON, postedNotices: ["permit"] }, "2026-03-02"), "HOU-PERMIT-POST"),
+    ).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(
+      check({ address: HOUSTON, postedNotices: ["manager_certificate"] }, "2026-03-02"),
+      "HOU-PERMIT-POST",
+    );
+    expect(f).toMatchObject({ status: "fail", verified: true });
+    expect(f.message).toMatch(/public view/);
+  });
+  it("is not checked without postedNotices, and leaves mobile units to the medallion rule", () => {
+    expect(only(check({ address: HOUSTON }, "2026-03-02"), "HOU-PERMIT-POST").status).toBe("not_applicable");
+    const truck = check({ address: HOUSTON, type: "mobile_food_facility", postedNotices: [] }, "2026-03-02");
+    expect(only(truck, "HOU-PERMIT-POST").status).toBe("not_applicable");
+    expect(only(truck, "HOU-MFU-POST").status).toBe("fail");
+  });
+  it("does not apply outside Houston", () => {
+    expect(findings(check({ address: AUSTIN, postedNotices: [] }, "2026-03-02"), "HOU-PERMIT-POST")).toEqual(
+      [],
+    );
+  });
+});
+
+describe("HOU-MFU-POST: the medallion affixed where patrons can see it (HSC § 437.0073(d))", () => {
+  const truck = (postedNotices?: string[]) =>
+    check(
+      { address: HOUSTON, type: "mobile_food_facility", ...(postedNotices ? { postedNotices } : {}) },
+      "2026-03-02",
+    );
+  it("passes when listed, fails when the list lacks it, flagged unverified like HOU-MFU", () => {
+    expect(only(truck(["permit"]), "HOU-MFU-POST")).toMatchObject({ status: "pass", verified: false });
+    const f = only(truck(["food_allergy_notice"]), "HOU-MFU-POST");
+    expect(f).toMatchObject({ status: "fail", verified: false });
+    expect(f.message).toMatch(/viewed by patrons|patrons can see it/);
+  });
+  it("is not checked without postedNotices and does not apply to a restaurant", () => {
+    expect(only(truck(), "HOU-MFU-POST").status).toBe("not_applicable");
+    expect(only(check({ address: HOUSTON, postedNotices: [] }, "2026-03-02"), "HOU-MFU-POST").status).toBe(
+      "not_applicable",
+    );
+  });
+});
+
+describe("ATX-FM-POST: the city food manager certificate posted in a prominent location (Austin City Code § 10-3-31(C), until 2025-09-01)", () => {
+  it("passes when listed and fails when the list lacks it, before 2025-09-01", () => {
+    expect(
+      only(check({ address: AUSTIN, postedNotices: ["manager_certificate"] }, "2025-03-02"), "ATX-FM-POST"),
+    ).toMatchObject({ status: "pass", verified: true });
+    const f = only(check({ address: AUSTIN, postedNotices: ["permit"] }, "2025-03-02"), "ATX-FM-POST");
+    expect(f).toMatchObject({ status: "fail", verified: true });
+    expect(f.message).toMatch(/prominent location/);
+  });
+  it("is not checked without postedNotices, not applied to a packaged-only site, and ends with ATX-FM on 2025-09-01", () => {
+    expect(only(check({ address: AUSTIN }, "2025-03-02"), "ATX-FM-POST").status).toBe("not_applicable");
+    expect(
+      only(
+        check({ address: AUSTIN, handlesUnpackagedTcsFood: false, postedNotices: [] }, "2025-03-02"),
+        "ATX-FM-POST",
+      ).status,
+    ).toBe("not_applicable");
+    const after = check({ address: AUSTIN, postedNotices: [] }, "2025-09-01");
+    expect(findings(after, "ATX-FM-POST")).toEqual([]);
+    expect(only(after, "TX-CFPM-POST").status).toBe("fail"); // the state's posting duty remains
+  });
+});
+
+describe("TX-PERMIT-POST-2015: the permit posted where consumers see it, 2015 rules (25 TAC § 228.248(1), until 2021-08-08)", () => {
+  const DALLAS = { city: "Dallas", state: "TX" };
+  it("passes when listed, fails when the list lacks it, verified, before 2021-08-08", () => {
+    expect(
+      only(check({ address: DALLAS, postedNotices: ["permit"] }, "2021-06-01"), "TX-PERMIT-POST-2015"),
+    ).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(
+      check({ address: DALLAS, postedNotices: ["manager_certificate"] }, "2021-06-01"),
+      "TX-PERMIT-POST-2015",
+    );
+    expect(f).toMatchObject({ status: "fail", verified: true });
+    expect(f.message).toMatch(/conspicuous to consumers/);
+  });
+  it("is not checked without postedNotices, applies to a food truck too, and ends on 2021-08-08", () => {
+    expect(only(check({ address: DALLAS }, "2021-06-01"), "TX-PERMIT-POST-2015").status).toBe(
+      "not_applicable",
+    );
+    expect(
+      only(
+        check({ address: DALLAS, type: "mobile_food_facility", postedNotices: [] }, "2021-06-01"),
+        "TX-PERMIT-POST-2015",
+      ).status,
+    ).toBe("fail");
+    expect(
+      findings(check({ address: DALLAS, postedNotices: [] }, "2021-08-08"), "TX-PERMIT-POST-2015"),
+    ).toEqual([]);
   });
 });
