@@ -400,3 +400,47 @@ describe("IL-FH-LOCAL local food-handler training rules preempted (77 Ill. Adm. 
     expect(f).toMatchObject({ status: "not_applicable", verified: true });
   });
 });
+
+describe("IL-ALLERGY-POST restaurant food allergy notice to consumers (410 ILCS 625/3.08(a))", () => {
+  const notice = (draft: Record<string, unknown>, asOf = "2026-03-02") =>
+    findings(check({ address: SPRINGFIELD, ...draft }, asOf), "IL-ALLERGY-POST");
+  it("fails a restaurant whose posted notices lack it, passes one listing it", () => {
+    expect(notice({ postedNotices: ["choking_first_aid"] })[0]).toMatchObject({
+      status: "fail",
+      verified: true,
+    });
+    expect(notice({ postedNotices: [] })[0]?.message).toMatch(/communicated|given to an employee/);
+    expect(notice({ postedNotices: ["food_allergy_notice", "choking_first_aid"] })[0]?.status).toBe("pass");
+  });
+  it("is not checked when nothing is stated, and applies only to restaurants", () => {
+    expect(notice({})[0]?.message).toMatch(/^Not checked: .*food allergy notice/);
+    expect(notice({ type: "commissary", postedNotices: [] })[0]?.status).toBe("not_applicable");
+  });
+  it("binds from P.A. 101-0495's effective date, 2019-08-23, and in Chicago too", () => {
+    expect(notice({ postedNotices: [] }, "2019-08-22")).toEqual([]);
+    expect(notice({ postedNotices: [] }, "2019-08-23")[0]?.status).toBe("fail");
+    const chicago = check({ address: CHICAGO, postedNotices: [] }, "2026-03-02");
+    expect(only(chicago, "IL-ALLERGY-POST").status).toBe("fail");
+  });
+});
+
+describe("CHI-FSSC-POST city certificate posted where the public has access (Municipal Code § 7-38-012)", () => {
+  const posted = (draft: Record<string, unknown>) =>
+    only(check({ address: CHICAGO, staff: [manager([cityCert])], ...draft }, "2026-03-02"), "CHI-FSSC-POST");
+  it("fails a Chicago restaurant whose posted notices lack the certificate, passes one listing it", () => {
+    expect(posted({ postedNotices: ["food_allergy_notice"] })).toMatchObject({
+      status: "fail",
+      verified: true,
+      citation: "Chicago Municipal Code § 7-38-012",
+    });
+    expect(posted({ postedNotices: [] }).message).toMatch(/public has access/);
+    expect(posted({ postedNotices: ["manager_certificate"] }).status).toBe("pass");
+  });
+  it("is not checked when nothing is stated, nor where no TCS food is handled, nor outside Chicago", () => {
+    expect(posted({}).message).toMatch(/^Not checked: .*food manager certificate/);
+    expect(posted({ handlesUnpackagedTcsFood: false, postedNotices: [] }).status).toBe("not_applicable");
+    expect(
+      findings(check({ address: SPRINGFIELD, postedNotices: [] }, "2026-03-02"), "CHI-FSSC-POST"),
+    ).toEqual([]);
+  });
+});
