@@ -444,3 +444,24 @@ describe("CHI-FSSC-POST city certificate posted where the public has access (Mun
     ).toEqual([]);
   });
 });
+
+describe("CHI-LIC-POST city licence posted on the premises (Municipal Code § 4-4-210(a))", () => {
+  const posted = (draft: Record<string, unknown>) =>
+    findings(check({ address: CHICAGO, ...draft }, "2026-03-02"), "CHI-LIC-POST");
+  it("fails a Chicago restaurant whose posted notices lack the licence, passes one listing it", () => {
+    expect(posted({ postedNotices: ["manager_certificate"] })[0]).toMatchObject({
+      status: "fail",
+      verified: true,
+    });
+    expect(posted({ postedNotices: [] })[0]?.message).toMatch(/conspicuous place on the licensed premises/);
+    expect(posted({ postedNotices: ["permit"] })[0]?.status).toBe("pass");
+    expect(posted({ type: "shared_kitchen", postedNotices: [] })[0]?.status).toBe("fail");
+  });
+  it("is not checked when nothing is stated, leaves food trucks alone, and stays in Chicago", () => {
+    expect(posted({})[0]?.message).toMatch(/^Not checked: .*permit or licence/);
+    expect(posted({ type: "mobile_food_facility", postedNotices: [] })[0]?.status).toBe("not_applicable");
+    expect(
+      findings(check({ address: SPRINGFIELD, postedNotices: [] }, "2026-03-02"), "CHI-LIC-POST"),
+    ).toEqual([]);
+  });
+});
