@@ -534,3 +534,24 @@ describe("handwashing signs: NY-HANDSIGN (10 NYCRR § 14-1.143(e)) and NYC-HANDS
     expect(only(truck, "NYC-HANDSIGN").status).toBe("fail");
   });
 });
+
+describe("NYC-ALLERGY-POST the Department's food allergy poster (24 RCNY ch. 27; Admin. Code § 17-195)", () => {
+  const poster = (draft: Record<string, unknown>) =>
+    findings(check({ address: BROOKLYN, ...draft }, "2026-03-02"), "NYC-ALLERGY-POST");
+  it("fails a city restaurant whose posted notices lack it, passes one listing it", () => {
+    expect(poster({ postedNotices: ["letter_grade_card"] })[0]).toMatchObject({
+      status: "fail",
+      verified: true,
+    });
+    expect(poster({ postedNotices: [] })[0]?.message).toMatch(/languages all food workers understand/);
+    expect(poster({ postedNotices: ["food_allergy_notice"] })[0]?.status).toBe("pass");
+    expect(poster({ type: "caterer", postedNotices: [] })[0]?.status).toBe("fail");
+  });
+  it("is not checked when nothing is stated, skips ghost kitchens, and stays in the city", () => {
+    expect(poster({})[0]?.message).toMatch(/^Not checked: .*food allergy notice/);
+    expect(poster({ type: "ghost_kitchen", postedNotices: [] })[0]?.status).toBe("not_applicable");
+    expect(
+      findings(check({ address: BUFFALO, postedNotices: [] }, "2026-03-02"), "NYC-ALLERGY-POST"),
+    ).toEqual([]);
+  });
+});
