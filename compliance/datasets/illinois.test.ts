@@ -465,3 +465,12 @@ describe("CHI-LIC-POST city licence posted on the premises (Municipal Code § 4-
     ).toEqual([]);
   });
 });
+
+describe("IL-SESAME sesame is a major food allergen (410 ILCS 625/3.07(a), P.A. 104-0090; start date unverified)", () => {
+  const sesame = (asOf: string) => findings(check({ address: SPRINGFIELD }, asOf), "IL-SESAME");
+  it("informs from 2026-01-01, unverified, and says nothing before", () => {
+    expect(sesame("2025-12-31")).toEqual([]);
+    expect(sesame("2026-01-01")[0]).toMatchObject({ status: "not_applicable", verified: false });
+    expect(sesame("2026-01-01")[0]?.citation).toMatch(/P\.A\. 104-0090/);
+  });
+});
