@@ -400,3 +400,77 @@ describe("IL-FH-LOCAL local food-handler training rules preempted (77 Ill. Adm. 
     expect(f).toMatchObject({ status: "not_applicable", verified: true });
   });
 });
+
+describe("IL-ALLERGY-POST restaurant food allergy notice to consumers (410 ILCS 625/3.08(a))", () => {
+  const notice = (draft: Record<string, unknown>, asOf = "2026-03-02") =>
+    findings(check({ address: SPRINGFIELD, ...draft }, asOf), "IL-ALLERGY-POST");
+  it("fails a restaurant whose posted notices lack it, passes one listing it", () => {
+    expect(notice({ postedNotices: ["choking_first_aid"] })[0]).toMatchObject({
+      status: "fail",
+      verified: true,
+    });
+    expect(notice({ postedNotices: [] })[0]?.message).toMatch(/communicated|given to an employee/);
+    expect(notice({ postedNotices: ["food_allergy_notice", "choking_first_aid"] })[0]?.status).toBe("pass");
+  });
+  it("is not checked when nothing is stated, and applies only to restaurants", () => {
+    expect(notice({})[0]?.message).toMatch(/^Not checked: .*food allergy notice/);
+    expect(notice({ type: "commissary", postedNotices: [] })[0]?.status).toBe("not_applicable");
+  });
+  it("binds from P.A. 101-0495's effective date, 2019-08-23, and in Chicago too", () => {
+    expect(notice({ postedNotices: [] }, "2019-08-22")).toEqual([]);
+    expect(notice({ postedNotices: [] }, "2019-08-23")[0]?.status).toBe("fail");
+    const chicago = check({ address: CHICAGO, postedNotices: [] }, "2026-03-02");
+    expect(only(chicago, "IL-ALLERGY-POST").status).toBe("fail");
+  });
+});
+
+describe("CHI-FSSC-POST city certificate posted where the public has access (Municipal Code § 7-38-012)", () => {
+  const posted = (draft: Record<string, unknown>) =>
+    only(check({ address: CHICAGO, staff: [manager([cityCert])], ...draft }, "2026-03-02"), "CHI-FSSC-POST");
+  it("fails a Chicago restaurant whose posted notices lack the certificate, passes one listing it", () => {
+    expect(posted({ postedNotices: ["food_allergy_notice"] })).toMatchObject({
+      status: "fail",
+      verified: true,
+      citation: "Chicago Municipal Code § 7-38-012",
+    });
+    expect(posted({ postedNotices: [] }).message).toMatch(/public has access/);
+    expect(posted({ postedNotices: ["manager_certificate"] }).status).toBe("pass");
+  });
+  it("is not checked when nothing is stated, nor where no TCS food is handled, nor outside Chicago", () => {
+    expect(posted({}).message).toMatch(/^Not checked: .*food manager certificate/);
+    expect(posted({ handlesUnpackagedTcsFood: false, postedNotices: [] }).status).toBe("not_applicable");
+    expect(
+      findings(check({ address: SPRINGFIELD, postedNotices: [] }, "2026-03-02"), "CHI-FSSC-POST"),
+    ).toEqual([]);
+  });
+});
+
+describe("CHI-LIC-POST city licence posted on the premises (Municipal Code § 4-4-210(a))", () => {
+  const posted = (draft: Record<string, unknown>) =>
+    findings(check({ address: CHICAGO, ...draft }, "2026-03-02"), "CHI-LIC-POST");
+  it("fails a Chicago restaurant whose posted notices lack the licence, passes one listing it", () => {
+    expect(posted({ postedNotices: ["manager_certificate"] })[0]).toMatchObject({
+      status: "fail",
+      verified: true,
+    });
+    expect(posted({ postedNotices: [] })[0]?.message).toMatch(/conspicuous place on the licensed premises/);
+    expect(posted({ postedNotices: ["permit"] })[0]?.status).toBe("pass");
+    expect(posted({ type: "shared_kitchen", postedNotices: [] })[0]?.status).toBe("fail");
+  });
+  it("is not checked when nothing is stated, leaves food trucks alone, and stays in Chicago", () => {
+    expect(posted({})[0]?.message).toMatch(/^Not checked: .*permit or licence/);
+    expect(posted({ type: "mobile_food_facility", postedNotices: [] })[0]?.status).toBe("not_applicable");
+    expect(
+      findings(check({ address: SPRINGFIELD, postedNotices: [] }, "2026-03-02"), "CHI-LIC-POST"),
+    ).toEqual([]);
+  });
+});
+
+describe("IL-SESAME sesame is a major food allergen (410 ILCS 625/3.07(a), P.A. 104-0090; start date unverified)", () => {
+  const sesame = (asOf: string) => findings(check({ address: SPRINGFIELD }, asOf), "IL-SESAME");
+  it("informs from 2026-01-01, unverified, and says nothing before", () => {
+    expect(sesame("2025-12-31")).toEqual([]);
+    expect(sesame("2026-01-01")[0]).toMatchObject({ status: "not_applicable", verified: false });
+    expect(sesame("2026-01-01")[0]?.citation).toMatch(/P\.A\. 104-0090/);
+  });
+});

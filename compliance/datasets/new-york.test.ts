@@ -436,3 +436,122 @@ describe("NY-MFSE-COMMISSARY mobile units are serviced at a permitted commissary
     );
   });
 });
+
+describe("NY-PERMIT-POST permit displayed where consumers see it (10 NYCRR § 14-1.190(a))", () => {
+  const post = (draft: Record<string, unknown>) =>
+    only(check({ address: BUFFALO, ...draft }, "2026-03-02"), "NY-PERMIT-POST");
+  it("fails a Buffalo restaurant whose posted notices lack the permit, passes one listing it", () => {
+    expect(post({ postedNotices: ["choking_first_aid"] })).toMatchObject({ status: "fail", verified: true });
+    expect(post({ postedNotices: [] }).message).toMatch(/where consumers can see it/);
+    expect(post({ postedNotices: ["permit"] }).status).toBe("pass");
+    expect(post({ postedNotices: ["permit"] }).citation).toBe("10 NYCRR § 14-1.190(a)");
+  });
+  it("does not guess when nothing is stated", () => {
+    expect(post({}).status).toBe("not_applicable");
+    expect(post({}).message).toMatch(/^Not checked: .*postedNotices.*permit/);
+  });
+  it("leaves mobile units (Subpart 14-4) and New York City (NYC-PERMIT) alone", () => {
+    expect(post({ type: "mobile_food_facility", postedNotices: [] }).status).toBe("not_applicable");
+    const city = check({ address: BROOKLYN, postedNotices: [] }, "2026-03-02");
+    expect(findings(city, "NY-PERMIT-POST").every((f) => f.status === "not_applicable")).toBe(true);
+  });
+});
+
+describe("NY-ALLERGY-POST food allergy notice for staff (Public Health Law § 1356(3); start date unverified)", () => {
+  const allergy = (draft: Record<string, unknown>, asOf = "2026-03-02") =>
+    findings(check({ address: BUFFALO, ...draft }, asOf), "NY-ALLERGY-POST");
+  it("fails a restaurant whose posted notices lack it and passes one listing it, in the city too", () => {
+    expect(allergy({ postedNotices: ["choking_first_aid"] })[0]).toMatchObject({
+      status: "fail",
+      verified: false, // only the 2023-05-20 start date is unverified
+    });
+    expect(allergy({ postedNotices: [] })[0]?.message).toMatch(/cross contact/);
+    expect(allergy({ postedNotices: ["food_allergy_notice"] })[0]?.status).toBe("pass");
+    const city = check({ address: BROOKLYN, postedNotices: ["letter_grade_card"] }, "2026-03-02");
+    expect(only(city, "NY-ALLERGY-POST").status).toBe("fail");
+  });
+  it("covers caterers, not institutional kitchens, and is not checked when nothing is stated", () => {
+    expect(allergy({ type: "caterer", postedNotices: [] })[0]?.status).toBe("fail");
+    expect(allergy({ type: "institutional_kitchen", postedNotices: [] })[0]?.status).toBe("not_applicable");
+    expect(allergy({})[0]?.message).toMatch(/^Not checked: .*food allergy notice/);
+  });
+  it("did not bind before the law took effect on 2023-05-20", () => {
+    expect(allergy({ postedNotices: [] }, "2023-05-19")).toEqual([]);
+    expect(allergy({ postedNotices: [] }, "2023-05-20")[0]?.status).toBe("fail");
+  });
+});
+
+describe("NYC-SODIUM sodium warning at chains of 15 or more (Health Code § 81.49)", () => {
+  const sodium = (draft: Record<string, unknown>, asOf = "2026-03-02") =>
+    findings(check({ address: BROOKLYN, ...draft }, asOf), "NYC-SODIUM");
+  it("fails a chain of 15 that lists its notices without the warning, passes one listing it", () => {
+    expect(sodium({ chainLocations: 15, postedNotices: ["letter_grade_card"] })[0]).toMatchObject({
+      status: "fail",
+      verified: true,
+    });
+    expect(sodium({ chainLocations: 15, postedNotices: [] })[0]?.message).toMatch(/2,300 mg/);
+    expect(sodium({ chainLocations: 15, postedNotices: ["sodium_warning"] })[0]?.status).toBe("pass");
+  });
+  it("leaves a chain of 14 alone (FDA-MENU's 20 does not apply either), and asks a facility that states no size", () => {
+    expect(sodium({ chainLocations: 14, postedNotices: [] })[0]?.status).toBe("not_applicable");
+    expect(sodium({ postedNotices: [] })[0]?.message).toMatch(/does not state chainLocations/);
+  });
+  it("does not guess when a chain states no notices, and did not bind before 2015-12-01", () => {
+    expect(sodium({ chainLocations: 40 })[0]?.message).toMatch(/^Not checked: .*sodium warning/);
+    expect(sodium({ chainLocations: 40, postedNotices: [] }, "2015-11-30")).toEqual([]);
+  });
+  it("covers a chain's food truck and stays out of Buffalo", () => {
+    expect(sodium({ type: "mobile_food_facility", chainLocations: 20, postedNotices: [] })[0]?.status).toBe(
+      "fail",
+    );
+    const buffalo = check({ address: BUFFALO, chainLocations: 20, postedNotices: [] }, "2026-03-02");
+    expect(findings(buffalo, "NYC-SODIUM")).toEqual([]);
+  });
+});
+
+describe("handwashing signs: NY-HANDSIGN (10 NYCRR § 14-1.143(e)) and NYC-HANDSIGN (Health Code § 81.21(c))", () => {
+  it("fails a Buffalo restaurant whose posted notices lack the sign, passes one listing it, and does not guess", () => {
+    const sign = (draft: Record<string, unknown>) =>
+      only(check({ address: BUFFALO, ...draft }, "2026-03-02"), "NY-HANDSIGN");
+    expect(sign({ postedNotices: ["permit"] })).toMatchObject({ status: "fail", verified: true });
+    expect(sign({ postedNotices: [] }).message).toMatch(/employee toilet room/);
+    expect(sign({ postedNotices: ["handwashing_sign"] }).status).toBe("pass");
+    expect(sign({}).message).toMatch(/^Not checked: .*handwashing sign/);
+    expect(sign({ type: "mobile_food_facility", postedNotices: [] }).status).toBe("not_applicable");
+  });
+  it("in the city, the Health Code's sign rule replaces the state's, for food trucks too", () => {
+    const city = (draft: Record<string, unknown>) => check({ address: BROOKLYN, ...draft }, "2026-03-02");
+    expect(only(city({ postedNotices: [] }), "NYC-HANDSIGN")).toMatchObject({
+      status: "fail",
+      verified: true,
+    });
+    expect(only(city({ postedNotices: [] }), "NYC-HANDSIGN").message).toMatch(
+      /near or above every hand washing sink/,
+    );
+    expect(only(city({ postedNotices: ["handwashing_sign"] }), "NYC-HANDSIGN").status).toBe("pass");
+    expect(only(city({ postedNotices: [] }), "NY-HANDSIGN").message).toMatch(/Superseded by NYC-HANDSIGN/);
+    const truck = city({ type: "mobile_food_facility", postedNotices: [] });
+    expect(only(truck, "NYC-HANDSIGN").status).toBe("fail");
+  });
+});
+
+describe("NYC-ALLERGY-POST the Department's food allergy poster (24 RCNY ch. 27; Admin. Code § 17-195)", () => {
+  const poster = (draft: Record<string, unknown>) =>
+    findings(check({ address: BROOKLYN, ...draft }, "2026-03-02"), "NYC-ALLERGY-POST");
+  it("fails a city restaurant whose posted notices lack it, passes one listing it", () => {
+    expect(poster({ postedNotices: ["letter_grade_card"] })[0]).toMatchObject({
+      status: "fail",
+      verified: true,
+    });
+    expect(poster({ postedNotices: [] })[0]?.message).toMatch(/languages all food workers understand/);
+    expect(poster({ postedNotices: ["food_allergy_notice"] })[0]?.status).toBe("pass");
+    expect(poster({ type: "caterer", postedNotices: [] })[0]?.status).toBe("fail");
+  });
+  it("is not checked when nothing is stated, skips ghost kitchens, and stays in the city", () => {
+    expect(poster({})[0]?.message).toMatch(/^Not checked: .*food allergy notice/);
+    expect(poster({ type: "ghost_kitchen", postedNotices: [] })[0]?.status).toBe("not_applicable");
+    expect(
+      findings(check({ address: BUFFALO, postedNotices: [] }, "2026-03-02"), "NYC-ALLERGY-POST"),
+    ).toEqual([]);
+  });
+});
