@@ -9,13 +9,45 @@
 // - the same with `x-bench-path: rpc`: the real object's binding, but a method that does
 //   nothing, which prices the RPC itself apart from the object's work;
 // - `POST /v1/bench/hold`: holds (or releases) a tenant object's alarm, so a metered round can
-//   run with no outbox flush sharing the object's thread (bench/http.ts's "held" path).
+//   run with no outbox flush sharing the object's thread (bench/http.ts's "held" path);
+// - `POST /v1/bench/object`: a batch of RPCs to a tenant object, each doing a stage of the
+//   metered check's work (bench/object.ts, which isolates the object's cost per step).
 // Every path bypasses the per-key rate limit, which would otherwise cap the run.
 import { Hono } from "hono";
+import { newId } from "../db/ids";
 import type { RecordCheckInput, RecordCheckOutcome } from "../durable-objects/contract";
 import { TenantObject as PrepTenantObject } from "../durable-objects/tenant-object";
 import { createApp } from "../workers/app";
 import type { Env } from "../workers/env";
+import { TenantMeters } from "../workers/services/tenant-meters";
+
+/**
+ * How much of a metered check's work an RPC of bench/object.ts does, each stage adding one
+ * step of `TenantObject.recordCheck` to the one before, in its order, through the real ledger:
+ * - `none`: no RPC at all (the Worker's loop, the check's bytes; the baseline of the Worker);
+ * - `rpc`: an RPC that does nothing;
+ * - `deflate`: + packing the record (`Ledger.pack`: deflate against the dictionary);
+ * - `row`: + the ledger row's insert, in a transaction (`Ledger.insertRow`);
+ * - `bytes`: + the ledger's byte counter (`Ledger.addBytes`: the storage budget);
+ * - `hourly`: + the hourly meter per state (`Ledger.countCheck`);
+ * - `outbox`: + the outbox row (`Ledger.enqueue`) — every statement of a recording;
+ * - `record`: the real `recordCheck` (adds the tenant claim, the flush job, the record kept in
+ *   memory for the flush, the metric), its flush held;
+ * - `metered`: the real `recordCheck` with the flush to Postgres running (bench/object.ts
+ *   waits for delivery inside the round's CPU).
+ */
+export const STAGES = [
+  "none",
+  "rpc",
+  "deflate",
+  "row",
+  "bytes",
+  "hourly",
+  "outbox",
+  "record",
+  "metered",
+] as const;
+export type Stage = (typeof STAGES)[number];
 
 /** The real tenant object with bench-only methods (exported under the name wrangler.toml binds). */
 export class TenantObject extends PrepTenantObject {
@@ -23,6 +55,26 @@ export class TenantObject extends PrepTenantObject {
   private flushesHeld = false;
 
   async recordNothing(_input: RecordCheckInput): Promise<RecordCheckOutcome> {
+    return { kind: "recorded" };
+  }
+
+  /** One stage of a recording (STAGES); the steps are the ledger's own, in `record`'s order. */
+  async recordStaged(input: RecordCheckInput, stage: Stage): Promise<RecordCheckOutcome> {
+    if (stage === "record" || stage === "metered") return this.recordCheck(input);
+    if (stage === "rpc" || stage === "none") return { kind: "recorded" };
+    const { check } = input;
+    const now = Date.now();
+    const packed = this.ledger.pack(check.utf8);
+    if (stage === "deflate") return { kind: "recorded" };
+    this.ctx.storage.transactionSync(() => {
+      const size = this.ledger.insertRow(check.id, now, null, packed);
+      if (stage === "row") return;
+      this.ledger.addBytes(size);
+      if (stage === "bytes") return;
+      this.ledger.countCheck(check.state, now);
+      if (stage === "hourly") return;
+      this.ledger.enqueue(check.id, now);
+    });
     return { kind: "recorded" };
   }
 
@@ -52,11 +104,28 @@ const echoTenant = {
     recordCheck: async (_input: RecordCheckInput): Promise<RecordCheckOutcome> => ({ kind: "recorded" }),
   }),
 };
+/**
+ * The unmetered path replaces the tenant's meters, not only its object: what `TenantMeters`
+ * does before the RPC (the shard's stub, the check's UTF-8 encoding) is metering's cost.
+ */
+const echoMeters = {
+  record: async (): Promise<RecordCheckOutcome> => ({ kind: "recorded" }),
+} as unknown as TenantMeters;
+const metersOf = TenantMeters.of;
+TenantMeters.of = (env, tenantId) =>
+  env.TENANT === (echoTenant as unknown) ? echoMeters : metersOf(env, tenantId);
+/** The last check an RPC-only request sent (bench/object.ts's record, captured once). */
+let capturedCheck: RecordCheckInput["check"] | undefined;
 const rpcOnlyTenant = (namespace: DurableObjectNamespace<TenantObject>) => ({
   idFromName: (name: string) => namespace.idFromName(name),
   get: (id: DurableObjectId) => {
     const stub = namespace.get(id);
-    return { recordCheck: (input: RecordCheckInput) => stub.recordNothing(input) };
+    return {
+      recordCheck: (input: RecordCheckInput) => {
+        capturedCheck = input.check;
+        return stub.recordNothing(input);
+      },
+    };
   },
 });
 
@@ -80,6 +149,7 @@ export default {
       await objects.get(objects.idFromName(tenantId)).holdFlushes(held);
       return new Response(null, { status: 204 });
     }
+    if (pathname === "/v1/bench/object") return objectBatch(request, env);
     if (pathname.startsWith("/v1/bench/")) return bare.fetch(request);
     const path = request.headers.get("x-bench-path");
     const namespace = env.TENANT as unknown as DurableObjectNamespace<TenantObject>;
@@ -90,4 +160,37 @@ export default {
 
 function benchEnvFor(env: Env, tenant: unknown): Env {
   return { ...env, API_RATE_LIMIT: unlimited, TENANT: tenant } as unknown as Env;
+}
+
+const UTF8 = new TextEncoder();
+let capturedJson: string | undefined;
+
+/**
+ * `count` RPCs at once to the object `name`, each with a check of its own id (the captured
+ * check's JSON with its id replaced, encoded as `TenantMeters.record` does), each doing
+ * `stage`. The stub is made per check, as `TenantMeters.record` makes it.
+ */
+async function objectBatch(request: Request, env: Env): Promise<Response> {
+  const { name, stage, count } = (await request.json()) as { name: string; stage: Stage; count: number };
+  if (capturedCheck === undefined) return new Response("send one RPC-only check first", { status: 409 });
+  const template = capturedCheck;
+  capturedJson ??= new TextDecoder().decode(template.utf8);
+  const objects = env.TENANT as unknown as DurableObjectNamespace<TenantObject>;
+  const calls: Promise<RecordCheckOutcome>[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = newId("chk");
+    const check = {
+      id,
+      tenantId: template.tenantId,
+      state: template.state,
+      utf8: UTF8.encode((capturedJson as string).replaceAll(template.id, id)),
+    };
+    if (stage === "none") continue;
+    calls.push(objects.get(objects.idFromName(name)).recordStaged({ check }, stage));
+  }
+  const outcomes = await Promise.all(calls);
+  const failed = outcomes.filter((outcome) => outcome.kind !== "recorded").length;
+  return failed > 0
+    ? new Response(`${failed} not recorded`, { status: 500 })
+    : new Response(null, { status: 204 });
 }

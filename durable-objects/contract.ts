@@ -24,13 +24,27 @@ export interface CheckRecord {
 }
 
 /**
- * A check on its way to the ledger, serialised once by the Worker: the same JSON is the
+ * A check serialised once by the Worker, before it is metered: the same JSON becomes the
  * ledger row, the outbox's payload to Postgres and (its `result`) the response body, so
  * neither the RPC nor the object copies or re-serialises the findings.
+ */
+export interface CheckText {
+  id: string;
+  tenantId: string;
+  /** USPS state: checks are metered per state. */
+  state: string;
+  /** The whole CheckRecord as JSON. */
+  json: string;
+}
+
+/**
+ * A check on its way to the ledger over the RPC (`encodeCheck` of a `CheckText`).
  *
  * It travels as UTF-8 bytes, not as text: the findings hold "≤", "≥" and "–", so V8 keeps
  * the text two bytes a character and the RPC would copy twice the bytes, and the object
- * deflates bytes anyway (docs/performance.md, "What moved in the object").
+ * deflates bytes anyway (docs/performance.md, "What moved in the object"). The encoding is
+ * metering's cost, so it is made where the meter is called (`TenantMeters.record`), not
+ * when the check is serialised.
  */
 export interface CheckEntry {
   id: string;
@@ -53,6 +67,17 @@ export interface RecordCheckInput {
    * know to merge it.
    */
   meterRegion?: string | undefined;
+}
+
+/** What the Worker asks its meters to record: the check as text or already encoded. */
+export type MeterCheckInput = Omit<RecordCheckInput, "check"> & { check: CheckText | CheckEntry };
+
+const UTF8 = new TextEncoder();
+
+/** The RPC's form of a check: its JSON as UTF-8 bytes. */
+export function encodeCheck(check: CheckText | CheckEntry): CheckEntry {
+  if (!("json" in check)) return check;
+  return { id: check.id, tenantId: check.tenantId, state: check.state, utf8: UTF8.encode(check.json) };
 }
 
 export type RecordCheckOutcome =
@@ -96,8 +121,6 @@ export function checkResultJson(result: CheckResult, view: FindingsView | null):
   return `${headJson.slice(0, -1)},"findings":${findingsJson(shown.findings)}}`;
 }
 
-const UTF8 = new TextEncoder();
-
 /**
  * Serialises a check for the ledger (every finding) and the response (as `view` asks): the
  * findings' text is cached, so the second serialisation costs little.
@@ -105,7 +128,7 @@ const UTF8 = new TextEncoder();
 export function serializeCheck(
   record: CheckRecord,
   view: FindingsView,
-): { entry: CheckEntry; resultJson: string } {
+): { entry: CheckText; resultJson: string } {
   const { result, ...header } = record;
   const headerJson = JSON.stringify(header);
   return {
@@ -113,7 +136,7 @@ export function serializeCheck(
       id: record.id,
       tenantId: record.tenantId,
       state: record.state,
-      utf8: UTF8.encode(`${headerJson.slice(0, -1)},"result":${checkResultJson(result, null)}}`),
+      json: `${headerJson.slice(0, -1)},"result":${checkResultJson(result, null)}}`,
     },
     resultJson: checkResultJson(result, view),
   };

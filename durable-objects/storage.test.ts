@@ -23,6 +23,7 @@ import {
   type CheckRecord,
   checkResultJson,
   DEFAULT_VIEW,
+  encodeCheck,
   type RecordCheckInput,
   serializeCheck,
 } from "./contract";
@@ -75,7 +76,7 @@ function checkOf(
   };
   const { entry, resultJson } = serializeCheck(record, DEFAULT_VIEW);
   const input: RecordCheckInput = {
-    check: entry,
+    check: encodeCheck(entry),
     idempotencyKey,
     requestHash: idempotencyKey && btoa(idempotencyKey.padEnd(32, "#")),
   };

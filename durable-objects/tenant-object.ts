@@ -140,7 +140,8 @@ export interface TenantObjectEnv extends RuntimeEnv {
 }
 
 export class TenantObject extends DurableObject<TenantObjectEnv> {
-  private readonly ledger: Ledger;
+  /** Protected for bench/http-worker.ts, which times the ledger's steps one by one. */
+  protected readonly ledger: Ledger;
   private readonly outbox: Outbox;
   private readonly jobs: Jobs;
   private readonly facilities: FacilityStore;

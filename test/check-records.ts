@@ -10,6 +10,7 @@ import { newId } from "../db/ids";
 import {
   type CheckRecord,
   DEFAULT_VIEW,
+  encodeCheck,
   type RecordCheckInput,
   serializeCheck,
 } from "../durable-objects/contract";
@@ -49,7 +50,7 @@ export function checkInput(tenantId: string, options: CheckInputOptions = {}): R
   };
   options.mutate?.(record);
   return {
-    check: serializeCheck(record, DEFAULT_VIEW).entry,
+    check: encodeCheck(serializeCheck(record, DEFAULT_VIEW).entry),
     ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
     ...(options.requestHash !== undefined ? { requestHash: options.requestHash } : {}),
   };

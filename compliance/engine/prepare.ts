@@ -14,15 +14,47 @@ import type {
 type TemperatureLog = NonNullable<FacilityInput["temperatureLogs"]>[number];
 type Inspection = NonNullable<FacilityInput["inspections"]>[number];
 
-/**
- * `items.map(prepare)` as a plain loop into an array allocated at its final length: growing
- * arrays with push reserves 16 slots for each staff member's card or two, and this allocation
- * was a large share of a verdict's cost.
- */
-function prepareAll<T, P>(items: readonly T[] | undefined, prepare: (item: T, index: number) => P): P[] {
+// `items.map(prepare)` as plain loops into arrays allocated at their final length: growing
+// arrays with push reserves 16 slots for each staff member's card or two, and this allocation
+// was a large share of a verdict's cost. One loop per kind of item, not one generic helper
+// taking the preparer: shared by five preparers, the helper's call was megamorphic (never
+// inlined) and was a tenth of a verdict's time (docs/performance.md, "third sitting").
+
+function prepareCredentials(items: readonly Credential[] | undefined): PreparedCredential[] {
   const n = items === undefined ? 0 : items.length;
-  const prepared = new Array<P>(n);
-  for (let i = 0; i < n; i++) prepared[i] = prepare((items as readonly T[])[i] as T, i);
+  const prepared = new Array<PreparedCredential>(n);
+  for (let i = 0; i < n; i++)
+    prepared[i] = prepareCredential((items as readonly Credential[])[i] as Credential);
+  return prepared;
+}
+
+function prepareStaffList(items: readonly Staff[] | undefined): PreparedStaff[] {
+  const n = items === undefined ? 0 : items.length;
+  const prepared = new Array<PreparedStaff>(n);
+  for (let i = 0; i < n; i++) prepared[i] = prepareStaff((items as readonly Staff[])[i] as Staff);
+  return prepared;
+}
+
+function preparePermits(items: readonly Permit[] | undefined): PreparedPermit[] {
+  const n = items === undefined ? 0 : items.length;
+  const prepared = new Array<PreparedPermit>(n);
+  for (let i = 0; i < n; i++) prepared[i] = preparePermit((items as readonly Permit[])[i] as Permit);
+  return prepared;
+}
+
+function prepareLogs(items: readonly TemperatureLog[] | undefined): PreparedLog[] {
+  const n = items === undefined ? 0 : items.length;
+  const prepared = new Array<PreparedLog>(n);
+  for (let i = 0; i < n; i++)
+    prepared[i] = prepareLog((items as readonly TemperatureLog[])[i] as TemperatureLog, i);
+  return prepared;
+}
+
+function prepareInspections(items: readonly Inspection[] | undefined): PreparedInspection[] {
+  const n = items === undefined ? 0 : items.length;
+  const prepared = new Array<PreparedInspection>(n);
+  for (let i = 0; i < n; i++)
+    prepared[i] = prepareInspection((items as readonly Inspection[])[i] as Inspection);
   return prepared;
 }
 
@@ -45,7 +77,7 @@ function prepareStaff(s: Staff): PreparedStaff {
     label: s.name ? `${s.name} (staff ${s.id})` : `Staff ${s.id}`,
     role: s.role,
     hired: toDay(s.hiredAt),
-    credentials: prepareAll(s.credentials, prepareCredential),
+    credentials: prepareCredentials(s.credentials),
   };
 }
 
@@ -92,9 +124,9 @@ export function prepareFacility(f: FacilityInput): PreparedFacility {
     highlySusceptible: f.servesHighlySusceptiblePopulation === true,
     chainLocations: f.chainLocations ?? Number.NaN,
     postedNotices: f.postedNotices,
-    staff: prepareAll(f.staff, prepareStaff),
-    permits: prepareAll(f.permits, preparePermit),
-    logs: prepareAll(f.temperatureLogs, prepareLog),
-    inspections: prepareAll(f.inspections, prepareInspection),
+    staff: prepareStaffList(f.staff),
+    permits: preparePermits(f.permits),
+    logs: prepareLogs(f.temperatureLogs),
+    inspections: prepareInspections(f.inspections),
   };
 }

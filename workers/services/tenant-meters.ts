@@ -17,12 +17,14 @@
  * Usage, check lookups, billing reconciliation and dead letters read every shard and merge.
  */
 
-import type {
-  CheckRecord,
-  RecordCheckInput,
-  RecordCheckOutcome,
-  UsageQuery,
-  UsageRow,
+import {
+  type CheckRecord,
+  encodeCheck,
+  type MeterCheckInput,
+  type RecordCheckInput,
+  type RecordCheckOutcome,
+  type UsageQuery,
+  type UsageRow,
 } from "../../durable-objects/contract";
 import type { TenantObject } from "../../durable-objects/tenant-object";
 import type { Env } from "../env";
@@ -136,11 +138,13 @@ export class TenantMeters {
    * the caller is (ADR 0025). Without: on the caller's region's shard when there is one, else
    * home, on the shard the check's id hashes to (a retried RPC carries the same id).
    */
-  record(input: RecordCheckInput, region?: MeterRegion): Promise<RecordCheckOutcome> {
+  record(input: MeterCheckInput, region?: MeterRegion): Promise<RecordCheckOutcome> {
     const index = shardOf(input.idempotencyKey ?? input.check.id, this.shards);
+    // The check's UTF-8 encoding is metering's cost, paid here where the meter is called.
+    const sent: RecordCheckInput = { ...input, check: encodeCheck(input.check) };
     if (input.idempotencyKey !== undefined || region === undefined)
-      return this.shard(index).recordCheck(input);
-    return this.shard(index, region).recordCheck({ ...input, meterRegion: region });
+      return this.shard(index).recordCheck(sent);
+    return this.shard(index, region).recordCheck({ ...sent, meterRegion: region });
   }
 
   async findCheck(checkId: string): Promise<CheckRecord | null> {
