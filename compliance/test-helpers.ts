@@ -6,7 +6,9 @@ import { compileDataset } from "./engine/compile";
 import { evaluate } from "./engine/evaluate";
 import type { Finding, Verdict } from "./engine/types";
 import { resolveJurisdictions } from "./jurisdictions/resolve";
+import type { Dataset } from "./schema/dataset";
 import { type FacilityInput, FacilityInputSchema } from "./schema/facility";
+import { validateDataset } from "./schema/validate-dataset";
 
 /** Loosely typed on purpose: the real schema validates it (tests also feed it invalid shapes). */
 export type FacilityDraft = Record<string, unknown>;
@@ -50,3 +52,38 @@ export const CERTIFIED_MANAGER = {
 } as const;
 
 export const SF_PERMIT = { type: "health_permit", number: "P-1", issuedAt: "2026-01-01" } as const;
+
+/**
+ * A made-up city layer with one rule stricter than any state's (a food handler card within 7
+ * days, renewed yearly), to show that a state's preemption or ceiling makes Prep ignore it.
+ */
+export function hypotheticalCityCardLayer(jurisdiction: string, parent: string, ruleId: string): Dataset {
+  const local = validateDataset({
+    jurisdiction,
+    name: "Hypothetical city rule",
+    version: "2026.1.0",
+    source: { publisher: "test", retrievedAt: "2026-01-01" },
+    disclaimer: "Not legal advice.",
+    parent,
+    rules: [
+      {
+        id: ruleId,
+        title: "City food handler card within 7 days",
+        citation: "Hypothetical",
+        severity: "major",
+        verified: true,
+        effectiveFrom: "2020-01-01",
+        topic: "food_handler_card",
+        composition: "override",
+        requirement: {
+          kind: "each_staff_credential",
+          roles: ["food_employee"],
+          graceDays: 7,
+          credential: { type: "food_handler_card", validityYears: 1 },
+        },
+      },
+    ],
+  });
+  if (!local.ok) throw new Error(JSON.stringify(local.problems));
+  return local.dataset;
+}

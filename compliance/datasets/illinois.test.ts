@@ -5,8 +5,7 @@ import { describe, expect, it } from "vitest";
 import { compileDataset } from "../engine/compile";
 import { evaluate } from "../engine/evaluate";
 import type { Dataset } from "../schema/dataset";
-import { validateDataset } from "../schema/validate-dataset";
-import { check, facility, findings, only } from "../test-helpers";
+import { check, facility, findings, hypotheticalCityCardLayer, only } from "../test-helpers";
 import { bundledLayersFor } from ".";
 
 const IL = "ocd-division/country:us/state:il";
@@ -348,36 +347,7 @@ describe("CHI-INSP inspection frequency (Chicago Food Code Rules § 8-401.10), v
 });
 
 describe("IL-FH-LOCAL local food-handler training rules preempted (77 Ill. Adm. Code 750.230(a)(2))", () => {
-  const cityRule = () => {
-    const local = validateDataset({
-      jurisdiction: CHI,
-      name: "Hypothetical city rule",
-      version: "2026.1.0",
-      source: { publisher: "test", retrievedAt: "2026-01-01" },
-      disclaimer: "Not legal advice.",
-      parent: IL,
-      rules: [
-        {
-          id: "CHI-FH-TEST",
-          title: "City food handler card within 7 days",
-          citation: "Hypothetical",
-          severity: "major",
-          verified: true,
-          effectiveFrom: "2020-01-01",
-          topic: "food_handler_card",
-          composition: "override",
-          requirement: {
-            kind: "each_staff_credential",
-            roles: ["food_employee"],
-            graceDays: 7,
-            credential: { type: "food_handler_card", validityYears: 1 },
-          },
-        },
-      ],
-    });
-    if (!local.ok) throw new Error(JSON.stringify(local.problems));
-    return local.dataset;
-  };
+  const cityRule = () => hypotheticalCityCardLayer(CHI, IL, "CHI-FH-TEST");
   const layers = (il: Dataset) =>
     [...bundledLayersFor(["ocd-division/country:us"]), il, cityRule()].map(compileDataset);
   const facilityOnDay10 = () => facility({ address: CHICAGO, staff: [cook("2026-02-20")] });

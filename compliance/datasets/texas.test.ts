@@ -6,8 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { compileDataset } from "../engine/compile";
 import { evaluate } from "../engine/evaluate";
-import { validateDataset } from "../schema/validate-dataset";
-import { CERTIFIED_MANAGER, check, facility, findings, only } from "../test-helpers";
+import {
+  CERTIFIED_MANAGER,
+  check,
+  facility,
+  findings,
+  hypotheticalCityCardLayer,
+  only,
+} from "../test-helpers";
 import { bundledLayersFor } from ".";
 
 const TX = "ocd-division/country:us/state:tx";
@@ -87,34 +93,8 @@ describe("TX-FH food handler course (25 TAC 228.31(d)–(e))", () => {
 
 describe("TX-CEIL local food-handler rules capped at the state level (HSC 437.0057(b))", () => {
   it("ignores a stricter city food-handler rule and keeps TX-FH", () => {
-    const local = validateDataset({
-      jurisdiction: `${TX}/place:austin`,
-      name: "Hypothetical city rule",
-      version: "2026.1.0",
-      source: { publisher: "test", retrievedAt: "2026-01-01" },
-      disclaimer: "Not legal advice.",
-      parent: TX,
-      rules: [
-        {
-          id: "ATX-FH",
-          title: "City food handler card within 7 days",
-          citation: "Hypothetical",
-          severity: "major",
-          verified: true,
-          effectiveFrom: "2020-01-01",
-          topic: "food_handler_card",
-          composition: "override",
-          requirement: {
-            kind: "each_staff_credential",
-            roles: ["food_employee"],
-            graceDays: 7,
-            credential: { type: "food_handler_card", validityYears: 1 },
-          },
-        },
-      ],
-    });
-    if (!local.ok) throw new Error(JSON.stringify(local.problems));
-    const layers = [...bundledLayersFor(["ocd-division/country:us", TX]), local.dataset].map(compileDataset);
+    const local = hypotheticalCityCardLayer(`${TX}/place:austin`, TX, "ATX-FH");
+    const layers = [...bundledLayersFor(["ocd-division/country:us", TX]), local].map(compileDataset);
     const v = evaluate(facility({ address: AUSTIN, staff: [cook("2026-02-20")] }), layers, "2026-03-02");
     expect(only(v, "ATX-FH").message).toMatch(
       /Preempted by TX-CEIL \(Tex\. Health & Safety Code § 437\.0057\(b\)/,
