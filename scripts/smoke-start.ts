@@ -22,6 +22,8 @@ import { freePort } from "../db/local/free-port";
 const ROOT = resolve(import.meta.dirname, "..");
 const READY_TIMEOUT_MS = 240_000;
 const STOP_TIMEOUT_MS = 30_000;
+/** How long start.ts may take, once npm has returned, to stop what it started (its own limit is 10 s). */
+const CHILDREN_GRACE_MS = 15_000;
 
 type Status = "compliant" | "at_risk" | "non_compliant";
 
@@ -162,7 +164,12 @@ async function stopAndCheck(run: Run, port: number): Promise<void> {
     for (const child of started.keys()) if (alive(child)) kill(child, "SIGKILL");
     throw new SmokeFailure(`npm start did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGINT`);
   }
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // npm may return before start.ts has finished stopping what it started (npm and sh get the
+  // SIGINT too, and one CI run saw npm exit first): give start.ts its own 10 s for wrangler's
+  // workerd and esbuild, then whatever is still alive was left behind.
+  const settled = Date.now() + CHILDREN_GRACE_MS;
+  while ([...started.keys()].some(alive) && Date.now() < settled)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   const left = [...started].filter(([child]) => alive(child));
   for (const [child] of left) kill(child, "SIGKILL");
   assert(
