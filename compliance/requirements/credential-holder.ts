@@ -20,12 +20,11 @@ import {
   changesOn,
   describeMissing,
   emit,
+  FACILITY,
   lookupCredential,
   NO_CREDENTIAL,
   validityStatus,
 } from "./shared";
-
-const FACILITY = { kind: "facility", id: "facility" } as const;
 
 export function compileCredentialHolder(req: RequirementOf<"credential_holder">, meta: RuleMeta): Check {
   const roles = new Set<StaffRole>(req.roles);

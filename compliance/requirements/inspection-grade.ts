@@ -5,9 +5,7 @@ import { fromDay } from "../dates";
 import { sharedNotApplicable } from "../engine/finding";
 import type { Check, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
-import { changesOn, emit } from "./shared";
-
-const FACILITY = { kind: "facility", id: "facility" } as const;
+import { changesOn, emit, FACILITY } from "./shared";
 
 export function compileInspectionGrade(req: RequirementOf<"inspection_grade">, meta: RuleMeta): Check {
   // Bands become "score ≥ min" or "score ≤ max" tests once, so the check compares numbers only.

@@ -7,9 +7,7 @@ import { sharedNotApplicable } from "../engine/finding";
 import type { Check, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
 import type { NoticeType } from "../schema/facility";
-import { emit } from "./shared";
-
-const FACILITY = { kind: "facility", id: "facility" } as const;
+import { emit, FACILITY } from "./shared";
 
 export const NOTICE_LABELS: Record<NoticeType, string> = {
   choking_first_aid: "choking first-aid instructions",

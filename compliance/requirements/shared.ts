@@ -16,6 +16,9 @@ import type { CredentialSpec } from "../schema/dataset";
 import type { CredentialType } from "../schema/facility";
 import { withArticle } from "../wording";
 
+/** The subject of a finding about the facility as a whole rather than a person or a permit. */
+export const FACILITY = { kind: "facility", id: "facility" } as const;
+
 /** A credential or permit expiring within this many days is a warning (fixed product semantics). */
 export const EXPIRING_SOON_DAYS = 30;
 

@@ -18,9 +18,7 @@ import { sharedNotApplicable } from "../engine/finding";
 import type { Check, PreparedLog, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
 import type { ItemCategory } from "../schema/facility";
-import { changesOn, emit } from "./shared";
-
-const FACILITY = { kind: "facility", id: "facility" } as const;
+import { changesOn, emit, FACILITY } from "./shared";
 
 /**
  * The name fallback for logs without a category: `match` phrases (any, as whole words) and
