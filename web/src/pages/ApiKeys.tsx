@@ -6,7 +6,8 @@
 import { useState } from "preact/hooks";
 import { api } from "../api/client";
 import type { CreatedKey, KeySummary, Page } from "../api/types";
-import { Empty, ErrorNotice, Field, formValues, Loading } from "../components/ui";
+import { DataTable, ListStates } from "../components/lists";
+import { Empty, ErrorNotice, Field, formValues } from "../components/ui";
 import { formatDate, formatDateTime, today } from "../format";
 import { useResource } from "../hooks/useResource";
 import { useSubmit } from "../hooks/useSubmit";
@@ -109,65 +110,50 @@ export function ApiKeys() {
         </div>
       )}
       {revoke.error && <ErrorNotice error={revoke.error} />}
-      {keys.loading && !keys.data && <Loading what="keys" />}
-      {keys.error && <ErrorNotice error={keys.error} retry={keys.reload} />}
-      {keys.data && keys.data.data.length === 0 && (
-        <Empty title="No keys yet.">Create one above to call the API.</Empty>
-      )}
-      {keys.data && keys.data.data.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
+      <ListStates
+        list={keys}
+        what="keys"
+        empty={<Empty title="No keys yet.">Create one above to call the API.</Empty>}
+      >
+        {(items) => (
+          <DataTable columns={["Name", "Key", "Created", "Expires", "State"]} actions>
+            {items.map((key) => (
+              <tr key={key.id}>
+                <td>
+                  {key.name}
+                  {key.service && (
+                    <>
+                      {" "}
+                      <span class="badge" title="Made by an owner; outlives its creator's membership">
+                        Service key
+                      </span>
+                    </>
+                  )}
+                </td>
+                <td>
+                  <code>{key.prefix}…</code>
+                </td>
+                <td>{formatDateTime(key.createdAt)}</td>
+                <td>{key.expiresAt ? formatDate(key.expiresAt) : "Never"}</td>
+                <td>{keyState(key)}</td>
+                <td>
+                  {!key.revokedAt && (
+                    <button
+                      type="button"
+                      class="danger"
+                      aria-label={`Revoke ${key.name}`}
+                      disabled={revoke.pending}
+                      onClick={() => void revoke.run(key)}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {keys.data.data.map((key) => (
-                <tr key={key.id}>
-                  <td>
-                    {key.name}
-                    {key.service && (
-                      <>
-                        {" "}
-                        <span class="badge" title="Made by an owner; outlives its creator's membership">
-                          Service key
-                        </span>
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    <code>{key.prefix}…</code>
-                  </td>
-                  <td>{formatDateTime(key.createdAt)}</td>
-                  <td>{key.expiresAt ? formatDate(key.expiresAt) : "Never"}</td>
-                  <td>{keyState(key)}</td>
-                  <td>
-                    {!key.revokedAt && (
-                      <button
-                        type="button"
-                        class="danger"
-                        aria-label={`Revoke ${key.name}`}
-                        disabled={revoke.pending}
-                        onClick={() => void revoke.run(key)}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </ListStates>
     </>
   );
 }

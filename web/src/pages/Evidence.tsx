@@ -8,6 +8,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
 import type { CreatedShare, EvidenceExport, ExportSchedule, Page, ShareLink } from "../api/types";
+import { DataTable } from "../components/lists";
 import { Empty, ErrorNotice, Field, formValues, Loading } from "../components/ui";
 import { formatDate, formatDateTime, today } from "../format";
 import { useFacilities } from "../hooks/useFacilities";
@@ -337,31 +338,17 @@ function Shares({ exportId, canWrite }: { exportId: string; canWrite: boolean })
             )}
           </p>
           {link.accesses.length > 0 && (
-            <div class="table-wrap">
-              <table>
-                <caption class="sr-only">Accesses</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">What</th>
-                    <th scope="col">IP</th>
-                    <th scope="col">Browser</th>
-                    <th scope="col">Outcome</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {link.accesses.map((access) => (
-                    <tr key={`${access.at}-${access.resource}`} data-testid="access">
-                      <td>{formatDateTime(access.at)}</td>
-                      <td>{access.resource}</td>
-                      <td>{access.ip ?? "—"}</td>
-                      <td>{access.userAgent ?? "—"}</td>
-                      <td>{access.outcome}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={["When", "What", "IP", "Browser", "Outcome"]} caption="Accesses">
+              {link.accesses.map((access) => (
+                <tr key={`${access.at}-${access.resource}`} data-testid="access">
+                  <td>{formatDateTime(access.at)}</td>
+                  <td>{access.resource}</td>
+                  <td>{access.ip ?? "—"}</td>
+                  <td>{access.userAgent ?? "—"}</td>
+                  <td>{access.outcome}</td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </div>
       ))}

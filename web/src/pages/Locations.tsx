@@ -3,6 +3,7 @@
  * live in the URL so a filtered list can be bookmarked or shared.
  */
 import type { Facility, Group, Page } from "../api/types";
+import { DataTable } from "../components/lists";
 import { Empty, ErrorNotice, Loading, StatusBadge } from "../components/ui";
 import { formatDateTime, STATUS_LABEL, STATUSES } from "../format";
 import { MAX_LOCATIONS, useFacilities } from "../hooks/useFacilities";
@@ -142,37 +143,24 @@ export function Locations() {
           </button>
         </Empty>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">
-              {shown.length} of {all.length} locations
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">City</th>
-                <th scope="col">State</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last checked</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((f) => (
-                <tr key={f.id}>
-                  <td>
-                    <Link href={`/locations/${f.id}`}>{f.name}</Link>
-                  </td>
-                  <td>{f.address.city}</td>
-                  <td>{f.address.state}</td>
-                  <td>
-                    <StatusBadge status={f.status} />
-                  </td>
-                  <td>{formatDateTime(f.lastCheckedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={["Name", "City", "State", "Status", "Last checked"]}
+          caption={`${shown.length} of ${all.length} locations`}
+        >
+          {shown.map((f) => (
+            <tr key={f.id}>
+              <td>
+                <Link href={`/locations/${f.id}`}>{f.name}</Link>
+              </td>
+              <td>{f.address.city}</td>
+              <td>{f.address.state}</td>
+              <td>
+                <StatusBadge status={f.status} />
+              </td>
+              <td>{formatDateTime(f.lastCheckedAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {all.length >= MAX_LOCATIONS && <p class="muted">Showing the first {MAX_LOCATIONS} locations.</p>}
     </>

@@ -4,7 +4,8 @@
  */
 import { api } from "../api/client";
 import type { Page, PartnerGrant } from "../api/types";
-import { Empty, ErrorNotice, Loading } from "../components/ui";
+import { DataTable, ListStates } from "../components/lists";
+import { Empty, ErrorNotice } from "../components/ui";
 import { formatDateTime } from "../format";
 import { useResource } from "../hooks/useResource";
 import { useSubmit } from "../hooks/useSubmit";
@@ -33,65 +34,56 @@ export function Partners() {
         your consent and only for what you allow. Every call they make is in your audit log.
       </p>
       {decide.error && <ErrorNotice error={decide.error} />}
-      {grants.loading && !grants.data && <Loading what="partners" />}
-      {grants.error && <ErrorNotice error={grants.error} retry={grants.reload} />}
-      {grants.data && grants.data.data.length === 0 && (
-        <Empty title="No partners yet.">A partner links to your business when you approve its request.</Empty>
-      )}
-      {grants.data && grants.data.data.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Partner</th>
-                <th scope="col">May</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
+      <ListStates
+        list={grants}
+        what="partners"
+        empty={
+          <Empty title="No partners yet.">
+            A partner links to your business when you approve its request.
+          </Empty>
+        }
+      >
+        {(items) => (
+          <DataTable columns={["Partner", "May", "State"]} actions>
+            {items.map((grant) => (
+              <tr key={grant.id} data-testid={`grant-${grant.id}`}>
+                <td>{grant.partnerName}</td>
+                <td>
+                  <ul>
+                    {grant.scopes.map((scope) => (
+                      <li key={scope}>{scopeLabel(scope)}</li>
+                    ))}
+                  </ul>
+                </td>
+                <td>{grantState(grant)}</td>
+                <td>
+                  {grant.status === "invited" && (
+                    <button
+                      type="button"
+                      class="primary"
+                      disabled={decide.pending}
+                      onClick={() => void decide.run(grant, true)}
+                    >
+                      Allow {grant.partnerName}
+                    </button>
+                  )}{" "}
+                  {grant.status !== "revoked" && (
+                    <button
+                      type="button"
+                      class="danger"
+                      aria-label={`Revoke ${grant.partnerName}`}
+                      disabled={decide.pending}
+                      onClick={() => void decide.run(grant, false)}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {grants.data.data.map((grant) => (
-                <tr key={grant.id} data-testid={`grant-${grant.id}`}>
-                  <td>{grant.partnerName}</td>
-                  <td>
-                    <ul>
-                      {grant.scopes.map((scope) => (
-                        <li key={scope}>{scopeLabel(scope)}</li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>{grantState(grant)}</td>
-                  <td>
-                    {grant.status === "invited" && (
-                      <button
-                        type="button"
-                        class="primary"
-                        disabled={decide.pending}
-                        onClick={() => void decide.run(grant, true)}
-                      >
-                        Allow {grant.partnerName}
-                      </button>
-                    )}{" "}
-                    {grant.status !== "revoked" && (
-                      <button
-                        type="button"
-                        class="danger"
-                        aria-label={`Revoke ${grant.partnerName}`}
-                        disabled={decide.pending}
-                        onClick={() => void decide.run(grant, false)}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </ListStates>
     </>
   );
 }

@@ -7,7 +7,8 @@
 import { useState } from "preact/hooks";
 import { api } from "../api/client";
 import type { CreatedWebhook, Page, RotatedSecret, WebhookDelivery, WebhookEndpoint } from "../api/types";
-import { Empty, ErrorNotice, Field, Loading } from "../components/ui";
+import { DataTable, ListStates } from "../components/lists";
+import { Empty, ErrorNotice, Field } from "../components/ui";
 import { formatDateTime } from "../format";
 import { useResource } from "../hooks/useResource";
 import { useSubmit } from "../hooks/useSubmit";
@@ -28,42 +29,30 @@ function Deliveries({ endpoint }: { endpoint: WebhookEndpoint }) {
         </button>
       </h3>
       {replay.error && <ErrorNotice error={replay.error} />}
-      {log.error && <ErrorNotice error={log.error} retry={log.reload} />}
-      {log.data && log.data.data.length === 0 && <p>No deliveries yet.</p>}
-      {log.data && log.data.data.length > 0 && (
-        <div class="table-wrap">
-          <table data-testid="deliveries">
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last answer</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
+      <ListStates list={log} what="deliveries" empty={<p>No deliveries yet.</p>}>
+        {(items) => (
+          <DataTable
+            columns={["Event", "Status", "Attempts", "Last answer", "Created"]}
+            actions
+            testId="deliveries"
+          >
+            {items.map((d) => (
+              <tr key={d.id}>
+                <td>{d.eventType}</td>
+                <td data-testid="delivery-status">{d.status}</td>
+                <td>{d.attempts}</td>
+                <td>{d.lastResponseStatus ?? d.lastError ?? "—"}</td>
+                <td>{formatDateTime(d.createdAt)}</td>
+                <td>
+                  <button type="button" onClick={() => void replay.run(d)} disabled={replay.pending}>
+                    Replay
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {log.data.data.map((d) => (
-                <tr key={d.id}>
-                  <td>{d.eventType}</td>
-                  <td data-testid="delivery-status">{d.status}</td>
-                  <td>{d.attempts}</td>
-                  <td>{d.lastResponseStatus ?? d.lastError ?? "—"}</td>
-                  <td>{formatDateTime(d.createdAt)}</td>
-                  <td>
-                    <button type="button" onClick={() => void replay.run(d)} disabled={replay.pending}>
-                      Replay
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </ListStates>
     </section>
   );
 }
@@ -159,44 +148,47 @@ export function Webhooks() {
       )}
       {notice && <p role="status">{notice}</p>}
       {act.error && <ErrorNotice error={act.error} />}
-      {endpoints.loading && !endpoints.data && <Loading what="endpoints" />}
-      {endpoints.error && <ErrorNotice error={endpoints.error} retry={endpoints.reload} />}
-      {endpoints.data && endpoints.data.data.length === 0 && (
-        <Empty title="No endpoints yet.">Add one above to receive events.</Empty>
-      )}
-      {endpoints.data?.data.map((endpoint) => (
-        <article class="card" key={endpoint.id} data-testid="endpoint">
-          <h2>
-            <code>{endpoint.url}</code> {endpoint.enabled ? "" : <span class="badge">Disabled</span>}
-          </h2>
-          <p>
-            Events: {endpoint.events.join(", ")}
-            {endpoint.disabledReason && <> — disabled: {endpoint.disabledReason}</>}
-          </p>
-          <p>
-            <button
-              type="button"
-              onClick={() => void act.run(endpoint, "test")}
-              disabled={act.pending || !endpoint.enabled}
-            >
-              Send test event
-            </button>{" "}
-            <button type="button" onClick={() => void act.run(endpoint, "rotate")} disabled={act.pending}>
-              Rotate secret
-            </button>{" "}
-            <button type="button" onClick={() => void act.run(endpoint, "toggle")} disabled={act.pending}>
-              {endpoint.enabled ? "Pause" : "Enable"}
-            </button>{" "}
-            <button type="button" onClick={() => void act.run(endpoint, "delete")} disabled={act.pending}>
-              Delete
-            </button>{" "}
-            <button type="button" onClick={() => setOpen(open === endpoint.id ? undefined : endpoint.id)}>
-              {open === endpoint.id ? "Hide deliveries" : "Show deliveries"}
-            </button>
-          </p>
-          {open === endpoint.id && <Deliveries endpoint={endpoint} />}
-        </article>
-      ))}
+      <ListStates
+        list={endpoints}
+        what="endpoints"
+        empty={<Empty title="No endpoints yet.">Add one above to receive events.</Empty>}
+      >
+        {(items) =>
+          items.map((endpoint) => (
+            <article class="card" key={endpoint.id} data-testid="endpoint">
+              <h2>
+                <code>{endpoint.url}</code> {endpoint.enabled ? "" : <span class="badge">Disabled</span>}
+              </h2>
+              <p>
+                Events: {endpoint.events.join(", ")}
+                {endpoint.disabledReason && <> — disabled: {endpoint.disabledReason}</>}
+              </p>
+              <p>
+                <button
+                  type="button"
+                  onClick={() => void act.run(endpoint, "test")}
+                  disabled={act.pending || !endpoint.enabled}
+                >
+                  Send test event
+                </button>{" "}
+                <button type="button" onClick={() => void act.run(endpoint, "rotate")} disabled={act.pending}>
+                  Rotate secret
+                </button>{" "}
+                <button type="button" onClick={() => void act.run(endpoint, "toggle")} disabled={act.pending}>
+                  {endpoint.enabled ? "Pause" : "Enable"}
+                </button>{" "}
+                <button type="button" onClick={() => void act.run(endpoint, "delete")} disabled={act.pending}>
+                  Delete
+                </button>{" "}
+                <button type="button" onClick={() => setOpen(open === endpoint.id ? undefined : endpoint.id)}>
+                  {open === endpoint.id ? "Hide deliveries" : "Show deliveries"}
+                </button>
+              </p>
+              {open === endpoint.id && <Deliveries endpoint={endpoint} />}
+            </article>
+          ))
+        }
+      </ListStates>
     </>
   );
 }
