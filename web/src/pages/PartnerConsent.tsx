@@ -49,7 +49,8 @@ export function PartnerConsent() {
             ))}
           </ul>
           <p>
-            You can revoke this at any time on the Partners page. Every call it makes is in your audit log.
+            You can revoke this at any time on the Partners page. Every call it makes for you is in your audit
+            log; a call you have not allowed is refused and changes nothing.
           </p>
           {allow.error && <ErrorNotice error={allow.error} />}
           <button type="button" class="primary" disabled={allow.pending} onClick={() => void allow.run()}>

@@ -31,7 +31,8 @@ export function Partners() {
       <h1>Partners</h1>
       <p>
         Kitchen marketplaces and other partners you work with can check your compliance for you, only with
-        your consent and only for what you allow. Every call they make is in your audit log.
+        your consent and only for what you allow. Every call they make for you is in your audit log; a call
+        you have not allowed is refused and changes nothing.
       </p>
       {decide.error && <ErrorNotice error={decide.error} />}
       <ListStates
