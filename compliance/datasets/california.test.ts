@@ -244,8 +244,24 @@ describe("not checkable from the payload", () => {
     expect(f.status).toBe("not_applicable");
     expect(f.message).toMatch(/^Not checkable from the payload/);
   });
-  it("flags unverified facts", () => {
-    expect(only(check({}, "2026-03-02"), "CA-DATE").verified).toBe(false);
+});
+
+describe("CA-DATE encodes only HSC § 114057 and is verified (restated in 2026.12.5)", () => {
+  it("reports the use-by duty for reduced-oxygen packaging as a verified, not checkable finding", () => {
+    const f = only(check({}, "2026-03-02"), "CA-DATE");
+    expect(f).toMatchObject({ status: "not_applicable", verified: true });
+    expect(f.message).toMatch(/Use By/);
+    expect(f.message).toMatch(/§ 114057/);
+  });
+  it("no longer asserts the unverified absence of a general 7-day date-marking rule", () => {
+    const f = only(check({}, "2026-03-02"), "CA-DATE");
+    expect(f.message).not.toMatch(/7-day|no general/i);
+    expect(f.citation).not.toMatch(/unverified/);
+  });
+  it("still supersedes FDA-DATE in California (HSC § 113705), as before the restatement", () => {
+    const fda = only(check({}, "2026-03-02"), "FDA-DATE");
+    expect(fda.status).toBe("not_applicable");
+    expect(fda.message).toMatch(/^Superseded by CA-DATE/);
   });
 });
 
