@@ -162,10 +162,14 @@ describe("item 7: Chicago's operating licence is a city business licence (Munici
     const other = { ...licence, issuer: IL };
     expect(only(check({ address: CHICAGO, permits: [other] }, "2026-03-02"), "CHI-LIC").status).toBe("fail");
   });
-  it("a licence without an expiry date is 'expiry unknown'", () => {
+  it("a licence without an expiry date runs the 2-year term from its issue date (was 'expiry unknown' until 2026.12.4)", () => {
     const { expiresAt: _, ...undated } = licence;
+    const issued = { ...undated, issuedAt: "2025-01-15" };
+    expect(only(check({ address: CHICAGO, permits: [issued] }, "2026-03-02"), "CHI-LIC").status).toBe("pass");
+    expect(only(check({ address: CHICAGO, permits: [issued] }, "2027-01-16"), "CHI-LIC").status).toBe("fail");
     const f = only(check({ address: CHICAGO, permits: [undated] }, "2026-03-02"), "CHI-LIC");
-    expect(f).toMatchObject({ status: "warn", dueBy: null });
+    expect(f.status).toBe("fail");
+    expect(f.message).toMatch(/no issue or expiry date/);
   });
   it("elsewhere in Illinois the FDA model's health permit rule still applies", () => {
     expect(findings(check({ address: SPRINGFIELD }, "2026-03-02"), "CHI-LIC")).toEqual([]);
@@ -442,5 +446,38 @@ describe("IL-SESAME sesame is a major food allergen (410 ILCS 625/3.07(a), P.A. 
     expect(sesame("2025-12-31")).toEqual([]);
     expect(sesame("2026-01-01")[0]).toMatchObject({ status: "not_applicable", verified: false });
     expect(sesame("2026-01-01")[0]?.citation).toMatch(/P\.A\. 104-0090/);
+  });
+});
+
+// Issue 15, north8 (Chicago 2026.12.4): BACP's Retail Food Establishment licence page lists caterers
+// among retail food establishments and gives the licence a 2-year term. Each scenario fails on 2026.12.3.
+describe("CHI-LIC covers Chicago caterers (BACP Retail Food Establishment licence page; § 4-8-020(a)(1))", () => {
+  const licence = { type: "business_license", number: "RFE-7", issuer: CHI, issuedAt: "2025-06-01" };
+  const caterer = (draft: Record<string, unknown>) =>
+    check({ type: "caterer", address: CHICAGO, ...draft }, "2026-03-02");
+  it("passes a caterer holding the city licence and supersedes FDA-PERMIT for it", () => {
+    const v = caterer({ permits: [licence] });
+    expect(only(v, "CHI-LIC")).toMatchObject({ status: "pass", verified: true, subject: { id: "RFE-7" } });
+    expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by CHI-LIC/);
+  });
+  it("refuses a county health permit, which FDA-PERMIT accepted for a Chicago caterer", () => {
+    const county = {
+      type: "health_permit",
+      number: "CC-1",
+      issuer: `${IL}/county:cook`,
+      expiresAt: "2027-01-01",
+    };
+    expect(only(caterer({ permits: [county] }), "CHI-LIC").status).toBe("fail");
+  });
+  it("asks a caterer that lists its posted notices to post the licence (CHI-LIC-POST)", () => {
+    const posted = (postedNotices: string[]) =>
+      only(caterer({ permits: [licence], postedNotices }), "CHI-LIC-POST");
+    expect(posted(["manager_certificate"])).toMatchObject({ status: "fail", verified: true });
+    expect(posted(["permit"]).status).toBe("pass");
+  });
+  it("still leaves institutional kitchens to the FDA model's permit rule", () => {
+    const v = check({ type: "institutional_kitchen", address: CHICAGO }, "2026-03-02");
+    expect(only(v, "CHI-LIC").status).toBe("not_applicable");
+    expect(only(v, "FDA-PERMIT").status).toBe("fail");
   });
 });

@@ -281,6 +281,17 @@ describe("NYC-PERMIT Health Department permit (Health Code § 81.05)", () => {
   it("fails without a permit", () => {
     expect(only(check({ address: BROOKLYN }, "2026-03-02"), "NYC-PERMIT").status).toBe("fail");
   });
+  it("renews yearly: an undated permit runs one year from issue (was 'expiry unknown' until 2026.12.6)", () => {
+    const { expiresAt: _, ...undated } = permit(NYC);
+    const at = (asOf: string) => only(check({ address: BROOKLYN, permits: [undated] }, asOf), "NYC-PERMIT");
+    expect(at("2026-03-02")).toMatchObject({ status: "pass", verified: true });
+    expect(at("2026-05-15")).toMatchObject({ status: "warn", dueBy: "2026-06-01" });
+    expect(at("2026-06-02").status).toBe("fail");
+    const { issuedAt: __, ...bare } = undated;
+    expect(only(check({ address: BROOKLYN, permits: [bare] }, "2026-03-02"), "NYC-PERMIT").status).toBe(
+      "fail",
+    );
+  });
 });
 
 describe("NYC mobile food vending (Administrative Code § 17-307; Health Code Art. 89, § 81.15(a))", () => {
@@ -553,5 +564,38 @@ describe("NYC-ALLERGY-POST the Department's food allergy poster (24 RCNY ch. 27;
     expect(
       findings(check({ address: BUFFALO, postedNotices: [] }, "2026-03-02"), "NYC-ALLERGY-POST"),
     ).toEqual([]);
+  });
+});
+
+// Issue 15, north8 (NYC 2026.12.6): the city's calorie posting rule, read in § 81.50(a)(2) and on the
+// city's NYC Business and 311 pages. Each scenario fails on 2026.12.5 (no such rule).
+describe("NYC-CALORIE calorie information at chains of 15 or more (Health Code § 81.50)", () => {
+  const calorie = (draft: Record<string, unknown>) => check({ address: BROOKLYN, ...draft }, "2026-03-02");
+  it("fails a chain of 16 whose notices lack calorie labels, where the federal rule (20) does not reach", () => {
+    const v = calorie({ chainLocations: 16, postedNotices: ["letter_grade_card"] });
+    expect(only(v, "NYC-CALORIE")).toMatchObject({ status: "fail", verified: true });
+    expect(only(v, "FDA-MENU").status).toBe("not_applicable");
+    expect(only(calorie({ chainLocations: 16, postedNotices: [] }), "NYC-CALORIE").message).toMatch(
+      /as prominent as the item's name or price/,
+    );
+  });
+  it("passes a chain listing its calorie labels, and binds alongside FDA-MENU from 20 locations", () => {
+    expect(
+      only(calorie({ chainLocations: 16, postedNotices: ["menu_calorie_labels"] }), "NYC-CALORIE").status,
+    ).toBe("pass");
+    const big = calorie({ chainLocations: 25, postedNotices: [] });
+    expect(only(big, "NYC-CALORIE").status).toBe("fail");
+    expect(only(big, "FDA-MENU").status).toBe("fail");
+  });
+  it("leaves a chain of 14 alone, covers a chain's food truck, and stays out of Buffalo", () => {
+    expect(only(calorie({ chainLocations: 14, postedNotices: [] }), "NYC-CALORIE").status).toBe(
+      "not_applicable",
+    );
+    expect(
+      only(calorie({ type: "mobile_food_facility", chainLocations: 15, postedNotices: [] }), "NYC-CALORIE")
+        .status,
+    ).toBe("fail");
+    const buffalo = check({ address: BUFFALO, chainLocations: 16, postedNotices: [] }, "2026-03-02");
+    expect(findings(buffalo, "NYC-CALORIE")).toEqual([]);
   });
 });
