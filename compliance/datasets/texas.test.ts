@@ -771,3 +771,21 @@ describe("HOU-FSM-POST: the city food service manager certificate posted in view
     expect(only(after, "TX-CFPM-POST").status).toBe("fail");
   });
 });
+
+describe("ATX-MFU-CPF: an Austin mobile food vendor works from a central preparation facility (Austin Public Health)", () => {
+  const truck = (address: object, permits: object[]) => ({ address, type: "mobile_food_facility", permits });
+  const contract = { type: "commissary_agreement", number: "CPF-9", issuedAt: "2025-01-10" };
+  it("passes with the facility's contract (undated = no end) and fails without one, verified", () => {
+    expect(only(check(truck(AUSTIN, [contract]), "2026-03-02"), "ATX-MFU-CPF")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(check(truck(AUSTIN, []), "2026-03-02"), "ATX-MFU-CPF");
+    expect(f).toMatchObject({ status: "fail", verified: true, severity: "major" });
+    expect(only(check(truck(AUSTIN, []), "2026-03-02"), "TX-MFU-CPF").status).toBe("fail"); // the state rule runs beside it
+  });
+  it("does not apply to an Austin restaurant nor outside Austin", () => {
+    expect(only(check({ address: AUSTIN }, "2026-03-02"), "ATX-MFU-CPF").status).toBe("not_applicable");
+    expect(findings(check(truck(HOUSTON, []), "2026-03-02"), "ATX-MFU-CPF")).toEqual([]);
+  });
+});
