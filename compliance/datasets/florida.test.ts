@@ -528,3 +528,29 @@ describe("FL-LIC-POST: the DBPR license displayed in the office or lobby (FAC 61
     }
   });
 });
+
+describe("FL-CHOKE: Heimlich maneuver sign where employees can see it (FS 509.213)", () => {
+  it("passes when the sign is listed, fails when the list lacks it, verified", () => {
+    expect(
+      only(check({ address: MIAMI, postedNotices: ["choking_first_aid"] }, "2026-03-02"), "FL-CHOKE"),
+    ).toMatchObject({ status: "pass", verified: true });
+    const f = only(check({ address: MIAMI, postedNotices: ["permit"] }, "2026-03-02"), "FL-CHOKE");
+    expect(f).toMatchObject({ status: "fail", verified: true, severity: "minor" });
+    expect(f.message).toMatch(/Heimlich Maneuver/);
+  });
+  it("binds food trucks too, is not checked without postedNotices, and is not applied to an institutional kitchen", () => {
+    expect(
+      only(
+        check({ address: MIAMI, type: "mobile_food_facility", postedNotices: [] }, "2026-03-02"),
+        "FL-CHOKE",
+      ).status,
+    ).toBe("fail");
+    expect(only(check({ address: MIAMI }, "2026-03-02"), "FL-CHOKE").status).toBe("not_applicable");
+    expect(
+      only(
+        check({ address: MIAMI, type: "institutional_kitchen", postedNotices: [] }, "2026-03-02"),
+        "FL-CHOKE",
+      ).status,
+    ).toBe("not_applicable");
+  });
+});

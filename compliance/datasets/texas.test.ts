@@ -193,7 +193,7 @@ describe("item 7: Houston HOU-PERMIT excludes mobile food units and has no open-
       "pass",
     );
   });
-  it("does not apply to a mobile food unit, which Houston's medallion rule (HOU-MFU) checks instead", () => {
+  it("does not apply to a mobile food unit, which Houston's medallion rule (HOU-MFU-2010 before 2026-07-01) checks instead", () => {
     const mfu = {
       type: "mobile_food_facility_permit",
       number: "MFU-3",
@@ -202,8 +202,8 @@ describe("item 7: Houston HOU-PERMIT excludes mobile food units and has no open-
     };
     const v = check({ address: HOUSTON, type: "mobile_food_facility", permits: [mfu] }, "2025-08-01");
     expect(only(v, "HOU-PERMIT").status).toBe("not_applicable");
-    expect(only(v, "HOU-MFU")).toMatchObject({ status: "pass", subject: { id: "MFU-3" } });
-    expect(only(v, "TX-PERMIT").message).toMatch(/Superseded by HOU-MFU/);
+    expect(only(v, "HOU-MFU-2010")).toMatchObject({ status: "pass", subject: { id: "MFU-3" } });
+    expect(only(v, "TX-PERMIT").message).toMatch(/Superseded by HOU-MFU-2010/);
     expect(only(v, "FDA-PERMIT").message).toMatch(/Superseded by TX-PERMIT/);
   });
 });
@@ -309,7 +309,7 @@ describe("mobile food units: a central preparation facility (25 TAC 228.221) and
   });
 });
 
-describe("Houston HOU-MFU: a city medallion for each mobile food unit, valid one year (HSC § 437.0073)", () => {
+describe("Houston HOU-MFU-2010 / HOU-MFU: a city medallion for each mobile food unit, valid one year (Houston Permitting Center HHD1008; HSC § 437.0073)", () => {
   const medallion = {
     type: "mobile_food_facility_permit",
     number: "MED-12",
@@ -317,22 +317,35 @@ describe("Houston HOU-MFU: a city medallion for each mobile food unit, valid one
     issuedAt: "2025-09-01",
   };
   const truck = (permits: object[]) => ({ address: HOUSTON, type: "mobile_food_facility", permits });
-  it("passes with the city's medallion within a year of issue and fails once the year is over", () => {
-    expect(only(check(truck([medallion]), "2026-03-02"), "HOU-MFU")).toMatchObject({
+  it("before 2026-07-01: HOU-MFU-2010, verified on the city's permit page, passes within a year of issue", () => {
+    expect(only(check(truck([medallion]), "2026-03-02"), "HOU-MFU-2010")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    expect(findings(check(truck([medallion]), "2026-03-02"), "HOU-MFU")).toEqual([]);
+  });
+  it("from 2026-07-01 (H.B. 2844 in force): HOU-MFU, unverified, fails once the year is over", () => {
+    const v = check(truck([medallion]), "2026-09-02");
+    expect(only(v, "HOU-MFU")).toMatchObject({ status: "fail", verified: false });
+    expect(findings(v, "HOU-MFU-2010")).toEqual([]);
+    expect(only(check(truck([medallion]), "2026-07-01"), "HOU-MFU")).toMatchObject({
       status: "pass",
       verified: false,
     });
-    expect(only(check(truck([medallion]), "2026-09-02"), "HOU-MFU").status).toBe("fail");
+    expect(check(truck([medallion]), "2026-06-30").reevaluateAt).toBe("2026-07-01");
   });
   it("a mobile permit from another authority no longer satisfies a Houston truck (the FDA baseline accepted any)", () => {
     const county = { ...medallion, number: "HC-1", issuer: `${TX}/county:harris` };
     const v = check(truck([county]), "2026-03-02");
-    expect(only(v, "HOU-MFU").status).toBe("fail");
-    expect(only(v, "TX-PERMIT").message).toMatch(/Superseded by HOU-MFU/);
+    expect(only(v, "HOU-MFU-2010").status).toBe("fail");
+    expect(only(v, "TX-PERMIT").message).toMatch(/Superseded by HOU-MFU-2010/);
+    const later = check(truck([county]), "2026-09-02");
+    expect(only(later, "HOU-MFU").status).toBe("fail");
+    expect(only(later, "TX-PERMIT").message).toMatch(/Superseded by HOU-MFU\b/);
   });
   it("does not concern a Houston restaurant, which keeps the food dealer's permit rule", () => {
     const v = check({ address: HOUSTON }, "2026-03-02");
-    expect(only(v, "HOU-MFU").status).toBe("not_applicable");
+    expect(only(v, "HOU-MFU-2010").status).toBe("not_applicable");
     expect(only(v, "HOU-PERMIT").status).toBe("fail");
   });
 });
@@ -598,7 +611,7 @@ describe("HOU-PERMIT-POST: the food dealer's permit in public view (Houston City
     expect(only(check({ address: HOUSTON }, "2026-03-02"), "HOU-PERMIT-POST").status).toBe("not_applicable");
     const truck = check({ address: HOUSTON, type: "mobile_food_facility", postedNotices: [] }, "2026-03-02");
     expect(only(truck, "HOU-PERMIT-POST").status).toBe("not_applicable");
-    expect(only(truck, "HOU-MFU-POST").status).toBe("fail");
+    expect(only(truck, "HOU-MFU-POST-2010").status).toBe("fail");
   });
   it("does not apply outside Houston", () => {
     expect(findings(check({ address: AUSTIN, postedNotices: [] }, "2026-03-02"), "HOU-PERMIT-POST")).toEqual(
@@ -607,21 +620,35 @@ describe("HOU-PERMIT-POST: the food dealer's permit in public view (Houston City
   });
 });
 
-describe("HOU-MFU-POST: the medallion affixed where patrons can see it (HSC § 437.0073(d))", () => {
-  const truck = (postedNotices?: string[]) =>
+describe("HOU-MFU-POST-2010 / HOU-MFU-POST: the medallion affixed in public view (HHD1008; HSC § 437.0073(d))", () => {
+  const truck = (asOf: string, postedNotices?: string[]) =>
     check(
       { address: HOUSTON, type: "mobile_food_facility", ...(postedNotices ? { postedNotices } : {}) },
-      "2026-03-02",
+      asOf,
     );
-  it("passes when listed, fails when the list lacks it, flagged unverified like HOU-MFU", () => {
-    expect(only(truck(["permit"]), "HOU-MFU-POST")).toMatchObject({ status: "pass", verified: false });
-    const f = only(truck(["food_allergy_notice"]), "HOU-MFU-POST");
+  it("before 2026-07-01: passes when listed, fails when the list lacks it, verified", () => {
+    expect(only(truck("2026-03-02", ["permit"]), "HOU-MFU-POST-2010")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(truck("2026-03-02", ["food_allergy_notice"]), "HOU-MFU-POST-2010");
+    expect(f).toMatchObject({ status: "fail", verified: true });
+    expect(f.message).toMatch(/public view/);
+    expect(findings(truck("2026-03-02", ["permit"]), "HOU-MFU-POST")).toEqual([]);
+  });
+  it("from 2026-07-01: the same duty, flagged unverified like HOU-MFU", () => {
+    expect(only(truck("2026-09-02", ["permit"]), "HOU-MFU-POST")).toMatchObject({
+      status: "pass",
+      verified: false,
+    });
+    const f = only(truck("2026-09-02", ["food_allergy_notice"]), "HOU-MFU-POST");
     expect(f).toMatchObject({ status: "fail", verified: false });
     expect(f.message).toMatch(/viewed by patrons|patrons can see it/);
+    expect(findings(truck("2026-09-02", ["permit"]), "HOU-MFU-POST-2010")).toEqual([]);
   });
   it("is not checked without postedNotices and does not apply to a restaurant", () => {
-    expect(only(truck(), "HOU-MFU-POST").status).toBe("not_applicable");
-    expect(only(check({ address: HOUSTON, postedNotices: [] }, "2026-03-02"), "HOU-MFU-POST").status).toBe(
+    expect(only(truck("2026-03-02"), "HOU-MFU-POST-2010").status).toBe("not_applicable");
+    expect(only(check({ address: HOUSTON, postedNotices: [] }, "2026-09-02"), "HOU-MFU-POST").status).toBe(
       "not_applicable",
     );
   });
@@ -679,5 +706,86 @@ describe("TX-PERMIT-POST-2015: the permit posted where consumers see it, 2015 ru
     expect(
       findings(check({ address: DALLAS, postedNotices: [] }, "2021-08-08"), "TX-PERMIT-POST-2015"),
     ).toEqual([]);
+  });
+});
+
+describe("HOU-FSM: the City of Houston food service manager certificate, holder present (Houston Permitting Center), until 2025-09-01", () => {
+  const HOU = `${TX}/place:houston`;
+  const cityManager = (issuedAt = "2022-06-15", issuer = HOU) => ({
+    id: "m-4",
+    role: "manager",
+    hiredAt: "2020-01-01",
+    credentials: [{ type: "local_manager_certificate", issuer, issuedAt }],
+  });
+  it("passes with the city's certificate and fails with only a state certificate, verified", () => {
+    expect(only(check({ address: HOUSTON, staff: [cityManager()] }, "2025-03-03"), "HOU-FSM")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(check({ address: HOUSTON, staff: [CERTIFIED_MANAGER] }, "2025-03-03"), "HOU-FSM");
+    expect(f).toMatchObject({ status: "fail", verified: true, severity: "major" });
+  });
+  it("runs 5 years from issue, refuses another city's certificate, and binds a packaged-only site too", () => {
+    expect(
+      only(check({ address: HOUSTON, staff: [cityManager("2019-06-15")] }, "2025-03-03"), "HOU-FSM").status,
+    ).toBe("fail"); // expired 2024-06-14
+    expect(
+      only(
+        check({ address: HOUSTON, staff: [cityManager("2022-06-15", `${TX}/place:austin`)] }, "2025-03-03"),
+        "HOU-FSM",
+      ).status,
+    ).toBe("fail");
+    expect(
+      only(
+        check(
+          { address: HOUSTON, handlesUnpackagedTcsFood: false, staff: [cook("2020-01-01")] },
+          "2025-03-03",
+        ),
+        "HOU-FSM",
+      ).status,
+    ).toBe("fail");
+  });
+  it("ends on 2025-09-01 (city Food Ordinance repealed under SB 1008), leaving TX-CFPM, and does not apply in Austin", () => {
+    const v = check({ address: HOUSTON, staff: [CERTIFIED_MANAGER] }, "2025-09-01");
+    expect(findings(v, "HOU-FSM")).toEqual([]);
+    expect(only(v, "TX-CFPM").status).toBe("pass");
+    expect(findings(check({ address: AUSTIN, staff: [CERTIFIED_MANAGER] }, "2025-03-03"), "HOU-FSM")).toEqual(
+      [],
+    );
+  });
+});
+
+describe("HOU-FSM-POST: the city food service manager certificate posted in view of the public, until 2025-09-01", () => {
+  it("passes when listed, fails when the list lacks it, verified", () => {
+    expect(
+      only(check({ address: HOUSTON, postedNotices: ["manager_certificate"] }, "2025-03-02"), "HOU-FSM-POST"),
+    ).toMatchObject({ status: "pass", verified: true });
+    const f = only(check({ address: HOUSTON, postedNotices: ["permit"] }, "2025-03-02"), "HOU-FSM-POST");
+    expect(f).toMatchObject({ status: "fail", verified: true, severity: "minor" });
+    expect(f.message).toMatch(/in view of the public/);
+  });
+  it("is not checked without postedNotices and ends on 2025-09-01, when the state's posting duty remains", () => {
+    expect(only(check({ address: HOUSTON }, "2025-03-02"), "HOU-FSM-POST").status).toBe("not_applicable");
+    const after = check({ address: HOUSTON, postedNotices: [] }, "2025-09-01");
+    expect(findings(after, "HOU-FSM-POST")).toEqual([]);
+    expect(only(after, "TX-CFPM-POST").status).toBe("fail");
+  });
+});
+
+describe("ATX-MFU-CPF: an Austin mobile food vendor works from a central preparation facility (Austin Public Health)", () => {
+  const truck = (address: object, permits: object[]) => ({ address, type: "mobile_food_facility", permits });
+  const contract = { type: "commissary_agreement", number: "CPF-9", issuedAt: "2025-01-10" };
+  it("passes with the facility's contract (undated = no end) and fails without one, verified", () => {
+    expect(only(check(truck(AUSTIN, [contract]), "2026-03-02"), "ATX-MFU-CPF")).toMatchObject({
+      status: "pass",
+      verified: true,
+    });
+    const f = only(check(truck(AUSTIN, []), "2026-03-02"), "ATX-MFU-CPF");
+    expect(f).toMatchObject({ status: "fail", verified: true, severity: "major" });
+    expect(only(check(truck(AUSTIN, []), "2026-03-02"), "TX-MFU-CPF").status).toBe("fail"); // the state rule runs beside it
+  });
+  it("does not apply to an Austin restaurant nor outside Austin", () => {
+    expect(only(check({ address: AUSTIN }, "2026-03-02"), "ATX-MFU-CPF").status).toBe("not_applicable");
+    expect(findings(check(truck(HOUSTON, []), "2026-03-02"), "ATX-MFU-CPF")).toEqual([]);
   });
 });
