@@ -11,48 +11,49 @@
 // - `POST /v1/bench/hold`: holds (or releases) a tenant object's alarm, so a metered round can
 //   run with no outbox flush sharing the object's thread (bench/http.ts's "held" path);
 // - `POST /v1/bench/object`: a batch of RPCs to a tenant object, each doing a stage of the
-//   metered check's work (bench/object.ts, which isolates the object's cost per step).
+//   metered check's work (bench/object.ts, which isolates the object's cost per step), and
+//   `POST /v1/bench/delivered`: how many checks a flush stage's object has delivered.
 // Every path bypasses the per-key rate limit, which would otherwise cap the run.
+import { sql } from "drizzle-orm";
 import { Hono } from "hono";
+import { withTenant } from "../db/client";
 import { newId } from "../db/ids";
 import type { RecordCheckInput, RecordCheckOutcome } from "../durable-objects/contract";
+import { type CheckDelivery, jsonArrayOf } from "../durable-objects/outbox";
 import { TenantObject as PrepTenantObject } from "../durable-objects/tenant-object";
 import { createApp } from "../workers/app";
 import type { Env } from "../workers/env";
 import { TenantMeters } from "../workers/services/tenant-meters";
+import { FLUSH_STAGES, type FlushStage, type Stage } from "./object-stages";
 
-/**
- * How much of a metered check's work an RPC of bench/object.ts does, each stage adding one
- * step of `TenantObject.recordCheck` to the one before, in its order, through the real ledger:
- * - `none`: no RPC at all (the Worker's loop, the check's bytes; the baseline of the Worker);
- * - `rpc`: an RPC that does nothing;
- * - `deflate`: + packing the record (`Ledger.pack`: deflate against the dictionary);
- * - `row`: + the ledger row's insert, in a transaction (`Ledger.insertRow`);
- * - `bytes`: + the ledger's byte counter (`Ledger.addBytes`: the storage budget);
- * - `hourly`: + the hourly meter per state (`Ledger.countCheck`);
- * - `outbox`: + the outbox row (`Ledger.enqueue`) — every statement of a recording;
- * - `record`: the real `recordCheck` (adds the tenant claim, the flush job, the record kept in
- *   memory for the flush, the metric), its flush held;
- * - `metered`: the real `recordCheck` with the flush to Postgres running (bench/object.ts
- *   waits for delivery inside the round's CPU).
- */
-export const STAGES = [
-  "none",
-  "rpc",
-  "deflate",
-  "row",
-  "bytes",
-  "hourly",
-  "outbox",
-  "record",
-  "metered",
-] as const;
-export type Stage = (typeof STAGES)[number];
+const isFlushStage = (stage: Stage): stage is FlushStage =>
+  (FLUSH_STAGES as readonly Stage[]).includes(stage);
 
 /** The real tenant object with bench-only methods (exported under the name wrangler.toml binds). */
 export class TenantObject extends PrepTenantObject {
   /** While true, the alarm (the outbox's flush to Postgres) waits: the "held" path's rounds. */
   private flushesHeld = false;
+  /** Checks the flush stages' deliveries took (they store nothing to count them by). */
+  private delivered = 0;
+  private readonly deliveries: Record<FlushStage, CheckDelivery> = {
+    drained: async (_db, _tenantId, checks) => {
+      this.delivered += checks.length;
+    },
+    framed: async (_db, _tenantId, checks) => {
+      jsonArrayOf(checks);
+      this.delivered += checks.length;
+    },
+    connected: (db, tenantId, checks) =>
+      withTenant(db, tenantId, async (tx) => {
+        await tx.execute(sql`SELECT 1`);
+        this.delivered += checks.length;
+      }),
+    sent: (db, tenantId, checks) =>
+      withTenant(db, tenantId, async (tx) => {
+        await tx.execute(sql`SELECT octet_length(${jsonArrayOf(checks)}::bytea)`);
+        this.delivered += checks.length;
+      }),
+  };
 
   async recordNothing(_input: RecordCheckInput): Promise<RecordCheckOutcome> {
     return { kind: "recorded" };
@@ -60,7 +61,8 @@ export class TenantObject extends PrepTenantObject {
 
   /** One stage of a recording (STAGES); the steps are the ledger's own, in `record`'s order. */
   async recordStaged(input: RecordCheckInput, stage: Stage): Promise<RecordCheckOutcome> {
-    if (stage === "record" || stage === "metered") return this.recordCheck(input);
+    if (isFlushStage(stage)) this.deliverChecks = this.deliveries[stage];
+    if (stage === "record" || stage === "metered" || isFlushStage(stage)) return this.recordCheck(input);
     if (stage === "rpc" || stage === "none") return { kind: "recorded" };
     const { check } = input;
     const now = Date.now();
@@ -76,6 +78,10 @@ export class TenantObject extends PrepTenantObject {
       this.ledger.enqueue(check.id, now);
     });
     return { kind: "recorded" };
+  }
+
+  async deliveredByFlushStage(): Promise<number> {
+    return this.delivered;
   }
 
   async holdFlushes(held: boolean): Promise<void> {
@@ -150,6 +156,11 @@ export default {
       return new Response(null, { status: 204 });
     }
     if (pathname === "/v1/bench/object") return objectBatch(request, env);
+    if (pathname === "/v1/bench/delivered") {
+      const { name } = (await request.json()) as { name: string };
+      const objects = env.TENANT as unknown as DurableObjectNamespace<TenantObject>;
+      return Response.json(await objects.get(objects.idFromName(name)).deliveredByFlushStage());
+    }
     if (pathname.startsWith("/v1/bench/")) return bare.fetch(request);
     const path = request.headers.get("x-bench-path");
     const namespace = env.TENANT as unknown as DurableObjectNamespace<TenantObject>;

@@ -2,7 +2,9 @@
 // The bench Worker (bench/http-worker.ts) sends batches of RPCs to a tenant object, each doing
 // one more step of `TenantObject.recordCheck` than the stage before (STAGES there: no RPC, a
 // no-op RPC, + deflate, + the ledger row, + the byte counter, + the hourly meter, + the outbox
-// row, the real recordCheck with its flush held, and with the flush to Postgres running),
+// row, the real recordCheck with its flush held; then with its flush running, delivering
+// nowhere, framing the batch, opening the connection and transaction without the payload, and
+// the real delivery to Postgres),
 // through the real Ledger. Each stage has its own object, so no stage's rows or outbox weigh
 // on another's. The stages are interleaved (the order rotates every round) so drift in the
 // machine's load hits them alike; each round measures workerd's CPU time per check from /proc
@@ -10,6 +12,8 @@
 // per stage is reported, with each step's increment and its ratio to the no-op RPC's cost.
 //
 // Run: DATABASE_URL=postgres://… npx tsx bench/object.ts
+// Profile instead: BENCH_PROFILE=<stage> runs the warm-up and one round of that stage under
+// workerd's V8 inspector and prints where its time went (bench/profile.ts).
 // Knobs: BENCH_OBJECT_CHECKS (per stage and round, default 3000), BENCH_ROUNDS (default 5),
 // BENCH_OBJECT_BATCH (RPCs per HTTP request, default 8), BENCH_CONCURRENCY (requests in
 // flight, default 4: 32 RPCs in flight, as bench/http.ts's 32 connections).
@@ -22,7 +26,8 @@ import { openNodeDatabase } from "../db/local/node-database";
 import { startLocalDatabase } from "../db/local/stack";
 import { createTenant } from "../db/tenants";
 import { sfRestaurant } from "../test/fixtures";
-import type { Stage } from "./http-worker";
+import { STAGES as ALL_STAGES, FLUSH_STAGES, type Stage } from "./object-stages";
+import { printProfileSummary, profileWhile, saveProfile, summariseProfile } from "./profile";
 import { startWorkerd, type Workerd } from "./workerd";
 
 const CHECKS = Number(process.env.BENCH_OBJECT_CHECKS ?? 3000);
@@ -30,8 +35,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BATCH = Number(process.env.BENCH_OBJECT_BATCH ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const WARMUP = 400;
-/** bench/http-worker.ts's STAGES (not imported: that module is the workerd bundle's entry). */
-const STAGES: Stage[] = ["none", "rpc", "deflate", "row", "bytes", "hourly", "outbox", "record", "metered"];
+const PROFILE_STAGE = process.env.BENCH_PROFILE as Stage | undefined;
+/** BENCH_OBJECT_STAGES=rpc,record,…: run only these stages (steps then compare what is run). */
+const ONLY = process.env.BENCH_OBJECT_STAGES?.split(",");
+const STAGES: Stage[] = ALL_STAGES.filter((stage) => !ONLY || ONLY.includes(stage));
+/** Steps measured against a stage other than the one listed above them. */
+const STEP_FROM: Partial<Record<Stage, Stage>> = { connected: "drained", sent: "connected", metered: "sent" };
 const LABELS: Record<Stage, string> = {
   none: "no RPC (the Worker's loop and the check's bytes)",
   rpc: "RPC to a method that does nothing",
@@ -41,7 +50,11 @@ const LABELS: Record<Stage, string> = {
   hourly: "+ hourly meter per state",
   outbox: "+ outbox row",
   record: "real recordCheck, flush held",
-  metered: "real recordCheck + flush to Postgres",
+  drained: "+ flush delivering nowhere (read back, decode, delete, alarm)",
+  framed: "+ framing each batch as the INSERT's JSON array",
+  connected: "flush delivering nowhere + a connection and transaction per batch",
+  sent: "+ the framed batch sent as a parameter Postgres only measures",
+  metered: "real recordCheck + flush to Postgres: the INSERT instead",
 };
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -74,6 +87,23 @@ async function waitForDelivery(db: Database, tenantId: string, expected: number)
   throw new Error(`the outbox did not deliver ${expected} checks within a minute`);
 }
 
+const isFlushStage = (stage: Stage) => (FLUSH_STAGES as readonly Stage[]).includes(stage);
+
+async function flushStageDelivered(worker: Workerd, name: string): Promise<number> {
+  return (await (await post(`${worker.url}/v1/bench/delivered`, { name })).json()) as number;
+}
+
+/** Waits until a flush stage's object has delivered `expected` checks (they reach no table). */
+async function waitForFlushStage(worker: Workerd, name: string, expected: number): Promise<void> {
+  let last = 0;
+  for (let attempt = 0; attempt < 600; attempt++) {
+    last = await flushStageDelivered(worker, name);
+    if (last >= expected) return;
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
+  throw new Error(`${name} did not deliver ${expected} checks within a minute (${last} delivered)`);
+}
+
 /** `checks` RPCs of `stage` to the object `name`: BATCH per request, CONCURRENCY requests in flight. */
 async function drive(worker: Workerd, name: string, stage: Stage, checks: number): Promise<void> {
   let left = Math.ceil(checks / BATCH);
@@ -97,10 +127,11 @@ async function main() {
   const stateRoot = process.env.BENCH_STATE_DIR ?? (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
   const state = mkdtempSync(join(stateRoot, "prep-bench-object-"));
   process.env.TMPDIR = state;
-  const worker = await startWorkerd(state, {
-    DATABASE_URL: database.workerUrl,
-    DB_WS_PROXY: database.wsProxy,
-  });
+  const worker = await startWorkerd(
+    state,
+    { DATABASE_URL: database.workerUrl, DB_WS_PROXY: database.wsProxy },
+    PROFILE_STAGE !== undefined,
+  );
   try {
     // One real check through the RPC-only path: the bench Worker keeps the entry it sent.
     await post(
@@ -122,18 +153,39 @@ async function main() {
     >;
     let delivered = 0;
     const round = async (stage: Stage, checks: number): Promise<number> => {
+      // The flush stages count deliveries in memory, and workerd may have evicted the idle
+      // object since its last round (a new instance counts from 0): count from here.
+      const deliveredBefore = isFlushStage(stage) ? await flushStageDelivered(worker, objectName(stage)) : 0;
       const before = cpuSecondsOf(worker.pid);
       const started = performance.now();
       await drive(worker, objectName(stage), stage, checks);
       if (stage === "metered") {
         delivered += Math.ceil(checks / BATCH) * BATCH;
         await waitForDelivery(owner.db, tenantId, delivered);
+      } else if (isFlushStage(stage)) {
+        await waitForFlushStage(
+          worker,
+          objectName(stage),
+          deliveredBefore + Math.ceil(checks / BATCH) * BATCH,
+        );
       }
       const cpu = cpuSecondsOf(worker.pid) - before;
       if (checks === CHECKS) wallMs[stage].push(performance.now() - started);
       return (cpu * 1e6) / (Math.ceil(checks / BATCH) * BATCH);
     };
     for (const stage of STAGES) await round(stage, WARMUP);
+    if (PROFILE_STAGE) {
+      if (!STAGES.includes(PROFILE_STAGE))
+        throw new Error(`BENCH_PROFILE must be one of ${STAGES.join(", ")}`);
+      const interval = Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 50);
+      const profile = await profileWhile(worker.inspectorUrl as string, interval, async () => {
+        await round(PROFILE_STAGE, CHECKS);
+      });
+      const file = join(tmpdir(), `prep-object-${PROFILE_STAGE}-${Date.now()}.cpuprofile`);
+      saveProfile(profile, file);
+      printProfileSummary(PROFILE_STAGE, summariseProfile(profile, worker.bundle, CHECKS), file);
+      return;
+    }
     const rounds = Object.fromEntries(STAGES.map((stage) => [stage, [] as number[]])) as Record<
       Stage,
       number[]
@@ -150,22 +202,26 @@ async function main() {
       Stage,
       number
     >;
+    /** `a − b` in µs, or "—" when BENCH_OBJECT_STAGES left either out. */
+    const between = (a: Stage, b: Stage) => (a in med && b in med ? (med[a] - med[b]).toFixed(0) : "—");
     const rpcFloor = med.rpc - med.none;
     console.log(
-      `\nworkerd CPU per check, median of ${ROUNDS} interleaved rounds × ${CHECKS} checks (µs; step = this stage − the one above; ÷ RPC = step ÷ the no-op RPC's cost over no RPC):\n`,
+      `\nworkerd CPU per check, median of ${ROUNDS} interleaved rounds × ${CHECKS} checks (µs; step = this stage − the one above, or the one named; ÷ RPC = step ÷ the no-op RPC's cost over no RPC):\n`,
     );
     console.log("| Stage | µs/check | step µs | step ÷ RPC | range of rounds µs |");
     console.log("| --- | ---: | ---: | ---: | ---: |");
     STAGES.forEach((stage, i) => {
-      const prev = i === 0 ? undefined : STAGES[i - 1];
+      const from = STEP_FROM[stage];
+      const prev = i === 0 ? undefined : from && STAGES.includes(from) ? from : STAGES[i - 1];
       const step = prev === undefined ? med[stage] : med[stage] - med[prev];
+      const perRpc = Number.isFinite(rpcFloor) && i >= 2 ? (step / rpcFloor).toFixed(2) : "—";
       const xs = rounds[stage];
       console.log(
-        `| ${LABELS[stage]} | ${med[stage].toFixed(0)} | ${prev === undefined ? "—" : step.toFixed(0)} | ${i < 2 ? (i === 1 ? "1.00" : "—") : (step / rpcFloor).toFixed(2)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} |`,
+        `| ${LABELS[stage]}${prev !== undefined && prev !== STAGES[i - 1] ? ` (step from ${prev})` : ""} | ${med[stage].toFixed(0)} | ${prev === undefined ? "—" : step.toFixed(0)} | ${perRpc} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} |`,
       );
     });
     console.log(
-      `\nThe object's work per check (real recordCheck, flush held − no-op RPC): ${(med.record - med.rpc).toFixed(0)} µs; with the flush: ${(med.metered - med.rpc).toFixed(0)} µs; the RPC floor: ${rpcFloor.toFixed(0)} µs.`,
+      `\nThe object's work per check (real recordCheck, flush held − no-op RPC): ${between("record", "rpc")} µs; with the flush: ${between("metered", "rpc")} µs; the RPC floor: ${between("rpc", "none")} µs. The flush: ${between("drained", "record")} µs in the object (framing: ${between("framed", "drained")}), connections and transactions ${between("connected", "drained")} µs, sending the batch ${between("sent", "connected")} µs, Postgres storing it ${between("metered", "sent")} µs; the delivery as a whole ${between("metered", "drained")} µs.`,
     );
     const idleShare = (stage: Stage) => (idleUsPerSecond * median(wallMs[stage])) / 1000 / CHECKS;
     console.log(
