@@ -95,28 +95,7 @@ export function daysInMonth(y: number, m: number): number {
 
 /** True when `text` is exactly "YYYY-MM-DD" and a real calendar date (rejects 2025-02-30). */
 export function isCalendarDate(text: string): boolean {
-  return text.length === 10 && !Number.isNaN(dayOf(text));
-}
-
-// A request's dates are read twice, when the payload is validated (isCalendarDate) and when the
-// engine prepares the facility, and the same few thousand calendar dates recur from request to
-// request. Parsing one costs about as much as the rest of preparing it (charCodeAt per digit),
-// so "YYYY-MM-DD" texts are memoised: the second read, and any later request naming the same
-// day, is one Map lookup (V8 keeps the hash of a short JSON string, internalised as it is parsed).
-// Bounded: when full the memo starts over, so arbitrary payloads cost a re-parse, never memory.
-const DAY_MEMO_LIMIT = 1 << 14;
-const parsedDays = new Map<string, number>();
-
-/** `toDay` for payload dates, memoised for exact "YYYY-MM-DD" texts (date-times are parsed each time). */
-export function dayOf(text: string): number {
-  if (text.length !== 10) return toDay(text);
-  let day = parsedDays.get(text);
-  if (day === undefined) {
-    day = toDay(text);
-    if (parsedDays.size >= DAY_MEMO_LIMIT) parsedDays.clear();
-    parsedDays.set(text, day);
-  }
-  return day;
+  return text.length === 10 && !Number.isNaN(toDay(text));
 }
 
 // Verdicts format the same few hundred dates over and over (due dates, expiries): days from

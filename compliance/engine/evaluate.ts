@@ -1,6 +1,6 @@
 // evaluate: facility + compiled layers (broadest first) + asOf → Verdict. Runs the cached plan's
 // closures over a facility whose dates were parsed once; no JSON, no regex, no rule parsing.
-import { dayOf, fromDay } from "../dates";
+import { fromDay, toDay } from "../dates";
 import { resolveJurisdictions } from "../jurisdictions/resolve";
 import type { FacilityInput } from "../schema/facility";
 import { planFor, type ScopedReplacement } from "./plan";
@@ -20,7 +20,7 @@ export function evaluate(
   asOf: string,
   options: EvaluateOptions = {},
 ): Verdict {
-  const asOfDay = asOf.length === 10 ? dayOf(asOf) : Number.NaN;
+  const asOfDay = asOf.length === 10 ? toDay(asOf) : Number.NaN;
   if (Number.isNaN(asOfDay))
     throw new RangeError(`asOf must be a calendar date YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
 

@@ -1,7 +1,6 @@
 // One pass over the facility per evaluate call: every date becomes a day number and every
-// label is built once, so the compiled rules only compare numbers. Dates go through `dayOf`,
-// whose memo the payload's validation has usually filled already (dates.ts).
-import { dayOf } from "../dates";
+// label is built once, so the compiled rules only compare numbers.
+import { toDay } from "../dates";
 import type { Credential, FacilityInput, Permit, Staff } from "../schema/facility";
 import type {
   PreparedCredential,
@@ -61,11 +60,11 @@ function prepareInspections(items: readonly Inspection[] | undefined): PreparedI
 
 function expiryDay(expiresAt: string | null | undefined): number {
   if (expiresAt === null) return Number.POSITIVE_INFINITY;
-  return expiresAt === undefined ? Number.NaN : dayOf(expiresAt);
+  return expiresAt === undefined ? Number.NaN : toDay(expiresAt);
 }
 
 function dayOrNaN(date: string | undefined): number {
-  return date === undefined ? Number.NaN : dayOf(date);
+  return date === undefined ? Number.NaN : toDay(date);
 }
 
 function prepareCredential(c: Credential): PreparedCredential {
@@ -77,7 +76,7 @@ function prepareStaff(s: Staff): PreparedStaff {
     id: s.id,
     label: s.name ? `${s.name} (staff ${s.id})` : `Staff ${s.id}`,
     role: s.role,
-    hired: dayOf(s.hiredAt),
+    hired: toDay(s.hiredAt),
     credentials: prepareCredentials(s.credentials),
   };
 }
@@ -95,7 +94,7 @@ function preparePermit(p: Permit): PreparedPermit {
 function prepareLog(l: TemperatureLog, index: number): PreparedLog {
   return {
     index,
-    day: dayOf(l.at),
+    day: toDay(l.at),
     item: l.item ?? "",
     itemLower: l.item ? l.item.toLowerCase() : "",
     category: l.category,
@@ -105,7 +104,7 @@ function prepareLog(l: TemperatureLog, index: number): PreparedLog {
 }
 
 function prepareInspection(i: Inspection): PreparedInspection {
-  return { day: dayOf(i.date), score: i.score };
+  return { day: toDay(i.date), score: i.score };
 }
 
 export function prepareFacility(f: FacilityInput): PreparedFacility {
