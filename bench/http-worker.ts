@@ -24,10 +24,7 @@ import { TenantObject as PrepTenantObject } from "../durable-objects/tenant-obje
 import { createApp } from "../workers/app";
 import type { Env } from "../workers/env";
 import { TenantMeters } from "../workers/services/tenant-meters";
-import { FLUSH_STAGES, type FlushStage, type Stage } from "./object-stages";
-
-const isFlushStage = (stage: Stage): stage is FlushStage =>
-  (FLUSH_STAGES as readonly Stage[]).includes(stage);
+import { type FlushStage, isFlushStage, type Stage } from "./object-stages";
 
 /** The real tenant object with bench-only methods (exported under the name wrangler.toml binds). */
 export class TenantObject extends PrepTenantObject {

@@ -42,3 +42,5 @@ export type Stage = (typeof STAGES)[number];
 /** The stages whose flush runs but does not store the checks in Postgres. */
 export const FLUSH_STAGES = ["drained", "framed", "connected", "sent"] as const;
 export type FlushStage = (typeof FLUSH_STAGES)[number];
+export const isFlushStage = (stage: Stage): stage is FlushStage =>
+  (FLUSH_STAGES as readonly Stage[]).includes(stage);

@@ -26,7 +26,7 @@ import { openNodeDatabase } from "../db/local/node-database";
 import { startLocalDatabase } from "../db/local/stack";
 import { createTenant } from "../db/tenants";
 import { sfRestaurant } from "../test/fixtures";
-import { STAGES as ALL_STAGES, FLUSH_STAGES, type Stage } from "./object-stages";
+import { STAGES as ALL_STAGES, isFlushStage, type Stage } from "./object-stages";
 import { printProfileSummary, profileWhile, saveProfile, summariseProfile } from "./profile";
 import { startWorkerd, type Workerd } from "./workerd";
 
@@ -79,29 +79,19 @@ async function postgresChecks(db: Database, tenantId: string): Promise<number> {
   );
 }
 
-async function waitForDelivery(db: Database, tenantId: string, expected: number): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if ((await postgresChecks(db, tenantId)) >= expected) return;
-    await new Promise((wait) => setTimeout(wait, 50));
-  }
-  throw new Error(`the outbox did not deliver ${expected} checks within a minute`);
-}
-
-const isFlushStage = (stage: Stage) => (FLUSH_STAGES as readonly Stage[]).includes(stage);
-
-async function flushStageDelivered(worker: Workerd, name: string): Promise<number> {
-  return (await (await post(`${worker.url}/v1/bench/delivered`, { name })).json()) as number;
-}
-
-/** Waits until a flush stage's object has delivered `expected` checks (they reach no table). */
-async function waitForFlushStage(worker: Workerd, name: string, expected: number): Promise<void> {
+/** Polls `count` every 50 ms until it reaches `expected`; throws after a minute, naming `what`. */
+async function waitForCount(count: () => Promise<number>, expected: number, what: string): Promise<void> {
   let last = 0;
   for (let attempt = 0; attempt < 600; attempt++) {
-    last = await flushStageDelivered(worker, name);
+    last = await count();
     if (last >= expected) return;
     await new Promise((wait) => setTimeout(wait, 50));
   }
-  throw new Error(`${name} did not deliver ${expected} checks within a minute (${last} delivered)`);
+  throw new Error(`${what} did not deliver ${expected} checks within a minute (${last} delivered)`);
+}
+
+async function flushStageDelivered(worker: Workerd, name: string): Promise<number> {
+  return (await (await post(`${worker.url}/v1/bench/delivered`, { name })).json()) as number;
 }
 
 /** `checks` RPCs of `stage` to the object `name`: BATCH per request, CONCURRENCY requests in flight. */
@@ -159,19 +149,17 @@ async function main() {
       const before = cpuSecondsOf(worker.pid);
       const started = performance.now();
       await drive(worker, objectName(stage), stage, checks);
+      const sent = Math.ceil(checks / BATCH) * BATCH;
       if (stage === "metered") {
-        delivered += Math.ceil(checks / BATCH) * BATCH;
-        await waitForDelivery(owner.db, tenantId, delivered);
+        delivered += sent;
+        await waitForCount(() => postgresChecks(owner.db, tenantId), delivered, "the outbox");
       } else if (isFlushStage(stage)) {
-        await waitForFlushStage(
-          worker,
-          objectName(stage),
-          deliveredBefore + Math.ceil(checks / BATCH) * BATCH,
-        );
+        const name = objectName(stage);
+        await waitForCount(() => flushStageDelivered(worker, name), deliveredBefore + sent, name);
       }
       const cpu = cpuSecondsOf(worker.pid) - before;
       if (checks === CHECKS) wallMs[stage].push(performance.now() - started);
-      return (cpu * 1e6) / (Math.ceil(checks / BATCH) * BATCH);
+      return (cpu * 1e6) / sent;
     };
     for (const stage of STAGES) await round(stage, WARMUP);
     if (PROFILE_STAGE) {
