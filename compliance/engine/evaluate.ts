@@ -32,7 +32,7 @@ export function evaluate(
     if (resolved.ok) countyAmbiguity ??= resolved.countyAmbiguity;
   }
 
-  const { steps, nextChange, coverage, leadDays } = planFor(layers, asOfDay);
+  const { steps, nextChange, coverage, leadDays, datasets } = planFor(layers, asOfDay);
   const ctx: EvalContext = {
     asOf: asOfDay,
     facility: prepareFacility(facility),
@@ -59,8 +59,8 @@ export function evaluate(
   const next = ctx.nextDeadline;
   const verdict: Verdict = {
     status: ctx.status,
-    jurisdictions: [...chain],
-    datasets: layers.map((l) => ({ jurisdiction: l.jurisdiction, version: l.version })),
+    jurisdictions: chain.slice(),
+    datasets,
     coverage,
     findings: ctx.findings,
     nextDeadline: next?.dueBy ? { date: next.dueBy, ruleId: next.ruleId, subject: next.subject } : null,

@@ -17,7 +17,7 @@ import { tighten } from "../requirements/tighten";
 import { compileRule } from "./compile";
 import { sharedNotApplicable } from "./finding";
 import { type LeadDays, mergeLeadDays } from "./lead-times";
-import type { CompiledDataset, CompiledRule, Finding, RuleMeta } from "./types";
+import type { CompiledDataset, CompiledRule, Finding, RuleMeta, Verdict } from "./types";
 
 /** A narrower rule that replaces or tightens a step's rule wherever it applies itself. */
 export interface ScopedReplacement {
@@ -34,6 +34,8 @@ interface LayerSetPlans {
   /** Sorted distinct effectiveFrom/effectiveTo days of every rule in the layer set. */
   boundaries: number[];
   coverage: DivisionLevel | null;
+  /** The verdict's `datasets`: built once per layer set and shared, frozen, by its verdicts. */
+  datasets: Verdict["datasets"];
   /** Lead times of the layer set: for each type, the narrowest layer's that states one. */
   leadDays: LeadDays;
   plans: (PlanStep[] | undefined)[];
@@ -73,6 +75,9 @@ function plansOf(layers: readonly CompiledDataset[]): LayerSetPlans {
   node.plans = {
     boundaries,
     coverage: narrowestLevel(layers.map((l) => l.jurisdiction)),
+    datasets: Object.freeze(
+      layers.map((l) => Object.freeze({ jurisdiction: l.jurisdiction, version: l.version })),
+    ) as Verdict["datasets"],
     leadDays: mergeLeadDays(layers.map((l) => l.leadDays)),
     plans: new Array(boundaries.length + 1),
   };
@@ -254,6 +259,7 @@ export function planFor(
   nextChange: number;
   coverage: DivisionLevel | null;
   leadDays: LeadDays;
+  datasets: Verdict["datasets"];
 } {
   const set = plansOf(layers);
   // Interval index = number of boundaries ≤ day (binary search).
@@ -275,5 +281,6 @@ export function planFor(
     nextChange: b[lo] ?? Number.POSITIVE_INFINITY,
     coverage: set.coverage,
     leadDays: set.leadDays,
+    datasets: set.datasets,
   };
 }

@@ -2,6 +2,7 @@
 // label is built once, so the compiled rules only compare numbers.
 import { toDay } from "../dates";
 import type { Credential, FacilityInput, Permit, Staff } from "../schema/facility";
+import { credentialBit, roleBit } from "./bits";
 import type {
   PreparedCredential,
   PreparedFacility,
@@ -68,14 +69,24 @@ function dayOrNaN(date: string | undefined): number {
 }
 
 function prepareCredential(c: Credential): PreparedCredential {
-  return { type: c.type, issuer: c.issuer, issued: dayOrNaN(c.issuedAt), expires: expiryDay(c.expiresAt) };
+  return {
+    type: c.type,
+    typeBit: credentialBit(c.type),
+    issuer: c.issuer,
+    issued: dayOrNaN(c.issuedAt),
+    expires: expiryDay(c.expiresAt),
+  };
 }
 
 function prepareStaff(s: Staff): PreparedStaff {
   return {
     id: s.id,
-    label: s.name ? `${s.name} (staff ${s.id})` : `Staff ${s.id}`,
+    // `+` rather than a template: V8 passes each template piece through a ToString call, and
+    // this runs for every staff member of every verdict (docs/performance.md, "Fifth sitting").
+    // biome-ignore lint/style/useTemplate: see above
+    label: s.name ? s.name + " (staff " + s.id + ")" : `Staff ${s.id}`,
     role: s.role,
+    roleBit: roleBit(s.role),
     hired: toDay(s.hiredAt),
     credentials: prepareCredentials(s.credentials),
   };

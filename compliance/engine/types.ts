@@ -92,6 +92,8 @@ export interface RuleMeta {
 
 export interface PreparedCredential {
   type: CredentialType;
+  /** `credentialBit(type)` (engine/bits.ts), for rules' credential masks. */
+  typeBit: number;
   issuer: string | undefined;
   /** NaN when not given. */
   issued: number;
@@ -104,6 +106,8 @@ export interface PreparedStaff {
   /** "Maria (staff s-12)" or "Staff s-12". */
   label: string;
   role: StaffRole;
+  /** `roleBit(role)` (engine/bits.ts), for rules' role masks. */
+  roleBit: number;
   hired: number;
   credentials: PreparedCredential[];
 }

@@ -8,14 +8,14 @@
 // or a change of ownership also runs from the facility's `certificateHolderLeftAt` where the
 // rule sets `graceAlsoFromHolderLeaving` (HSC §113947.1).
 import { fromDay } from "../dates";
+import { roleMask } from "../engine/bits";
 import { credentialSlot } from "../engine/lead-times";
 import type { Check, PreparedStaff, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
-import type { StaffRole } from "../schema/facility";
 import { orList, roleLabel, withArticle } from "../wording";
 import type { MissingCredential } from "./shared";
 import {
-  acceptedIssuers,
+  acceptedIssuersWhere,
   CREDENTIAL_LABELS,
   changesOn,
   describeMissing,
@@ -27,10 +27,11 @@ import {
 } from "./shared";
 
 export function compileCredentialHolder(req: RequirementOf<"credential_holder">, meta: RuleMeta): Check {
-  const roles = new Set<StaffRole>(req.roles);
+  const roles = roleMask(req.roles);
   const staffing = req.minimumStaffing;
-  const staffingRoles = new Set<StaffRole>(staffing?.roles ?? []);
+  const staffingRoles = roleMask(staffing?.roles ?? []);
   const spec = req.credential;
+  const acceptedIn = spec && acceptedIssuersWhere(spec);
   const who = orList(req.roles.map(roleLabel));
   const what = spec ? CREDENTIAL_LABELS[spec.type] : who;
   const lead = spec ? credentialSlot(spec.type) : undefined;
@@ -54,7 +55,7 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
 
   return (ctx) => {
     const asOf = ctx.asOf;
-    const accepted = spec && acceptedIssuers(spec, ctx.chain);
+    const accepted = acceptedIn?.(ctx.chain);
     const byPopulation = hsp && ctx.facility.highlySusceptible;
     const onSite = byPopulation ? onSiteHsp : onSiteAlways;
     const holdsCurrent = byPopulation ? holdsCurrentHsp : holdsCurrentAlways;
@@ -62,7 +63,7 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
       let count = 0;
       for (const s of ctx.facility.staff) {
         if (s.hired > asOf) changesOn(ctx, s.hired);
-        else if (staffingRoles.has(s.role)) count++;
+        else if ((staffingRoles & s.roleBit) !== 0) count++;
       }
       if (count < staffing.atLeast) {
         emit(
@@ -81,7 +82,7 @@ export function compileCredentialHolder(req: RequirementOf<"credential_holder">,
     let bestUntil = Number.NEGATIVE_INFINITY;
     let closest: MissingCredential = NO_CREDENTIAL;
     for (const s of ctx.facility.staff) {
-      if (!roles.has(s.role)) continue;
+      if ((roles & s.roleBit) === 0) continue;
       if (s.hired > asOf) {
         changesOn(ctx, s.hired);
         continue;

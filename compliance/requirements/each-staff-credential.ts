@@ -2,14 +2,14 @@
 // "every certified manager holds …" via onlyIfHolding (IL-ALG): one finding per person in
 // scope, a warning with a due date inside the grace period.
 import { fromDay } from "../dates";
+import { credentialMask, roleMask } from "../engine/bits";
 import { sharedNotApplicable } from "../engine/finding";
 import { credentialSlot } from "../engine/lead-times";
 import type { Check, EvalContext, PreparedStaff, RuleMeta } from "../engine/types";
 import type { RequirementOf } from "../schema/dataset";
-import type { CredentialType, StaffRole } from "../schema/facility";
 import { orList, roleLabel, withArticle } from "../wording";
 import {
-  acceptedIssuers,
+  acceptedIssuersWhere,
   bestHolderUntil,
   CREDENTIAL_LABELS,
   changesOn,
@@ -21,8 +21,8 @@ import {
 } from "./shared";
 
 /**
- * Last day through which `s` holds a credential of one of `types` (−Infinity: none); the day it
- * lapses is recorded as a change.
+ * Last day through which `s` holds a credential of one of the types in the mask `types`
+ * (`credentialMask`; −Infinity: none); the day it lapses is recorded as a change.
  * - `validityYears` undefined (onlyIfHolding: who is in scope): only an explicit past expiry
  *   disqualifies a credential, its own validity being judged by the rule for it.
  * - otherwise (exemptIfHolding: "other than the certificate holder", exempt only while the
@@ -33,12 +33,12 @@ import {
 function heldUntil(
   ctx: EvalContext,
   s: PreparedStaff,
-  types: readonly CredentialType[],
+  types: number,
   validityYears?: number | null | "dated",
 ): number {
   let until = Number.NEGATIVE_INFINITY;
   for (const c of s.credentials) {
-    if (!types.includes(c.type)) continue;
+    if ((types & c.typeBit) === 0) continue;
     if (c.issued > ctx.asOf) {
       changesOn(ctx, c.issued);
       continue;
@@ -62,15 +62,18 @@ export function compileEachStaffCredential(
   req: RequirementOf<"each_staff_credential">,
   meta: RuleMeta,
 ): Check {
-  const roles = new Set<StaffRole>(req.roles);
+  const roles = roleMask(req.roles);
   const exempt = req.exemptIfHolding?.length ? req.exemptIfHolding : undefined;
   const exemptValidity = req.exemptValidityYears === undefined ? "dated" : req.exemptValidityYears;
+  const exemptTypes = credentialMask(exempt ?? []);
   const only = req.onlyIfHolding?.length ? req.onlyIfHolding : undefined;
+  const onlyTypes = credentialMask(only ?? []);
   const nobody = sharedNotApplicable(
     meta,
     `No ${orList(req.roles.map(roleLabel))}${only ? ` holding ${withArticle(orList(only.map((t) => CREDENTIAL_LABELS[t])))}` : ""} is listed, so there is nobody to check.`,
   );
   const spec = req.credential;
+  const acceptedIn = acceptedIssuersWhere(spec);
   const what = CREDENTIAL_LABELS[spec.type];
   const lead = credentialSlot(spec.type);
   const grace = req.graceDays;
@@ -86,21 +89,21 @@ export function compileEachStaffCredential(
     : "";
 
   return (ctx) => {
-    const accepted = acceptedIssuers(spec, ctx.chain);
+    const accepted = acceptedIn(ctx.chain);
     let supervised: boolean | undefined; // looked up once, for the first person without a card
     let inScope = 0;
     for (const s of ctx.facility.staff) {
-      if (!roles.has(s.role)) continue;
+      if ((roles & s.roleBit) === 0) continue;
       if (s.hired > ctx.asOf) {
         changesOn(ctx, s.hired); // not employed yet; in scope from the hire date
         continue;
       }
-      if (only && heldUntil(ctx, s, only) === Number.NEGATIVE_INFINITY) continue;
+      if (only && heldUntil(ctx, s, onlyTypes) === Number.NEGATIVE_INFINITY) continue;
       inScope++;
       const subject = { kind: "staff", id: s.id } as const;
 
       // "other than the certificate holder": a holder of an exempting credential is out of scope.
-      if (exempt && heldUntil(ctx, s, exempt, exemptValidity) !== Number.NEGATIVE_INFINITY) {
+      if (exempt && heldUntil(ctx, s, exemptTypes, exemptValidity) !== Number.NEGATIVE_INFINITY) {
         emit(ctx, meta, "pass", `${s.label}${isExempt}`, subject, Number.NaN);
         continue;
       }
@@ -120,8 +123,11 @@ export function compileEachStaffCredential(
             lookup,
           );
         } else {
+          // The message most verdicts build, once per person: `+` rather than a template, whose
+          // every piece V8 passes through a ToString call (docs/performance.md, "Fifth sitting").
           const message = Number.isFinite(lookup)
-            ? `${s.label}${validThrough}${fromDay(lookup)}).`
+            ? // biome-ignore lint/style/useTemplate: see above
+              s.label + validThrough + fromDay(lookup) + ")."
             : `${s.label}${holdsCurrent}.`;
           emit(ctx, meta, "pass", message, subject, Number.NaN, lead, lookup);
         }

@@ -115,6 +115,34 @@ export function acceptedIssuers(
   return issuers;
 }
 
+/**
+ * `acceptedIssuers` for one rule's credential, remembering the answer for the last chain it saw:
+ * a rule evaluated for facility after facility in the same place resolves its "accepted in" lists
+ * once, not once per verdict (their membership tests were a few percent of a verdict). The chain
+ * is compared by content, so a caller's fresh copy of the same chain still hits, and a mutated
+ * array never aliases the remembered one. The remembered list is frozen: verdicts share it.
+ */
+export function acceptedIssuersWhere(
+  spec: CredentialSpec,
+): (chain: readonly string[]) => readonly string[] | undefined {
+  if (spec.acceptedIssuers === undefined) return () => undefined;
+  let lastChain: readonly string[] = [];
+  let last: readonly string[] = [];
+  return (chain) => {
+    if (!sameStrings(chain, lastChain)) {
+      last = Object.freeze(acceptedIssuers(spec, chain) as string[]);
+      lastChain = Object.freeze(chain.slice());
+    }
+    return last;
+  };
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Why a person has no credential of a type that counts. */
 export type MissingCredential =
   | { found: "expired"; on: number }
