@@ -8,15 +8,13 @@
 //   npx tsx bench/engine-count.ts --digest   a hash of every verdict's JSON: equal before and
 //                                            after an engine change ⇔ no verdict changed
 //
-// The driver is bundled with esbuild and run with `node --single-threaded`, so that V8's
-// compilers and GC run on the counted thread instead of helper threads.
+// The driver is bundled as the Worker is (bench/bundle.ts) and run with `node --single-threaded`,
+// so that V8's compilers and GC run on the counted thread instead of helper threads.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fromDay } from "../compliance/dates";
 import { bundledLayersFor, compileDataset, evaluate } from "../compliance/index";
+import { withBundle } from "./bundle";
 import { AS, ASOF, CA, CHAIN, FACILITIES, generateFacilities, SF } from "./facilities";
 
 const SHORT = 30;
@@ -81,19 +79,7 @@ async function main(): Promise<void> {
     console.log(digest());
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), "engine-count-"));
-  try {
-    const bundle = join(dir, "driver.mjs");
-    // Imported here, and left out of the bundle, so the driver itself carries no bundler.
-    const { build } = await import("esbuild");
-    await build({
-      entryPoints: [import.meta.filename],
-      bundle: true,
-      external: ["esbuild"],
-      platform: "node",
-      format: "esm",
-      outfile: bundle,
-    });
+  await withBundle(import.meta.filename, (bundle) => {
     const short = countInstructions(bundle, SHORT);
     const long = countInstructions(bundle, LONG);
     const perVerdict = (long - short) / ((LONG - SHORT) * FACILITIES);
@@ -101,9 +87,7 @@ async function main(): Promise<void> {
       `${SHORT} passes: ${short.toLocaleString("en-US")} instructions · ${LONG} passes: ${long.toLocaleString("en-US")}`,
     );
     console.log(`instructions per verdict: ${(perVerdict / 1000).toFixed(2)}k (Node ${process.version})`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 await main();
