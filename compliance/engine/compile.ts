@@ -116,7 +116,7 @@ export function compileRule(
     requirement,
     applicability,
     notApplicable: compileApplicability(applicability, meta),
-    check: compileRequirement(requirement, meta),
+    ...compileRequirement(requirement, meta),
   };
 }
 

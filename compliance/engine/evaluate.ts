@@ -51,7 +51,9 @@ export function evaluate(
       continue;
     }
     const replaced = step.replacedWhere && replacementFor(step.replacedWhere, ctx);
-    const skipped = replaced ?? step.rule.notApplicable(ctx);
+    // A rule without applicability conditions applies everywhere (compile.ts), so its test is not
+    // called: most rules are such, and this call site, shared by every rule's test, is not inlined.
+    const skipped = replaced ?? (step.rule.applicability === undefined ? null : step.rule.notApplicable(ctx));
     if (skipped) ctx.findings.push(skipped);
     else step.rule.check(ctx);
   }

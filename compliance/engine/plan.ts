@@ -232,7 +232,9 @@ function buildPlan(layers: readonly CompiledDataset[], day: number): PlanStep[] 
       ? { finding: e.off }
       : e.replacedWhere
         ? { rule: e.rule, replacedWhere: e.replacedWhere }
-        : { rule: e.rule },
+        : e.rule.fixed && e.rule.applicability === undefined
+          ? { finding: e.rule.fixed } // the same finding for every facility: nothing to run
+          : { rule: e.rule },
   );
 }
 

@@ -180,6 +180,16 @@ export interface EvalContext {
 /** A rule's requirement compiled for that rule: pushes its findings onto `ctx.findings`. */
 export type Check = (ctx: EvalContext) => void;
 
+/** A compiled requirement: its check, and the one finding it always reports if it has one. */
+export interface CompiledRequirement {
+  check: Check;
+  /**
+   * Set when the check reports this finding on every facility, whatever the payload says
+   * (informational rules, preemption declarations): the plan places it directly.
+   */
+  fixed?: Finding;
+}
+
 export interface CompiledRule {
   meta: RuleMeta;
   /** The source of `check` and `notApplicable`, kept so a `floor` merge can recompile the rule. */
@@ -188,6 +198,8 @@ export interface CompiledRule {
   /** null when the rule applies to the facility, else the (shared) finding saying why it does not. */
   notApplicable: (ctx: EvalContext) => Finding | null;
   check: Check;
+  /** See CompiledRequirement. */
+  fixed?: Finding;
 }
 
 export interface CompiledDataset {

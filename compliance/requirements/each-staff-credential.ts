@@ -17,6 +17,7 @@ import {
   emit,
   lastValidDay,
   lookupCredential,
+  phraseByDay,
   validityStatus,
 } from "./shared";
 
@@ -80,7 +81,7 @@ export function compileEachStaffCredential(
   // The constant middles of the per-person messages, so a message is a few concatenations.
   const isExempt = ` holds ${withArticle(CREDENTIAL_LABELS[exempt?.[0] ?? spec.type])} and is exempt.`;
   const holdsCurrent = ` holds a current ${what}`;
-  const validThrough = `${holdsCurrent} (valid through `;
+  const validThrough = phraseByDay((day) => `${holdsCurrent} (valid through ${fromDay(day)}).`);
   const requiresWithinGrace = `. ${meta.authority} requires one within ${grace} days of hire (by `;
   // graceOnlyIfSupervisedBy (SBD §33.0409(b)): no grace unless a certified person is listed.
   const supervisor = req.graceOnlyIfSupervisedBy;
@@ -124,10 +125,10 @@ export function compileEachStaffCredential(
           );
         } else {
           // The message most verdicts build, once per person: `+` rather than a template, whose
-          // every piece V8 passes through a ToString call (docs/performance.md, "Fifth sitting").
+          // every piece V8 passes through a ToString call (docs/performance.md, "Fifth sitting"),
+          // and its dated tail remembered per day.
           const message = Number.isFinite(lookup)
-            ? // biome-ignore lint/style/useTemplate: see above
-              s.label + validThrough + fromDay(lookup) + ")."
+            ? s.label + validThrough(lookup)
             : `${s.label}${holdsCurrent}.`;
           emit(ctx, meta, "pass", message, subject, Number.NaN, lead, lookup);
         }

@@ -1,6 +1,6 @@
 // Requirement kind → compiled check. Adding a requirement kind = a schema variant + one module here.
 
-import type { Check, RuleMeta } from "../engine/types";
+import type { CompiledRequirement, RuleMeta } from "../engine/types";
 import type { Requirement } from "../schema/dataset";
 import { compileCredentialHolder } from "./credential-holder";
 import { compileEachStaffCredential } from "./each-staff-credential";
@@ -10,22 +10,22 @@ import { compilePermit } from "./permit";
 import { compilePosting } from "./posting";
 import { compileTemperature } from "./temperature";
 
-export function compileRequirement(req: Requirement, meta: RuleMeta): Check {
+export function compileRequirement(req: Requirement, meta: RuleMeta): CompiledRequirement {
   switch (req.kind) {
     case "each_staff_credential":
-      return compileEachStaffCredential(req, meta);
+      return { check: compileEachStaffCredential(req, meta) };
     case "credential_holder":
-      return compileCredentialHolder(req, meta);
+      return { check: compileCredentialHolder(req, meta) };
     case "permit":
-      return compilePermit(req, meta);
+      return { check: compilePermit(req, meta) };
     case "temperature":
-      return compileTemperature(req, meta);
+      return { check: compileTemperature(req, meta) };
     case "inspection_grade":
-      return compileInspectionGrade(req, meta);
+      return { check: compileInspectionGrade(req, meta) };
     case "preemption":
       return compilePreemption(req, meta);
     case "posting":
-      return compilePosting(req, meta);
+      return { check: compilePosting(req, meta) };
     case "informational":
       return compileInformational(req, meta);
   }
